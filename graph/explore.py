@@ -1,0 +1,105 @@
+"""Two-hop exploration over the logic graph (DESIGN.md; paper App. B.6).
+
+From seed roles T(0) with weights w_t (summing to 1):
+  C(1): w_c = Σ_t w_t · P(c|t) over U2I; keep w_c > δ, the top ``branch``; renormalize.
+  T(1): w_t' = Σ_c w_c · P(t'|c) over I2U; drop T(0); keep the top ``k``; renormalize.
+Each chain t → c → t' carries the share of w_t' it contributes, so the chains into t' sum to w_t'.
+
+`explore_weights` is the pure arithmetic over edge lists; `explore` fetches the two hops from the store.
+Ties are broken by key, so results are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from graph.model import LogicKind, Source
+from graph.store import GraphStore
+from rolegraph.errors import InvalidInput
+
+Edge = tuple[str, str, float]
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One path role → topic → new role and the weight it contributes to the new role."""
+
+    role: str
+    topic: str
+    new_role: str
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """T(0), C(1), T(1) as key → weight (each sums to 1 unless empty) and the chains behind T(1)."""
+
+    seeds: dict[str, float]
+    topics: dict[str, float]
+    roles: dict[str, float]
+    chains: list[Chain]
+
+
+def normalize_seeds(weights: Mapping[str, float]) -> dict[str, float]:
+    """Seed weights scaled to sum to 1; raises InvalidInput for negative weights or a zero sum."""
+    if any(w < 0 for w in weights.values()):
+        raise InvalidInput("seed weights must be non-negative")
+    total = sum(weights.values())
+    if not weights or total <= 0:
+        raise InvalidInput("at least one seed with a positive weight is needed")
+    return {k: w / total for k, w in weights.items()}
+
+
+def _top(weights: Mapping[str, float], n: int) -> dict[str, float]:
+    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    total = sum(w for _, w in ranked)
+    return {k: w / total for k, w in ranked} if total > 0 else {}
+
+
+def explore_weights(
+    seeds: Mapping[str, float], u2i: Iterable[Edge], i2u: Iterable[Edge], *, delta: float, branch: int, k: int
+) -> Exploration:
+    """The exploration arithmetic over the U2I edges out of the seeds and the I2U edges out of C(1).
+
+    A chain's contribution is w_t · P(c|t) · s_c · P(t'|c) · s_t', where s_c and s_t' are the
+    renormalization factors of C(1) and T(1); the chains into t' therefore sum to w_t'.
+    """
+    t0 = normalize_seeds(seeds)
+    hop1 = [(t, c, p) for t, c, p in u2i if t in t0]
+    raw_c: dict[str, float] = defaultdict(float)
+    for t, c, p in hop1:
+        raw_c[c] += t0[t] * p
+    c1 = _top({c: w for c, w in raw_c.items() if w > delta}, branch)
+    hop2 = [(c, t2, p) for c, t2, p in i2u if c in c1 and t2 not in t0]
+    raw_t: dict[str, float] = defaultdict(float)
+    for c, t2, p in hop2:
+        raw_t[t2] += c1[c] * p
+    t1 = _top(raw_t, k)
+    into_c: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for t, c, p in hop1:
+        if c in c1:
+            into_c[c].append((t, t0[t] * p * c1[c] / raw_c[c]))
+    chains = [Chain(t, c, t2, w_tc * p * t1[t2] / raw_t[t2]) for c, t2, p in hop2 if t2 in t1 for t, w_tc in into_c[c]]
+    chains.sort(key=lambda ch: (-ch.contribution, ch.new_role, ch.topic, ch.role))
+    return Exploration(t0, c1, t1, chains)
+
+
+def explore(
+    store: GraphStore,
+    seeds: Mapping[str, float],
+    *,
+    source: Source = Source.DISTILLED,
+    delta: float = 0.0,
+    branch: int = 20,
+    k: int = 10,
+) -> Exploration:
+    """Two-hop exploration from weighted seed roles over G* (``source=distilled``) or G (``llm``)."""
+    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
+        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
+    t0 = normalize_seeds(seeds)
+    u2i = store.logic_hop(LogicKind.U2I, sorted(t0), source)
+    c1 = explore_weights(t0, u2i, [], delta=delta, branch=branch, k=k).topics
+    i2u = store.logic_hop(LogicKind.I2U, sorted(c1), source) if c1 else []
+    return explore_weights(t0, u2i, i2u, delta=delta, branch=branch, k=k)

@@ -1,0 +1,57 @@
+"""Neo4j 5 backend over Bolt with the official driver."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from graph.backend import Row
+from graph.queries import Statement, schema_statements
+from rolegraph.errors import GraphUnavailable, QueryError
+
+
+class Neo4jBackend:
+    """Runs named statements on one Neo4j database; reads are routed as READ transactions."""
+
+    kind = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str):
+        self._driver = driver
+        self._database = database
+        self.uri = uri
+
+    def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        try:
+            records, _, _ = self._driver.execute_query(
+                stmt.text, dict(params), database_=self._database, routing_=routing
+            )
+        except ServiceUnavailable as e:
+            raise GraphUnavailable(f"lost the Neo4j connection at {self.uri}: {e}") from e
+        except Neo4jError as e:
+            raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
+        return [record.data() for record in records]
+
+    def unique_constraints(self) -> set[tuple[str, tuple[str, ...]]]:
+        listing = next(s for s in schema_statements("neo4j") if s.name == "list_constraints")
+        return {(row["label"], tuple(row["properties"])) for row in self.run(listing, {}, write=False)}
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def open_neo4j(uri: str, user: str, password: str, database: str, timeout_s: float) -> Neo4jBackend:
+    """Connects to Neo4j and checks that the server answers."""
+    try:
+        driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=timeout_s)
+        driver.verify_connectivity()
+    except (Neo4jError, ServiceUnavailable, ValueError, OSError) as e:
+        raise GraphUnavailable(
+            f"cannot reach Neo4j at {uri}: {e} — check the URI, ROLEGRAPH_NEO4J_USER / ROLEGRAPH_NEO4J_PASSWORD "
+            "and that the server is running"
+        ) from e
+    return Neo4jBackend(driver, database, uri)

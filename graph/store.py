@@ -1,0 +1,411 @@
+"""The graph store: one typed API over either backend.
+
+Writes are validated first (`graph.validate`), then sent in batches of ``batch_size`` rows through
+``UNWIND $rows`` statements that MERGE on the data model's keys and SET properties, so every write is
+idempotent. Reads page through the graph by key (keyset paging), never in one query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from graph import validate as v
+from graph.backend import Backend, Row
+from graph.model import (
+    AliasEdge,
+    CoverSnapshotRecord,
+    InteractionRecord,
+    ItemRecord,
+    ItemTagEdge,
+    LogicEdge,
+    LogicKind,
+    RoleEdge,
+    RunRecord,
+    Source,
+    TagKind,
+    TagRecord,
+    UserRecord,
+)
+from graph.queries import statement
+
+Progress = Callable[[int], None]
+
+_ITEM_RESERVED = frozenset({"id", "title", "text", "source", "first_seen"})
+_UPSERT_TAGS = {TagKind.USER: "upsert_user_tags", TagKind.ITEM: "upsert_item_tags"}
+_UPSERT_ITEM_TAG_EDGES = {TagKind.USER: "upsert_has_user_tag", TagKind.ITEM: "upsert_has_item_tag"}
+_FRONTIER = {TagKind.USER: "frontier_user_tags", TagKind.ITEM: "frontier_item_tags"}
+_UPSERT_LOGIC = {LogicKind.U2I: "upsert_u2i", LogicKind.I2U: "upsert_i2u"}
+_EXPLORE = {LogicKind.U2I: "explore_u2i", LogicKind.I2U: "explore_i2u"}
+
+
+def chunks[T](rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Splits an iterable into lists of at most ``size`` items."""
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Node counts per label and relationship counts per type."""
+
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class GraphStore:
+    """Typed reads and writes of the rolegraph data model. Build it with `graph.connect.open_store`."""
+
+    def __init__(self, backend: Backend, *, batch_size: int = 5000, page_size: int = 10_000):
+        self.backend = backend
+        self.batch_size = batch_size
+        self.page_size = page_size
+
+    # ----------------------------------------------------------------- plumbing
+    def read(self, name: str, **params: Any) -> list[Row]:
+        """Runs the named statement read-only."""
+        return self.backend.run(statement(name), params, write=False)
+
+    def write(self, name: str, **params: Any) -> list[Row]:
+        """Runs the named statement in a write transaction."""
+        return self.backend.run(statement(name), params, write=True)
+
+    def _write_rows(self, name: str, rows: Iterable[dict[str, Any]], progress: Progress | None) -> int:
+        stmt = statement(name)
+        written = 0
+        for batch in chunks(rows, self.batch_size):
+            result = self.backend.run(stmt, {"rows": batch}, write=True)
+            written += int(result[0]["n"]) if result else 0
+            if progress is not None:
+                progress(len(batch))
+        return written
+
+    def clear(self) -> int:
+        """Deletes every node and relationship, in batches; returns the number of nodes deleted."""
+        deleted = 0
+        while n := int(self.write("clear_batch", limit=self.batch_size)[0]["n"]):
+            deleted += n
+        return deleted
+
+    def close(self) -> None:
+        """Closes the backend."""
+        self.backend.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- writes
+    def upsert_items(self, items: Iterable[ItemRecord], progress: Progress | None = None) -> int:
+        """Upserts items by id; returns the number of rows written. Raises InvalidInput on a bad row."""
+        rows = [
+            {
+                "id": v.check_id(i.id, "item id"),
+                "title": v.check_text(i.title, "item title", 1000),
+                "text": v.check_text(i.text, "item text"),
+                "source": v.check_text(i.source, "item source", 64),
+                "first_seen": i.first_seen,
+                "attrs": v.check_properties(i.attrs, _ITEM_RESERVED),
+            }
+            for i in items
+        ]
+        return self._write_rows("upsert_items", rows, progress)
+
+    def upsert_users(self, users: Iterable[UserRecord], progress: Progress | None = None) -> int:
+        """Upserts users by id with their attributes."""
+        rows = [
+            {"id": v.check_id(u.id, "user id"), "attrs": v.check_properties(u.attrs, frozenset({"id"}))} for u in users
+        ]
+        return self._write_rows("upsert_users", rows, progress)
+
+    def upsert_interactions(self, events: Iterable[InteractionRecord], progress: Progress | None = None) -> int:
+        """Upserts INTERACTED edges keyed by (user, item, ts); items must exist (see `existing_item_ids`)."""
+        rows = [
+            {
+                "user": v.check_id(e.user_id, "user id"),
+                "item": v.check_id(e.item_id, "item id"),
+                "ts": int(e.ts),
+                "rating": None if e.rating is None else v.check_number(e.rating, "rating"),
+            }
+            for e in events
+        ]
+        return self._write_rows("upsert_interactions", rows, progress)
+
+    def existing_item_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` that are stored items."""
+        found: set[str] = set()
+        for batch in chunks(ids, self.batch_size):
+            found.update(r["id"] for r in self.read("existing_item_ids", ids=batch))
+        return found
+
+    def upsert_tags(self, kind: TagKind, tags: Iterable[TagRecord], progress: Progress | None = None) -> int:
+        """Upserts tags by key into one vocabulary (adds :UserTag or :ItemTag)."""
+        rows = [
+            {
+                "key": v.check_tag_key(t.key),
+                "name": v.check_text(t.name, "tag name", v.MAX_TAG_CHARS) or t.key,
+                "day": None if t.day is None else v.check_day(t.day),
+                "embedding": None if t.embedding is None else [v.check_number(x, "embedding") for x in t.embedding],
+            }
+            for t in tags
+        ]
+        return self._write_rows(_UPSERT_TAGS[kind], rows, progress)
+
+    def upsert_item_tag_edges(
+        self, kind: TagKind, edges: Iterable[ItemTagEdge], progress: Progress | None = None
+    ) -> int:
+        """Upserts HAS_USER_TAG (roles) or HAS_ITEM_TAG (topics) edges; item and tag must exist."""
+        rows = [
+            {
+                "item": v.check_id(e.item_id, "item id"),
+                "tag": v.check_tag_key(e.tag_key),
+                "p": v.check_number(e.p, "p"),
+                "rank": int(e.rank),
+                "source": Source(e.source).value,
+                "run": e.run,
+            }
+            for e in edges
+        ]
+        return self._write_rows(_UPSERT_ITEM_TAG_EDGES[kind], rows, progress)
+
+    def refresh_tag_item_counts(self, keys: Iterable[str]) -> None:
+        """Recomputes ``item_count`` on the given tags."""
+        for batch in chunks(keys, self.batch_size):
+            self.write("refresh_tag_item_counts", keys=batch)
+
+    def upsert_logic(self, kind: LogicKind, edges: Iterable[LogicEdge], progress: Progress | None = None) -> int:
+        """Upserts U2I or I2U edges keyed by (source tag, target tag, source); both tags must exist."""
+        rows = [
+            {
+                "src": v.check_tag_key(e.source_key),
+                "dst": v.check_tag_key(e.target_key),
+                "weight": v.check_number(e.weight, "weight"),
+                "source": Source(e.source).value,
+                "run": e.run,
+                "model": e.model,
+                "prompt_version": e.prompt_version,
+                "rationale": v.check_text(e.rationale, "rationale", 2000),
+            }
+            for e in edges
+        ]
+        return self._write_rows(_UPSERT_LOGIC[kind], rows, progress)
+
+    def upsert_aliases(self, aliases: Iterable[AliasEdge]) -> int:
+        """Upserts ALIAS_OF edges alias → canonical."""
+        rows = [
+            {
+                "alias": v.check_tag_key(a.alias_key),
+                "canonical": v.check_tag_key(a.canonical_key),
+                "score": v.check_number(a.score, "score"),
+                "run": a.run,
+            }
+            for a in aliases
+        ]
+        return self._write_rows("upsert_aliases", rows, None)
+
+    def remove_alias(self, alias_key: str) -> int:
+        """Removes the ALIAS_OF edges out of ``alias_key``; returns how many were removed."""
+        return int(self.write("delete_alias", alias=v.check_tag_key(alias_key))[0]["n"])
+
+    def upsert_roles(self, roles: Iterable[RoleEdge], progress: Progress | None = None) -> int:
+        """Upserts HAS_ROLE edges keyed by (user, tag, set)."""
+        rows = [
+            {
+                "user": v.check_id(r.user_id, "user id"),
+                "tag": v.check_tag_key(r.tag_key),
+                "p": v.check_number(r.p, "p"),
+                "rank": int(r.rank),
+                "set": r.set,
+                "run": r.run,
+            }
+            for r in roles
+        ]
+        return self._write_rows("upsert_has_role", rows, progress)
+
+    def set_cover(self, kind: TagKind, day: str, keys: Sequence[str]) -> tuple[int, int]:
+        """Makes ``keys`` the current members of a cover set as of ``day``; returns (added, removed).
+
+        Members that leave get ``until = day``; new members get an IN_COVER edge with ``since = day``.
+        Rerunning the same day with the same keys changes nothing.
+        """
+        day = v.check_day(day)
+        keys = sorted({v.check_tag_key(k) for k in keys})
+        self.write("ensure_cover_set", kind=kind.value)
+        removed = int(self.write("close_cover_membership", kind=kind.value, keys=keys, day=day)[0]["n"])
+        added = 0
+        for batch in chunks(keys, self.batch_size):
+            added += int(self.write("open_cover_membership", kind=kind.value, keys=batch, day=day)[0]["n"])
+        return added, removed
+
+    def upsert_cover_snapshot(self, snap: CoverSnapshotRecord) -> None:
+        """Writes the day's snapshot of a cover set."""
+        self.write(
+            "upsert_cover_snapshot",
+            kind=TagKind(snap.kind).value,
+            day=v.check_day(snap.day),
+            size=int(snap.size),
+            recall=v.check_number(snap.recall, "recall"),
+            added=int(snap.added),
+            removed=int(snap.removed),
+        )
+
+    def upsert_run(self, run: RunRecord) -> None:
+        """Writes a run and its counts (all fields SET)."""
+        counts = v.check_properties(run.counts, frozenset({"id", "kind", "day", "model", "prompt_version", "status"}))
+        self.write(
+            "upsert_run",
+            id=v.check_id(run.id, "run id"),
+            kind=run.kind,
+            day=run.day,
+            model=run.model,
+            prompt_version=run.prompt_version,
+            status=run.status,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            counts=counts,
+        )
+
+    # ----------------------------------------------------------------- reads
+    def ping(self) -> bool:
+        """True when the database answers."""
+        return self.read("ping")[0]["ok"] == 1
+
+    def item(self, item_id: str) -> Row | None:
+        """One item's properties, or None."""
+        rows = self.read("item_by_id", id=v.check_id(item_id, "item id"))
+        return rows[0] if rows else None
+
+    def tag(self, key: str) -> Row | None:
+        """One tag (key, name, vocabularies, dates, item_count), or None."""
+        rows = self.read("tag_by_key", key=v.check_tag_key(key))
+        return rows[0] if rows else None
+
+    def frontier(self, kind: TagKind, limit: int | None = None) -> Iterator[Row]:
+        """Tags of one vocabulary that are not yet the source of an LLM logic edge, in key order."""
+        after, left = "", limit
+        while left is None or left > 0:
+            size = self.page_size if left is None else min(self.page_size, left)
+            page = self.read(_FRONTIER[kind], after=after, limit=size)
+            yield from page
+            if len(page) < size:
+                return
+            after = page[-1]["key"]
+            left = None if left is None else left - len(page)
+
+    def neighbourhood(self, key: str, source: Source = Source.LLM) -> dict[str, list[Row]]:
+        """A tag's outgoing and incoming logic edges with provenance: {"out": [...], "in": [...]}."""
+        key = v.check_tag_key(key)
+        return {
+            "out": self.read("tag_out_logic", key=key, source=Source(source).value),
+            "in": self.read("tag_in_logic", key=key, source=Source(source).value),
+        }
+
+    def logic_hop(self, kind: LogicKind, seeds: Sequence[str], source: Source) -> list[tuple[str, str, float]]:
+        """The U2I or I2U edges out of ``seeds`` in one graph view, as (source, target, weight)."""
+        rows = self.read(_EXPLORE[kind], seeds=list(seeds), source=Source(source).value)
+        return [(r["src"], r["dst"], float(r["weight"])) for r in rows]
+
+    def explain_paths(self, user_id: str, item_id: str, source: Source) -> dict[str, list[Row]]:
+        """The three path shapes from user to item (direct, via topic, via topic and new role)."""
+        user, item = v.check_id(user_id, "user id"), v.check_id(item_id, "item id")
+        src = Source(source).value
+        return {
+            "direct": self.read("explain_direct", user=user, item=item),
+            "via_topic": self.read("explain_via_topic", user=user, item=item, source=src),
+            "via_topic_role": self.read("explain_via_topic_role", user=user, item=item, source=src),
+        }
+
+    def user_roles(self, user_id: str, role_set: str = "T0") -> list[Row]:
+        """A user's roles of one set (T0 or T1) by rank."""
+        return self.read("user_roles", user=v.check_id(user_id, "user id"), set=role_set)
+
+    def current_cover(self, kind: TagKind) -> list[str]:
+        """Keys of the current members of a cover set."""
+        return [r["key"] for r in self.read("current_cover", kind=kind.value)]
+
+    def cover_history(self, kind: TagKind) -> list[Row]:
+        """Every membership interval (key, since, until) of a cover set."""
+        return self.read("cover_history", kind=kind.value)
+
+    def stats(self) -> Stats:
+        """Node counts per label and relationship counts per type."""
+        nodes = {r["label"]: int(r["n"]) for r in self.read("count_nodes_by_label")}
+        rels = {r["type"]: int(r["n"]) for r in self.read("count_rels_by_type")}
+        return Stats(nodes, rels)
+
+    # ----------------------------------------------------------------- streaming reads
+    def pages(self, name: str, key: str = "id") -> Iterator[list[Row]]:
+        """Pages of a keyset-paged node statement (``after``/``limit`` parameters), in key order."""
+        after = ""
+        while True:
+            page = self.read(name, after=after, limit=self.page_size)
+            if page:
+                yield page
+            if len(page) < self.page_size:
+                return
+            after = page[-1][key]
+
+    def iter_items(self) -> Iterator[Row]:
+        """Every item as {id, props}, in id order."""
+        for page in self.pages("page_items"):
+            yield from page
+
+    def iter_users(self) -> Iterator[Row]:
+        """Every user as {id, props}, in id order."""
+        for page in self.pages("page_users"):
+            yield from page
+
+    def iter_tags(self) -> Iterator[Row]:
+        """Every tag as {key, is_user_tag, is_item_tag, props}, in key order."""
+        for page in self.pages("page_tags", key="key"):
+            yield from page
+
+    def iter_interactions(self) -> Iterator[Row]:
+        """Every interaction as {user, item, ts, rating}, in (user, ts, item) order."""
+        for page in self.pages("page_users"):
+            yield from self.read("interactions_of_users", ids=[r["id"] for r in page])
+
+    def iter_edge_pages(self) -> Iterator[list[Row]]:
+        """Every relationship as {src, type, dst, props}, a page of source nodes at a time."""
+        for page in self.pages("page_users"):
+            yield self.read("user_out_edges", ids=[r["id"] for r in page])
+        for page in self.pages("page_items"):
+            yield self.read("item_out_edges", ids=[r["id"] for r in page])
+        for page in self.pages("page_tags", key="key"):
+            yield self.read("tag_out_edges", keys=[r["key"] for r in page])
+
+    def content_hash(self) -> str:
+        """sha256 over every node and relationship with its properties, independent of storage order."""
+        h = hashlib.sha256()
+
+        def feed(kind: str, rows: Iterable[Row]) -> None:
+            # Sorting the serialized rows of a page makes ties (parallel edges) order-free.
+            for line in sorted(json.dumps(row, sort_keys=True, default=_jsonable) for row in rows):
+                h.update(f"{kind}\t{line}\n".encode())
+
+        for kind, name, key in (
+            ("item", "page_items", "id"),
+            ("user", "page_users", "id"),
+            ("tag", "page_tags", "key"),
+            ("run", "page_runs", "id"),
+        ):
+            for page in self.pages(name, key=key):
+                feed(kind, page)
+        feed("cover", self.read("cover_sets"))
+        feed("snapshot", self.read("cover_snapshots"))
+        for page in self.iter_edge_pages():
+            feed("edge", page)
+        return h.hexdigest()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return dict(value)
+    return str(value)

@@ -1,0 +1,111 @@
+"""Checks on values before they reach the database: ids, tag keys, property names and values.
+
+Everything the store writes passes through here first, so a bad value is rejected with a clear message
+before any batch is sent. Ids are stored literally (quotes, backticks, braces and look-alike letters are
+fine as data: they only ever travel as query parameters), but they must be non-empty, bounded and free of
+control characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from graph.model import PropertyValue
+from rolegraph.errors import InvalidInput
+
+MAX_ID_CHARS = 256
+MAX_TAG_CHARS = 60
+MAX_TEXT_CHARS = 100_000
+MAX_LIST_ITEMS = 4096
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _has_control(value: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+
+
+def check_id(value: object, what: str = "id") -> str:
+    """Returns ``value`` as a valid id or raises InvalidInput saying what is wrong with it."""
+    if value is None:
+        raise InvalidInput(f"{what} is missing (null)")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInput(f"{what} must be a string or integer, got {type(value).__name__}")
+    text = str(value)
+    if not text.strip():
+        raise InvalidInput(f"{what} is empty")
+    if len(text) > MAX_ID_CHARS:
+        raise InvalidInput(f"{what} is {len(text)} characters long (at most {MAX_ID_CHARS})")
+    if _has_control(text):
+        raise InvalidInput(f"{what} {text[:40]!r} contains control characters")
+    return text
+
+
+def check_tag_key(value: object) -> str:
+    """A canonical tag key: a non-empty printable string of at most 60 characters."""
+    key = check_id(value, "tag key")
+    if len(key) > MAX_TAG_CHARS:
+        raise InvalidInput(f"tag key {key[:40]!r}… is {len(key)} characters long (at most {MAX_TAG_CHARS})")
+    return key
+
+
+def check_day(value: object, what: str = "day") -> str:
+    """A calendar day as YYYY-MM-DD."""
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise InvalidInput(f"{what} must be YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def check_text(value: object, what: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """A free-text field: a string (None becomes ""), at most ``limit`` characters, no NUL bytes."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be a string, got {type(value).__name__}")
+    if len(value) > limit:
+        raise InvalidInput(f"{what} is {len(value)} characters long (at most {limit})")
+    if "\x00" in value:
+        raise InvalidInput(f"{what} contains a NUL character")
+    return value
+
+
+def check_number(value: object, what: str) -> float:
+    """A finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidInput(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def check_properties(attrs: Mapping[str, Any], reserved: frozenset[str] = frozenset()) -> dict[str, PropertyValue]:
+    """Validates a map of extra properties: identifier names, scalar or list-of-scalar values."""
+    out: dict[str, PropertyValue] = {}
+    for name, value in attrs.items():
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise InvalidInput(f"property name {name!r} must match {_NAME.pattern}")
+        if name in reserved:
+            raise InvalidInput(f"property name {name!r} is reserved")
+        out[name] = _check_value(value, name)
+    return out
+
+
+def _check_value(value: object, name: str) -> PropertyValue:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return check_number(value, f"property {name!r}")
+    if isinstance(value, str):
+        return check_text(value, f"property {name!r}")
+    if isinstance(value, list | tuple):
+        if len(value) > MAX_LIST_ITEMS:
+            raise InvalidInput(f"property {name!r} has {len(value)} items (at most {MAX_LIST_ITEMS})")
+        items = [_check_value(v, name) for v in value]
+        if any(isinstance(v, list) or v is None for v in items):
+            raise InvalidInput(f"property {name!r} must be a flat list of scalars")
+        if len({type(v) for v in items}) > 1:
+            raise InvalidInput(f"property {name!r} mixes value types")
+        return items  # type: ignore[return-value]
+    raise InvalidInput(f"property {name!r} has unsupported type {type(value).__name__}")

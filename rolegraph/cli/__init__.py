@@ -1,0 +1,1 @@
+"""The `rolegraph` command line."""

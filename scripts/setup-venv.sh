@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds (or reuses) the Python 3.12 environment in CACHE/venv-<hash> and links LINK to it.
+# The hash covers the dependency files and the interpreter version, so a change to either builds anew.
+set -euo pipefail
+cache=$1
+link=$2
+
+find_python() {
+  local candidate
+  for candidate in "${ROLEGRAPH_PYTHON:-}" python3.12; do
+    [[ -n "$candidate" ]] || continue
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+      command -v "$candidate"; return
+    fi
+  done
+  # pyenv installs 3.12 without putting it on PATH unless selected
+  for candidate in "$HOME"/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do
+    if [[ -x "$candidate" ]]; then echo "$candidate"; return; fi
+  done
+  echo "setup: Python 3.12 not found — install it (e.g. 'pyenv install 3.12') or set ROLEGRAPH_PYTHON" >&2
+  exit 1
+}
+
+python=$(find_python)
+version=$("$python" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))')
+key=$(cat requirements.txt requirements-dev.txt <(echo "$version") | sha256sum | cut -c1-16)
+venv="$cache/venv-$key"
+
+if [[ ! -f "$venv/.complete" ]]; then
+  echo "setup: building the environment in $venv (first time only: torch, llama.cpp and FalkorDB take a while)"
+  rm -rf "$venv"
+  mkdir -p "$cache"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --upgrade pip
+  "$venv/bin/python" -m pip install --progress-bar off -r requirements.txt -r requirements-dev.txt
+  touch "$venv/.complete"
+fi
+
+if [[ "$(readlink "$link" 2>/dev/null)" != "$venv" ]]; then
+  rm -rf "$link"
+  ln -s "$venv" "$link"
+fi
+# The project itself is installed editable from this clone (seconds, no dependencies) unless the
+# environment already points at this clone. The check runs outside the clone so the cwd does not count.
+here=$(pwd -P)
+if ! (cd / && "$here/$link/bin/python" -c 'import pathlib, sys, rolegraph; sys.exit(pathlib.Path(rolegraph.__file__).resolve().parents[1] != pathlib.Path(sys.argv[1]))' "$here") 2>/dev/null; then
+  "$link/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
+fi

@@ -1,0 +1,96 @@
+"""Generic files: bad rows are reported with line numbers and skipped; --strict writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.loaders.files import read_interactions, read_items, read_users
+from graph.loaders.write import write_dataset
+from graph.store import GraphStore
+from rolegraph.errors import BadRowsError, InvalidInput
+from tests.graph.loaders.progress import no_progress
+
+
+def _jsonl(path: Path, lines: list[object]) -> Path:
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def items_file(tmp_path: Path) -> Path:
+    return _jsonl(
+        tmp_path / "items.jsonl",
+        [
+            {"id": "a", "title": "A film", "text": "About jazz", "year": 1999},
+            {"id": "", "title": "empty id"},
+            "{not json",
+            {"id": "b", "title": "B film", "text": "About sleep"},
+            {"id": "a", "title": "duplicate"},
+            {"id": "x" * 10_240, "title": "too long"},
+            {"id": "c", "title": "bad prop", "bad-name": 1},
+            ["a list"],
+            {"id": "x' }) DETACH DELETE n //", "title": "literal"},
+        ],
+    )
+
+
+def test_bad_item_rows_have_line_numbers(items_file: Path) -> None:
+    data = read_items(items_file)
+    assert [i.id for i in data.items] == ["a", "b", "x' }) DETACH DELETE n //"]
+    lines = {r.line: r.reason for r in data.bad_rows}
+    assert set(lines) == {2, 3, 5, 6, 7, 8}
+    assert "empty" in lines[2] and "JSON" in lines[3] and "duplicate id 'a' (first on line 1)" in lines[5]
+    assert "characters long" in lines[6] and "property name" in lines[7] and "object" in lines[8]
+
+
+def test_load_skips_bad_rows_and_writes_the_rest(store: GraphStore, items_file: Path) -> None:
+    summary = write_dataset(store, read_items(items_file), no_progress)
+    assert summary.written == {"items": 3} and len(summary.bad_rows) == 6
+    item = store.item("x' }) DETACH DELETE n //")
+    assert item is not None and item["title"] == "literal"
+
+
+def test_strict_load_writes_nothing(store: GraphStore, items_file: Path) -> None:
+    with pytest.raises(BadRowsError, match="6 bad rows"):
+        write_dataset(store, read_items(items_file), no_progress, strict=True)
+    assert store.stats().nodes == {}
+
+
+def test_interactions_csv_and_unknown_items(store: GraphStore, tmp_path: Path, items_file: Path) -> None:
+    write_dataset(store, read_items(items_file), no_progress)
+    write_dataset(store, read_users(_jsonl(tmp_path / "users.jsonl", [{"id": "u1", "age": 31}])), no_progress)
+    csv = tmp_path / "inter.csv"
+    csv.write_text("user_id,item_id,ts,rating\nu1,a,100,4\nu1,b,200,\nu2,zzz,300,1\nu1,a,abc,2\n,a,5,1\nu1,a,1,2,9\n")
+    data = read_interactions(csv)
+    assert {r.line: r.reason for r in data.bad_rows}.keys() == {5, 6, 7}
+    summary = write_dataset(store, data, no_progress)
+    assert summary.written == {"interactions": 2}
+    assert [r.line for r in summary.bad_rows] == [5, 6, 7, 4]
+    assert "unknown item_id 'zzz'" in summary.bad_rows[-1].reason
+    got = sorted((r["user"], r["item"], r["ts"], r["rating"]) for r in store.iter_interactions())
+    assert got == [("u1", "a", 100, 4.0), ("u1", "b", 200, None)]
+
+
+def test_interactions_jsonl(store: GraphStore, tmp_path: Path, items_file: Path) -> None:
+    write_dataset(store, read_items(items_file), no_progress)
+    path = _jsonl(tmp_path / "inter.jsonl", [{"user_id": "u9", "item_id": "b", "ts": 5}, {"user_id": "u9"}])
+    data = read_interactions(path)
+    assert [r.line for r in data.bad_rows] == [2]
+    assert write_dataset(store, data, no_progress).written == {"interactions": 1}
+    assert store.stats().nodes["User"] == 1  # users referenced by interactions are created
+
+
+def test_missing_header_and_file_are_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,what\n1,2\n")
+    with pytest.raises(InvalidInput, match="CSV header lacks"):
+        read_interactions(bad)
+    with pytest.raises(InvalidInput, match="no such file"):
+        read_items(tmp_path / "missing.jsonl")
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"id": "\xe9"}\n')
+    with pytest.raises(InvalidInput, match="not UTF-8"):
+        read_items(latin)

@@ -1,0 +1,66 @@
+"""Opening the store from ROLEGRAPH_GRAPH_URI: good URIs work, bad ones fail in one clear line."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.connect import open_backend, open_store
+from graph.schema import init_schema
+from rolegraph.errors import ConfigError, GraphUnavailable, SchemaError
+from rolegraph.settings import GraphSettings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("uri", ["ftp://x", "falkordb-lite://", "bolt://", "redis://", "nonsense"])
+def test_malformed_uri_is_a_config_error(uri: str) -> None:
+    with pytest.raises(ConfigError, match="ROLEGRAPH_GRAPH_URI"):
+        open_backend(GraphSettings(graph_uri=uri))
+
+
+@pytest.mark.parametrize("scheme", ["redis", "bolt", "neo4j"])
+def test_unreachable_server_names_the_uri(scheme: str) -> None:
+    uri = f"{scheme}://127.0.0.1:{_free_port()}"
+    with pytest.raises(GraphUnavailable, match=uri.replace(".", r"\.")):
+        open_backend(GraphSettings(graph_uri=uri, connect_timeout_s=2))
+
+
+def test_embedded_store_needs_init_then_persists(tmp_path: Path) -> None:
+    settings = GraphSettings(graph_uri=f"falkordb-lite://{tmp_path}/g.db", graph_name="persist")
+    with pytest.raises(SchemaError, match="rolegraph init"):
+        open_store(settings)
+    backend = open_backend(settings)
+    init_schema(backend)
+    init_schema(backend)  # idempotent
+    backend.close()
+    from graph.model import ItemRecord
+
+    with open_store(settings) as store:
+        store.upsert_items([ItemRecord("1", "kept")])
+    with open_store(settings) as store:  # a new server process reads the same file
+        assert store.stats().nodes == {"Item": 1}
+
+
+def test_cli_prints_one_line_and_fails_for_a_bad_uri(tmp_path: Path) -> None:
+    env = {**os.environ, "ROLEGRAPH_GRAPH_URI": f"redis://127.0.0.1:{_free_port()}", "ROLEGRAPH_CONNECT_TIMEOUT_S": "2"}
+    result = subprocess.run(
+        [sys.executable, "-m", "rolegraph.cli.main", "stats"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rolegraph: error: cannot reach FalkorDB at redis://127.0.0.1:")

@@ -1,0 +1,129 @@
+"""Two-hop exploration: the arithmetic against a dense numpy oracle, and the store-backed path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from graph.explore import explore, explore_weights
+from graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
+from graph.store import GraphStore
+from rolegraph.errors import InvalidInput
+
+
+def _oracle(
+    roles: list[str],
+    topics: list[str],
+    u2i: np.ndarray,
+    i2u: np.ndarray,
+    seeds: dict[str, float],
+    delta: float,
+    branch: int,
+    k: int,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """DESIGN.md's formulas with dense matrices: u2i [R, C] = P(c|t), i2u [C, R] = P(t|c)."""
+    w0 = np.array([seeds.get(r, 0.0) for r in roles])
+    w0 = w0 / w0.sum()
+    wc = w0 @ u2i
+    order = sorted((i for i in range(len(topics)) if wc[i] > delta), key=lambda i: (-wc[i], topics[i]))[:branch]
+    c1 = np.zeros_like(wc)
+    c1[order] = wc[order] / wc[order].sum()
+    wt = c1 @ i2u
+    wt[w0 > 0] = 0.0
+    keep = sorted((i for i in range(len(roles)) if wt[i] > 0), key=lambda i: (-wt[i], roles[i]))[:k]
+    t1 = {roles[i]: wt[i] / wt[keep].sum() for i in keep}
+    return {topics[i]: float(c1[i]) for i in order}, t1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_weights_match_dense_oracle(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    roles = [f"r{i}" for i in range(12)]
+    topics = [f"c{i}" for i in range(15)]
+    u2i = rng.random((12, 15)) * (rng.random((12, 15)) < 0.3)
+    i2u = rng.random((15, 12)) * (rng.random((15, 12)) < 0.3)
+    seeds = {"r0": 2.0, "r3": 1.0, "r7": 1.0}
+    delta, branch, k = 0.02, 6, 5
+    e = explore_weights(
+        seeds,
+        [(roles[a], topics[b], float(u2i[a, b])) for a, b in zip(*np.nonzero(u2i), strict=True)],
+        [(topics[a], roles[b], float(i2u[a, b])) for a, b in zip(*np.nonzero(i2u), strict=True)],
+        delta=delta,
+        branch=branch,
+        k=k,
+    )
+    c1, t1 = _oracle(roles, topics, u2i, i2u, seeds, delta, branch, k)
+    assert e.seeds == pytest.approx({"r0": 0.5, "r3": 0.25, "r7": 0.25})
+    assert e.topics == pytest.approx(c1)
+    assert e.roles == pytest.approx(t1)
+    assert list(e.roles) == list(t1)  # ranked the same way
+    # the chains into each new role add up to its weight
+    for role, w in e.roles.items():
+        assert sum(ch.contribution for ch in e.chains if ch.new_role == role) == pytest.approx(w)
+
+
+def test_seeds_must_have_positive_weight() -> None:
+    with pytest.raises(InvalidInput):
+        explore_weights({}, [], [], delta=0, branch=5, k=5)
+    with pytest.raises(InvalidInput):
+        explore_weights({"a": -1.0, "b": 2.0}, [], [], delta=0, branch=5, k=5)
+
+
+def test_disconnected_seed_gives_empty_result() -> None:
+    e = explore_weights({"lonely": 1.0}, [("other", "c", 1.0)], [("c", "x", 1.0)], delta=0, branch=5, k=5)
+    assert (e.topics, e.roles, e.chains) == ({}, {}, [])
+
+
+def _logic_world(store: GraphStore) -> None:
+    store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("jazz musicians", "new parents", "teachers")])
+    store.upsert_tags(TagKind.ITEM, [TagRecord(k, k) for k in ("music theory", "sleep", "lullabies")])
+    for source, scale in ((Source.LLM, 1.0), (Source.DISTILLED, 0.5)):
+        store.upsert_logic(
+            LogicKind.U2I,
+            [
+                LogicEdge("jazz musicians", "music theory", 0.6 * scale, source=source),
+                LogicEdge("jazz musicians", "lullabies", 0.2 * scale, source=source),
+                LogicEdge("new parents", "sleep", 0.9, source=source),
+            ],
+        )
+        store.upsert_logic(
+            LogicKind.I2U,
+            [
+                LogicEdge("music theory", "teachers", 0.5, source=source),
+                LogicEdge("lullabies", "new parents", 0.7 * scale, source=source),
+                LogicEdge("lullabies", "jazz musicians", 0.3, source=source),
+            ],
+        )
+
+
+@pytest.mark.parametrize("source", [Source.LLM, Source.DISTILLED])
+def test_store_exploration_equals_the_pure_computation(store: GraphStore, source: Source) -> None:
+    _logic_world(store)
+    e = explore(store, {"jazz musicians": 1.0}, source=source, delta=0.0, branch=20, k=10)
+    scale = 1.0 if source is Source.LLM else 0.5
+    u2i = [("jazz musicians", "music theory", 0.6 * scale), ("jazz musicians", "lullabies", 0.2 * scale)]
+    i2u = [
+        ("music theory", "teachers", 0.5),
+        ("lullabies", "new parents", 0.7 * scale),
+        ("lullabies", "jazz musicians", 0.3),
+    ]
+    expected = explore_weights({"jazz musicians": 1.0}, u2i, i2u, delta=0.0, branch=20, k=10)
+    assert e.topics == pytest.approx(expected.topics)
+    assert e.roles == pytest.approx(expected.roles)
+    assert "jazz musicians" not in e.roles  # seeds are dropped from T(1)
+    assert {(c.role, c.topic, c.new_role) for c in e.chains} == {
+        ("jazz musicians", "music theory", "teachers"),
+        ("jazz musicians", "lullabies", "new parents"),
+    }
+
+
+def test_store_exploration_of_unknown_seed_is_empty(store: GraphStore) -> None:
+    _logic_world(store)
+    e = explore(store, {"x' }) DETACH DELETE n //": 1.0})
+    assert (e.topics, e.roles) == ({}, {})
+    assert store.stats().relationships["U2I"] == 6
+
+
+def test_bounds_are_checked(store: GraphStore) -> None:
+    with pytest.raises(InvalidInput):
+        explore(store, {"a": 1.0}, k=101)
