@@ -2,28 +2,31 @@
 // (source tag, target tag, source ∈ {llm, distilled}); weight and provenance are SET, never added.
 
 // name: upsert_u2i
-// Upserts U2I edges; both tags must exist (the source gets :UserTag, the target :ItemTag).
-// params: rows
-// rows: [{src, dst, weight, source, run, model, prompt_version, rationale}]; returns: n
-UNWIND $rows AS row
-MATCH (t:Tag {key: row.src})
-MATCH (c:Tag {key: row.dst})
-SET t:UserTag, c:ItemTag
-MERGE (t)-[r:U2I {source: row.source}]->(c)
-SET r.weight = row.weight, r.run = row.run, r.model = row.model,
-    r.prompt_version = row.prompt_version, r.rationale = row.rationale
+// Upserts U2I edges keyed by (role, topic, source); weight, provenance and rationale are SET. Rows are
+// grouped by role — {src, dst: [topic keys], weight: [...], rationale: [...]} — so each role is looked up
+// once; run, model and prompt_version are shared by the batch. Both tags must already be in their
+// vocabularies (the role :UserTag, the topic :ItemTag); rows naming other keys write nothing.
+// params: rows, source, run, model, prompt_version
+// returns: n (edges written)
+UNWIND $rows AS g
+MATCH (t:UserTag {key: g.src})
+UNWIND range(0, size(g.dst) - 1) AS j
+MATCH (c:ItemTag {key: g.dst[j]})
+MERGE (t)-[r:U2I {source: $source}]->(c)
+SET r.weight = g.weight[j], r.rationale = g.rationale[j], r.run = $run, r.model = $model,
+    r.prompt_version = $prompt_version
 RETURN count(r) AS n;
 
 // name: upsert_i2u
-// Upserts I2U edges; the source gets :ItemTag, the target :UserTag.
-// params: rows
-UNWIND $rows AS row
-MATCH (c:Tag {key: row.src})
-MATCH (t:Tag {key: row.dst})
-SET c:ItemTag, t:UserTag
-MERGE (c)-[r:I2U {source: row.source}]->(t)
-SET r.weight = row.weight, r.run = row.run, r.model = row.model,
-    r.prompt_version = row.prompt_version, r.rationale = row.rationale
+// Upserts I2U edges (topic → role) exactly as upsert_u2i: rows grouped by topic, provenance per batch.
+// params: rows, source, run, model, prompt_version
+UNWIND $rows AS g
+MATCH (c:ItemTag {key: g.src})
+UNWIND range(0, size(g.dst) - 1) AS j
+MATCH (t:UserTag {key: g.dst[j]})
+MERGE (c)-[r:I2U {source: $source}]->(t)
+SET r.weight = g.weight[j], r.rationale = g.rationale[j], r.run = $run, r.model = $model,
+    r.prompt_version = $prompt_version
 RETURN count(r) AS n;
 
 // name: frontier_user_tags
@@ -69,16 +72,18 @@ RETURN type(r) AS type, x.key AS source_key, x.name AS name, r.weight AS weight,
 ORDER BY weight DESC, source_key;
 
 // name: explore_u2i
-// Hop 1 of exploration: U2I edges out of the seed roles in one graph view (source llm = G,
-// distilled = G*). Weights only; the arithmetic (δ, top-b, renormalization) is done by the caller.
+// Hop 1 of exploration: the U2I edges out of the given roles in one graph view (source llm = G,
+// distilled = G*), as (src, dst, weight) rows. The arithmetic (δ, top-b, renormalization) is the
+// caller's (graph/explore.py). Targets carry no label test: U2I only ever ends at a topic, and the
+// test costs FalkorDB a label-matrix lookup per edge.
 // params: seeds, source
 UNWIND $seeds AS seed
-MATCH (t:Tag {key: seed})-[r:U2I {source: $source}]->(c:Tag)
+MATCH (t:UserTag {key: seed})-[r:U2I {source: $source}]->(c)
 RETURN t.key AS src, c.key AS dst, r.weight AS weight;
 
 // name: explore_i2u
-// Hop 2 of exploration: I2U edges out of the kept topics.
+// Hop 2 of exploration: the I2U edges out of the kept topics C(1), as (src, dst, weight) rows.
 // params: seeds, source
 UNWIND $seeds AS seed
-MATCH (c:Tag {key: seed})-[r:I2U {source: $source}]->(t:Tag)
+MATCH (c:ItemTag {key: seed})-[r:I2U {source: $source}]->(t)
 RETURN c.key AS src, t.key AS dst, r.weight AS weight;

@@ -58,6 +58,17 @@ def _top(weights: Mapping[str, float], n: int) -> dict[str, float]:
     return {k: w / total for k, w in ranked} if total > 0 else {}
 
 
+def topic_weights(
+    t0: Mapping[str, float], u2i: Iterable[Edge], *, delta: float, branch: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """(raw w_c for every topic reached, C(1) after δ, top-b and renormalization) from normalized seeds."""
+    raw_c: dict[str, float] = defaultdict(float)
+    for t, c, p in u2i:
+        if t in t0:
+            raw_c[c] += t0[t] * p
+    return raw_c, _top({c: w for c, w in raw_c.items() if w > delta}, branch)
+
+
 def explore_weights(
     seeds: Mapping[str, float], u2i: Iterable[Edge], i2u: Iterable[Edge], *, delta: float, branch: int, k: int
 ) -> Exploration:
@@ -68,10 +79,7 @@ def explore_weights(
     """
     t0 = normalize_seeds(seeds)
     hop1 = [(t, c, p) for t, c, p in u2i if t in t0]
-    raw_c: dict[str, float] = defaultdict(float)
-    for t, c, p in hop1:
-        raw_c[c] += t0[t] * p
-    c1 = _top({c: w for c, w in raw_c.items() if w > delta}, branch)
+    raw_c, c1 = topic_weights(t0, hop1, delta=delta, branch=branch)
     hop2 = [(c, t2, p) for c, t2, p in i2u if c in c1 and t2 not in t0]
     raw_t: dict[str, float] = defaultdict(float)
     for c, t2, p in hop2:
@@ -99,7 +107,7 @@ def explore(
     if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
         raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
     t0 = normalize_seeds(seeds)
-    u2i = store.logic_hop(LogicKind.U2I, sorted(t0), source)
-    c1 = explore_weights(t0, u2i, [], delta=delta, branch=branch, k=k).topics
-    i2u = store.logic_hop(LogicKind.I2U, sorted(c1), source) if c1 else []
+    u2i = store.logic_hop(LogicKind.U2I, list(t0), source)
+    _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)
+    i2u = store.logic_hop(LogicKind.I2U, list(c1), source) if c1 else []
     return explore_weights(t0, u2i, i2u, delta=delta, branch=branch, k=k)

@@ -40,7 +40,7 @@ _UPSERT_TAGS = {TagKind.USER: "upsert_user_tags", TagKind.ITEM: "upsert_item_tag
 _UPSERT_ITEM_TAG_EDGES = {TagKind.USER: "upsert_has_user_tag", TagKind.ITEM: "upsert_has_item_tag"}
 _FRONTIER = {TagKind.USER: "frontier_user_tags", TagKind.ITEM: "frontier_item_tags"}
 _UPSERT_LOGIC = {LogicKind.U2I: "upsert_u2i", LogicKind.I2U: "upsert_i2u"}
-_EXPLORE = {LogicKind.U2I: "explore_u2i", LogicKind.I2U: "explore_i2u"}
+_HOP = {LogicKind.U2I: "explore_u2i", LogicKind.I2U: "explore_i2u"}
 
 
 def chunks[T](rows: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -48,6 +48,31 @@ def chunks[T](rows: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch
+
+
+def _edge_batches(
+    by_src: dict[str, list[tuple[str, float, str]]], size: int
+) -> Iterator[tuple[list[dict[str, Any]], int]]:
+    """Source-grouped rows {src, dst, weight, rationale} in batches of about ``size`` edges (with count)."""
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for src, targets in by_src.items():
+        for start in range(0, len(targets), size):
+            part = targets[start : start + size]
+            batch.append(
+                {
+                    "src": src,
+                    "dst": [t[0] for t in part],
+                    "weight": [t[1] for t in part],
+                    "rationale": [t[2] for t in part],
+                }
+            )
+            count += len(part)
+            if count >= size:
+                yield batch, count
+                batch, count = [], 0
+    if batch:
+        yield batch, count
 
 
 @dataclass(frozen=True)
@@ -181,21 +206,29 @@ class GraphStore:
             self.write("refresh_tag_item_counts", keys=batch)
 
     def upsert_logic(self, kind: LogicKind, edges: Iterable[LogicEdge], progress: Progress | None = None) -> int:
-        """Upserts U2I or I2U edges keyed by (source tag, target tag, source); both tags must exist."""
-        rows = [
-            {
-                "src": v.check_tag_key(e.source_key),
-                "dst": v.check_tag_key(e.target_key),
-                "weight": v.check_number(e.weight, "weight"),
-                "source": Source(e.source).value,
-                "run": e.run,
-                "model": e.model,
-                "prompt_version": e.prompt_version,
-                "rationale": v.check_text(e.rationale, "rationale", 2000),
-            }
-            for e in edges
-        ]
-        return self._write_rows(_UPSERT_LOGIC[kind], rows, progress)
+        """Upserts U2I or I2U edges keyed by (source tag, target tag, source); returns edges written.
+
+        Both tags must already be in their vocabularies (U2I: role → topic, I2U: topic → role); an edge
+        naming another key writes nothing. Edges are sent grouped by provenance and by source tag, about
+        ``batch_size`` edges per transaction.
+        """
+        # provenance → source tag → [(target, weight, rationale)]
+        grouped: dict[tuple[str, str, str, str], dict[str, list[tuple[str, float, str]]]] = {}
+        for e in edges:
+            prov = (Source(e.source).value, e.run, e.model, e.prompt_version)
+            targets = grouped.setdefault(prov, {}).setdefault(v.check_tag_key(e.source_key), [])
+            rationale = v.check_text(e.rationale, "rationale", 2000)
+            targets.append((v.check_tag_key(e.target_key), v.check_number(e.weight, "weight"), rationale))
+        stmt = statement(_UPSERT_LOGIC[kind])
+        written = 0
+        for (source, run, model, prompt_version), by_src in grouped.items():
+            for batch, size in _edge_batches(by_src, self.batch_size):
+                params = {"rows": batch, "source": source, "run": run, "model": model, "prompt_version": prompt_version}
+                result = self.backend.run(stmt, params, write=True)
+                written += int(result[0]["n"]) if result else 0
+                if progress is not None:
+                    progress(size)
+        return written
 
     def upsert_aliases(self, aliases: Iterable[AliasEdge]) -> int:
         """Upserts ALIAS_OF edges alias → canonical."""
@@ -309,7 +342,7 @@ class GraphStore:
 
     def logic_hop(self, kind: LogicKind, seeds: Sequence[str], source: Source) -> list[tuple[str, str, float]]:
         """The U2I or I2U edges out of ``seeds`` in one graph view, as (source, target, weight)."""
-        rows = self.read(_EXPLORE[kind], seeds=list(seeds), source=Source(source).value)
+        rows = self.read(_HOP[kind], seeds=list(seeds), source=Source(source).value)
         return [(r["src"], r["dst"], float(r["weight"])) for r in rows]
 
     def explain_paths(self, user_id: str, item_id: str, source: Source) -> dict[str, list[Row]]:

@@ -104,11 +104,17 @@ def _names(words_a: list[str], words_b: list[str], n: int) -> list[str]:
 
 def _logic(rng: np.random.Generator, n_src: int, n_dst: int, fanout: int) -> tuple[np.ndarray, np.ndarray]:
     """[n_src, fanout] target ids (distinct per row) and their weights (each row sums to 1)."""
-    targets = (
-        np.argsort(rng.random((n_src, n_dst)), axis=1)[:, :fanout]
-        if n_dst <= 4096
-        else np.stack([rng.choice(n_dst, fanout, replace=False) for _ in range(n_src)])
-    )
+    if n_dst <= 4096:
+        targets = np.argsort(rng.random((n_src, n_dst)), axis=1)[:, :fanout]
+    else:
+        # draw with replacement and redraw the rows that repeated a target: few, since fanout ≪ n_dst
+        targets = rng.integers(0, n_dst, size=(n_src, fanout))
+        while True:
+            ordered = np.sort(targets, axis=1)
+            repeated = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+            if not repeated.any():
+                break
+            targets[repeated] = rng.integers(0, n_dst, size=(int(repeated.sum()), fanout))
     weights = rng.dirichlet(np.ones(fanout), size=n_src)
     return targets, weights
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,8 +24,12 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+# Unicode categories Cc (C0, DEL, C1 controls) and Cs (lone surrogates), as one compiled class.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _has_control(value: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+    return _CONTROL.search(value) is not None
 
 
 def check_id(value: object, what: str = "id") -> str:

@@ -32,19 +32,17 @@ def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Falkor
     backend.close()
 
 
-class _SharedServerBackend(FalkorBackend):
-    """A backend on the session's server whose close() drops its graph but keeps the server."""
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):  # the graph may never have been created
-            self._graph.delete()
-
-
 def new_falkordb_store(server: FalkorBackend, batch_size: int = 5000, page_size: int = 10_000) -> GraphStore:
     """A store on a fresh, empty graph of the session's server, with its schema."""
     db: Any = server._db
     name = f"test_{uuid.uuid4().hex[:12]}"
-    backend = _SharedServerBackend(db, db.select_graph(name), f"{server.uri}#{name}")
+    graph = db.select_graph(name)
+
+    def drop_graph() -> None:  # keeps the session's server running
+        with contextlib.suppress(Exception):  # the graph may never have been created
+            graph.delete()
+
+    backend = FalkorBackend(db, graph, f"{server.uri}#{name}", drop_graph)
     init_schema(backend)
     return GraphStore(backend, batch_size=batch_size, page_size=page_size)
 

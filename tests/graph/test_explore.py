@@ -127,3 +127,31 @@ def test_store_exploration_of_unknown_seed_is_empty(store: GraphStore) -> None:
 def test_bounds_are_checked(store: GraphStore) -> None:
     with pytest.raises(InvalidInput):
         explore(store, {"a": 1.0}, k=101)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_database_pruning_matches_the_pure_computation(store: GraphStore, seed: int) -> None:
+    """The one-round-trip query keeps exactly the topics the formula keeps (δ and top-b)."""
+    rng = np.random.default_rng(seed)
+    roles = [f"role {i:02d}" for i in range(15)]
+    topics = [f"topic {i:02d}" for i in range(25)]
+    store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in roles])
+    store.upsert_tags(TagKind.ITEM, [TagRecord(k, k) for k in topics])
+    u2i = [(r, t, float(rng.random())) for r in roles for t in topics if rng.random() < 0.3]
+    i2u = [(t, r, float(rng.random())) for t in topics for r in roles if rng.random() < 0.3]
+    store.upsert_logic(LogicKind.U2I, [LogicEdge(a, b, w, source=Source.DISTILLED) for a, b, w in u2i])
+    store.upsert_logic(LogicKind.I2U, [LogicEdge(a, b, w, source=Source.DISTILLED) for a, b, w in i2u])
+    seeds = {roles[0]: 0.5, roles[4]: 0.3, roles[9]: 0.2}
+    got = explore(store, seeds, delta=0.05, branch=4, k=6)
+    want = explore_weights(seeds, u2i, i2u, delta=0.05, branch=4, k=6)
+    assert list(got.topics) == list(want.topics) and got.topics == pytest.approx(want.topics)
+    assert list(got.roles) == list(want.roles) and got.roles == pytest.approx(want.roles)
+    assert [(c.role, c.topic, c.new_role) for c in got.chains] == [(c.role, c.topic, c.new_role) for c in want.chains]
+
+
+def test_logic_edges_must_join_the_right_vocabularies(store: GraphStore) -> None:
+    store.upsert_tags(TagKind.USER, [TagRecord("role", "role")])
+    store.upsert_tags(TagKind.ITEM, [TagRecord("topic", "topic")])
+    assert store.upsert_logic(LogicKind.U2I, [LogicEdge("topic", "role", 0.5)]) == 0  # wrong direction
+    assert store.upsert_logic(LogicKind.I2U, [LogicEdge("topic", "role", 0.5)]) == 1
+    assert store.stats().relationships == {"I2U": 1}

@@ -53,7 +53,7 @@ def test_check_schema_refuses_a_graph_without_constraints(store: GraphStore) -> 
     from graph.falkor import FalkorBackend
 
     assert isinstance(store.backend, FalkorBackend)
-    bare = FalkorBackend(store.backend._db, store.backend._db.select_graph("no_schema_graph"), "bare")
+    bare = FalkorBackend(store.backend._db, store.backend._db.select_graph("no_schema_graph"), "bare", lambda: None)
     with pytest.raises(SchemaError, match="rolegraph init"):
         check_schema(bare)
 
