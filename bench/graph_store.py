@@ -116,6 +116,7 @@ def main() -> None:
             "batch_size": args.batch_size,
             "seeds_per_query": args.seeds,
             "queries": args.queries,
+            "warmup_queries": args.warmup,
         },
         "tags_upsert_s": round(tags_s, 2),
         "ingest_s": round(ingest_s, 2),

@@ -214,11 +214,15 @@ class GraphStore:
         """
         # provenance → source tag → [(target, weight, rationale)]
         grouped: dict[tuple[str, str, str, str], dict[str, list[tuple[str, float, str]]]] = {}
+        keys: dict[str, str] = {}  # each distinct tag key is checked once: edges repeat their tags
         for e in edges:
             prov = (Source(e.source).value, e.run, e.model, e.prompt_version)
-            targets = grouped.setdefault(prov, {}).setdefault(v.check_tag_key(e.source_key), [])
+            src = keys.get(e.source_key) or keys.setdefault(e.source_key, v.check_tag_key(e.source_key))
+            dst = keys.get(e.target_key) or keys.setdefault(e.target_key, v.check_tag_key(e.target_key))
             rationale = v.check_text(e.rationale, "rationale", 2000)
-            targets.append((v.check_tag_key(e.target_key), v.check_number(e.weight, "weight"), rationale))
+            grouped.setdefault(prov, {}).setdefault(src, []).append(
+                (dst, v.check_number(e.weight, "weight"), rationale)
+            )
         stmt = statement(_UPSERT_LOGIC[kind])
         written = 0
         for (source, run, model, prompt_version), by_src in grouped.items():

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds (or reuses) the Python 3.12 environment in CACHE/venv-<hash> and links LINK to it.
-# The hash covers the dependency files and the interpreter version, so a change to either builds anew.
+# Builds (or reuses) the heavy Python 3.12 environment in CACHE/venv-<hash> (every dependency) and a
+# light environment LINK in the clone that points at it through a .pth file and holds only this clone's
+# editable install. Clones share the heavy part and never see each other's code. The hash covers the
+# dependency files and the interpreter version, so a change to either builds anew.
 set -euo pipefail
 cache=$1
 link=$2
@@ -36,13 +38,18 @@ if [[ ! -f "$venv/.complete" ]]; then
   touch "$venv/.complete"
 fi
 
-if [[ "$(readlink "$link" 2>/dev/null)" != "$venv" ]]; then
+site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+if [[ -L "$link" || ! -x "$link/bin/python" || "$(cat "$link/.deps" 2>/dev/null)" != "$venv" ]]; then
   rm -rf "$link"
-  ln -s "$venv" "$link"
+  "$python" -m venv --without-pip "$link"
+  local_site=$("$link/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  echo "$site" > "$local_site/_rolegraph_deps.pth"
+  echo "$venv" > "$link/.deps"
 fi
-# The project itself is installed editable from this clone (seconds, no dependencies) unless the
-# environment already points at this clone. The check runs outside the clone so the cwd does not count.
+# This clone's code, installed editable into the light environment (seconds, no dependencies), unless
+# it is there already. The check runs outside the clone so the working directory does not count.
 here=$(pwd -P)
 if ! (cd / && "$here/$link/bin/python" -c 'import pathlib, sys, rolegraph; sys.exit(pathlib.Path(rolegraph.__file__).resolve().parents[1] != pathlib.Path(sys.argv[1]))' "$here") 2>/dev/null; then
-  "$link/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
+  "$venv/bin/python" -m pip --python "$link/bin/python" install --quiet --no-deps --no-build-isolation -e . 2>&1 \
+    | grep -v -E "BuildBackendWarning|Editable installation|^\s*(!!|\*+|Please be careful|name as your package|with strategy)|^\s*$" || true
 fi
