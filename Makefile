@@ -63,6 +63,7 @@ demo: setup ## load MovieLens-100K into the embedded graph and print the counts 
 bench: setup ## run the benchmarks; reports go to bench/results/
 	@$(PY) bench/graph_store.py
 	@$(PY) bench/synth.py
+	@$(PY) bench/cover.py
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
