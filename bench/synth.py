@@ -8,19 +8,15 @@ Writes bench/results/synth.json and bench/results/synth.md (wall time, peak memo
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import resource
 import shutil
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.synth import SynthConfig, generate
+from reporting import RESULTS, stamp, write
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from graph.synth import SynthConfig, generate
 
 
 def main() -> None:
@@ -41,23 +37,18 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report = {
-        "benchmark": "synth",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    report = stamp("synth") | {
         "config": {"users": cfg.users, "items": cfg.items, "roles": cfg.roles, "topics": cfg.topics},
         "counts": counts,
         "wall_s": round(wall, 1),
         "peak_rss_mb": round(peak_mb),
         "output_mb": round(size / 1e6),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "synth.json").write_text(json.dumps(report, indent=2) + "\n")
     row = (
         f"| {cfg.users:,} | {cfg.items:,} | {cfg.roles:,} | {cfg.topics:,} | {counts['interactions']:,} "
         f"| {report['wall_s']} s | {report['peak_rss_mb']:,} MB | {report['output_mb']:,} MB |"
     )
-    (args.out / "synth.md").write_text(
+    markdown = (
         f"# Synthetic world benchmark ({report['date']})\n\n"
         f"Command: `python bench/synth.py` on {report['machine']['cores']} cores, "
         f"Python {report['machine']['python']}.\n\n"
@@ -65,7 +56,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|\n"
         f"{row}\n"
     )
-    print(json.dumps(report, indent=2))
+    write(args.out, report, markdown)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,12 @@
 MERGE (s:CoverSet {kind: $kind})
 RETURN s.kind AS kind;
 
+// name: cover_latest_day
+// The latest day a cover set changed (the largest since or until of its memberships), or null.
+// params: kind
+MATCH (:Tag)-[m:IN_COVER]->(:CoverSet {kind: $kind})
+RETURN max(m.since) AS since, max(m.until) AS until;
+
 // name: close_cover_membership
 // Ends (until = day) the current memberships of tags that are not in `keys`. Idempotent.
 // params: kind, keys, day

@@ -28,7 +28,7 @@ RETURN i.id AS id, i.title AS title, i.text AS text, i.source AS source, i.first
 // A page of items in id order after the key `after` (keyset paging, for export and hashing).
 // params: after, limit
 MATCH (i:Item)
-WHERE i.id > $after
+WHERE toString(i.id) > $after
 RETURN i.id AS id, properties(i) AS props
 ORDER BY id
 LIMIT $limit;

@@ -33,7 +33,7 @@ RETURN count(r) AS n;
 // Role tags with key > `after` that are not yet the source of an LLM U2I edge, in key order.
 // params: after, limit
 MATCH (t:UserTag)
-WHERE t.key > $after
+WHERE toString(t.key) > $after
 OPTIONAL MATCH (t)-[r:U2I {source: 'llm'}]->(:Tag)
 WITH t, count(r) AS out
 WHERE out = 0
@@ -45,7 +45,7 @@ LIMIT $limit;
 // Topic tags with key > `after` that are not yet the source of an LLM I2U edge, in key order.
 // params: after, limit
 MATCH (c:ItemTag)
-WHERE c.key > $after
+WHERE toString(c.key) > $after
 OPTIONAL MATCH (c)-[r:I2U {source: 'llm'}]->(:Tag)
 WITH c, count(r) AS out
 WHERE out = 0

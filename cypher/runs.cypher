@@ -36,7 +36,7 @@ ORDER BY rank, key;
 // A page of runs in id order after `after`.
 // params: after, limit
 MATCH (r:Run)
-WHERE r.id > $after
+WHERE toString(r.id) > $after
 RETURN r.id AS id, properties(r) AS props
 ORDER BY id
 LIMIT $limit;

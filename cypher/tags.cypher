@@ -67,7 +67,7 @@ RETURN t.key AS key, t.name AS name, t:UserTag AS is_user_tag, t:ItemTag AS is_i
 // A page of tags in key order after `after`, with their vocabularies and properties.
 // params: after, limit
 MATCH (t:Tag)
-WHERE t.key > $after
+WHERE toString(t.key) > $after
 RETURN t.key AS key, t:UserTag AS is_user_tag, t:ItemTag AS is_item_tag, properties(t) AS props
 ORDER BY key
 LIMIT $limit;

@@ -13,7 +13,7 @@ RETURN count(u) AS n;
 // A page of users in id order after `after`.
 // params: after, limit
 MATCH (u:User)
-WHERE u.id > $after
+WHERE toString(u.id) > $after
 RETURN u.id AS id, properties(u) AS props
 ORDER BY id
 LIMIT $limit;

@@ -53,7 +53,8 @@ def normalize_seeds(weights: Mapping[str, float]) -> dict[str, float]:
 
 
 def _top(weights: Mapping[str, float], n: int) -> dict[str, float]:
-    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    # only positive weights: a zero-weight edge carries no mass (and would divide by zero below)
+    ranked = sorted(((k, w) for k, w in weights.items() if w > 0), key=lambda kv: (-kv[1], kv[0]))[:n]
     total = sum(w for _, w in ranked)
     return {k: w / total for k, w in ranked} if total > 0 else {}
 

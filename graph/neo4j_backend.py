@@ -7,7 +7,7 @@ from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.backend import Row
 from graph.queries import Statement, schema_statements
@@ -30,7 +30,7 @@ class Neo4jBackend:
             records, _, _ = self._driver.execute_query(
                 stmt.text, dict(params), database_=self._database, routing_=routing
             )
-        except ServiceUnavailable as e:
+        except DriverError as e:  # connection lost, session expired, …
             raise GraphUnavailable(f"lost the Neo4j connection at {self.uri}: {e}") from e
         except Neo4jError as e:
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
@@ -46,10 +46,13 @@ class Neo4jBackend:
 
 def open_neo4j(uri: str, user: str, password: str, database: str, timeout_s: float) -> Neo4jBackend:
     """Connects to Neo4j and checks that the server answers."""
+    driver = None
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=timeout_s)
         driver.verify_connectivity()
-    except (Neo4jError, ServiceUnavailable, ValueError, OSError) as e:
+    except (Neo4jError, DriverError, ValueError, OSError) as e:
+        if driver is not None:
+            driver.close()
         raise GraphUnavailable(
             f"cannot reach Neo4j at {uri}: {e} — check the URI, ROLEGRAPH_NEO4J_USER / ROLEGRAPH_NEO4J_PASSWORD "
             "and that the server is running"

@@ -32,6 +32,7 @@ from graph.model import (
     UserRecord,
 )
 from graph.queries import statement
+from rolegraph.errors import InvalidInput
 
 Progress = Callable[[int], None]
 
@@ -156,7 +157,7 @@ class GraphStore:
             {
                 "user": v.check_id(e.user_id, "user id"),
                 "item": v.check_id(e.item_id, "item id"),
-                "ts": int(e.ts),
+                "ts": v.check_timestamp(e.ts),
                 "rating": None if e.rating is None else v.check_number(e.rating, "rating"),
             }
             for e in events
@@ -191,7 +192,7 @@ class GraphStore:
             {
                 "item": v.check_id(e.item_id, "item id"),
                 "tag": v.check_tag_key(e.tag_key),
-                "p": v.check_number(e.p, "p"),
+                "p": v.check_probability(e.p, "p"),
                 "rank": int(e.rank),
                 "source": Source(e.source).value,
                 "run": e.run,
@@ -221,7 +222,7 @@ class GraphStore:
             dst = keys.get(e.target_key) or keys.setdefault(e.target_key, v.check_tag_key(e.target_key))
             rationale = v.check_text(e.rationale, "rationale", 2000)
             grouped.setdefault(prov, {}).setdefault(src, []).append(
-                (dst, v.check_number(e.weight, "weight"), rationale)
+                (dst, v.check_probability(e.weight, "weight"), rationale)
             )
         stmt = statement(_UPSERT_LOGIC[kind])
         written = 0
@@ -257,7 +258,7 @@ class GraphStore:
             {
                 "user": v.check_id(r.user_id, "user id"),
                 "tag": v.check_tag_key(r.tag_key),
-                "p": v.check_number(r.p, "p"),
+                "p": v.check_probability(r.p, "p"),
                 "rank": int(r.rank),
                 "set": r.set,
                 "run": r.run,
@@ -270,10 +271,14 @@ class GraphStore:
         """Makes ``keys`` the current members of a cover set as of ``day``; returns (added, removed).
 
         Members that leave get ``until = day``; new members get an IN_COVER edge with ``since = day``.
-        Rerunning the same day with the same keys changes nothing.
+        Rerunning the latest day with the same keys changes nothing. Days only move forward: a day
+        before the cover set's latest change raises InvalidInput (it would rewrite history).
         """
         day = v.check_day(day)
         keys = sorted({v.check_tag_key(k) for k in keys})
+        latest = [d for row in self.read("cover_latest_day", kind=kind.value) for d in row.values() if d]
+        if latest and day < max(latest):
+            raise InvalidInput(f"the {kind.value} cover set already changed on {max(latest)}; {day} is earlier")
         self.write("ensure_cover_set", kind=kind.value)
         removed = int(self.write("close_cover_membership", kind=kind.value, keys=keys, day=day)[0]["n"])
         added = 0
@@ -288,7 +293,7 @@ class GraphStore:
             kind=TagKind(snap.kind).value,
             day=v.check_day(snap.day),
             size=int(snap.size),
-            recall=v.check_number(snap.recall, "recall"),
+            recall=v.check_probability(snap.recall, "recall"),
             added=int(snap.added),
             removed=int(snap.removed),
         )
@@ -419,13 +424,18 @@ class GraphStore:
             yield self.read("tag_out_edges", keys=[r["key"] for r in page])
 
     def content_hash(self) -> str:
-        """sha256 over every node and relationship with its properties, independent of storage order."""
-        h = hashlib.sha256()
+        """sha256-based hash of every node and relationship with its properties.
+
+        Each row is hashed on its own and the digests are added modulo 2^256, so the result does not
+        depend on storage order, parallel-edge order or page size.
+        """
+        total = 0
 
         def feed(kind: str, rows: Iterable[Row]) -> None:
-            # Sorting the serialized rows of a page makes ties (parallel edges) order-free.
-            for line in sorted(json.dumps(row, sort_keys=True, default=_jsonable) for row in rows):
-                h.update(f"{kind}\t{line}\n".encode())
+            nonlocal total
+            for row in rows:
+                line = f"{kind}\t{json.dumps(row, sort_keys=True, default=_jsonable)}".encode()
+                total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % 2**256
 
         for kind, name, key in (
             ("item", "page_items", "id"),
@@ -439,7 +449,7 @@ class GraphStore:
         feed("snapshot", self.read("cover_snapshots"))
         for page in self.iter_edge_pages():
             feed("edge", page)
-        return h.hexdigest()
+        return f"{total:064x}"
 
 
 def _jsonable(value: object) -> object:

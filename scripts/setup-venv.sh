@@ -28,10 +28,13 @@ version=$("$python" -c 'import sys; print(".".join(map(str, sys.version_info[:3]
 key=$(cat requirements.txt requirements-dev.txt <(echo "$version") | sha256sum | cut -c1-16)
 venv="$cache/venv-$key"
 
+# One build at a time per cache: a second clone setting up meanwhile waits, then reuses the result.
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
 if [[ ! -f "$venv/.complete" ]]; then
   echo "setup: building the environment in $venv (first time only: torch, llama.cpp and FalkorDB take a while)"
   rm -rf "$venv"
-  mkdir -p "$cache"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
   "$venv/bin/python" -m pip install --progress-bar off -r requirements.txt -r requirements-dev.txt

@@ -36,7 +36,7 @@ def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
 def _open(path: Path) -> Any:
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
-    return path.open(encoding="utf-8", errors="strict", newline="")
+    return path.open(encoding="utf-8-sig", errors="strict", newline="")
 
 
 def _read(path: Path, parse: Any) -> tuple[list[tuple[int, str, Any]], list[BadRow]]:
@@ -89,11 +89,9 @@ def read_users(path: Path) -> Dataset:
 def _interaction(obj: dict[str, Any]) -> InteractionRecord:
     ts_raw = obj.get("ts")
     try:
-        ts = int(float(str(ts_raw))) if ts_raw not in (None, "") else None
-    except (TypeError, ValueError):
-        ts = None
-    if ts is None or ts < 0:
-        raise InvalidInput(f"ts must be a non-negative number (seconds since the epoch), got {ts_raw!r}")
+        ts = v.check_timestamp(float(str(ts_raw)), "ts")
+    except ValueError:
+        raise InvalidInput(f"ts must be a non-negative number (seconds since the epoch), got {ts_raw!r}") from None
     rating_raw = obj.get("rating")
     rating: float | None = None
     if rating_raw not in (None, ""):
@@ -115,7 +113,7 @@ def read_interactions(path: Path) -> Dataset:
     source = str(path)
     try:
         with _open(path) as fh:
-            head = fh.read(1)
+            head = fh.read(4096).lstrip()[:1]
         rows: Iterator[tuple[int, dict[str, Any] | str]] = _jsonl(path) if head == "{" else _csv_rows(path)
         for number, obj in rows:
             if isinstance(obj, str):

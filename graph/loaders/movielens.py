@@ -55,8 +55,8 @@ def _user(row: dict[str, str]) -> UserRecord:
 
 def _interaction(row: dict[str, str]) -> InteractionRecord:
     try:
-        ts = int(float(row["timestamp"]))
-        rating = float(row["rating"])
+        ts = v.check_timestamp(float(row["timestamp"]), "timestamp")
+        rating = v.check_number(float(row["rating"]), "rating")
     except (KeyError, ValueError):
         raise InvalidInput("rating and timestamp must be numbers") from None
     return InteractionRecord(

@@ -155,3 +155,9 @@ def test_logic_edges_must_join_the_right_vocabularies(store: GraphStore) -> None
     assert store.upsert_logic(LogicKind.U2I, [LogicEdge("topic", "role", 0.5)]) == 0  # wrong direction
     assert store.upsert_logic(LogicKind.I2U, [LogicEdge("topic", "role", 0.5)]) == 1
     assert store.stats().relationships == {"I2U": 1}
+
+
+def test_zero_weight_edges_carry_no_mass() -> None:
+    e = explore_weights({"a": 1.0}, [("a", "c", 1.0)], [("c", "x", 0.0), ("c", "y", 0.5)], delta=0.0, branch=5, k=5)
+    assert e.roles == {"y": 1.0}
+    assert [(ch.new_role, ch.contribution) for ch in e.chains] == [("y", 1.0)]

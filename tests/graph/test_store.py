@@ -189,6 +189,9 @@ def test_concurrent_upserts_of_the_same_keys_make_one_node_each(store: GraphStor
         ("a\x00b", "control"),
         ("line\nbreak", "control"),
         (3.5, "string or integer"),
+        (" leading", "whitespace"),
+        ("trailing ", "whitespace"),
+        ("\u00a0nbsp", "whitespace"),
     ],
 )
 def test_bad_ids_are_rejected_and_nothing_is_written(store: GraphStore, bad_id: object, message: str) -> None:
@@ -249,3 +252,66 @@ def test_clear_empties_the_graph(store: GraphStore) -> None:
     _world(store)
     assert store.clear() > 0
     assert store.stats().nodes == {} and store.stats().relationships == {}
+
+
+MIXED_KEYS = [
+    "a",
+    "B",
+    "c",
+    "Z",
+    "é",
+    "É",
+    "e",
+    "star wars fans",
+    "Star Wars fans",
+    "teens",
+    "Ünïcode",
+    "ünïcode",
+    "10",
+    "9",
+    "_x",
+    "~y",
+    "in ner",
+]
+
+
+def test_paging_is_exact_for_mixed_case_and_accents(small_store: GraphStore) -> None:
+    small_store.upsert_items([ItemRecord(k, k) for k in MIXED_KEYS])
+    small_store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in MIXED_KEYS])
+    assert sorted(r["id"] for r in small_store.iter_items()) == sorted(MIXED_KEYS)
+    assert sorted(r["key"] for r in small_store.iter_tags()) == sorted(MIXED_KEYS)
+    assert sorted(r["key"] for r in small_store.frontier(TagKind.USER)) == sorted(MIXED_KEYS)
+
+
+def test_content_hash_does_not_depend_on_page_size(store: GraphStore) -> None:
+    _world(store)
+    store.upsert_interactions([InteractionRecord("u1", "i1", ts) for ts in range(300, 330)])
+    hashes = {GraphStore(store.backend, page_size=size).content_hash() for size in (1, 2, 7, 10_000)}
+    assert len(hashes) == 1
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5, float("nan"), float("inf")])
+def test_weights_must_be_probabilities(store: GraphStore, weight: float) -> None:
+    _world(store)
+    before = store.content_hash()
+    with pytest.raises(InvalidInput, match="weight"):
+        store.upsert_logic(LogicKind.U2I, [LogicEdge("r2", "c2", 0.5), LogicEdge("r1", "c2", weight)])
+    assert store.content_hash() == before
+
+
+def test_cover_days_only_move_forward(store: GraphStore) -> None:
+    store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("r1", "r2")])
+    store.set_cover(TagKind.USER, "2026-01-01", ["r1", "r2"])
+    store.set_cover(TagKind.USER, "2026-01-02", ["r1"])
+    with pytest.raises(InvalidInput, match="already changed on 2026-01-02"):
+        store.set_cover(TagKind.USER, "2026-01-01", ["r1", "r2"])
+    assert {(r["key"], r["until"]) for r in store.cover_history(TagKind.USER)} == {("r1", None), ("r2", "2026-01-02")}
+    with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
+        store.set_cover(TagKind.USER, "2026-01-03\n", ["r1"])
+
+
+@pytest.mark.parametrize("ts", [-1, 2**63, float("inf"), float("nan")])
+def test_timestamps_are_bounded(store: GraphStore, ts: float) -> None:
+    _world(store)
+    with pytest.raises(InvalidInput, match="ts"):
+        store.upsert_interactions([InteractionRecord("u1", "i1", ts)])  # type: ignore[arg-type]

@@ -94,3 +94,20 @@ def test_missing_header_and_file_are_clear_errors(tmp_path: Path) -> None:
     latin.write_bytes(b'{"id": "\xe9"}\n')
     with pytest.raises(InvalidInput, match="not UTF-8"):
         read_items(latin)
+
+
+def test_overflowing_and_missing_numbers_are_bad_rows(tmp_path: Path) -> None:
+    csv = tmp_path / "inter.csv"
+    csv.write_text("user_id,item_id,ts,rating\nu1,a,inf,1\nu1,a,1e30,1\nu1,a,5,nan\nu1,a,,1\nu1,a,7,2\n")
+    data = read_interactions(csv)
+    assert [r.line for r in data.bad_rows] == [2, 3, 4, 5]
+    assert [(e.ts, e.rating) for e in data.interactions] == [(7, 2.0)]
+
+
+def test_byte_order_mark_and_leading_blank_lines(tmp_path: Path) -> None:
+    jsonl = tmp_path / "inter.jsonl"
+    jsonl.write_bytes(b'\xef\xbb\xbf\n\n{"user_id": "u1", "item_id": "a", "ts": 3}\n')
+    assert [(e.user_id, e.ts) for e in read_interactions(jsonl).interactions] == [("u1", 3)]
+    csv = tmp_path / "inter.csv"
+    csv.write_bytes(b"\xef\xbb\xbfuser_id,item_id,ts\nu1,a,4\n")
+    assert [(e.user_id, e.ts) for e in read_interactions(csv).interactions] == [("u1", 4)]
