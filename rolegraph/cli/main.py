@@ -43,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("users", 'users JSONL: one {"id", …attributes} per line'),
         ("interactions", "interactions CSV (user_id,item_id,ts[,rating]) or JSONL with those fields"),
     ):
-        f = what.add_parser(name, help=helptext)
-        f.add_argument("path", type=Path)
+        f = what.add_parser(name, help=helptext, description=helptext)
+        f.add_argument("path", type=Path, help="the file to load (UTF-8)")
     for q in (m, *[what.choices[n] for n in ("items", "users", "interactions")]):
         q.add_argument("--strict", action="store_true", help="refuse the whole load if any row is bad")
         q.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
@@ -54,12 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print JSON: {"nodes": {label: n}, "relationships": {type: n}}')
     p.set_defaults(func=commands.stats)
 
-    p = sub.add_parser("synth", help="generate a synthetic world with planted roles, topics and logic")
-    p.add_argument("--users", type=int, default=1000)
-    p.add_argument("--items", type=int, default=500)
-    p.add_argument("--roles", type=int, default=40)
-    p.add_argument("--topics", type=int, default=80)
-    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser(
+        "synth",
+        help="generate a synthetic world with planted roles, topics and logic",
+        description="Writes items.jsonl, users.jsonl, interactions.csv (loadable with `rolegraph load`) and the "
+        "planted truth in truth/.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--users", type=int, default=1000, help="number of users")
+    p.add_argument("--items", type=int, default=500, help="number of items")
+    p.add_argument("--roles", type=int, default=40, help="planted user roles (user tags)")
+    p.add_argument("--topics", type=int, default=80, help="planted topics (item tags)")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed writes the same files")
     p.add_argument("--fanout", type=int, default=5, help="logic edges per role and per topic")
     p.add_argument("--interactions-per-user", type=float, default=20.0, help="mean (Poisson)")
     p.add_argument("--noise", type=float, default=0.1, help="share of interactions with a random item")
