@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from graph.model import InteractionRecord, ItemRecord, UserRecord
-from rolegraph.errors import BadRow
+from rolegraph.errors import BadRow, InvalidInput
 
 
 @dataclass
@@ -32,3 +33,30 @@ def dedupe[R](source: str, keyed: Sequence[tuple[int, str, R]], bad: list[BadRow
         first[key] = line
         kept.append(record)
     return kept
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def collect[R: _Keyed](
+    source: str, rows: Iterable[tuple[int, Any]], parse: Callable[[Any], R], bad: list[BadRow]
+) -> list[R]:
+    """Parses ``(line, row)`` pairs into records, first occurrence per id kept.
+
+    A row given as a string is already an error message for that line; rows that ``parse`` rejects with
+    InvalidInput and later duplicates of an id become bad rows.
+    """
+    keyed: list[tuple[int, str, R]] = []
+    for line, row in rows:
+        if isinstance(row, str):
+            bad.append(BadRow(source, line, row))
+            continue
+        try:
+            record = parse(row)
+        except InvalidInput as e:
+            bad.append(BadRow(source, line, str(e)))
+            continue
+        keyed.append((line, record.id, record))
+    return dedupe(source, keyed, bad)

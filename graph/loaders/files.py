@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from graph import validate as v
-from graph.loaders.dataset import Dataset, dedupe
+from graph.loaders.dataset import Dataset, collect
 from graph.model import InteractionRecord, ItemRecord, UserRecord
 from rolegraph.errors import BadRow, InvalidInput
 
@@ -39,23 +39,13 @@ def _open(path: Path) -> Any:
     return path.open(encoding="utf-8-sig", errors="strict", newline="")
 
 
-def _read(path: Path, parse: Any) -> tuple[list[tuple[int, str, Any]], list[BadRow]]:
-    good: list[tuple[int, str, Any]] = []
-    bad: list[BadRow] = []
+def _collect[R: (ItemRecord, UserRecord)](
+    path: Path, parse: Callable[[dict[str, Any]], R], bad: list[BadRow]
+) -> list[R]:
     try:
-        for number, obj in _jsonl(path):
-            if isinstance(obj, str):
-                bad.append(BadRow(str(path), number, obj))
-                continue
-            try:
-                record = parse(obj)
-            except InvalidInput as e:
-                bad.append(BadRow(str(path), number, str(e)))
-                continue
-            good.append((number, record.id, record))
+        return collect(str(path), _jsonl(path), parse, bad)
     except UnicodeDecodeError as e:
         raise InvalidInput(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
-    return good, bad
 
 
 def _item(obj: dict[str, Any]) -> ItemRecord:
@@ -76,14 +66,14 @@ def _user(obj: dict[str, Any]) -> UserRecord:
 
 def read_items(path: Path) -> Dataset:
     """Parses an items JSONL file."""
-    good, bad = _read(path, _item)
-    return Dataset(items=dedupe(str(path), good, bad), bad_rows=bad)
+    bad: list[BadRow] = []
+    return Dataset(items=_collect(path, _item, bad), bad_rows=bad)
 
 
 def read_users(path: Path) -> Dataset:
     """Parses a users JSONL file."""
-    good, bad = _read(path, _user)
-    return Dataset(users=dedupe(str(path), good, bad), bad_rows=bad)
+    bad: list[BadRow] = []
+    return Dataset(users=_collect(path, _user, bad), bad_rows=bad)
 
 
 def _interaction(obj: dict[str, Any]) -> InteractionRecord:

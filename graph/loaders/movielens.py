@@ -7,11 +7,11 @@ Files are tab-separated with typed headers such as ``item_id:token``; the item t
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from graph import validate as v
-from graph.loaders.dataset import Dataset, dedupe
+from graph.loaders.dataset import Dataset, collect
 from graph.model import InteractionRecord, ItemRecord, UserRecord
 from rolegraph.errors import BadRow, InvalidInput
 
@@ -64,25 +64,11 @@ def _interaction(row: dict[str, str]) -> InteractionRecord:
     )
 
 
-def _records[R: (ItemRecord, UserRecord)](
-    path: Path, parse: Callable[[dict[str, str]], R], bad: list[BadRow]
-) -> list[R]:
-    keyed: list[tuple[int, str, R]] = []
-    for number, row in _rows(path):
-        try:
-            record = parse(row)
-        except InvalidInput as e:
-            bad.append(BadRow(str(path), number, str(e)))
-            continue
-        keyed.append((number, record.id, record))
-    return dedupe(str(path), keyed, bad)
-
-
 def read_movielens(folder: Path, name: str = "ml-100k") -> Dataset:
     """Parses the three atomic files of a RecBole MovieLens folder."""
     out = Dataset()
-    out.items = _records(folder / f"{name}.item", _item, out.bad_rows)
-    out.users = _records(folder / f"{name}.user", _user, out.bad_rows)
+    out.items = collect(str(folder / f"{name}.item"), _rows(folder / f"{name}.item"), _item, out.bad_rows)
+    out.users = collect(str(folder / f"{name}.user"), _rows(folder / f"{name}.user"), _user, out.bad_rows)
     path = folder / f"{name}.inter"
     for number, row in _rows(path):
         try:
