@@ -5,6 +5,7 @@
     ├── GraphUnavailable     the graph database cannot be reached or started
     ├── SchemaError          constraints are missing or the schema is not what the code expects
     ├── QueryError           a named statement is unknown, misdeclared, or failed in the database
+    ├── LLMUnavailable       the LLM server cannot be started or reached
     └── InvalidInput         user data (ids, files, parameters) was rejected before anything was written
         └── BadRowsError     a data file had bad rows; carries them with their line numbers
 
@@ -34,6 +35,10 @@ class SchemaError(RolegraphError):
 
 class QueryError(RolegraphError):
     """A named statement is unknown, misdeclared, or the database refused it."""
+
+
+class LLMUnavailable(RolegraphError):
+    """The LLM server cannot be started or reached."""
 
 
 class InvalidInput(RolegraphError):

@@ -37,3 +37,25 @@ class DataSettings(BaseSettings):
     model_config = _COMMON
 
     data_dir: str = "data"
+
+
+class LLMSettings(BaseSettings):
+    """How the LLM is reached: always the OpenAI-compatible HTTP protocol.
+
+    With ``llm_base_url`` unset, rolegraph starts the embedded llama.cpp server on the packaged Gemma 3
+    270M GGUF (``rolegraph llm serve`` runs it in the foreground). In production point it at vLLM, e.g.
+    ``ROLEGRAPH_LLM_BASE_URL=http://vllm:8000/v1`` and ``ROLEGRAPH_LLM_MODEL=Qwen/Qwen2.5-7B-Instruct``.
+    """
+
+    model_config = _COMMON
+
+    llm_base_url: str | None = None
+    llm_model: str = "gemma3-270m"
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_timeout_s: float = Field(60.0, gt=0, description="seconds per request")
+    llm_model_path: str = Field("data/models/gemma-3-270m-q4_k_m.gguf", description="GGUF of the embedded server")
+    llm_host: str = "127.0.0.1"
+    llm_port: int = Field(8765, ge=1, le=65535, description="port of the embedded server")
+    llm_context: int = Field(2048, ge=256, description="context window of the embedded server, tokens")
+    llm_threads: int | None = Field(None, ge=1, description="CPU threads of the embedded server (default: all)")
+    llm_start_timeout_s: float = Field(120.0, gt=0, description="seconds to wait for the embedded server")

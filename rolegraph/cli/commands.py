@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import time
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from graph.loaders.movielens import read_movielens
 from graph.loaders.write import write_dataset
 from graph.schema import init_schema
 from graph.synth import SynthConfig, generate
+from reasoning.llm.server import EmbeddedServer
 from rolegraph.cli.ui import console, progress_bar, table
-from rolegraph.settings import DataSettings, GraphSettings
+from rolegraph.settings import DataSettings, GraphSettings, LLMSettings
 
 
 def init(args: argparse.Namespace) -> int:
@@ -71,6 +73,24 @@ def stats(args: argparse.Namespace) -> int:
     table("nodes", ("label", "count"), sorted(s.nodes.items()))
     table("relationships", ("type", "count"), sorted(s.relationships.items()))
     return 0
+
+
+def llm(args: argparse.Namespace) -> int:
+    """`rolegraph llm serve`: the embedded LLM server in the foreground."""
+    overrides = {k: v for k, v in {"llm_host": args.host, "llm_port": args.port}.items() if v is not None}
+    server = EmbeddedServer(LLMSettings(**overrides))
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (docker stop, systemd) stops the server like Ctrl-C
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        with server:
+            console.print(f"serving {server.settings.llm_model} at {server.base_url} — Ctrl-C stops it")
+            return server.wait()
+    except KeyboardInterrupt:
+        console.print("stopping")
+        return 0
 
 
 def synth(args: argparse.Namespace) -> int:

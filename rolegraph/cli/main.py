@@ -54,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print JSON: {"nodes": {label: n}, "relationships": {type: n}}')
     p.set_defaults(func=commands.stats)
 
+    p = sub.add_parser("llm", help="the embedded LLM (llama.cpp server on the packaged Gemma 3 270M)")
+    llm = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = llm.add_parser(
+        "serve",
+        help="run the OpenAI-compatible server in the foreground (Ctrl-C stops it)",
+        description="Serves the GGUF at ROLEGRAPH_LLM_MODEL_PATH under the name ROLEGRAPH_LLM_MODEL on "
+        "ROLEGRAPH_LLM_HOST:ROLEGRAPH_LLM_PORT (loopback by default). Point ROLEGRAPH_LLM_BASE_URL at vLLM "
+        "instead in production.",
+    )
+    serve.add_argument("--host", default=None, help="listen address (default: ROLEGRAPH_LLM_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="listen port (default: ROLEGRAPH_LLM_PORT, 8765)")
+    p.set_defaults(func=commands.llm)
+
     p = sub.add_parser(
         "synth",
         help="generate a synthetic world with planted roles, topics and logic",

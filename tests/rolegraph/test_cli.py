@@ -73,3 +73,41 @@ def test_bad_arguments_fail_in_one_line(tmp_path: Path, args: list[str]) -> None
     result = _run(args, tmp_path)
     assert result.returncode == 1
     assert result.stderr.count("rolegraph: error:") == 1
+
+
+def test_llm_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from reasoning.llm.server import _answers
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    model = Path(__file__).resolve().parents[2] / "data" / "models" / "gemma-3-270m-q4_k_m.gguf"
+    env = {**os.environ, "ROLEGRAPH_LLM_MODEL_PATH": str(model)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rolegraph.cli.main", "llm", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while not _answers(url):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        with urllib.request.urlopen(f"{url}/models", timeout=5) as response:
+            assert json.load(response)["data"][0]["id"] == "gemma3-270m"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopping" in err
+    assert not _answers(url)

@@ -1,0 +1,1 @@
+"""LLM access over the OpenAI-compatible HTTP protocol (embedded llama.cpp server or vLLM)."""

@@ -1,0 +1,117 @@
+"""The embedded LLM: llama.cpp's OpenAI-compatible server (`llama-cpp-python[server]`) on the packaged
+Gemma 3 270M GGUF, run as a child process on loopback.
+
+`EmbeddedServer` is a context manager: it starts the server, waits until ``/v1/models`` answers, and
+stops it on exit. Nothing is downloaded: the model file is assembled at set-up (`make model`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from rolegraph.errors import LLMUnavailable
+from rolegraph.settings import LLMSettings
+
+
+class EmbeddedServer:
+    """A llama.cpp server process serving one GGUF under the model name ``settings.llm_model``."""
+
+    def __init__(self, settings: LLMSettings, log_path: Path | None = None):
+        self.settings = settings
+        self.log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible base URL, e.g. http://127.0.0.1:8765/v1."""
+        return f"http://{self.settings.llm_host}:{self.settings.llm_port}/v1"
+
+    def command(self) -> list[str]:
+        """The server's command line."""
+        s = self.settings
+        cmd = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(Path(s.llm_model_path).resolve()),
+            "--model_alias", s.llm_model,
+            "--host", s.llm_host,
+            "--port", str(s.llm_port),
+            "--n_ctx", str(s.llm_context),
+            "--verbose", "False",
+        ]  # fmt: skip
+        if s.llm_threads is not None:
+            cmd += ["--n_threads", str(s.llm_threads)]
+        return cmd
+
+    def start(self) -> None:
+        """Starts the server and waits until it answers; raises LLMUnavailable with the reason otherwise."""
+        model = Path(self.settings.llm_model_path)
+        if not model.is_file():
+            raise LLMUnavailable(f"no model file at {model} — run `make setup` (it assembles the GGUF)")
+        if _answers(self.base_url):
+            raise LLMUnavailable(f"something already answers at {self.base_url} — stop it or set ROLEGRAPH_LLM_PORT")
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self._process = subprocess.Popen(self.command(), stdout=log, stderr=log, start_new_session=True)
+        try:
+            self._wait_until_up(self._process)
+        except BaseException:  # a timeout, or Ctrl-C / SIGTERM while starting: leave no server behind
+            self.stop()
+            raise
+
+    def _wait_until_up(self, process: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + self.settings.llm_start_timeout_s
+        while not _answers(self.base_url):
+            if process.poll() is not None:
+                raise LLMUnavailable(f"the embedded LLM server exited with code {process.returncode} during start-up")
+            if time.monotonic() > deadline:
+                raise LLMUnavailable(
+                    f"the embedded LLM server did not answer within {self.settings.llm_start_timeout_s:.0f} s"
+                )
+            time.sleep(0.2)
+
+    def models(self) -> list[str]:
+        """The model names the server lists."""
+        with urllib.request.urlopen(f"{self.base_url}/models", timeout=5) as response:
+            return [m["id"] for m in json.load(response)["data"]]
+
+    def stop(self) -> None:
+        """Stops the server (SIGTERM, then SIGKILL after 10 s). Safe to call twice."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGTERM)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, signal.SIGKILL)
+                self._process.wait()
+        self._process = None
+
+    def wait(self) -> int:
+        """Blocks until the server exits; returns its exit code."""
+        if self._process is None:
+            return 0
+        return self._process.wait()
+
+    def __enter__(self) -> EmbeddedServer:
+        self.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
