@@ -2,15 +2,13 @@
 
 Writes are validated first (`graph.validate`), then sent in batches of ``batch_size`` rows through
 ``UNWIND $rows`` statements that MERGE on the data model's keys and SET properties, so every write is
-idempotent. Reads page through the graph by key (keyset paging), never in one query.
+idempotent. The reads (lookups, frontier, exploration hops, explanation paths, keyset-paged streaming,
+content hash) live in `graph.reads.GraphReads`, which this class extends.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -32,6 +30,7 @@ from graph.model import (
     UserRecord,
 )
 from graph.queries import statement
+from graph.reads import GraphReads
 from rolegraph.errors import InvalidInput
 
 Progress = Callable[[int], None]
@@ -39,9 +38,7 @@ Progress = Callable[[int], None]
 _ITEM_RESERVED = frozenset({"id", "title", "text", "source", "first_seen"})
 _UPSERT_TAGS = {TagKind.USER: "upsert_user_tags", TagKind.ITEM: "upsert_item_tags"}
 _UPSERT_ITEM_TAG_EDGES = {TagKind.USER: "upsert_has_user_tag", TagKind.ITEM: "upsert_has_item_tag"}
-_FRONTIER = {TagKind.USER: "frontier_user_tags", TagKind.ITEM: "frontier_item_tags"}
 _UPSERT_LOGIC = {LogicKind.U2I: "upsert_u2i", LogicKind.I2U: "upsert_i2u"}
-_HOP = {LogicKind.U2I: "explore_u2i", LogicKind.I2U: "explore_i2u"}
 
 
 def chunks[T](rows: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -76,15 +73,7 @@ def _edge_batches(
         yield batch, count
 
 
-@dataclass(frozen=True)
-class Stats:
-    """Node counts per label and relationship counts per type."""
-
-    nodes: dict[str, int]
-    relationships: dict[str, int]
-
-
-class GraphStore:
+class GraphStore(GraphReads):
     """Typed reads and writes of the rolegraph data model. Build it with `graph.connect.open_store`."""
 
     def __init__(self, backend: Backend, *, batch_size: int = 5000, page_size: int = 10_000):
@@ -93,10 +82,6 @@ class GraphStore:
         self.page_size = page_size
 
     # ----------------------------------------------------------------- plumbing
-    def read(self, name: str, **params: Any) -> list[Row]:
-        """Runs the named statement read-only."""
-        return self.backend.run(statement(name), params, write=False)
-
     def write(self, name: str, **params: Any) -> list[Row]:
         """Runs the named statement in a write transaction."""
         return self.backend.run(statement(name), params, write=True)
@@ -313,146 +298,3 @@ class GraphStore:
             finished_at=run.finished_at,
             counts=counts,
         )
-
-    # ----------------------------------------------------------------- reads
-    def ping(self) -> bool:
-        """True when the database answers."""
-        return self.read("ping")[0]["ok"] == 1
-
-    def item(self, item_id: str) -> Row | None:
-        """One item's properties, or None."""
-        rows = self.read("item_by_id", id=v.check_id(item_id, "item id"))
-        return rows[0] if rows else None
-
-    def tag(self, key: str) -> Row | None:
-        """One tag (key, name, vocabularies, dates, item_count), or None."""
-        rows = self.read("tag_by_key", key=v.check_tag_key(key))
-        return rows[0] if rows else None
-
-    def frontier(self, kind: TagKind, limit: int | None = None) -> Iterator[Row]:
-        """Tags of one vocabulary that are not yet the source of an LLM logic edge, in key order."""
-        after, left = "", limit
-        while left is None or left > 0:
-            size = self.page_size if left is None else min(self.page_size, left)
-            page = self.read(_FRONTIER[kind], after=after, limit=size)
-            yield from page
-            if len(page) < size:
-                return
-            after = page[-1]["key"]
-            left = None if left is None else left - len(page)
-
-    def neighbourhood(self, key: str, source: Source = Source.LLM) -> dict[str, list[Row]]:
-        """A tag's outgoing and incoming logic edges with provenance: {"out": [...], "in": [...]}."""
-        key = v.check_tag_key(key)
-        return {
-            "out": self.read("tag_out_logic", key=key, source=Source(source).value),
-            "in": self.read("tag_in_logic", key=key, source=Source(source).value),
-        }
-
-    def logic_hop(self, kind: LogicKind, seeds: Sequence[str], source: Source) -> list[tuple[str, str, float]]:
-        """The U2I or I2U edges out of ``seeds`` in one graph view, as (source, target, weight)."""
-        rows = self.read(_HOP[kind], seeds=list(seeds), source=Source(source).value)
-        return [(r["src"], r["dst"], float(r["weight"])) for r in rows]
-
-    def explain_paths(self, user_id: str, item_id: str, source: Source) -> dict[str, list[Row]]:
-        """The three path shapes from user to item (direct, via topic, via topic and new role)."""
-        user, item = v.check_id(user_id, "user id"), v.check_id(item_id, "item id")
-        src = Source(source).value
-        return {
-            "direct": self.read("explain_direct", user=user, item=item),
-            "via_topic": self.read("explain_via_topic", user=user, item=item, source=src),
-            "via_topic_role": self.read("explain_via_topic_role", user=user, item=item, source=src),
-        }
-
-    def user_roles(self, user_id: str, role_set: str = "T0") -> list[Row]:
-        """A user's roles of one set (T0 or T1) by rank."""
-        return self.read("user_roles", user=v.check_id(user_id, "user id"), set=role_set)
-
-    def current_cover(self, kind: TagKind) -> list[str]:
-        """Keys of the current members of a cover set."""
-        return [r["key"] for r in self.read("current_cover", kind=kind.value)]
-
-    def cover_history(self, kind: TagKind) -> list[Row]:
-        """Every membership interval (key, since, until) of a cover set."""
-        return self.read("cover_history", kind=kind.value)
-
-    def stats(self) -> Stats:
-        """Node counts per label and relationship counts per type."""
-        nodes = {r["label"]: int(r["n"]) for r in self.read("count_nodes_by_label")}
-        rels = {r["type"]: int(r["n"]) for r in self.read("count_rels_by_type")}
-        return Stats(nodes, rels)
-
-    # ----------------------------------------------------------------- streaming reads
-    def pages(self, name: str, key: str = "id") -> Iterator[list[Row]]:
-        """Pages of a keyset-paged node statement (``after``/``limit`` parameters), in key order."""
-        after = ""
-        while True:
-            page = self.read(name, after=after, limit=self.page_size)
-            if page:
-                yield page
-            if len(page) < self.page_size:
-                return
-            after = page[-1][key]
-
-    def iter_items(self) -> Iterator[Row]:
-        """Every item as {id, props}, in id order."""
-        for page in self.pages("page_items"):
-            yield from page
-
-    def iter_users(self) -> Iterator[Row]:
-        """Every user as {id, props}, in id order."""
-        for page in self.pages("page_users"):
-            yield from page
-
-    def iter_tags(self) -> Iterator[Row]:
-        """Every tag as {key, is_user_tag, is_item_tag, props}, in key order."""
-        for page in self.pages("page_tags", key="key"):
-            yield from page
-
-    def iter_interactions(self) -> Iterator[Row]:
-        """Every interaction as {user, item, ts, rating}, in (user, ts, item) order."""
-        for page in self.pages("page_users"):
-            yield from self.read("interactions_of_users", ids=[r["id"] for r in page])
-
-    def iter_edge_pages(self) -> Iterator[list[Row]]:
-        """Every relationship as {src, type, dst, props}, a page of source nodes at a time."""
-        for page in self.pages("page_users"):
-            yield self.read("user_out_edges", ids=[r["id"] for r in page])
-        for page in self.pages("page_items"):
-            yield self.read("item_out_edges", ids=[r["id"] for r in page])
-        for page in self.pages("page_tags", key="key"):
-            yield self.read("tag_out_edges", keys=[r["key"] for r in page])
-
-    def content_hash(self) -> str:
-        """sha256-based hash of every node and relationship with its properties.
-
-        Each row is hashed on its own and the digests are added modulo 2^256, so the result does not
-        depend on storage order, parallel-edge order or page size.
-        """
-        total = 0
-
-        def feed(kind: str, rows: Iterable[Row]) -> None:
-            nonlocal total
-            for row in rows:
-                line = f"{kind}\t{json.dumps(row, sort_keys=True, default=_jsonable)}".encode()
-                total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % 2**256
-
-        for kind, name, key in (
-            ("item", "page_items", "id"),
-            ("user", "page_users", "id"),
-            ("tag", "page_tags", "key"),
-            ("run", "page_runs", "id"),
-        ):
-            for page in self.pages(name, key=key):
-                feed(kind, page)
-        feed("cover", self.read("cover_sets"))
-        feed("snapshot", self.read("cover_snapshots"))
-        for page in self.iter_edge_pages():
-            feed("edge", page)
-        return f"{total:064x}"
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, dict):
-        return dict(value)
-    return str(value)
