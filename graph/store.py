@@ -77,6 +77,8 @@ class GraphStore(GraphReads):
     """Typed reads and writes of the rolegraph data model. Build it with `graph.connect.open_store`."""
 
     def __init__(self, backend: Backend, *, batch_size: int = 5000, page_size: int = 10_000):
+        if batch_size < 1 or page_size < 1:
+            raise InvalidInput(f"batch_size and page_size must be at least 1, got {batch_size} and {page_size}")
         self.backend = backend
         self.batch_size = batch_size
         self.page_size = page_size

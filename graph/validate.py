@@ -9,9 +9,13 @@ control characters and without surrounding spaces.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
+
+import numpy as np
 
 from graph.model import PropertyValue
 from rolegraph.errors import InvalidInput
@@ -38,7 +42,10 @@ def check_id(value: object, what: str = "id") -> str:
         raise InvalidInput(f"{what} is missing (null)")
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidInput(f"{what} must be a string or integer, got {type(value).__name__}")
-    text = str(value)
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to print
+        raise InvalidInput(f"{what} is too long") from None
     if not text.strip():
         raise InvalidInput(f"{what} is empty")
     if len(text) > MAX_ID_CHARS:
@@ -64,6 +71,10 @@ def check_day(value: object, what: str = "day") -> str:
     """A calendar day as YYYY-MM-DD."""
     if not isinstance(value, str) or not _DAY.fullmatch(value):
         raise InvalidInput(f"{what} must be YYYY-MM-DD, got {value!r}")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{what} {value!r} is not a calendar day") from None
     return value
 
 
@@ -81,10 +92,16 @@ def check_text(value: object, what: str, limit: int = MAX_TEXT_CHARS) -> str:
 
 
 def check_number(value: object, what: str) -> float:
-    """A finite number."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    """A finite number (Python or numpy)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise InvalidInput(f"{what} must be a finite number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InvalidInput(f"{what} is too large") from None
+    if not math.isfinite(number):
+        raise InvalidInput(f"{what} must be a finite number, got {value!r}")
+    return number
 
 
 MAX_TIMESTAMP = 2**63 - 1
@@ -122,7 +139,11 @@ def check_properties(attrs: Mapping[str, Any], reserved: frozenset[str] = frozen
 
 
 def _check_value(value: object, name: str) -> PropertyValue:
-    if value is None or isinstance(value, bool | int):
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise InvalidInput(f"property {name!r} does not fit in 64 bits")
         return value
     if isinstance(value, float):
         return check_number(value, f"property {name!r}")

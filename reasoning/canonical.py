@@ -20,17 +20,23 @@ from reasoning.embed import Embedder
 from rolegraph.errors import InvalidInput
 
 DEFAULT_THRESHOLD = 0.92
+MAX_KEY_CHARS = 60  # the store's limit on tag keys
 _PUNCT = re.compile(r"[^\w\s'-]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
-_KEEP_S = ("ss", "us", "is", "ics", "news", "series")
+_KEEP_S = ("ss", "us", "is", "ics", "news", "series", "species")
+_IES_TO_IE = ("movies", "cookies", "zombies", "rookies", "hippies", "selfies", "indies", "aussies")
 
 
 def singular(word: str) -> str:
     """A simple English singular: parties → party, classes → class, fans → fan; short words kept."""
     if len(word) <= 3 or word.endswith(_KEEP_S):
         return word
+    if word.endswith(_IES_TO_IE):
+        return word[:-1]
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("aches", "uses")):
+        return word[:-1] if word.endswith("aches") else word[:-2]
     if word.endswith(("sses", "shes", "ches", "xes")):
         return word[:-2]
     if word.endswith("s"):
@@ -40,13 +46,16 @@ def singular(word: str) -> str:
 
 def normalize(name: str) -> str:
     """The canonical key of a display name; raises InvalidInput when nothing is left."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = unicodedata.normalize("NFKC", name).casefold().replace("\u2019", "'").replace("\u2018", "'")
     text = _PUNCT.sub(" ", text).replace("'", "").strip(" -")
     words = _SPACE.sub(" ", text).strip().split(" ")
     if not words or not words[0]:
         raise InvalidInput(f"tag {name!r} has no letters or digits")
     words[-1] = singular(words[-1])
-    return " ".join(words)
+    key = " ".join(words)
+    if len(key) > MAX_KEY_CHARS:
+        raise InvalidInput(f"tag {name[:40]!r}… is longer than {MAX_KEY_CHARS} characters once normalized")
+    return key
 
 
 @dataclass(frozen=True)
@@ -83,9 +92,13 @@ class Canonicalizer:
 
     def add(self, keys: Sequence[str], vectors: np.ndarray | None = None) -> None:
         """Adds canonical tags (e.g. those already in the graph), embedding them unless given."""
-        new = [k for k in dict.fromkeys(keys) if k not in self._row]
-        if new:
-            self._append(new, self.embedder.embed(new) if vectors is None else np.asarray(vectors, np.float32))
+        first = {k: i for i, k in reversed(list(enumerate(keys)))}  # first row of each key
+        rows = [i for k, i in sorted(first.items(), key=lambda kv: kv[1]) if k not in self._row]
+        if not rows:
+            return
+        new = [keys[i] for i in rows]
+        vecs = self.embedder.embed(new) if vectors is None else np.asarray(vectors, np.float32)[rows]
+        self._append(new, vecs)
 
     def add_alias(self, alias: str, canonical: str, score: float) -> None:
         """Records a known alias (e.g. an ALIAS_OF edge read from the graph)."""

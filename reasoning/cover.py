@@ -37,6 +37,14 @@ class CoverStep:
     items: int  # today's items with at least one tag
 
 
+def _boolean(incidence: sp.sparray | sp.spmatrix) -> sp.csr_array:
+    """A canonical boolean CSR: duplicates summed, explicitly stored zeros dropped (they are no tag)."""
+    m = sp.csr_array(incidence)
+    m.sum_duplicates()
+    m.eliminate_zeros()
+    return sp.csr_array(m != 0)
+
+
 def greedy_cover(incidence: sp.csr_array, start: np.ndarray, tau: float) -> tuple[np.ndarray, list[int]]:
     """Extends the tag set ``start`` greedily until a share ``tau`` of the items is covered.
 
@@ -45,7 +53,7 @@ def greedy_cover(incidence: sp.csr_array, start: np.ndarray, tau: float) -> tupl
     """
     if not 0.0 < tau <= 1.0:
         raise InvalidInput(f"tau must be in (0, 1], got {tau}")
-    m = sp.csr_array(incidence, dtype=bool)
+    m = _boolean(incidence)
     n_items, n_tags = m.shape
     if start.shape != (n_tags,):
         raise InvalidInput(f"start has shape {start.shape}, expected ({n_tags},)")
@@ -89,7 +97,9 @@ def cover_step(
     """
     if window < 1:
         raise InvalidInput(f"window must be at least 1 day, got {window}")
-    m = sp.csr_array(incidence, dtype=bool)
+    if np.shape(current) != (incidence.shape[1],) or np.shape(days_since_seen) != (incidence.shape[1],):
+        raise InvalidInput(f"current and days_since_seen need one entry per tag ({incidence.shape[1]})")
+    m = _boolean(incidence)
     tagged = np.asarray(m.sum(axis=1)).ravel() > 0
     today = m[tagged]
     members, added = greedy_cover(today, current, tau)

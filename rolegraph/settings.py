@@ -1,6 +1,7 @@
 """Settings, split by concern, read from ``ROLEGRAPH_*`` environment variables (and a ``.env`` file).
 
-Each concern is its own frozen settings class so a typo is an error, not a silent ``None``.
+Each concern is its own frozen, typed settings class: a malformed value is an error at start-up, never a
+silent ``None`` (unknown ``ROLEGRAPH_*`` variables are ignored, since all classes share the prefix).
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ class DataSettings(BaseSettings):
 class LLMSettings(BaseSettings):
     """How the LLM is reached: always the OpenAI-compatible HTTP protocol.
 
-    With ``llm_base_url`` unset, rolegraph starts the embedded llama.cpp server on the packaged Gemma 3
-    270M GGUF (``rolegraph llm serve`` runs it in the foreground). In production point it at vLLM, e.g.
+    The embedded server (``rolegraph llm serve``) uses the ``llm_model_path`` … ``llm_start_timeout_s``
+    fields today. ``llm_base_url``, ``llm_api_key`` and ``llm_timeout_s`` are for the LLM client of the
+    daily run (issue #3, not built yet): unset base URL = the embedded server; in production vLLM, e.g.
     ``ROLEGRAPH_LLM_BASE_URL=http://vllm:8000/v1`` and ``ROLEGRAPH_LLM_MODEL=Qwen/Qwen2.5-7B-Instruct``.
     """
 

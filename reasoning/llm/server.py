@@ -7,6 +7,7 @@ stops it on exit. Nothing is downloaded: the model file is assembled at set-up (
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -58,8 +59,13 @@ class EmbeddedServer:
             raise LLMUnavailable(f"no model file at {model} — run `make setup` (it assembles the GGUF)")
         if _answers(self.base_url):
             raise LLMUnavailable(f"something already answers at {self.base_url} — stop it or set ROLEGRAPH_LLM_PORT")
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self._process = subprocess.Popen(self.command(), stdout=log, stderr=log, start_new_session=True)
+        if self.log_path is None:
+            self._process = subprocess.Popen(
+                self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            )
+        else:
+            with open(self.log_path, "ab") as log:  # the child keeps its own descriptor
+                self._process = subprocess.Popen(self.command(), stdout=log, stderr=log, start_new_session=True)
         try:
             self._wait_until_up(self._process)
         except BaseException:  # a timeout, or Ctrl-C / SIGTERM while starting: leave no server behind
@@ -79,21 +85,22 @@ class EmbeddedServer:
 
     def models(self) -> list[str]:
         """The model names the server lists."""
-        with urllib.request.urlopen(f"{self.base_url}/models", timeout=5) as response:
+        with _LOCAL.open(f"{self.base_url}/models", timeout=5) as response:
             return [m["id"] for m in json.load(response)["data"]]
 
     def stop(self) -> None:
         """Stops the server (SIGTERM, then SIGKILL after 10 s). Safe to call twice."""
         if self._process is None:
             return
-        if self._process.poll() is None:
-            os.killpg(self._process.pid, signal.SIGTERM)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, signal.SIGKILL)
-                self._process.wait()
-        self._process = None
+        process, self._process = self._process, None
+        try:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=10)
+        finally:  # also on a timeout or a second Ctrl-C while waiting: never leave the server behind
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
     def wait(self) -> int:
         """Blocks until the server exits; returns its exit code."""
@@ -109,9 +116,13 @@ class EmbeddedServer:
         self.stop()
 
 
+# Loopback requests never go through an http(s)_proxy from the environment.
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _answers(base_url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+        with _LOCAL.open(f"{base_url}/models", timeout=2) as response:
             return bool(response.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
         return False

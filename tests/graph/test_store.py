@@ -315,3 +315,25 @@ def test_timestamps_are_bounded(store: GraphStore, ts: float) -> None:
     _world(store)
     with pytest.raises(InvalidInput, match="ts"):
         store.upsert_interactions([InteractionRecord("u1", "i1", ts)])  # type: ignore[arg-type]
+
+
+def test_sizes_must_be_positive(store: GraphStore) -> None:
+    with pytest.raises(InvalidInput, match="at least 1"):
+        GraphStore(store.backend, batch_size=0)
+
+
+@pytest.mark.parametrize("day", ["2026-13-45", "2026-02-30"])
+def test_days_must_exist(store: GraphStore, day: str) -> None:
+    store.upsert_tags(TagKind.USER, [TagRecord("r", "r")])
+    with pytest.raises(InvalidInput, match="not a calendar day"):
+        store.set_cover(TagKind.USER, day, ["r"])
+
+
+def test_numpy_numbers_are_numbers(store: GraphStore) -> None:
+    import numpy as np
+
+    store.upsert_tags(TagKind.USER, [TagRecord("r", "r", embedding=list(np.ones(3, dtype=np.float32)))])
+    store.upsert_tags(TagKind.ITEM, [TagRecord("c", "c")])
+    assert store.upsert_logic(LogicKind.U2I, [LogicEdge("r", "c", np.float32(0.25))]) == 1  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="64 bits"):
+        store.upsert_users([UserRecord("u", {"big": 2**70})])

@@ -94,3 +94,33 @@ def test_batches_and_index_growth_match_one_pass(minilm: MiniLMEmbedder) -> None
 def test_threshold_is_checked(minilm: MiniLMEmbedder) -> None:
     with pytest.raises(InvalidInput):
         Canonicalizer(minilm, threshold=0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("horror movies", "horror movie"),
+        ("rare species", "rare species"),
+        ("migraine headaches", "migraine headache"),
+        ("school buses", "school bus"),
+        ("rock\u2019n\u2019roll fans", "rocknroll fan"),
+    ],
+)
+def test_plural_exceptions_and_curly_apostrophes(name: str, key: str) -> None:
+    assert normalize(name) == key
+
+
+def test_keys_longer_than_the_store_allows_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="longer than 60"):
+        normalize("very " * 20 + "fans")
+
+
+def test_add_with_vectors_skips_known_and_repeated_keys_and_grows(minilm: MiniLMEmbedder) -> None:
+    rng = np.random.default_rng(0)
+    c = Canonicalizer(minilm)
+    keys = [f"tag {i}" for i in range(1500)]  # more than the initial 1,024 rows
+    vectors = rng.normal(size=(1500, 384)).astype(np.float32)
+    c.add(keys, vectors)
+    c.add(["tag 3", "new one", "new one"], rng.normal(size=(3, 384)).astype(np.float32))
+    assert len(c) == 1501
+    assert np.allclose(c.vector("tag 1499"), vectors[1499]) and np.allclose(c.vector("tag 3"), vectors[3])

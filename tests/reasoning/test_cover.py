@@ -97,3 +97,16 @@ def test_bad_parameters_are_refused(tau: float, window: int) -> None:
     m = sp.csr_array(np.eye(3, dtype=bool))
     with pytest.raises(InvalidInput):
         cover_step(m, np.zeros(3, dtype=bool), np.zeros(3), tau=tau, window=window)
+
+
+def test_stored_zeros_and_duplicate_entries_are_not_coverage() -> None:
+    # item 0 has tag 0; item 1 has only a stored zero for tag 0 and a real tag 1; item 0's entry is duplicated
+    m = sp.csr_array((np.array([1.0, 1.0, 0.0, 1.0]), (np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1]))), shape=(2, 2))
+    step = cover_step(m, np.zeros(2, dtype=bool), np.zeros(2), tau=1.0)
+    assert step.members.tolist() == [True, True] and step.recall == 1.0
+
+
+def test_per_tag_arrays_must_match_the_matrix() -> None:
+    m = sp.csr_array(np.eye(3, dtype=bool))
+    with pytest.raises(InvalidInput, match="one entry per tag"):
+        cover_step(m, np.zeros(2, dtype=bool), np.zeros(3))
