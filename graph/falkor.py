@@ -25,12 +25,11 @@ class FalkorBackend:
 
     kind = "falkordb"
 
-    def __init__(self, db: Any, graph: Graph, uri: str, closer: Callable[[], None], timeout_ms: int | None = None):
+    def __init__(self, db: Any, graph: Graph, uri: str, closer: Callable[[], None]):
         self._db = db
         self._graph = graph
         self.uri = uri
         self._closer = closer
-        self._timeout_ms = timeout_ms
 
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
         # Parameters travel in FalkorDB's "CYPHER name=value" header, serialized (quoted and escaped) by
@@ -42,8 +41,6 @@ class FalkorBackend:
             f"CYPHER {header}{stmt.text}" if header else stmt.text,
             "--compact",
         ]
-        if self._timeout_ms is not None:
-            command += ["timeout", self._timeout_ms]
         try:
             response = self._graph.execute_command(*command)
         except redis.exceptions.ConnectionError as e:
