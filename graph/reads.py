@@ -52,15 +52,8 @@ class GraphReads:
 
     def frontier(self, kind: TagKind, limit: int | None = None) -> Iterator[Row]:
         """Tags of one vocabulary that are not yet the source of an LLM logic edge, in key order."""
-        after, left = "", limit
-        while left is None or left > 0:
-            size = self.page_size if left is None else min(self.page_size, left)
-            page = self.read(_FRONTIER[kind], after=after, limit=size)
+        for page in self.pages(_FRONTIER[kind], key="key", limit=limit):
             yield from page
-            if len(page) < size:
-                return
-            after = page[-1]["key"]
-            left = None if left is None else left - len(page)
 
     def neighbourhood(self, key: str, source: Source = Source.LLM) -> dict[str, list[Row]]:
         """A tag's outgoing and incoming logic edges with provenance: {"out": [...], "in": [...]}."""
@@ -104,16 +97,19 @@ class GraphReads:
         return Stats(nodes, rels)
 
     # ----------------------------------------------------------------- streaming reads
-    def pages(self, name: str, key: str = "id") -> Iterator[list[Row]]:
-        """Pages of a keyset-paged node statement (``after``/``limit`` parameters), in key order."""
-        after = ""
-        while True:
-            page = self.read(name, after=after, limit=self.page_size)
+    def pages(self, name: str, key: str = "id", limit: int | None = None) -> Iterator[list[Row]]:
+        """Pages of a keyset-paged statement (``after``/``limit`` parameters), in key order; at most
+        ``limit`` rows in all when given."""
+        after, left = "", limit
+        while left is None or left > 0:
+            size = self.page_size if left is None else min(self.page_size, left)
+            page = self.read(name, after=after, limit=size)
             if page:
                 yield page
-            if len(page) < self.page_size:
+            if len(page) < size:
                 return
             after = page[-1][key]
+            left = None if left is None else left - len(page)
 
     def iter_items(self) -> Iterator[Row]:
         """Every item as {id, props}, in id order."""
@@ -155,7 +151,7 @@ class GraphReads:
         def feed(kind: str, rows: Iterable[Row]) -> None:
             nonlocal total
             for row in rows:
-                line = f"{kind}\t{json.dumps(row, sort_keys=True, default=_jsonable)}".encode()
+                line = f"{kind}\t{json.dumps(row, sort_keys=True, default=str)}".encode()
                 total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % 2**256
 
         for kind, name, key in (
@@ -171,9 +167,3 @@ class GraphReads:
         for page in self.iter_edge_pages():
             feed("edge", page)
         return f"{total:064x}"
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, dict):
-        return dict(value)
-    return str(value)
