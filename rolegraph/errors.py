@@ -6,6 +6,7 @@
     ├── SchemaError          constraints are missing or the schema is not what the code expects
     ├── QueryError           a named statement is unknown, misdeclared, or failed in the database
     ├── LLMUnavailable       the LLM server cannot be started or reached
+    ├── ModelNotTrained      no trained recommender where the settings point
     └── InvalidInput         user data (ids, files, parameters) was rejected before anything was written
         └── BadRowsError     a data file had bad rows; carries them with their line numbers
 
@@ -65,3 +66,7 @@ class BadRowsError(InvalidInput):
         shown = "; ".join(str(r) for r in rows[:5])
         more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
         super().__init__(f"{len(rows)} bad rows: {shown}{more}")
+
+
+class ModelNotTrained(RolegraphError):
+    """No trained recommender exists where the settings point (run `rolegraph train`)."""

@@ -7,6 +7,7 @@ line on stderr with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,10 @@ from rolegraph import __version__
 from rolegraph.cli import commands
 from rolegraph.cli.ui import fail
 from rolegraph.errors import InvalidInput, RolegraphError
+
+# Modules that add their own sub-commands: each has ``register(sub)`` taking the sub-parsers action.
+# The import happens when the parser is built, so `rolegraph --help` stays fast for the core commands.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--noise", type=float, default=0.1, help="share of interactions with a random item")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=commands.synth)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
