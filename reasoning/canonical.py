@@ -90,6 +90,10 @@ class Canonicalizer:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def __contains__(self, key: object) -> bool:
+        """True for a key already known, as a canonical tag or as an alias."""
+        return key in self._row or key in self._alias
+
     def add(self, keys: Sequence[str], vectors: np.ndarray | None = None) -> None:
         """Adds canonical tags (e.g. those already in the graph), embedding them unless given."""
         first = {k: i for i, k in reversed(list(enumerate(keys)))}  # first row of each key
