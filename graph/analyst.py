@@ -30,6 +30,7 @@ from rolegraph.errors import InvalidInput, QueryError
 
 ANALYST_DIR = CYPHER_DIR / "analyst"
 TYPES = ("string", "int", "float", "bool", "list", "map")
+_A = {"int": "an int", "float": "a float", "bool": "a bool (true or false)", "list": "a JSON list", "map": "a JSON map"}
 
 _PARAM_DOC = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(\w+)\s*(?:=\s*(.*?)\s*)?(?:—|--)\s*(.*)$")
 _EXAMPLE = re.compile(r"^//\s*example:\s*(.*)$")
@@ -149,10 +150,10 @@ def convert(name: str, raw: str, kind: str | None) -> Any:
             return raw.lower() == "true"
         value = json.loads(raw)
     except ValueError as e:
-        raise InvalidInput(f"parameter {name}={raw!r} is not a {kind}: {e}") from None
+        raise InvalidInput(f"parameter {name}={raw!r} is not {_A[kind]}: {e}") from None
     expected = list if kind == "list" else dict
     if not isinstance(value, expected):
-        raise InvalidInput(f"parameter {name}={raw!r} is not a JSON {kind}")
+        raise InvalidInput(f"parameter {name}={raw!r} is not {_A[kind]}")
     return value
 
 

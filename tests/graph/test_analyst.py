@@ -213,7 +213,7 @@ def test_parameters_are_typed_from_declarations() -> None:
     q = analyst.library()["analyst_why_items_together_via_logic"]
     values = analyst.bind(q, {"item_a": "42", "item_b": "7", "limit": "5"})
     assert values == {"item_a": "42", "item_b": "7", "source": "llm", "limit": 5}  # ids stay strings
-    with pytest.raises(InvalidInput, match=r"limit='five' is not a int"):
+    with pytest.raises(InvalidInput, match=r"limit='five' is not an int"):
         analyst.bind(q, {"item_a": "1", "item_b": "2", "limit": "five"})
     with pytest.raises(InvalidInput, match="has no parameter user"):
         analyst.bind(q, {"item_a": "1", "item_b": "2", "user": "3"})

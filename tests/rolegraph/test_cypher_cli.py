@@ -107,7 +107,7 @@ def test_run_free_cypher_with_guessed_parameter_types(cli: Cli) -> None:
         (["--query", "MATCH (n) /* x */ Create (m:Item {id: 'z'})"], "CREATE writes"),
         (["--query", "CALL { MATCH (n:Item) SET n.x = 1 } IN TRANSACTIONS"], "SET writes"),
         (["analyst_logic_chains"], "needs --param role"),
-        (["analyst_logic_chains", "--param", "role=x", "--param", "limit=many"], "limit='many' is not a int"),
+        (["analyst_logic_chains", "--param", "role=x", "--param", "limit=many"], "limit='many' is not an int"),
         (["analyst_logic_chains", "--param", "role=x", "--param", "colour=red"], "has no parameter colour"),
         (["analyst_nope"], "no analyst query named 'analyst_nope'"),
         (["analyst_logic_chains", "--query", "RETURN 1"], "exactly one of NAME"),
