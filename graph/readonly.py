@@ -7,7 +7,8 @@ refused when any clause keyword could change the graph or the schema:
 
 - CREATE, MERGE, SET, DELETE, DETACH DELETE, REMOVE, FOREACH, LOAD CSV;
 - ``CALL { … } IN TRANSACTIONS`` (and every other use of TRANSACTIONS);
-- schema and administration commands (DROP, ALTER, RENAME, GRANT, DENY, REVOKE, START, STOP, TERMINATE);
+- schema and administration commands (DROP, ALTER, RENAME, GRANT, DENY, REVOKE, START, STOP, TERMINATE,
+  ENABLE, DEALLOCATE, REALLOCATE);
 - a procedure call other than the read-only catalog procedures in `READ_PROCEDURES`;
 - more than one statement (anything after a ``;``).
 
@@ -43,6 +44,9 @@ WRITE_KEYWORDS = frozenset(
         "START",
         "STOP",
         "TERMINATE",
+        "ENABLE",
+        "DEALLOCATE",
+        "REALLOCATE",
     }
 )
 
@@ -103,9 +107,7 @@ def tokens(text: str) -> list[Token]:
             out.append(Token("word", text[i:j], line))
             i = j
         elif ch.isdigit():
-            j = i
-            while j < n and (text[j].isalnum() or text[j] == "."):
-                j += 1
+            j = _number_end(text, i)
             out.append(Token("number", text[i:j], line))
             i = j
         else:
@@ -129,6 +131,32 @@ def _closing(text: str, start: int, quote: str) -> int:
             return i
         i += 1
     return -1
+
+
+def _number_end(text: str, i: int) -> int:
+    """End of the number at ``i``, read as Cypher's lexer does: a letter right after it starts a new
+    token, so ``LIMIT 1CREATE`` is a number and a CREATE."""
+    n = len(text)
+    if text.startswith(("0x", "0X", "0o", "0O"), i):
+        digits = "0123456789abcdefABCDEF_" if text[i + 1] in "xX" else "01234567_"
+        j = i + 2
+        while j < n and text[j] in digits:
+            j += 1
+        return j
+    j = i
+    while j < n and (text[j].isdigit() or text[j] == "_"):
+        j += 1
+    if j + 1 < n and text[j] == "." and text[j + 1].isdigit():
+        j += 1
+        while j < n and text[j].isdigit():
+            j += 1
+    if j < n and text[j] in "eE":
+        k = j + 1 + (j + 1 < n and text[j + 1] in "+-")
+        if k < n and text[k].isdigit():
+            j = k
+            while j < n and text[j].isdigit():
+                j += 1
+    return j
 
 
 def _word_end(text: str, i: int) -> int:

@@ -288,6 +288,9 @@ WRITES = [
     "MATCH (i:Item {title: 'it\\'s'}) SET i.x = 1",
     "MATCH (i:Item {title: '//'}) SET i.x = 1",
     "MATCH (i:Item) RETURN i /* unterminated CREATE (n)",
+    "MATCH (i:Item) WITH i LIMIT 1CREATE (n:Item {id: 'x'})",
+    "MATCH (i:Item) WITH i LIMIT 0x1DETACH DELETE i",
+    "ENABLE SERVER 'x'",
 ]
 READS = [
     "MATCH (i:Item {title: 'CREATE (n) SET x DELETE y'}) RETURN i.id AS id",
@@ -295,6 +298,7 @@ READS = [
     "MATCH (i:Item) /* DETACH DELETE i; CREATE () */ RETURN i.id AS id;",
     "MATCH (u:User)-[h:HAS_ROLE {set: 'T0'}]->(t:Tag) RETURN h.set AS set, t.key AS `create`",
     "CALL db.labels()",
+    "RETURN 0x1F AS h, 1.5e3 AS f, 2E-2 AS g, .5 AS d",
     "MATCH (i:Item) CALL { WITH i RETURN i.id AS x } RETURN x",
 ]
 
