@@ -58,6 +58,8 @@ class FalkorBackend:
             result = self._graph.ro_query(stmt.text, dict(params))
         except redis.exceptions.ConnectionError as e:
             raise GraphUnavailable(f"lost the FalkorDB connection at {self.uri}: {e}") from e
+        except redis.exceptions.TimeoutError as e:
+            raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
         except redis.exceptions.ResponseError as e:
             raise QueryError(f"statement '{stmt.name}' failed: {e}") from e
         names = [column[1] for column in result.header]
