@@ -27,6 +27,13 @@ class Backend(Protocol):
         """Runs one statement in its own transaction; ``write=False`` runs it read-only."""
         ...
 
+    def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
+        """Runs one statement read-only and returns any value, graph elements included: a node as
+        ``{"id", "labels", "properties"}``, a relationship as ``{"id", "type", "start", "end", "properties"}``,
+        a path as ``{"nodes": [...], "relationships": [...]}`` (ids are the engine's own). Slower than
+        `run`; for the analysts' queries and Bloom search phrases."""
+        ...
+
     def unique_constraints(self) -> set[tuple[str, tuple[str, ...]]]:
         """The operational uniqueness constraints, as (label, properties)."""
         ...
