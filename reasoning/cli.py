@@ -103,6 +103,7 @@ def grow(args: argparse.Namespace) -> int:
 
 
 def unmerge(args: argparse.Namespace) -> int:
+    v.check_tag_key(args.alias)  # refused before the graph is opened
     with open_store() as store:
         targets, moved = unmerge_tag(store, args.alias)
     console.print(
