@@ -102,6 +102,11 @@ def _labels(y: Any, n_items: int) -> sp.csr_array:
         raise InvalidInput(f"y has shape {y.shape}, expected ({n_items}, n_tags ≥ 1)")
     labels = sp.csr_array(y, dtype=np.float32)
     labels.sum_duplicates()
+    if labels.nnz and labels.data.max() > 1.0:
+        raise InvalidInput(
+            f"y must lie in [0, 1]; found values up to {labels.data.max()} "
+            "(scipy sums duplicate entries: give each item–tag pair once)"
+        )
     unit_interval("y", labels.data)
     labels.eliminate_zeros()
     if labels.nnz == 0:

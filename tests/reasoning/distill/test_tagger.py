@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import torch
 
 from reasoning.distill import Tagger, TaggerConfig, train_tagger
 from rolegraph.errors import InvalidInput
@@ -106,6 +107,7 @@ def _y(n: int = 10, tags: int = 4) -> sp.csr_matrix:
         (np.ones((10, 4), np.float32), sp.csr_matrix((10, 4), dtype=np.float32), "no tag"),
         (np.ones((10, 4), np.float32), sp.csr_matrix(np.eye(10, 4) * 1.5), r"\[0, 1\]"),
         (np.ones((10, 4), np.float32), sp.csr_matrix(-np.eye(10, 4)), r"\[0, 1\]"),
+        (np.ones((10, 4), np.float32), sp.csr_matrix(([0.6, 0.6], ([0, 0], [1, 1])), shape=(10, 4)), "duplicate"),
         (np.ones((10, 4), np.float32), sp.csr_matrix(np.eye(10, 4) * np.nan), r"\[0, 1\]"),
         (np.array([["a"] * 4] * 10), _y(), "real numbers"),
         ([[0.0] * 4] * 10, _y(), "numpy array"),
@@ -134,3 +136,11 @@ def test_prediction_input_must_match_the_model(world: Tagging, trained: Tagger) 
         trained.top_tags(world.x[:2], k=0)
     with pytest.raises(InvalidInput, match="min_p"):
         trained.top_tags(world.x[:2], min_p=1.5)
+
+
+def test_an_unusable_device_is_refused_before_training(world: Tagging) -> None:
+    with pytest.raises(InvalidInput, match="unknown device"):
+        train_tagger(world.x[:50], world.y[:50], TaggerConfig(device="abacus"))
+    if not torch.cuda.is_available():
+        with pytest.raises(InvalidInput, match="CUDA is not available"):
+            train_tagger(world.x[:50], world.y[:50], TaggerConfig(device="cuda"))
