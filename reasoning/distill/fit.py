@@ -22,7 +22,7 @@ from rolegraph.errors import InvalidInput, RolegraphError
 
 
 class TrainingDiverged(RolegraphError):
-    """The training loss became NaN or infinite (the inputs were valid; lower the learning rate)."""
+    """The loss became NaN or infinite (inputs passed the checks: lower lr, or rescale extreme embeddings)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class FitConfig:
     def __post_init__(self) -> None:
         for name in ("hidden", "epochs", "batch_size", "patience"):
             positive_int(name, getattr(self, name))
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise InvalidInput(f"lr must be a positive number, got {self.lr!r}")
+        if not 0.0 < self.lr <= 1.0:  # Adam moves each weight by about lr per step; above 1 nothing trains
+            raise InvalidInput(f"lr must be in (0, 1], got {self.lr!r}")
         if not (math.isfinite(self.weight_decay) and self.weight_decay >= 0):
             raise InvalidInput(f"weight_decay must be ≥ 0, got {self.weight_decay!r}")
         if not 0.0 <= self.val_share < 1.0:
@@ -140,19 +140,21 @@ def fit(
     """Trains ``module`` with Adam, early-stopping on ``val_loss`` (None: all epochs), best weights restored."""
     optimizer = torch.optim.Adam(module.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     best = (math.inf, 0, math.nan)  # (validation loss, epoch, training loss)
-    best_state = copy.deepcopy(module.state_dict())
+    best_state = module.state_dict()
     epoch = 0
     for epoch in range(1, cfg.epochs + 1):
         module.train()
         train = train_epoch(optimizer)
         if not math.isfinite(train):
-            raise TrainingDiverged(f"training diverged at epoch {epoch} (loss {train}); lower lr")
+            raise TrainingDiverged(f"training loss is {train} at epoch {epoch}: lower lr or check the inputs' scale")
         if val_loss is None:
             best, best_state = (math.nan, epoch, train), module.state_dict()
             continue
         module.eval()
         with torch.no_grad():
             val = val_loss()
+        if not math.isfinite(val):
+            raise TrainingDiverged(f"validation loss is {val} at epoch {epoch}: lower lr or check the inputs' scale")
         if val < best[0]:
             best, best_state = (val, epoch, train), copy.deepcopy(module.state_dict())
         elif epoch - best[1] >= cfg.patience:

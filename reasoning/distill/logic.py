@@ -104,7 +104,8 @@ class LogicScorer:
     def score(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """P_φ(dst|src) for tag embeddings ``src`` [S, d] and ``dst`` [D, d]: float32 [S, D], rows sum to 1.
 
-        Any tags may be given, seen in training or not.
+        Any tags may be given, seen in training or not. The result takes S × D × 4 bytes; for very large
+        sets score a slice of sources at a time (and offset `top_b`'s source indices by the slice start).
         """
         src = matrix("src", src, cols=self.dim, min_rows=0)
         dst = matrix("dst", dst, cols=self.dim, min_rows=1)

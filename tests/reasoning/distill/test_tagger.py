@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 import torch
 
-from reasoning.distill import Tagger, TaggerConfig, train_tagger
+from reasoning.distill import Tagger, TaggerConfig, TrainingDiverged, train_tagger
 from rolegraph.errors import InvalidInput
 from tests.reasoning.distill.planted import Tagging, tagging
 
@@ -120,7 +120,15 @@ def test_bad_training_input_is_refused(x: Any, y: Any, needle: str) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"hidden": 0}, {"epochs": -1}, {"lr": 0.0}, {"lr": float("nan")}, {"val_share": 1.0}, {"batch_size": 2.5}],
+    [
+        {"hidden": 0},
+        {"epochs": -1},
+        {"lr": 0.0},
+        {"lr": 2.0},
+        {"lr": float("nan")},
+        {"val_share": 1.0},
+        {"batch_size": 2.5},
+    ],
 )
 def test_bad_settings_are_refused(kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
@@ -144,3 +152,11 @@ def test_an_unusable_device_is_refused_before_training(world: Tagging) -> None:
     if not torch.cuda.is_available():
         with pytest.raises(InvalidInput, match="CUDA is not available"):
             train_tagger(world.x[:50], world.y[:50], TaggerConfig(device="cuda"))
+
+
+def test_a_loss_that_turns_nan_stops_training_with_its_own_error() -> None:
+    # finite float32 values near the top of the range overflow inside the network
+    x = (np.random.default_rng(0).normal(size=(100, 4)) * 1e37).astype(np.float32)
+    x[0, 0] = 3e38
+    with pytest.raises(TrainingDiverged, match="epoch 1"):
+        train_tagger(x, _y(100, 5), TaggerConfig(hidden=8, epochs=3))
