@@ -43,7 +43,9 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp) / "world"
-        cfg = SynthConfig(users=10, items=args.items, roles=args.roles, topics=args.topics, seed=args.seed, fanout=args.fanout)
+        cfg = SynthConfig(
+            users=10, items=args.items, roles=args.roles, topics=args.topics, seed=args.seed, fanout=args.fanout
+        )
         generate(cfg, world)
         items = read_items(world / "items.jsonl").items
         for noise in (float(x) for x in args.noise.split(",")):

@@ -72,7 +72,11 @@ def main() -> None:
         "seconds_per_call": round(llm_s / c["llm_calls"], 3) if c["llm_calls"] else None,
         "wall_s": round(wall, 1),
         "timings_s": summary.timings,
-        "rerun_from_cache": {"llm_calls": cached.counts["llm_calls"], "cache_hits": cached.counts["llm_cache_hits"], "wall_s": round(cached_wall, 1)},
+        "rerun_from_cache": {
+            "llm_calls": cached.counts["llm_calls"],
+            "cache_hits": cached.counts["llm_cache_hits"],
+            "wall_s": round(cached_wall, 1),
+        },
     }
     report = stamp("llm_throughput") | {"config": {k: str(v) for k, v in vars(args).items()}, "result": numbers}
     n = numbers

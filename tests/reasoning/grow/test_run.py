@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from graph.model import LogicKind, Source, TagKind
 from reasoning.canonical import normalize
@@ -119,3 +120,41 @@ def test_near_duplicate_tags_merge_and_unmerge_restores_them(grower_for: Callabl
     world.load(g.store, 3)
     g.run("2026-01-06", max_tags=0)
     assert alias in {e["dst"] for e in g.store.read("item_out_edges", ids=["i002"])}
+
+
+def test_distillation_publishes_g_star_and_tags_the_items_the_llm_did_not_see(
+    grower_for: Callable[[Responder], Grower], tmp_path: Path
+) -> None:
+    import torch
+
+    g = grower_for(world.sensible)
+    world.load(g.store, 24)
+    summary = g.run(max_items=16, max_tags=50, distill=True, models_dir=str(tmp_path / "runs"))
+    covers = {kind: set(g.store.current_cover(kind)) for kind in TagKind}
+    distilled_logic, distilled_tags = [], []
+    for page in g.store.iter_edge_pages():
+        for e in page:
+            if e["props"].get("source") != "distilled":
+                continue
+            (distilled_logic if e["type"] in ("U2I", "I2U") else distilled_tags).append(e)
+    assert distilled_logic, summary.counts
+    for e in distilled_logic:
+        src_kind, dst_kind = (TagKind.USER, TagKind.ITEM) if e["type"] == "U2I" else (TagKind.ITEM, TagKind.USER)
+        assert e["src"] in covers[src_kind] and e["dst"] in covers[dst_kind]
+        assert 0 < e["props"]["weight"] <= 1 and e["props"]["run"] == summary.run
+    per_source: dict[tuple[str, str], int] = {}
+    for e in distilled_logic:
+        per_source[(e["type"], e["src"])] = per_source.get((e["type"], e["src"]), 0) + 1
+    assert max(per_source.values()) <= 20
+    tagged = {r["id"] for r in g.store.iter_items() if r["props"].get("tag_status") == "done"}
+    assert {e["src"] for e in distilled_tags} <= {f"i{k:03d}" for k in range(24)} - tagged
+    for path in (tmp_path / "runs" / summary.run).glob("*.pt"):
+        assert isinstance(torch.load(path, weights_only=True), dict)
+    assert len(list((tmp_path / "runs" / summary.run).glob("*.pt"))) >= 3
+
+    # the next day replaces the previous G*: every distilled edge is that day's
+    g.run("2026-01-06", max_items=8, max_tags=50, distill=True, models_dir=str(tmp_path / "runs"))
+    runs = {
+        e["props"]["run"] for page in g.store.iter_edge_pages() for e in page if e["props"].get("source") == "distilled"
+    }
+    assert runs == {"grow-2026-01-06"}
