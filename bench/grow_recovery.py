@@ -82,7 +82,8 @@ def main() -> None:
         "|---|---|---|---|---|---|---|",
         *(
             f"| {r['noise']} | {r['U2I']['recall']:.3f} | {r['U2I']['precision']:.3f} | {r['I2U']['recall']:.3f} "
-            f"| {r['I2U']['precision']:.3f} | {r['U2I']['merged_names']} / {r['I2U']['merged_names']} | {r['wall_s']} s |"
+            f"| {r['I2U']['precision']:.3f} | {r['U2I']['merged_names']} / {r['I2U']['merged_names']} "
+            f"| {r['wall_s']} s |"
             for r in rows
         ),
         "",

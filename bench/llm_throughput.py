@@ -89,7 +89,8 @@ def main() -> None:
         "",
         "| measure | value |",
         "|---|---|",
-        f"| items tagged (roles + topics, 2 calls each) | {n['items']} ({n['items_done']} usable, {n['items_quarantined']} quarantined) |",
+        f"| items tagged (roles + topics, 2 calls each) | {n['items']} ({n['items_done']} usable, "
+        f"{n['items_quarantined']} quarantined) |",
         f"| items per minute (tagging phase) | {n['items_per_min']} |",
         f"| logic sources (U2I + I2U) | {n['logic_sources']} ({n['logic_sources_done']} usable) |",
         f"| logic sources per minute | {n['logic_sources_per_min']} |",
@@ -97,7 +98,8 @@ def main() -> None:
         f"| output tokens per second | {n['output_tokens_per_s']} |",
         f"| seconds per call | {n['seconds_per_call']} |",
         f"| wall (incl. server start, embeddings, writes) | {n['wall_s']} s |",
-        f"| same work again on a cleared graph, warm cache | {n['rerun_from_cache']['llm_calls']} calls, {n['rerun_from_cache']['wall_s']} s |",
+        f"| same work again on a cleared graph, warm cache | {n['rerun_from_cache']['llm_calls']} calls, "
+        f"{n['rerun_from_cache']['wall_s']} s |",
         "",
         "Timings per step: " + ", ".join(f"{k} {v} s" for k, v in summary.timings.items()),
         "",
