@@ -11,7 +11,7 @@ from reasoning.answers import normalized_weights
 from reasoning.grow import journal
 from reasoning.grow.ask import Outcome, ask
 from reasoning.grow.context import RunContext
-from reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_names
+from reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_groups
 from reasoning.prompts import Task, template
 
 # kind → (task, vocabulary of the sources, vocabulary of the targets)
@@ -55,13 +55,18 @@ def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
     writes = TagWrites()
     edges: list[list[Any]] = []
     statuses = []
+    answered = []
     for source, outcome in asked:
         if outcome.status != "done":
             statuses.append([source["key"], outcome.status, outcome.reason[:1000]])
             continue
         assert outcome.parsed is not None
-        targets = outcome.parsed.targets
-        resolved = resolve_names(ctx.vocab[target_kind], [t.name for t in targets], writes)
+        answered.append((source, outcome.parsed.targets))
+        statuses.append([source["key"], "done", ""])
+    groups = [[t.name for t in targets] for _, targets in answered]
+    for (source, targets), resolved in zip(
+        answered, resolve_groups(ctx.vocab[target_kind], groups, writes), strict=True
+    ):
         merged: dict[str, list[Any]] = {}  # targets that resolve to one tag add up their weights
         for target, weight, (key, _, _) in zip(targets, normalized_weights(targets), resolved, strict=True):
             if key in merged:
@@ -69,7 +74,6 @@ def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
             else:
                 merged[key] = [key, weight, target.rationale]
         edges += [[source["key"], key, min(1.0, w), why] for key, w, why in merged.values()]
-        statuses.append([source["key"], "done", ""])
     return {
         "phase": kind.value.lower(),
         "target_kind": target_kind.value,

@@ -27,23 +27,31 @@ class TagWrites:
         return {"new": self.new, "aliases": self.aliases, "seen": sorted(self.seen)}
 
 
-def resolve_names(canon: Canonicalizer, names: list[str], writes: TagWrites) -> list[tuple[str, str | None, float]]:
-    """Resolves names in order; returns (canonical key, alias key or None, score) per name and records the
-    tag writes. The canonicalizer learns the new tags at once, so later names of the chunk can merge."""
-    known = {key for key in map(normalize, names) if key in canon}  # existed before this call
-    out = []
+def resolve_groups(
+    canon: Canonicalizer, groups: list[list[str]], writes: TagWrites
+) -> list[list[tuple[str, str | None, float]]]:
+    """Resolves each group's names (one answer each) in order, in one pass over the canonicalizer; returns
+    (canonical key, alias key or None, score) per name and records the tag writes. New tags are learned
+    at once, so later names — of the same answer or of later ones — can merge into them."""
+    names = [name for group in groups for name in group]
+    known = {key for key in map(normalize, names) if key in canon}  # existed before this chunk
+    flat = []
     for name, res in zip(names, canon.resolve(names), strict=True):
         if res.key in known:
             writes.seen.add(res.canonical)
         elif res.merged:
             if res.key not in writes.aliases:
-                vec = canon.embedder.embed([res.key])[0]
+                vec = canon.vector(res.key)
                 writes.aliases[res.key] = [name, res.canonical, round(res.score, 6), [float(x) for x in vec]]
             if res.canonical not in writes.new:
                 writes.seen.add(res.canonical)
         elif res.key not in writes.new:
             writes.new[res.key] = [name, [float(x) for x in canon.vector(res.key)]]
-        out.append((res.canonical, res.key if res.merged else None, res.score))
+        flat.append((res.canonical, res.key if res.merged else None, res.score))
+    out, start = [], 0
+    for group in groups:
+        out.append(flat[start : start + len(group)])
+        start += len(group)
     return out
 
 

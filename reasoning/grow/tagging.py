@@ -9,7 +9,7 @@ from graph.model import ItemTagEdge, Source, TagKind
 from reasoning.grow import journal
 from reasoning.grow.ask import Outcome, ask
 from reasoning.grow.context import RunContext
-from reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_names
+from reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_groups
 from reasoning.prompts import Task
 
 _TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
@@ -56,6 +56,7 @@ def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
     writes = {kind: TagWrites() for kind in TagKind}
     edges: dict[str, list[list[Any]]] = {kind.value: [] for kind in TagKind}
     statuses = []
+    answers: dict[TagKind, list[tuple[str, list[str]]]] = {kind: [] for kind in TagKind}
     for item_id in items:
         results = by_item[item_id]
         flags = ["prompt-injection"] if any(o.flagged for o in results.values()) else []
@@ -68,10 +69,12 @@ def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
             continue
         for kind, outcome in results.items():
             assert outcome.parsed is not None
-            names = list(outcome.parsed.tags)
-            for rank, (key, via, _score) in enumerate(resolve_names(ctx.vocab[kind], names, writes[kind])):
-                edges[kind.value].append([item_id, key, rank, via])
+            answers[kind].append((item_id, list(outcome.parsed.tags)))
         statuses.append([item_id, "done", "", flags])
+    for kind in TagKind:
+        resolved = resolve_groups(ctx.vocab[kind], [names for _, names in answers[kind]], writes[kind])
+        for (item_id, _), keys in zip(answers[kind], resolved, strict=True):
+            edges[kind.value] += [[item_id, key, rank, via] for rank, (key, via, _) in enumerate(keys)]
     return {
         "phase": "tags",
         "tags": {kind.value: writes[kind].to_json() for kind in TagKind},
