@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--window", type=int, default=30, help="cover-set history in days (stale-tag removal)")
     p.add_argument("--top-b", type=int, default=20, help="G* edges per cover-set source")
     p.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
+    p.add_argument("--distill-top-k", type=int, default=5, help="distilled tags per unseen item, at most")
+    p.add_argument("--distill-min-p", type=float, default=0.2, help="least P_θ(t|i) of a distilled tag")
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
     p.set_defaults(func=grow)
 
@@ -53,8 +55,10 @@ def _config(args: argparse.Namespace) -> GrowConfig:
     for name in ("max_items", "max_tags"):
         if getattr(args, name) < 0:
             raise InvalidInput(f"--{name.replace('_', '-')} must be at least 0")
-    if args.chunk < 1 or args.top_b < 1 or args.window < 1:
-        raise InvalidInput("--chunk, --top-b and --window must be at least 1")
+    if args.chunk < 1 or args.top_b < 1 or args.window < 1 or args.distill_top_k < 1:
+        raise InvalidInput("--chunk, --top-b, --window and --distill-top-k must be at least 1")
+    if not 0 <= args.distill_min_p <= 1:
+        raise InvalidInput("--distill-min-p must be in [0, 1]")
     if not 0 < args.threshold <= 1 or not 0 < args.tau <= 1:
         raise InvalidInput("--threshold and --tau must be in (0, 1]")
     return GrowConfig(
@@ -67,6 +71,8 @@ def _config(args: argparse.Namespace) -> GrowConfig:
         window=args.window,
         top_b=args.top_b,
         distill=not args.no_distill,
+        distill_top_k=args.distill_top_k,
+        distill_min_p=args.distill_min_p,
     )
 
 

@@ -33,7 +33,7 @@ class GrowConfig:
     top_b: int = 20
     distill: bool = True
     distill_top_k: int = 5
-    distill_min_p: float = 0.5
+    distill_min_p: float = 0.2
     seed: int = 0
     models_dir: str = "data/runs"
 
