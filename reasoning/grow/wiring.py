@@ -53,8 +53,11 @@ def open_run(
 
     def start_server() -> None:
         nonlocal server
-        server = EmbeddedServer(settings)
-        server.start()
+        candidate = EmbeddedServer(settings)
+        if candidate.already_serving():
+            return  # `rolegraph llm serve` (or the compose service) is up: use it, leave it running
+        candidate.start()
+        server = candidate
 
     client, _ = make_client(settings, start_server if settings.llm_base_url is None else None)
     try:

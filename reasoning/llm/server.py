@@ -83,6 +83,13 @@ class EmbeddedServer:
                 )
             time.sleep(0.2)
 
+    def already_serving(self) -> bool:
+        """True when a server at this address answers and lists this model (e.g. `rolegraph llm serve`)."""
+        try:
+            return _answers(self.base_url) and self.settings.llm_model in self.models()
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError, KeyError):
+            return False
+
     def models(self) -> list[str]:
         """The model names the server lists."""
         with _LOCAL.open(f"{self.base_url}/models", timeout=5) as response:
