@@ -8,20 +8,25 @@ OPTIONAL MATCH (u)-[r:INTERACTED]->(:Item)
 RETURN u.id AS id, count(r) AS interactions;
 
 // name: explore_candidates
-// Candidate items for exploration: items carrying the new roles T(1), scored Σ w_t' · P(t'|i), without
-// the items `user` interacted with ('' for none). P(t'|i) is the item's edge of graph view `source`
-// when it has one, else its other edge. `roles` and `weights` are parallel lists.
-// params: roles, weights, source, user, limit
-UNWIND range(0, size($roles) - 1) AS j
-MATCH (t:UserTag {key: $roles[j]})<-[r:HAS_USER_TAG]-(i:Item)
-WITH i, j, coalesce(max(CASE WHEN r.source = $source THEN r.p END), max(r.p)) AS p
-WITH i, sum($weights[j] * p) AS score, collect($roles[j]) AS roles
-OPTIONAL MATCH (:User {id: $user})-[x:INTERACTED]->(i)
-WITH i, score, roles, count(x) AS seen
-WHERE seen = 0
+// Candidate items for exploration: items carrying the weighted new roles T(1) (`rows`: [{key, w}]),
+// scored Σ w_t' · P(t'|i), best first. P(t'|i) is the item's edge of graph view `source` when it has
+// one, else its other edge. The caller removes the items the user has seen (user_seen_among): done here,
+// that test costs FalkorDB a scan of every candidate's raters.
+// params: rows, source, limit
+UNWIND $rows AS row
+MATCH (t:UserTag {key: row.key})<-[r:HAS_USER_TAG]-(i:Item)
+WITH i, row, coalesce(max(CASE WHEN r.source = $source THEN r.p END), max(r.p)) AS p
+WITH i, sum(row.w * p) AS score, collect(row.key) AS roles
 RETURN i.id AS item, i.title AS title, score, roles
 ORDER BY score DESC, item
 LIMIT $limit;
+
+// name: user_seen_among
+// Which of the given items the user has interacted with.
+// params: user, ids
+MATCH (:User {id: $user})-[:INTERACTED]->(i:Item)
+WHERE i.id IN $ids
+RETURN DISTINCT i.id AS id;
 
 // name: item_roles
 // The roles an item serves (HAS_USER_TAG, every source), heaviest first.

@@ -96,22 +96,25 @@ class GraphReads:
         return rows[0] if rows else None
 
     def explore_candidates(
-        self, roles: Mapping[str, float], source: Source, user_id: str | None, limit: int
+        self, roles: Mapping[str, float], source: Source, user_id: str | None, limit: int, history: int = 0
     ) -> list[Row]:
-        """Items carrying the weighted ``roles``, scored Σ w·P(role|item), best first, without the items
-        ``user_id`` interacted with: rows {item, title, score, roles}."""
-        if not roles:
+        """The ``limit`` items carrying the weighted ``roles`` with the highest Σ w·P(role|item), without
+        the items ``user_id`` interacted with: rows {item, title, score, roles}. ``history`` is how many
+        interactions the user has (that many extra candidates are fetched, so the exclusion cannot leave
+        fewer than ``limit`` when more exist)."""
+        if not roles or limit < 1:
             return []
-        user = "" if user_id is None else v.check_id(user_id, "user id")
-        keys = list(roles)
-        return self.read(
+        rows = self.read(
             "explore_candidates",
-            roles=keys,
-            weights=[float(roles[k]) for k in keys],
+            rows=[{"key": k, "w": float(w)} for k, w in roles.items()],
             source=Source(source).value,
-            user=user,
-            limit=int(limit),
+            limit=int(limit) + (int(history) if user_id is not None else 0),
         )
+        if user_id is not None and rows:
+            user = v.check_id(user_id, "user id")
+            seen = {r["id"] for r in self.read("user_seen_among", user=user, ids=[r["item"] for r in rows])}
+            rows = [r for r in rows if r["item"] not in seen]
+        return rows[:limit]
 
     def item_roles(self, item_id: str) -> list[Row]:
         """The roles an item serves, every source: rows {role, role_name, item_p, item_source, item_run}."""

@@ -22,11 +22,13 @@ VIEW = {"cover": Source.DISTILLED, "full": Source.LLM}
 MAX_SEEDS = 50
 
 
-def user_seeds(store: GraphStore, user: str) -> dict[str, float]:
-    """A user's T0 roles with positive weight; 404 for an unknown user."""
-    if store.user(user) is None:
+def user_seeds(store: GraphStore, user: str) -> tuple[dict[str, float], int]:
+    """A user's T0 roles with positive weight, and the user's number of interactions; 404 when unknown."""
+    found = store.user(user)
+    if found is None:
         raise HTTPException(404, "no such user")
-    return {r["key"]: float(r["p"]) for r in store.user_roles(user, "T0") if r["p"] is not None and r["p"] > 0}
+    roles = store.user_roles(user, "T0")
+    return {r["key"]: float(r["p"]) for r in roles if r["p"] is not None and r["p"] > 0}, int(found["interactions"])
 
 
 def tag_seeds(tags: str, weights: str | None) -> dict[str, float]:
@@ -72,7 +74,7 @@ def explore_route(
         raise HTTPException(422, "give either user or tags")
     if weights is not None and tags is None:
         raise HTTPException(422, "weights go with tags")
-    seeds = user_seeds(store, user) if user is not None else tag_seeds(tags or "", weights)
+    seeds, history = user_seeds(store, user) if user is not None else (tag_seeds(tags or "", weights), 0)
     out = ExploreOut(graph=graph, user=user, seeds=[], topics=[], roles=[], chains=[], candidates=[])
     if not seeds:
         return out
@@ -83,6 +85,6 @@ def explore_route(
     out.roles = [WeightedTag(key=t, weight=w) for t, w in e.roles.items()]
     out.chains = [ChainOut.model_validate(c) for c in e.chains[:chains]]
     if candidates:
-        rows = store.explore_candidates(e.roles, source, user, candidates)
+        rows = store.explore_candidates(e.roles, source, user, candidates, history)
         out.candidates = [Candidate.model_validate(r) for r in rows]
     return out
