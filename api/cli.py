@@ -6,9 +6,11 @@ import argparse
 import json
 from typing import Any
 
+from pydantic import ValidationError
+
 from api.settings import ApiSettings
 from rolegraph.cli.ui import console
-from rolegraph.errors import InvalidInput
+from rolegraph.errors import ConfigError, InvalidInput
 
 LOOPBACK = "127.0.0.1"
 
@@ -32,7 +34,10 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
 
-    settings = ApiSettings()
+    try:
+        settings = ApiSettings()
+    except ValidationError as e:
+        raise ConfigError(f"ROLEGRAPH_API_* settings are invalid: {e}") from e
     host, port, warning = listen_address(settings, args.host, args.port)
     if warning:
         console.print(f"[yellow]{warning}[/yellow]")
