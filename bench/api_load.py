@@ -150,13 +150,9 @@ def statement_costs(uri: str, users: list[str]) -> dict[str, float]:
             costs[name] = round((time.perf_counter() - started) / len(users) * 1000, 2)
             return out
 
-        found = timed("user (exists, history)", store.user)
-        roles = timed("user_roles T0", lambda u: {r["key"]: r["p"] for r in store.user_roles(u, "T0")})
-        e = timed("explore: two hops + arithmetic", lambda u: explore(store, roles[u], source=Source.DISTILLED))
-        timed(
-            "candidates + seen filter",
-            lambda u: store.explore_candidates(e[u].roles, Source.DISTILLED, u, 20, found[u]["interactions"]),
-        )
+        context = timed("user context (T0 roles, seen items)", store.user_context)
+        e = timed("explore: two hops + arithmetic", lambda u: explore(store, context[u][0], source=Source.DISTILLED))
+        timed("candidate items", lambda u: store.explore_candidates(e[u].roles, Source.DISTILLED, 20, context[u][1]))
     costs["total"] = round(sum(costs.values()), 2)
     return costs
 

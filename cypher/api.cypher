@@ -7,11 +7,21 @@ MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[r:INTERACTED]->(:Item)
 RETURN u.id AS id, count(r) AS interactions;
 
+// name: user_context
+// What exploring from a user needs in one round trip: the T0 roles as [key, p] pairs and the ids of the
+// items the user interacted with. No row for an unknown user.
+// params: id
+MATCH (u:User {id: $id})
+OPTIONAL MATCH (u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag)
+WITH u, collect([t.key, r.p]) AS roles
+OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
+RETURN roles, collect(DISTINCT i.id) AS seen;
+
 // name: explore_candidates
 // Candidate items for exploration: items carrying the weighted new roles T(1) (`rows`: [{key, w}]),
 // scored Σ w_t' · P(t'|i), best first. P(t'|i) is the item's edge of graph view `source` when it has
-// one, else its other edge. The caller removes the items the user has seen (user_seen_among): done here,
-// that test costs FalkorDB a scan of every candidate's raters.
+// one, else its other edge. The caller removes the items the user has seen (asked for here, that test
+// costs FalkorDB a scan of every candidate's raters).
 // params: rows, source, limit
 UNWIND $rows AS row
 MATCH (t:UserTag {key: row.key})<-[r:HAS_USER_TAG]-(i:Item)
@@ -20,13 +30,6 @@ WITH i, sum(row.w * p) AS score, collect(row.key) AS roles
 RETURN i.id AS item, i.title AS title, score, roles
 ORDER BY score DESC, item
 LIMIT $limit;
-
-// name: user_seen_among
-// Which of the given items the user has interacted with.
-// params: user, ids
-MATCH (:User {id: $user})-[:INTERACTED]->(i:Item)
-WHERE i.id IN $ids
-RETURN DISTINCT i.id AS id;
 
 // name: item_roles
 // The roles an item serves (HAS_USER_TAG, every source), heaviest first.

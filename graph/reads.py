@@ -95,26 +95,30 @@ class GraphReads:
         rows = self.read("user_by_id", id=v.check_id(user_id, "user id"))
         return rows[0] if rows else None
 
+    def user_context(self, user_id: str) -> tuple[dict[str, float], set[str]] | None:
+        """A user's T0 roles with positive p, and the ids of the items they interacted with; None when
+        the user is unknown. One round trip (what exploring from a user needs)."""
+        rows = self.read("user_context", id=v.check_id(user_id, "user id"))
+        if not rows:
+            return None
+        roles = {k: float(p) for k, p in rows[0]["roles"] if k is not None and p is not None and p > 0}
+        return roles, set(rows[0]["seen"])
+
     def explore_candidates(
-        self, roles: Mapping[str, float], source: Source, user_id: str | None, limit: int, history: int = 0
+        self, roles: Mapping[str, float], source: Source, limit: int, exclude: Iterable[str] = ()
     ) -> list[Row]:
-        """The ``limit`` items carrying the weighted ``roles`` with the highest Σ w·P(role|item), without
-        the items ``user_id`` interacted with: rows {item, title, score, roles}. ``history`` is how many
-        interactions the user has (that many extra candidates are fetched, so the exclusion cannot leave
-        fewer than ``limit`` when more exist)."""
+        """The ``limit`` items carrying the weighted ``roles`` with the highest Σ w·P(role|item), other
+        than the ``exclude`` ids (a user's items): rows {item, title, score, roles}, best first."""
+        excluded = set(exclude)
         if not roles or limit < 1:
             return []
         rows = self.read(
             "explore_candidates",
             rows=[{"key": k, "w": float(w)} for k, w in roles.items()],
             source=Source(source).value,
-            limit=int(limit) + (int(history) if user_id is not None else 0),
+            limit=int(limit) + len(excluded),  # enough that the exclusion cannot leave fewer than limit
         )
-        if user_id is not None and rows:
-            user = v.check_id(user_id, "user id")
-            seen = {r["id"] for r in self.read("user_seen_among", user=user, ids=[r["item"] for r in rows])}
-            rows = [r for r in rows if r["item"] not in seen]
-        return rows[:limit]
+        return [r for r in rows if r["item"] not in excluded][:limit]
 
     def item_roles(self, item_id: str) -> list[Row]:
         """The roles an item serves, every source: rows {role, role_name, item_p, item_source, item_run}."""

@@ -22,13 +22,12 @@ VIEW = {"cover": Source.DISTILLED, "full": Source.LLM}
 MAX_SEEDS = 50
 
 
-def user_seeds(store: GraphStore, user: str) -> tuple[dict[str, float], int]:
-    """A user's T0 roles with positive weight, and the user's number of interactions; 404 when unknown."""
-    found = store.user(user)
+def user_seeds(store: GraphStore, user: str) -> tuple[dict[str, float], set[str]]:
+    """A user's T0 roles with positive weight, and the items the user interacted with; 404 when unknown."""
+    found = store.user_context(user)
     if found is None:
         raise HTTPException(404, "no such user")
-    roles = store.user_roles(user, "T0")
-    return {r["key"]: float(r["p"]) for r in roles if r["p"] is not None and r["p"] > 0}, int(found["interactions"])
+    return found
 
 
 def tag_seeds(tags: str, weights: str | None) -> dict[str, float]:
@@ -74,7 +73,7 @@ def explore_route(
         raise HTTPException(422, "give either user or tags")
     if weights is not None and tags is None:
         raise HTTPException(422, "weights go with tags")
-    seeds, history = user_seeds(store, user) if user is not None else (tag_seeds(tags or "", weights), 0)
+    seeds, seen = user_seeds(store, user) if user is not None else (tag_seeds(tags or "", weights), set())
     out = ExploreOut(graph=graph, user=user, seeds=[], topics=[], roles=[], chains=[], candidates=[])
     if not seeds:
         return out
@@ -85,6 +84,6 @@ def explore_route(
     out.roles = [WeightedTag(key=t, weight=w) for t, w in e.roles.items()]
     out.chains = [ChainOut.model_validate(c) for c in e.chains[:chains]]
     if candidates:
-        rows = store.explore_candidates(e.roles, source, user, candidates, history)
+        rows = store.explore_candidates(e.roles, source, candidates, seen)
         out.candidates = [Candidate.model_validate(r) for r in rows]
     return out
