@@ -65,6 +65,7 @@ bench: setup ## run the benchmarks; reports go to bench/results/
 	@$(PY) bench/synth.py
 	@$(PY) bench/cover.py
 	@$(PY) bench/canonical.py
+	@$(PY) bench/api_load.py
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
