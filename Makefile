@@ -65,6 +65,9 @@ bench: setup ## run the benchmarks; reports go to bench/results/
 	@$(PY) bench/synth.py
 	@$(PY) bench/cover.py
 	@$(PY) bench/canonical.py
+	@$(PY) bench/distill.py
+	@$(PY) bench/grow_recovery.py
+	@$(PY) bench/llm_throughput.py
 	@$(PY) bench/api_load.py
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)

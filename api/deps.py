@@ -79,8 +79,20 @@ def _scope(name: str) -> Callable[[Principal], Awaitable[Principal]]:
     return check
 
 
+async def health_caller(request: Request, key: Annotated[str | None, Security(api_key)]) -> Principal | None:
+    """Like ``read`` scope, except that a loopback caller without a key may probe /health (a container's
+    healthcheck runs on loopback and holds no key)."""
+    if not key and request.client is not None and request.client.host in _LOOPBACK:
+        return None
+    principal = await caller(request, key)
+    if "read" not in principal.scopes:
+        raise HTTPException(403, "this key lacks the 'read' scope")
+    return principal
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ScorerDep = Annotated[Scorer | None, Depends(get_scorer)]
 TagIndexDep = Annotated[TagIndex, Depends(get_tag_index)]
 require_read = Depends(_scope("read"))
 require_write = Depends(_scope("write"))
+require_health = Depends(health_caller)

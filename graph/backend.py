@@ -81,6 +81,13 @@ class Backend(Protocol):
         refuses a write). Under a `deadline` the database cancels it when time runs out (QueryTimeout)."""
         ...
 
+    def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
+        """Runs one statement read-only and returns any value, graph elements included: a node as
+        ``{"id", "labels", "properties"}``, a relationship as ``{"id", "type", "start", "end", "properties"}``,
+        a path as ``{"nodes": [...], "relationships": [...]}`` (ids are the engine's own). Slower than
+        `run`; for the analysts' queries and Bloom search phrases."""
+        ...
+
     def unique_constraints(self) -> set[tuple[str, tuple[str, ...]]]:
         """The operational uniqueness constraints, as (label, properties)."""
         ...

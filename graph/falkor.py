@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from falkordb import FalkorDB
+from falkordb import Edge, FalkorDB, Node
+from falkordb import Path as GraphPath
 from falkordb.graph import Graph
 from falkordb.helpers import stringify_param_value
 
@@ -54,6 +55,19 @@ class FalkorBackend:
         except redis.exceptions.ResponseError as e:
             raise _query_error(stmt, e) from e
         return _rows(stmt, response)
+
+    def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
+        # The client's generic parser (it looks up label and property names) reads graph elements.
+        try:
+            result = self._graph.ro_query(stmt.text, dict(params), timeout=remaining_ms(stmt.name))
+        except redis.exceptions.ConnectionError as e:
+            raise GraphUnavailable(f"lost the FalkorDB connection at {self.uri}: {e}") from e
+        except redis.exceptions.TimeoutError as e:
+            raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
+        except redis.exceptions.ResponseError as e:
+            raise _query_error(stmt, e) from e
+        names = [column[1] for column in result.header]
+        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 
     def ensure_unique(self, label: str, properties: tuple[str, ...]) -> None:
         if (label, properties) in self.unique_constraints():
@@ -124,6 +138,28 @@ def _value(cell: list[Any]) -> Any:
     if kind == _MAP:
         return {value[i]: _value(value[i + 1]) for i in range(0, len(value), 2)}
     raise QueryError(f"result value of type {kind} is not supported: return scalars, lists or maps")
+
+
+def _plain(value: Any) -> Any:
+    """A client result value as plain data (see `Backend.read_graph`)."""
+    if isinstance(value, Node):
+        return {"id": value.id, "labels": sorted(value.labels or []), "properties": dict(value.properties)}
+    if isinstance(value, Edge):
+        ends = [n.id if isinstance(n, Node) else n for n in (value.src_node, value.dest_node)]
+        return {
+            "id": value.id,
+            "type": value.relation,
+            "start": ends[0],
+            "end": ends[1],
+            "properties": dict(value.properties),
+        }
+    if isinstance(value, GraphPath):
+        return {"nodes": [_plain(n) for n in value.nodes()], "relationships": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _wait_until_loaded(client: redis.Redis, seconds: float) -> None:

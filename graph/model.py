@@ -25,6 +25,7 @@ class Label(StrEnum):
     COVER_SET = "CoverSet"
     COVER_SNAPSHOT = "CoverSnapshot"
     RUN = "Run"
+    RUN_STEP = "RunStep"
 
 
 class RelType(StrEnum):
@@ -73,6 +74,7 @@ NODE_KEYS: dict[Label, tuple[str, ...]] = {
     Label.COVER_SET: ("kind",),
     Label.COVER_SNAPSHOT: ("kind", "day"),
     Label.RUN: ("id",),
+    Label.RUN_STEP: ("id",),
 }
 
 

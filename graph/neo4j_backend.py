@@ -8,6 +8,7 @@ from typing import Any
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.graph import Node, Path, Relationship
 
 from graph.backend import QueryTimeout, Row, remaining_ms
 from graph.queries import Statement, schema_statements
@@ -25,8 +26,7 @@ class Neo4jBackend:
         self._database = database
         self.uri = uri
 
-    def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
-        routing = RoutingControl.WRITE if write else RoutingControl.READ
+    def _execute(self, stmt: Statement, params: Mapping[str, Any], routing: RoutingControl) -> list[neo4j.Record]:
         timeout_ms = remaining_ms(stmt.name)
         query = neo4j.Query(stmt.text, timeout=None if timeout_ms is None else timeout_ms / 1000)
         try:
@@ -37,7 +37,16 @@ class Neo4jBackend:
             if "TransactionTimedOut" in (e.code or ""):
                 raise QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline") from e
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
-        return [record.data() for record in records]
+        return list(records)
+
+    def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        return [record.data() for record in self._execute(stmt, params, routing)]
+
+    def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
+        records = self._execute(stmt, params, RoutingControl.READ)
+        # a Record iterates its values; keys() gives the column names
+        return [dict(zip(record.keys(), map(_plain, record.values()), strict=True)) for record in records]
 
     def unique_constraints(self) -> set[tuple[str, tuple[str, ...]]]:
         listing = next(s for s in schema_statements("neo4j") if s.name == "list_constraints")
@@ -45,6 +54,28 @@ class Neo4jBackend:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _plain(value: Any) -> Any:
+    """A driver value as plain data (see `Backend.read_graph`)."""
+    if isinstance(value, Node):
+        return {"id": value.element_id, "labels": sorted(value.labels), "properties": dict(value.items())}
+    if isinstance(value, Relationship):
+        ends = [n.element_id if n is not None else None for n in (value.start_node, value.end_node)]
+        return {
+            "id": value.element_id,
+            "type": value.type,
+            "start": ends[0],
+            "end": ends[1],
+            "properties": dict(value.items()),
+        }
+    if isinstance(value, Path):
+        return {"nodes": [_plain(n) for n in value.nodes], "relationships": [_plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def open_neo4j(uri: str, user: str, password: str, database: str, timeout_s: float) -> Neo4jBackend:

@@ -26,6 +26,9 @@ class Stats:
     relationships: dict[str, int]
 
 
+_RUN_IDENTITY = frozenset({"id", "kind", "day", "model", "prompt_version", "status"})
+
+
 class GraphReads:
     """The read half of the store (every statement runs read-only)."""
 
@@ -202,6 +205,9 @@ class GraphReads:
     def content_hash(self) -> str:
         """sha256-based hash of every node and relationship with its properties.
 
+        Runs count by their identity (id, kind, day, model, prompt versions, status), not by their timings and
+        counters, so a run resumed after a crash hashes like an uninterrupted one.
+
         Each row is hashed on its own and the digests are added modulo 2^256, so the result does not
         depend on storage order, parallel-edge order or page size.
         """
@@ -210,6 +216,8 @@ class GraphReads:
         def feed(kind: str, rows: Iterable[Row]) -> None:
             nonlocal total
             for row in rows:
+                if kind == "run":  # what a run did, not how long it took or how often it was resumed
+                    row = {**row, "props": {k: v for k, v in row["props"].items() if k in _RUN_IDENTITY}}
                 line = f"{kind}\t{json.dumps(row, sort_keys=True, default=str)}".encode()
                 total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % 2**256
 

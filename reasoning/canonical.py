@@ -85,10 +85,15 @@ class Canonicalizer:
         self._keys: list[str] = []
         self._row: dict[str, int] = {}
         self._alias: dict[str, tuple[str, float]] = {}
+        self._alias_vectors: dict[str, np.ndarray] = {}  # embeddings of the aliases resolved here
         self._vectors = np.zeros((1024, embedder.dimensions), dtype=np.float32)  # rows [0, len) in use
 
     def __len__(self) -> int:
         return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        """True for a key already known, as a canonical tag or as an alias."""
+        return key in self._row or key in self._alias
 
     def add(self, keys: Sequence[str], vectors: np.ndarray | None = None) -> None:
         """Adds canonical tags (e.g. those already in the graph), embedding them unless given."""
@@ -119,8 +124,10 @@ class Canonicalizer:
         return out
 
     def vector(self, key: str) -> np.ndarray:
-        """The embedding of a canonical key."""
-        return self._vectors[self._row[key]]
+        """The embedding of a canonical key, or of an alias this canonicalizer resolved."""
+        if key in self._row:
+            return self._vectors[self._row[key]]
+        return self._alias_vectors[key]
 
     def _resolve_batch(self, keys: list[str], vecs: np.ndarray) -> None:
         """Each key goes to its nearest canonical tag — existing, or new earlier in this batch — if close
@@ -141,6 +148,7 @@ class Canonicalizer:
                     score, best = float(near[k]), keys[fresh[k]]
             if score >= self.threshold:
                 self._alias[key] = (best, score)
+                self._alias_vectors[key] = vecs[j]
             else:
                 fresh.append(j)
         self._append([keys[j] for j in fresh], vecs[fresh])

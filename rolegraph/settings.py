@@ -6,6 +6,8 @@ silent ``None`` (unknown ``ROLEGRAPH_*`` variables are ignored, since all classe
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -43,10 +45,11 @@ class DataSettings(BaseSettings):
 class LLMSettings(BaseSettings):
     """How the LLM is reached: always the OpenAI-compatible HTTP protocol.
 
-    The embedded server (``rolegraph llm serve``) uses the ``llm_model_path`` … ``llm_start_timeout_s``
-    fields today. ``llm_base_url``, ``llm_api_key`` and ``llm_timeout_s`` are for the LLM client of the
-    daily run (issue #3, not built yet): unset base URL = the embedded server; in production vLLM, e.g.
+    Unset base URL = the embedded server (``rolegraph llm serve``, or started by ``rolegraph grow`` when
+    a call is needed) on the ``llm_model_path`` GGUF. In production vLLM, e.g.
     ``ROLEGRAPH_LLM_BASE_URL=http://vllm:8000/v1`` and ``ROLEGRAPH_LLM_MODEL=Qwen/Qwen2.5-7B-Instruct``.
+    ``llm_strategy``: ``json`` (instruct models, structured output), ``completion`` (base models,
+    few-shot lines) or ``auto`` (completion for the embedded server, json for any configured URL).
     """
 
     model_config = _COMMON
@@ -55,6 +58,12 @@ class LLMSettings(BaseSettings):
     llm_model: str = "gemma3-270m"
     llm_api_key: SecretStr = SecretStr("not-needed")
     llm_timeout_s: float = Field(60.0, gt=0, description="seconds per request")
+    llm_strategy: Literal["auto", "json", "completion"] = "auto"
+    llm_concurrency: int = Field(2, ge=1, le=256, description="requests in flight at once")
+    llm_max_tokens: int = Field(160, ge=8, le=8192, description="tokens per answer")
+    llm_attempts: int = Field(4, ge=1, le=20, description="tries per request on 429/5xx/timeouts")
+    llm_backoff_s: float = Field(0.5, ge=0, description="base of the exponential backoff (full jitter)")
+    llm_cache_path: str = Field("data/llm-cache.sqlite", description="the LLM response cache")
     llm_model_path: str = Field("data/models/gemma-3-270m-q4_k_m.gguf", description="GGUF of the embedded server")
     llm_host: str = "127.0.0.1"
     llm_port: int = Field(8765, ge=1, le=65535, description="port of the embedded server")

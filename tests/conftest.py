@@ -18,6 +18,7 @@ import pytest
 from graph.falkor import FalkorBackend, open_embedded
 from graph.schema import init_schema
 from graph.store import GraphStore
+from reasoning.embed import MiniLMEmbedder, load_minilm
 
 NEO4J_URI = os.environ.get("ROLEGRAPH_TEST_NEO4J_URI")
 ENGINES = ["falkordb", "neo4j"] if NEO4J_URI else ["falkordb"]
@@ -98,3 +99,9 @@ def movielens_dir() -> Path:
     if not (path / "ml-100k.inter").is_file():
         pytest.fail(f"{path} is missing — run `make setup` (it fetches MovieLens-100K)")
     return path
+
+
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    """The packaged all-MiniLM-L6-v2 (loaded once per session: it takes seconds)."""
+    return load_minilm()

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.deps import StoreDep, require_read
+from api.deps import StoreDep, require_health, require_read
 from api.problems import responses
 from api.schemas import Health
 from rolegraph.errors import RolegraphError
 from rolegraph.settings import LLMSettings
 
-router = APIRouter(tags=["service"], dependencies=[require_read])
+router = APIRouter(tags=["service"])
 
 
 def _llm_reachable(settings: LLMSettings) -> bool:
@@ -27,10 +27,12 @@ def _llm_reachable(settings: LLMSettings) -> bool:
 @router.get(
     "/health",
     response_model=Health,
+    dependencies=[require_health],
     responses={**responses(401, 403, 429), 503: {"model": Health, "description": "the graph is unreachable"}},
 )
 def health(request: Request, store: StoreDep) -> JSONResponse:
-    """ok when graph and LLM answer, degraded when only the graph does, down (503) without the graph."""
+    """ok when graph and LLM answer, degraded when only the graph does, down (503) without the graph.
+    Needs the read scope, except from loopback without a key (container healthchecks)."""
     try:
         graph = store.ping()
     except RolegraphError:
@@ -50,6 +52,7 @@ def health(request: Request, store: StoreDep) -> JSONResponse:
 @router.get(
     "/metrics",
     response_class=Response,
+    dependencies=[require_read],
     responses={
         200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}},
         **responses(401, 403, 429),

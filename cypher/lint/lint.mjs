@@ -47,7 +47,7 @@ function splitBlocks(source) {
   return blocks.map((b) => ({ ...b, text: b.lines.join('\n').trimEnd().replace(/;\s*$/, '') }));
 }
 
-const labels = ['Item', 'Tag', 'UserTag', 'ItemTag', 'User', 'CoverSet', 'CoverSnapshot', 'Run'];
+const labels = ['Item', 'Tag', 'UserTag', 'ItemTag', 'User', 'CoverSet', 'CoverSnapshot', 'Run', 'RunStep'];
 const relationshipTypes = ['HAS_USER_TAG', 'HAS_ITEM_TAG', 'U2I', 'I2U', 'IN_COVER', 'ALIAS_OF', 'INTERACTED', 'HAS_ROLE'];
 
 let errors = 0;

@@ -21,6 +21,9 @@ CREATE INDEX FOR (n:CoverSnapshot) ON (n.kind, n.day);
 // name: run_id_index
 CREATE INDEX FOR (n:Run) ON (n.id);
 
+// name: run_step_id_index
+CREATE INDEX FOR (n:RunStep) ON (n.id);
+
 // name: user_tag_key_index
 CREATE INDEX FOR (n:UserTag) ON (n.key);
 

@@ -19,6 +19,9 @@ CREATE CONSTRAINT cover_snapshot_unique IF NOT EXISTS FOR (n:CoverSnapshot) REQU
 // name: run_id_unique
 CREATE CONSTRAINT run_id_unique IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE;
 
+// name: run_step_id_unique
+CREATE CONSTRAINT run_step_id_unique IF NOT EXISTS FOR (n:RunStep) REQUIRE n.id IS UNIQUE;
+
 // name: user_tag_key_index
 CREATE INDEX user_tag_key_index IF NOT EXISTS FOR (n:UserTag) ON (n.key);
 

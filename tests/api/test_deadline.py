@@ -29,6 +29,10 @@ class SlowBackend:
             self.inner.run(EXPENSIVE, {}, write=False)
         return self.inner.run(stmt, params, write=write)
 
+    def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
+        self.inner.run(EXPENSIVE, {}, write=False)
+        return self.inner.read_graph(stmt, params)
+
     def unique_constraints(self) -> set[tuple[str, tuple[str, ...]]]:
         return self.inner.unique_constraints()
 

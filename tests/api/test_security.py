@@ -182,3 +182,12 @@ def test_unknown_query_parameters_are_422(client: TestClient) -> None:
     r = client.get("/explore", params={"user": "alice", "K": 5})
     assert r.status_code == 422 and "'K'" in r.json()["detail"]
     assert client.get("/explore", params={"user": "alice", "k": 5}).status_code == 200
+
+
+def test_loopback_health_probes_need_no_key(app: FastAPI) -> None:
+    with TestClient(app, client=("127.0.0.1", 50000)) as local:
+        assert local.get("/health").status_code == 200  # the container healthcheck
+        assert local.get("/metrics").status_code == 401
+        assert local.get("/health", headers={"X-API-Key": "rg_wrong"}).status_code == 401
+    with TestClient(app) as remote:
+        assert remote.get("/health").status_code == 401

@@ -57,3 +57,8 @@ def test_reads_are_read_only(store: GraphStore) -> None:
         store.backend.run(WRITE, {}, write=False)
     assert store.stats().nodes == {}
     assert store.backend.run(WRITE, {}, write=True) == [{"n": 1}]
+
+
+def test_graph_reads_have_the_deadline_too(store: GraphStore) -> None:
+    with deadline(0.3), pytest.raises(QueryTimeout):
+        store.backend.read_graph(EXPENSIVE, {})

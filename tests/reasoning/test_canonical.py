@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 
 from reasoning.canonical import Canonicalizer, normalize, singular
-from reasoning.embed import MiniLMEmbedder, load_minilm
+from reasoning.embed import MiniLMEmbedder
 from rolegraph.errors import InvalidInput
-
-
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    return load_minilm()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,33 @@
+"""Shared set-up of the growth-run benchmarks: a throw-away embedded graph and a quiet progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # tests.support (the scripted/oracle LLM servers) lives in the repo
+
+from graph.falkor import open_embedded  # noqa: E402
+from graph.schema import init_schema  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+
+
+@contextmanager
+def quiet(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda n: None
+
+
+@contextmanager
+def scratch_store(folder: Path, name: str = "bench") -> Iterator[GraphStore]:
+    """A fresh embedded FalkorDB graph in ``folder`` (deleted with the folder by the caller)."""
+    backend = open_embedded(str(folder / "graph.db"), name, f"falkordb-lite://{folder}/graph.db")
+    init_schema(backend)
+    store = GraphStore(backend)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,126 @@
+"""Steps 9–10 of the daily run: the distilled models and the cover-set graph G* (App. B.4–B.5).
+
+P_θ(t|i) and P_θ(c|i) learn the cover-set tags of the LLM-tagged items from their text embeddings and
+predict them for the items the LLM has not tagged (``source=distilled`` item→tag edges with p).
+P_φ(c|t) and P_φ(t|c) learn the LLM's logic edges over tag embeddings and score every cover-set target
+for every cover-set source; the top-b per source become the G* edges (U2I/I2U ``source=distilled``,
+weight = score). Models are saved per run under ``models_dir/<run>/``. Publishing G* replaces the
+previous run's distilled edges. Training is seeded, so a rerun writes the same edges.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from graph.model import ItemTagEdge, LogicEdge, LogicKind, Source, TagKind
+from reasoning.distill import LogicConfig, TaggerConfig, save, top_b, train_logic, train_tagger
+from reasoning.grow.context import RunContext
+
+_FIELD = {TagKind.USER: "roles", TagKind.ITEM: "topics"}
+_LOGIC = {LogicKind.U2I: (TagKind.USER, TagKind.ITEM), LogicKind.I2U: (TagKind.ITEM, TagKind.USER)}
+
+
+def _pages(ctx: RunContext, name: str) -> list[dict[str, Any]]:
+    return [row for page in ctx.store.pages(name) for row in page]
+
+
+def _text(row: dict[str, Any]) -> str:
+    return str(row.get("text") or row.get("title") or row["id"])
+
+
+def distill_step(ctx: RunContext) -> None:
+    """Trains the four models, writes distilled item tags and G*, removes the previous G*."""
+    folder = Path(ctx.config.models_dir) / ctx.run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    tagged = _pages(ctx, "llm_item_tag_page")
+    untagged = _pages(ctx, "untagged_item_page")
+    covers = {kind: ctx.store.current_cover(kind) for kind in TagKind}
+    if tagged and untagged:
+        x_tagged = ctx.embedder.embed([_text(r) for r in tagged])
+        x_new = ctx.embedder.embed([_text(r) for r in untagged])
+        for kind in TagKind:
+            _distill_tags(ctx, kind, tagged, x_tagged, untagged, x_new, covers[kind], folder)
+    for logic_kind in LogicKind:
+        _distill_logic(ctx, logic_kind, covers, folder)
+    for name in ("delete_stale_distilled_logic", "delete_stale_distilled_item_tags"):
+        while n := int(ctx.store.write(name, run=ctx.run_id, limit=ctx.store.batch_size)[0]["n"]):
+            ctx.counts["distilled_edges_retired"] += n
+
+
+def _distill_tags(
+    ctx: RunContext,
+    kind: TagKind,
+    tagged: list[dict[str, Any]],
+    x_tagged: np.ndarray,
+    untagged: list[dict[str, Any]],
+    x_new: np.ndarray,
+    cover: list[str],
+    folder: Path,
+) -> None:
+    col = {t: j for j, t in enumerate(cover)}
+    rows, cols = [], []
+    for i, row in enumerate(tagged):
+        for key in row[_FIELD[kind]]:
+            if key in col:
+                rows.append(i)
+                cols.append(col[key])
+    if not rows:
+        return
+    y = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(tagged), len(cover)))
+    model = train_tagger(x_tagged, y, TaggerConfig(seed=ctx.config.seed))
+    save(model, folder / f"tagger-{kind.value}.pt")
+    edges = [
+        ItemTagEdge(untagged[i]["id"], cover[j], float(p), rank, Source.DISTILLED, ctx.run_id)
+        for i, best in enumerate(model.top_tags(x_new, ctx.config.distill_top_k, ctx.config.distill_min_p))
+        for rank, (j, p) in enumerate(best)
+    ]
+    ctx.counts[f"distilled_{kind.value}_tag_edges"] += ctx.store.upsert_item_tag_edges(kind, edges)
+
+
+def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[str]], folder: Path) -> None:
+    src_kind, dst_kind = _LOGIC[kind]
+    edges = [r for r in _pages_by_key(ctx) if r["type"] == kind.value]
+    src_cover, dst_cover = covers[src_kind], covers[dst_kind]
+    if not edges or not src_cover or not dst_cover:
+        return
+    src_vocab, dst_vocab = ctx.vocab[src_kind], ctx.vocab[dst_kind]
+    src_keys = sorted({r["key"] for r in edges})
+    dst_keys = sorted({r["dst"] for r in edges} | set(dst_cover))
+    s_idx = {k: i for i, k in enumerate(src_keys)}
+    d_idx = {k: i for i, k in enumerate(dst_keys)}
+    src = np.stack([src_vocab.vector(k) for k in src_keys])
+    dst = np.stack([dst_vocab.vector(k) for k in dst_keys])
+    triples = (
+        np.array([s_idx[r["key"]] for r in edges]),
+        np.array([d_idx[r["dst"]] for r in edges]),
+        np.array([float(r["weight"]) for r in edges], dtype=np.float32),
+    )
+    model = train_logic(src, dst, triples, LogicConfig(seed=ctx.config.seed))
+    save(model, folder / f"logic-{kind.value.lower()}.pt")
+    scores = model.score(
+        np.stack([src_vocab.vector(k) for k in src_cover]), np.stack([dst_vocab.vector(k) for k in dst_cover])
+    )
+    exclude = np.zeros((len(src_cover), len(dst_cover)), dtype=bool)  # a tag is never its own target
+    d_pos = {k: j for j, k in enumerate(dst_cover)}
+    for i, k in enumerate(src_cover):
+        if k in d_pos:
+            exclude[i, d_pos[k]] = True
+    g_star = [
+        LogicEdge(src_cover[s], dst_cover[d], float(w), Source.DISTILLED, ctx.run_id, f"distilled:{kind.value}", "", "")
+        for s, d, w in top_b(scores, ctx.config.top_b, exclude)
+    ]
+    ctx.counts[f"distilled_{kind.value.lower()}_edges"] += ctx.store.upsert_logic(kind, g_star)
+
+
+def _pages_by_key(ctx: RunContext) -> list[dict[str, Any]]:
+    """Every LLM logic edge as {key (source), type, dst, weight}."""
+    return [
+        {"key": row["key"], **edge}
+        for page in ctx.store.pages("llm_logic_page", key="key")
+        for row in page
+        for edge in row["edges"]
+    ]

@@ -1,0 +1,134 @@
+"""Crash safety: `rolegraph grow` killed with SIGKILL at several points, then rerun, ends with the same
+graph (content hash) as an uninterrupted run. The runs are real child processes of the CLI on the
+session's embedded FalkorDB, against a scripted LLM server in this process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.falkor import FalkorBackend
+from graph.store import GraphStore
+from tests.conftest import new_falkordb_store
+from tests.reasoning.grow import world
+from tests.support.openai_server import Reply, ScriptedServer
+
+ROLEGRAPH = str(Path(sys.executable).parent / "rolegraph")
+ARGS = ["grow", "--day", "2026-02-01", "--max-items", "6", "--max-tags", "4", "--chunk", "2", "--no-distill"]
+
+
+class Child:
+    """`rolegraph grow` on one graph of the session's server, against one scripted server."""
+
+    def __init__(self, server: FalkorBackend, store: GraphStore, llm: ScriptedServer, cache: Path):
+        graph = store.backend.uri.rsplit("#", 1)[1]
+        self.env = {
+            **os.environ,
+            "ROLEGRAPH_GRAPH_URI": server.uri,
+            "ROLEGRAPH_GRAPH_NAME": graph,
+            "ROLEGRAPH_BATCH_SIZE": "1",  # one row per write statement: a long window inside the writes
+            "ROLEGRAPH_LLM_BASE_URL": llm.base_url,
+            "ROLEGRAPH_LLM_MODEL": "scripted",
+            "ROLEGRAPH_LLM_STRATEGY": "json",
+            "ROLEGRAPH_LLM_CACHE_PATH": str(cache),
+            "ROLEGRAPH_LLM_CONCURRENCY": "1",
+            "ROLEGRAPH_LLM_BACKOFF_S": "0.01",
+        }
+
+    def start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([ROLEGRAPH, *ARGS], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def run(self) -> None:
+        proc = self.start()
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0, out.decode()[-3000:]
+
+
+class Script:
+    """The sensible LLM with a kill hook on the n-th request: during the call, or right after the reply."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.lock = threading.Lock()
+        self.trigger: tuple[int, str] | None = None
+        self.fired = threading.Event()
+
+    def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
+        with self.lock:
+            self.n += 1
+            n = self.n
+        reply = world.sensible(endpoint, body)
+        if self.trigger and n == self.trigger[0]:
+            if self.trigger[1] == "during":
+                self.fired.set()
+                return Reply(reply.text, delay_s=30.0)
+            return Reply(reply.text, after=self.fired.set)
+        return reply
+
+
+@pytest.fixture
+def fresh(falkordb_server: FalkorBackend) -> Iterator[Callable[[], GraphStore]]:
+    stores: list[GraphStore] = []
+
+    def make() -> GraphStore:
+        store = new_falkordb_store(falkordb_server)
+        world.load(store, 8)
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def test_sigkill_at_any_point_then_rerun_equals_an_uninterrupted_run(
+    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+) -> None:
+    script = Script()
+    with ScriptedServer(script) as llm:
+        baseline = fresh()
+        Child(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert baseline.stats().relationships.get("U2I", 0) > 0
+
+        # One graph, killed three times at different points, then run to the end.
+        store = fresh()
+        child = Child(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        # 1. during an LLM call: the 5th request (the second chunk of tagging) never answers
+        # 2. after a reply, before its chunk is written: the rerun's 4th request (the second chunk's last)
+        for case, trigger in (("during an LLM call", (5, "during")), ("after a reply", (4, "after"))):
+            script.n, script.trigger = 0, trigger
+            script.fired.clear()
+            proc = child.start()
+            assert script.fired.wait(120), f"{case}: the child never reached request {trigger[0]}"
+            _kill(proc)
+            script.trigger = None
+            assert store.read("run_by_id", id="grow-2026-02-01")[0]["props"]["status"] == "running", case
+
+        # 3. inside a write batch: as soon as a chunk's journal entry exists but is not applied yet
+        proc = child.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if store.read("pending_run_steps", run="grow-2026-02-01"):
+                _kill(proc)
+                break
+            time.sleep(0.002)
+        assert store.read("pending_run_steps", run="grow-2026-02-01"), "the kill did not land inside a write"
+        assert store.content_hash() != expected
+
+        child.run()
+        assert store.content_hash() == expected

@@ -1,0 +1,91 @@
+"""The LLM client over real HTTP against the scripted OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reasoning.llm.cache import ResponseCache
+from reasoning.llm.client import LLMClient, RejectedRequest, Request, RetryPolicy, Strategy, TransientLLMError
+from tests.support.openai_server import Reply, ScriptedServer
+
+
+def client(server: ScriptedServer, tmp_path: Path, strategy: Strategy = "json", **kw: Any) -> LLMClient:
+    return LLMClient(
+        base_url=server.base_url,
+        model="scripted",
+        api_key="k",
+        strategy=strategy,
+        cache=ResponseCache(tmp_path / "cache.sqlite"),
+        timeout_s=kw.pop("timeout_s", 2.0),
+        retry=kw.pop("retry", RetryPolicy(attempts=3, base_s=0.01)),
+        **kw,
+    )
+
+
+REQ = Request(prompt_version="v1", prompt="Input: x\nPeople:", messages=(("user", "x"),), schema={"type": "object"})
+
+
+def test_completion_strategy_sends_a_few_shot_prompt_with_stop_and_counts_tokens(tmp_path: Path) -> None:
+    with ScriptedServer(lambda e, b: Reply(" a; b")) as server:
+        c = client(server, tmp_path, "completion")
+        assert c.ask(REQ) == " a; b"
+        endpoint, body = server.requests[0]
+        assert endpoint == "completions" and body["stop"] == ["\n"] and body["temperature"] == 0
+        assert body["repeat_penalty"] == 1.3 and body["prompt"] in (REQ.prompt, [REQ.prompt])
+        assert c.usage.calls == 1 and c.usage.prompt_tokens == 10 and c.usage.completion_tokens >= 1
+
+
+def test_json_strategy_asks_for_the_schema_and_the_cache_answers_reruns(tmp_path: Path) -> None:
+    with ScriptedServer(lambda e, b: Reply('{"tags": ["a"]}')) as server:
+        c = client(server, tmp_path)
+        assert c.ask(REQ) == '{"tags": ["a"]}'
+        endpoint, body = server.requests[0]
+        assert endpoint == "chat/completions"
+        assert body["response_format"]["type"] == "json_schema"
+        assert body["response_format"]["json_schema"]["schema"] == {"type": "object"}
+        c.close()
+        again = client(server, tmp_path)  # a new process would see the same file
+        assert again.ask(REQ) == '{"tags": ["a"]}'
+        assert server.calls() == 1 and again.usage.cache_hits == 1 and again.usage.calls == 0
+
+
+def test_429_waits_for_retry_after_then_succeeds(tmp_path: Path) -> None:
+    replies = iter([Reply(status=429, headers={"Retry-After": "1"}), Reply('{"tags": ["a"]}')])
+    with ScriptedServer(lambda e, b: next(replies)) as server:
+        c = client(server, tmp_path)
+        started = time.monotonic()
+        assert c.ask(REQ) == '{"tags": ["a"]}'
+        assert time.monotonic() - started >= 1.0
+        assert c.usage.retries == 1 and c.usage.calls == 2
+
+
+def test_a_permanent_refusal_is_not_retried(tmp_path: Path) -> None:
+    with ScriptedServer(lambda e, b: Reply(status=400)) as server:
+        c = client(server, tmp_path)
+        with pytest.raises(RejectedRequest, match="HTTP 400"):
+            c.ask(REQ)
+        assert server.calls() == 1
+
+
+@pytest.mark.parametrize("reply", [Reply(status=500), Reply(status=503), Reply(reset=True), Reply(delay_s=1.0)])
+def test_transient_failures_are_retried_then_reported_and_never_cached(tmp_path: Path, reply: Reply) -> None:
+    with ScriptedServer(lambda e, b: reply) as server:
+        c = client(server, tmp_path, timeout_s=0.3)
+        with pytest.raises(TransientLLMError, match="after 3 attempts"):
+            c.ask(REQ)
+        assert server.calls() == 3 and c.usage.failures == 1 and len(c.cache) == 0
+
+
+def test_first_call_hook_runs_once_and_only_on_a_cache_miss(tmp_path: Path) -> None:
+    started: list[int] = []
+    with ScriptedServer(lambda e, b: Reply('{"tags": ["a"]}')) as server:
+        c = client(server, tmp_path, on_first_call=lambda: started.append(1))
+        list(c.map(c.ask, [REQ, REQ, REQ]))
+        assert started == [1]
+        cached = client(server, tmp_path, on_first_call=lambda: started.append(2))
+        cached.ask(REQ)
+        assert started == [1]

@@ -1,0 +1,112 @@
+"""An oracle LLM for the synthetic world: answers from the planted truth (`graph.synth`), with noise.
+
+Tag questions about an item answer its planted roles or topics; logic questions about a role (topic)
+answer its planted U2I (I2U) targets with their planted weights. With probability ``noise`` each answered
+name is swapped for a random other name of the same vocabulary — a plausible confusion, not garbage.
+Answers are deterministic per question, so reruns and cache behave as with a real model at temperature 0.
+`recovery` measures how much of the planted logic a grown graph holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from graph.store import GraphStore
+from reasoning.canonical import normalize
+from tests.support.openai_server import Reply, subject_of
+
+
+class Oracle:
+    """A responder for `ScriptedServer` (json strategy)."""
+
+    def __init__(self, world: Path, noise: float = 0.0, seed: int = 0):
+        truth = json.loads((world / "truth" / "logic.json").read_text())
+        self.roles: list[str] = truth["roles"]
+        self.topics: list[str] = truth["topics"]
+        self.u2i: dict[str, list[tuple[str, float]]] = {}
+        self.i2u: dict[str, list[tuple[str, float]]] = {}
+        for e in truth["u2i"]:
+            self.u2i.setdefault(e["role"], []).append((e["topic"], e["weight"]))
+        for e in truth["i2u"]:
+            self.i2u.setdefault(e["topic"], []).append((e["role"], e["weight"]))
+        texts = {}
+        with (world / "items.jsonl").open() as fh:
+            for line in fh:
+                row = json.loads(line)
+                texts[row["id"]] = row["text"]
+        self.items: dict[str, dict[str, list[str]]] = {}
+        with (world / "truth" / "items.jsonl").open() as fh:
+            for line in fh:
+                row = json.loads(line)
+                self.items[texts[row["id"]]] = {"roles": row["roles"], "topics": row["topics"]}
+        self.noise = noise
+        self.seed = seed
+
+    def _rng(self, task: str, subject: str) -> random.Random:
+        digest = hashlib.sha256(f"{self.seed}|{task}|{subject}".encode()).digest()
+        return random.Random(int.from_bytes(digest[:8], "big"))
+
+    def _noisy(self, rng: random.Random, name: str, vocabulary: list[str]) -> str:
+        return rng.choice(vocabulary) if rng.random() < self.noise else name
+
+    def answer(self, task: str, subject: str) -> dict[str, Any]:
+        rng = self._rng(task, subject)
+        if task in ("item_roles", "item_topics"):
+            truth = self.items.get(subject, {"roles": [], "topics": []})
+            names, vocab = (truth["roles"], self.roles) if task == "item_roles" else (truth["topics"], self.topics)
+            return {"tags": [self._noisy(rng, n, vocab) for n in names] or ["unknown"]}
+        table, vocab = (self.u2i, self.topics) if task == "u2i" else (self.i2u, self.roles)
+        targets = table.get(subject, [])
+        return {
+            "targets": [
+                {"tag": self._noisy(rng, name, vocab), "weight": round(w, 6), "rationale": "planted"}
+                for name, w in targets
+            ]
+            or [{"tag": "unknown", "weight": 1.0, "rationale": "not a planted tag"}]
+        }
+
+    def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
+        task = str(body["response_format"]["json_schema"]["name"])
+        return Reply(json.dumps(self.answer(task, subject_of(endpoint, body))))
+
+
+def planted(world: Path) -> dict[str, set[tuple[str, str]]]:
+    """The planted logic edges as normalized (source key, target key) pairs."""
+    truth = json.loads((world / "truth" / "logic.json").read_text())
+    return {
+        "U2I": {(normalize(e["role"]), normalize(e["topic"])) for e in truth["u2i"]},
+        "I2U": {(normalize(e["topic"]), normalize(e["role"])) for e in truth["i2u"]},
+    }
+
+
+def recovery(store: GraphStore, world: Path) -> dict[str, dict[str, float]]:
+    """Precision and recall of the grown LLM logic edges against the planted ones.
+
+    Planted names are mapped through the graph's aliases first (a name the run merged into another
+    counts under the tag it was merged into), so the numbers judge the logic, and ``merged`` reports
+    how many planted names were merged at all."""
+    alias: dict[str, str] = {}
+    grown: dict[str, set[tuple[str, str]]] = {"U2I": set(), "I2U": set()}
+    for page in store.iter_edge_pages():
+        for e in page:
+            if e["type"] == "ALIAS_OF":
+                alias[e["src"]] = e["dst"]
+            elif e["type"] in grown and e["props"].get("source") == "llm":
+                grown[e["type"]].add((e["src"], e["dst"]))
+    out = {}
+    for kind, edges in planted(world).items():
+        mapped = {(alias.get(s, s), alias.get(d, d)) for s, d in edges}
+        hit = mapped & grown[kind]
+        out[kind] = {
+            "planted": len(mapped),
+            "grown": len(grown[kind]),
+            "recovered": len(hit),
+            "recall": len(hit) / len(mapped) if mapped else 1.0,
+            "precision": len(hit) / len(grown[kind]) if grown[kind] else 1.0,
+            "merged_names": len({n for pair in edges for n in pair if n in alias}),
+        }
+    return out
