@@ -68,6 +68,7 @@ bench: setup ## run the benchmarks; reports go to bench/results/
 	@$(PY) bench/distill.py
 	@$(PY) bench/grow_recovery.py
 	@$(PY) bench/llm_throughput.py
+	@$(PY) bench/api_load.py
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -13,7 +13,7 @@ from falkordb import Path as GraphPath
 from falkordb.graph import Graph
 from falkordb.helpers import stringify_param_value
 
-from graph.backend import Row
+from graph.backend import QueryTimeout, Row, remaining_ms
 from graph.queries import Statement
 from rolegraph.errors import GraphUnavailable, QueryError, SchemaError
 
@@ -42,6 +42,10 @@ class FalkorBackend:
             f"CYPHER {header}{stmt.text}" if header else stmt.text,
             "--compact",
         ]
+        timeout_ms = remaining_ms(stmt.name)
+        if timeout_ms is not None:
+            # FalkorDB aborts a query that runs past this many milliseconds (reads; writes run to the end)
+            command += ["timeout", timeout_ms]
         try:
             response = self._graph.execute_command(*command)
         except redis.exceptions.ConnectionError as e:
@@ -49,19 +53,19 @@ class FalkorBackend:
         except redis.exceptions.TimeoutError as e:
             raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
         except redis.exceptions.ResponseError as e:
-            raise QueryError(f"statement '{stmt.name}' failed: {e}") from e
+            raise _query_error(stmt, e) from e
         return _rows(stmt, response)
 
     def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
         # The client's generic parser (it looks up label and property names) reads graph elements.
         try:
-            result = self._graph.ro_query(stmt.text, dict(params))
+            result = self._graph.ro_query(stmt.text, dict(params), timeout=remaining_ms(stmt.name))
         except redis.exceptions.ConnectionError as e:
             raise GraphUnavailable(f"lost the FalkorDB connection at {self.uri}: {e}") from e
         except redis.exceptions.TimeoutError as e:
             raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
         except redis.exceptions.ResponseError as e:
-            raise QueryError(f"statement '{stmt.name}' failed: {e}") from e
+            raise _query_error(stmt, e) from e
         names = [column[1] for column in result.header]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 
@@ -97,6 +101,13 @@ class FalkorBackend:
         self._closer()
 
 
+def _query_error(stmt: Statement, error: Exception) -> QueryError:
+    """QueryTimeout when FalkorDB cancelled the statement at its deadline, QueryError otherwise."""
+    if "timed out" in str(error).lower():
+        return QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline")
+    return QueryError(f"statement '{stmt.name}' failed: {error}")
+
+
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
 
 
@@ -105,7 +116,7 @@ def _rows(stmt: Statement, response: list[Any]) -> list[Row]:
     reads directly (about three times faster than the client's generic parser on exploration reads)."""
     for part in (response[0], response[-1]):
         if isinstance(part, redis.exceptions.ResponseError):
-            raise QueryError(f"statement '{stmt.name}' failed: {part}")
+            raise _query_error(stmt, part)
     if len(response) < 3:
         return []  # statistics only: a write without RETURN
     names = [column[1] for column in response[0]]

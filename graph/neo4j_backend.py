@@ -10,13 +10,14 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from graph.backend import Row
+from graph.backend import QueryTimeout, Row, remaining_ms
 from graph.queries import Statement, schema_statements
 from rolegraph.errors import GraphUnavailable, QueryError
 
 
 class Neo4jBackend:
-    """Runs named statements on one Neo4j database; reads are routed as READ transactions."""
+    """Runs named statements on one Neo4j database; reads run in READ access mode (the server refuses a
+    write in them), and under a deadline each transaction carries the time left as its timeout."""
 
     kind = "neo4j"
 
@@ -25,27 +26,25 @@ class Neo4jBackend:
         self._database = database
         self.uri = uri
 
-    def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
-        routing = RoutingControl.WRITE if write else RoutingControl.READ
+    def _execute(self, stmt: Statement, params: Mapping[str, Any], routing: RoutingControl) -> list[neo4j.Record]:
+        timeout_ms = remaining_ms(stmt.name)
+        query = neo4j.Query(stmt.text, timeout=None if timeout_ms is None else timeout_ms / 1000)
         try:
-            records, _, _ = self._driver.execute_query(
-                stmt.text, dict(params), database_=self._database, routing_=routing
-            )
+            records, _, _ = self._driver.execute_query(query, dict(params), database_=self._database, routing_=routing)
         except DriverError as e:  # connection lost, session expired, …
             raise GraphUnavailable(f"lost the Neo4j connection at {self.uri}: {e}") from e
         except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or ""):
+                raise QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline") from e
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
-        return [record.data() for record in records]
+        return list(records)
+
+    def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        return [record.data() for record in self._execute(stmt, params, routing)]
 
     def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
-        try:
-            records, _, _ = self._driver.execute_query(
-                stmt.text, dict(params), database_=self._database, routing_=RoutingControl.READ
-            )
-        except DriverError as e:
-            raise GraphUnavailable(f"lost the Neo4j connection at {self.uri}: {e}") from e
-        except Neo4jError as e:
-            raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
+        records = self._execute(stmt, params, RoutingControl.READ)
         # a Record iterates its values; keys() gives the column names
         return [dict(zip(record.keys(), map(_plain, record.values()), strict=True)) for record in records]
 

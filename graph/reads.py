@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,65 @@ class GraphReads:
     def cover_history(self, kind: TagKind) -> list[Row]:
         """Every membership interval (key, since, until) of a cover set."""
         return self.read("cover_history", kind=kind.value)
+
+    def user(self, user_id: str) -> Row | None:
+        """One user as {id, interactions}, or None."""
+        rows = self.read("user_by_id", id=v.check_id(user_id, "user id"))
+        return rows[0] if rows else None
+
+    def user_context(self, user_id: str) -> tuple[dict[str, float], set[str]] | None:
+        """A user's T0 roles with positive p, and the ids of the items they interacted with; None when
+        the user is unknown. One round trip (what exploring from a user needs)."""
+        rows = self.read("user_context", id=v.check_id(user_id, "user id"))
+        if not rows:
+            return None
+        roles = {k: float(p) for k, p in rows[0]["roles"] if k is not None and p is not None and p > 0}
+        return roles, set(rows[0]["seen"])
+
+    def explore_candidates(
+        self, roles: Mapping[str, float], source: Source, limit: int, exclude: Iterable[str] = ()
+    ) -> list[Row]:
+        """The ``limit`` items carrying the weighted ``roles`` with the highest Σ w·P(role|item), other
+        than the ``exclude`` ids (a user's items): rows {item, title, score, roles}, best first."""
+        excluded = set(exclude)
+        if not roles or limit < 1:
+            return []
+        rows = self.read(
+            "explore_candidates",
+            rows=[{"key": k, "w": float(w)} for k, w in roles.items()],
+            source=Source(source).value,
+            limit=int(limit) + len(excluded),  # enough that the exclusion cannot leave fewer than limit
+        )
+        return [r for r in rows if r["item"] not in excluded][:limit]
+
+    def item_roles(self, item_id: str) -> list[Row]:
+        """The roles an item serves, every source: rows {role, role_name, item_p, item_source, item_run}."""
+        return self.read("item_roles", item=v.check_id(item_id, "item id"))
+
+    def item_topic_roles(self, item_id: str, source: Source) -> list[Row]:
+        """The roles that want one of the item's topics in one graph view, with the U2I provenance."""
+        return self.read("item_topic_roles", item=v.check_id(item_id, "item id"), source=Source(source).value)
+
+    def item_tags(self, item_id: str) -> list[Row]:
+        """An item's role and topic edges: rows {type, key, name, p, rank, source, run}."""
+        return self.read("item_tags", item=v.check_id(item_id, "item id"))
+
+    def tag_cover_membership(self, key: str) -> list[Row]:
+        """Every cover-set membership interval of a tag: rows {kind, since, until}."""
+        return self.read("tag_cover_membership", key=v.check_tag_key(key))
+
+    def tag_aliases(self, key: str) -> dict[str, list[Row]]:
+        """{"aliases": tags merged into this one, "canonical": the tag this one is an alias of}."""
+        key = v.check_tag_key(key)
+        return {"aliases": self.read("tag_aliases", key=key), "canonical": self.read("tag_canonical", key=key)}
+
+    def tag_names(self, keys: Sequence[str]) -> dict[str, str]:
+        """Display names of the given tag keys (keys that are not stored are left out)."""
+        return {r["key"]: r["name"] for r in self.read("tag_names", keys=list(keys))}
+
+    def tag_count(self) -> int:
+        """How many tags are stored."""
+        return int(self.read("tag_count")[0]["n"])
 
     def stats(self) -> Stats:
         """Node counts per label and relationship counts per type."""

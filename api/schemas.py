@@ -1,0 +1,269 @@
+"""Request and response bodies of the HTTP API (pydantic), with the bounds on every input field."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: ids and tag keys: no control characters, no surrounding whitespace (graph/validate.py's rules)
+ID_PATTERN = r"^[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$"
+NO_NUL = r"^[^\x00]*$"
+ATTR_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=ID_PATTERN)]
+TagKey = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(max_length=100_000, pattern=NO_NUL)]
+AttrValue = (
+    Text | bool | Annotated[int, Field(ge=-(2**63), le=2**63 - 1)] | Annotated[float, Field(allow_inf_nan=False)]
+)
+GraphView = Literal["cover", "full"]
+ProvenanceValue = str | int | float | bool | None
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ----------------------------------------------------------------- exploration
+class WeightedTag(_Out):
+    key: str
+    weight: float
+
+
+class ChainOut(_Out):
+    role: str
+    topic: str
+    new_role: str
+    contribution: float = Field(description="share of the new role's weight that flows through this chain")
+
+
+class Candidate(_Out):
+    item: str
+    title: str | None
+    score: float = Field(description="Σ over T(1) of w_t' · P(t'|item)")
+    roles: list[str]
+
+
+class ExploreOut(_Out):
+    graph: GraphView
+    user: str | None
+    seeds: list[WeightedTag] = Field(description="T(0), weights summing to 1")
+    topics: list[WeightedTag] = Field(description="C(1) after δ, top-b and renormalization")
+    roles: list[WeightedTag] = Field(description="T(1) without T(0), top-k, renormalized")
+    chains: list[ChainOut]
+    candidates: list[Candidate] = Field(description="items carrying T(1) roles the user has not interacted with")
+
+
+# ----------------------------------------------------------------- explanation
+class EdgeOut(_Out):
+    type: str
+    start: str
+    end: str
+    p: float
+    provenance: dict[str, ProvenanceValue]
+
+
+class PathOut(_Out):
+    shape: Literal["direct", "via_topic", "via_topic_role"]
+    strength: float = Field(description="product of the probabilities along the path")
+    role: str
+    role_set: str
+    topic: str | None
+    new_role: str | None
+    edges: list[EdgeOut]
+    sentence: str
+
+
+class ScoreOut(BaseModel):
+    total: float
+    raw: float = Field(description="ŷ_raw")
+    tag0: float = Field(description="β0 · ŷ_tag0")
+    tag1: float = Field(description="β1 · ŷ_tag1")
+    beta0: float
+    beta1: float
+    model: str
+    run_id: str
+
+
+class GraphParts(BaseModel):
+    tag0: float = Field(description="ŷ_tag0 = Σ_{t∈T0} P(t|u)·P(t|i) read from the graph")
+    tag1: float = Field(description="ŷ_tag1 = Σ_{t∈T1\\T0} P(t|u)·P(t|i) read from the graph")
+
+
+class ExplainOut(BaseModel):
+    user: str
+    item: str
+    graph: GraphView
+    mode: Literal["util", "expl"]
+    score: ScoreOut | None
+    note: str | None = None
+    graph_parts: GraphParts
+    path_counts: dict[str, int]
+    paths: list[PathOut]
+
+
+class PairRoleOut(_Out):
+    role: str
+    role_name: str
+    score: float = Field(description="affinity(A) · affinity(B)")
+    affinity: tuple[float, float]
+    paths: tuple[list[EdgeOut], list[EdgeOut]]
+    sentence: str
+
+
+class PairOut(BaseModel):
+    items: tuple[str, str]
+    graph: GraphView
+    roles: list[PairRoleOut]
+
+
+# ----------------------------------------------------------------- recommendation, users
+class RecommendedItem(BaseModel):
+    item: str
+    score: float
+    raw: float
+    tag0: float
+    tag1: float
+
+
+class RecommendOut(BaseModel):
+    user: str
+    mode: Literal["util", "expl"]
+    model: str
+    run_id: str
+    items: list[RecommendedItem]
+
+
+class RoleOut(BaseModel):
+    key: str
+    name: str | None
+    p: float | None
+    rank: int | None
+    run: str | None
+
+
+class UserRolesOut(BaseModel):
+    user: str
+    interactions: int
+    T0: list[RoleOut]
+    T1: list[RoleOut]
+
+
+# ----------------------------------------------------------------- tags, items
+class TagHitOut(_Out):
+    key: str
+    name: str
+    is_user_tag: bool
+    is_item_tag: bool
+    score: float
+
+
+class TagSearchOut(BaseModel):
+    query: str
+    tags: list[TagHitOut]
+
+
+class LogicOut(BaseModel):
+    type: str
+    key: str
+    name: str | None
+    weight: float
+    run: str | None
+    model: str | None
+    prompt_version: str | None
+    rationale: str | None
+
+
+class CoverOut(BaseModel):
+    kind: str
+    since: str | None
+    until: str | None
+
+
+class AliasOut(BaseModel):
+    key: str
+    score: float | None
+    run: str | None
+
+
+class TagOut(BaseModel):
+    key: str
+    name: str | None
+    is_user_tag: bool
+    is_item_tag: bool
+    first_seen: str | None
+    last_seen: str | None
+    item_count: int | None
+    graph: GraphView
+    out: list[LogicOut]
+    into: list[LogicOut]
+    cover: list[CoverOut]
+    aliases: list[AliasOut]
+    alias_of: list[AliasOut]
+
+
+class ItemTagOut(BaseModel):
+    key: str
+    name: str | None
+    p: float | None
+    rank: int | None
+    source: str | None
+    run: str | None
+
+
+class ItemOut(BaseModel):
+    id: str
+    title: str | None
+    text: str | None
+    source: str | None
+    first_seen: str | None
+    roles: list[ItemTagOut]
+    topics: list[ItemTagOut]
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    title: Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
+    text: Text = ""
+    attrs: dict[Annotated[str, StringConstraints(pattern=ATTR_NAME)], AttrValue] = Field(
+        default_factory=dict,
+        max_length=50,
+        json_schema_extra={"additionalProperties": False},
+        description="extra scalar properties (names reserved: id, title, text, source, first_seen)",
+    )
+
+
+class ItemsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ItemIn] = Field(min_length=1, max_length=1000)
+
+
+class InteractionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: Id
+    item: Id
+    ts: int = Field(ge=0, le=2**63 - 1, description="seconds since the epoch")
+    rating: float | None = Field(None, allow_inf_nan=False, ge=-1e9, le=1e9)
+
+
+class InteractionsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    interactions: list[InteractionIn] = Field(min_length=1, max_length=10_000)
+
+
+class Written(BaseModel):
+    written: int
+
+
+# ----------------------------------------------------------------- health
+class Health(BaseModel):
+    status: Literal["ok", "degraded", "down"]
+    graph: bool
+    graph_backend: str
+    llm: bool
+    recommender: str | None

@@ -1,0 +1,90 @@
+// Reads the HTTP API needs beyond the store's own (api/, issue #5). All read-only.
+
+// name: user_by_id
+// One user: id and number of interactions, or no row.
+// params: id
+MATCH (u:User {id: $id})
+OPTIONAL MATCH (u)-[r:INTERACTED]->(:Item)
+RETURN u.id AS id, count(r) AS interactions;
+
+// name: user_context
+// What exploring from a user needs in one round trip: the T0 roles as [key, p] pairs and the ids of the
+// items the user interacted with. No row for an unknown user.
+// params: id
+MATCH (u:User {id: $id})
+OPTIONAL MATCH (u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag)
+WITH u, collect([t.key, r.p]) AS roles
+OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
+RETURN roles, collect(DISTINCT i.id) AS seen;
+
+// name: explore_candidates
+// Candidate items for exploration: items carrying the weighted new roles T(1) (`rows`: [{key, w}]),
+// scored Σ w_t' · P(t'|i), best first. P(t'|i) is the item's edge of graph view `source` when it has
+// one, else its other edge. The caller removes the items the user has seen (asked for here, that test
+// costs FalkorDB a scan of every candidate's raters).
+// params: rows, source, limit
+UNWIND $rows AS row
+MATCH (t:UserTag {key: row.key})<-[r:HAS_USER_TAG]-(i:Item)
+WITH i, row, coalesce(max(CASE WHEN r.source = $source THEN r.p END), max(r.p)) AS p
+WITH i, sum(row.w * p) AS score, collect(row.key) AS roles
+RETURN i.id AS item, i.title AS title, score, roles
+ORDER BY score DESC, item
+LIMIT $limit;
+
+// name: item_roles
+// The roles an item serves (HAS_USER_TAG, every source), heaviest first.
+// params: item
+MATCH (i:Item {id: $item})-[r:HAS_USER_TAG]->(t:Tag)
+RETURN t.key AS role, t.name AS role_name, r.p AS item_p, r.source AS item_source, r.run AS item_run
+ORDER BY item_p DESC, role, item_source;
+
+// name: item_topic_roles
+// The roles that want a topic the item is about: i -HAS_ITEM_TAG-> c <-U2I- t in graph view `source`.
+// params: item, source
+MATCH (i:Item {id: $item})-[it:HAS_ITEM_TAG]->(c:Tag)<-[l:U2I {source: $source}]-(t:Tag)
+RETURN t.key AS role, t.name AS role_name, c.key AS topic, c.name AS topic_name, l.weight AS u2i_weight,
+       l.run AS u2i_run, l.model AS u2i_model, l.prompt_version AS u2i_prompt_version,
+       l.rationale AS u2i_rationale, it.p AS item_p, it.source AS item_source, it.run AS item_run
+ORDER BY role, topic, item_source;
+
+// name: item_tags
+// An item's tags of both kinds with their edges, by kind, source and rank.
+// params: item
+MATCH (i:Item {id: $item})-[r]->(t:Tag)
+WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG']
+RETURN type(r) AS type, t.key AS key, t.name AS name, r.p AS p, r.rank AS rank, r.source AS source, r.run AS run
+ORDER BY type, source, rank, key;
+
+// name: tag_cover_membership
+// Every cover-set membership interval of one tag (until null = current).
+// params: key
+MATCH (t:Tag {key: $key})-[m:IN_COVER]->(s:CoverSet)
+RETURN s.kind AS kind, m.since AS since, m.until AS until
+ORDER BY kind, since;
+
+// name: tag_aliases
+// The aliases of one tag (keys merged into it) with score and run.
+// params: key
+MATCH (a:Tag)-[r:ALIAS_OF]->(t:Tag {key: $key})
+RETURN a.key AS alias, r.score AS score, r.run AS run
+ORDER BY alias;
+
+// name: tag_canonical
+// The tag that one tag is an alias of, if any.
+// params: key
+MATCH (t:Tag {key: $key})-[r:ALIAS_OF]->(c:Tag)
+RETURN c.key AS canonical, r.score AS score, r.run AS run
+ORDER BY canonical;
+
+// name: tag_names
+// Display names of the given tag keys (missing keys give no row).
+// params: keys
+UNWIND $keys AS key
+MATCH (t:Tag {key: key})
+RETURN t.key AS key, t.name AS name;
+
+// name: tag_count
+// How many tags there are (the semantic search index is rebuilt when this changes).
+// params: -
+MATCH (t:Tag)
+RETURN count(t) AS n;
