@@ -1,0 +1,83 @@
+"""Our split and top-k metrics (bench/ranking.py), checked against plain-Python oracles."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from ranking import gini, item_coverage, leave_one_out, ranking_metrics, summarize, top_k
+
+
+def test_split_is_by_time_per_user_with_ties_in_file_order() -> None:
+    users = ["a", "a", "a", "a", "b", "b", "c"]
+    items = ["x", "y", "z", "w", "x", "y", "x"]
+    stamps = [5, 1, 5, 3, 2, 1, 9]  # a: y(1) w(3) then x and z tie at 5, x first in the file
+    split = leave_one_out(users, items, stamps)
+    assert split.test == {"a": "z", "b": "x"}
+    assert split.valid == {"a": "x"}  # b has two interactions: training and test only; c has one: training only
+    assert split.history == {"a": ["y", "w", "x"], "b": ["y"]}
+
+
+def test_split_refuses_ragged_columns() -> None:
+    with pytest.raises(ValueError, match="differ in length"):
+        leave_one_out(["a", "b"], ["x"], [1, 2])
+
+
+def test_top_k_skips_history_and_breaks_ties_toward_the_lower_index() -> None:
+    scores = np.array([[0.9, 0.5, 0.5, 0.1], [0.2, 0.2, 0.2, 0.2]])
+    exclude = np.array([[True, False, False, False], [False, True, False, False]])
+    assert top_k(scores, exclude, 3).tolist() == [[1, 2, 3], [0, 2, 3]]
+
+
+def _oracle(scores: np.ndarray, exclude: np.ndarray, targets: np.ndarray, k: int) -> tuple[float, float]:
+    ndcg = mrr = 0.0
+    for row, target in enumerate(targets):
+        rank = 1 + sum(
+            1 for j in range(scores.shape[1]) if not exclude[row, j] and scores[row, j] > scores[row, target]
+        )
+        if rank <= k:
+            ndcg += 1 / math.log2(rank + 1)
+            mrr += 1 / rank
+    return ndcg / len(targets), mrr / len(targets)
+
+
+def test_ndcg_and_mrr_match_a_rank_counting_oracle() -> None:
+    rng = np.random.default_rng(7)
+    scores = rng.random((200, 60))
+    exclude = rng.random((200, 60)) < 0.2
+    targets = rng.integers(0, 60, size=200)
+    exclude[np.arange(200), targets] = False
+    got = ranking_metrics(top_k(scores, exclude, 20), targets, 60)
+    for k in (10, 20):
+        ndcg, mrr = _oracle(scores, exclude, targets, k)
+        assert got[f"ndcg@{k}"] == pytest.approx(ndcg)
+        assert got[f"mrr@{k}"] == pytest.approx(mrr)
+    assert 0 < got["ndcg@10"] < got["ndcg@20"]
+
+
+def test_gini_matches_the_mean_absolute_difference_form() -> None:
+    rng = np.random.default_rng(3)
+    topk = rng.integers(0, 40, size=(30, 10)) ** 2 % 50  # skewed, some of the 50 items never appear
+    counts = np.bincount(topk.ravel(), minlength=50).astype(float)
+    oracle = np.abs(counts[:, None] - counts[None, :]).sum() / (2 * 50**2 * counts.mean())
+    assert gini(topk, 50) == pytest.approx(oracle)
+
+
+def test_gini_and_coverage_at_the_extremes() -> None:
+    everyone_same = np.zeros((5, 1), dtype=int)
+    assert gini(everyone_same, 4) == pytest.approx(3 / 4)
+    assert item_coverage(everyone_same, 4) == 0.25
+    round_robin = np.arange(8).reshape(4, 2)
+    assert gini(round_robin, 8) == pytest.approx(0.0)
+    assert item_coverage(round_robin, 8) == 1.0
+
+
+def test_metrics_need_lists_as_long_as_the_largest_k() -> None:
+    with pytest.raises(ValueError, match="cannot give metrics at 20"):
+        ranking_metrics(np.zeros((2, 10), dtype=int), np.zeros(2, dtype=int), 5)
+
+
+def test_summarize_uses_the_sample_std() -> None:
+    assert summarize([1.0, 3.0]) == {"mean": 2.0, "std": pytest.approx(math.sqrt(2)), "values": [1.0, 3.0]}
+    assert summarize([0.5])["std"] == 0.0
