@@ -45,12 +45,8 @@ SETUPTOOLS = "setuptools<70"
 PYTHON_VERSION = (3, 11)
 
 
-class EnvironmentError_(SystemExit):
-    """The environment cannot be built; the message says what to check. Exits with status 2."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(f"peers: {message}")
-        self.code = 2
+class EnvBuildError(Exception):
+    """The environment cannot be built; the message says what to check."""
 
 
 def find_python() -> str:
@@ -64,7 +60,7 @@ def find_python() -> str:
         )
         if probe.returncode == 0 and tuple(int(p) for p in probe.stdout.split(".")[:2]) == PYTHON_VERSION:
             return path
-    raise EnvironmentError_(
+    raise EnvBuildError(
         "RecBole 1.2.1 needs Python 3.11 (its ray pin has no 3.12 wheel) and none was found as "
         "$ROLEGRAPH_PEERS_PYTHON, python3.11 or python3 — install it (e.g. `pyenv install 3.11`) or set "
         "ROLEGRAPH_PEERS_PYTHON"
@@ -96,7 +92,7 @@ def _pip(venv: Path, args: list[str], log: Path) -> None:
         done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", *args], stdout=out, stderr=subprocess.STDOUT)
     if done.returncode != 0:
         tail = "\n".join(log.read_text().splitlines()[-15:])
-        raise EnvironmentError_(
+        raise EnvBuildError(
             f"could not build the RecBole environment in {venv}: `pip {' '.join(args)}` exited with "
             f"{done.returncode}. Check that the package index (pip config list) can serve these pins; the "
             f"whole log is {log}. Its last lines:\n{tail}"
@@ -111,13 +107,13 @@ def _smoke(venv: Path, log: Path) -> None:
         with log.open("a") as out:
             out.write(done.stderr)
         tail = "\n".join(done.stderr.splitlines()[-8:])
-        raise EnvironmentError_(f"the RecBole environment in {venv} was installed but does not import:\n{tail}")
+        raise EnvBuildError(f"the RecBole environment in {venv} was installed but does not import:\n{tail}")
 
 
 def ensure_env() -> Path:
     """The environment's interpreter, building the environment first if needed (minutes, once).
 
-    Raises `EnvironmentError_` (exit status 2) with pip's last lines when it cannot be built.
+    Raises `EnvBuildError` with pip's last lines when it cannot be built.
     """
     python = find_python()
     venv = env_dir(python)
@@ -131,7 +127,7 @@ def ensure_env() -> Path:
             shutil.rmtree(venv, ignore_errors=True)
             made = subprocess.run([python, "-m", "venv", str(venv)], capture_output=True, text=True)
             if made.returncode != 0:
-                raise EnvironmentError_(f"`{python} -m venv {venv}` failed: {made.stderr.strip()}")
+                raise EnvBuildError(f"`{python} -m venv {venv}` failed: {made.stderr.strip()}")
             _pip(venv, ["install", "--progress-bar", "off", *REQUIREMENTS], log)
             _pip(venv, ["install", "--progress-bar", "off", "--no-deps", RECBOLE], log)
             _pip(venv, ["install", "--progress-bar", "off", SETUPTOOLS], log)
@@ -140,5 +136,14 @@ def ensure_env() -> Path:
     return venv / "bin" / "python"
 
 
+def ensure_env_or_exit() -> Path:
+    """`ensure_env` for scripts: on failure, the message on stderr and exit status 2."""
+    try:
+        return ensure_env()
+    except EnvBuildError as e:
+        print(f"peers: {e}", file=sys.stderr)
+        raise SystemExit(2) from e
+
+
 if __name__ == "__main__":
-    print(ensure_env())
+    print(ensure_env_or_exit())

@@ -214,11 +214,18 @@ def main() -> None:
     started = time.perf_counter()
     ratings = read_inter(args.data)
     split = leave_one_out(ratings.users, ratings.items, ratings.timestamps)
-    python = peer_env.ensure_env()
+    python = peer_env.ensure_env_or_exit()
     check = check_split(python, ratings, split, work)
-    print(f"peers: split check {json.dumps(check)}", file=sys.stderr)
+    same = check["ordered"] == {"test": 0, "valid": 0}
+    print(
+        f"peers: split check on {ratings.path} ({check['users']} users): RecBole's test / validation item differs "
+        f"from ours for {check['file']['test']} / {check['file']['valid']} users on the file as it is (float32 "
+        f"timestamps), {check['ordered']['test']} / {check['ordered']['valid']} on the time-ordered copy it trains "
+        f"on — {'the splits match' if same else 'THE SPLITS DIFFER'}",
+        file=sys.stderr,
+    )
     if args.check:
-        sys.exit(0 if check["ordered"] == {"test": 0, "valid": 0} else 1)
+        sys.exit(0 if same else 1)
     if check["ordered"]["test"]:
         raise SystemExit(f"peers: RecBole's split differs from ours even on the ordered copy: {check}")
 
