@@ -4,10 +4,11 @@ bench/peers.py uses them to measure RecBole's models exactly as our own are meas
 timestamps and score matrices and touch no files.
 
 Split: per user, interactions ordered by timestamp, ties kept in file order (a stable sort); the last is
-the test item, the second-to-last the validation item, the rest training. A user with two interactions
-has no validation item and one with a single interaction is training only (RecBole's rule; MovieLens-100K
-has at least 20 per user). Ranking: every item except the user's history (training and validation items
-when ranking the test item), ties broken toward the lower item index.
+the test item, the second-to-last the validation item, the rest training. Users with fewer than three
+interactions are training only, as in recsys/data/split.py (RecBole would still test a user with two;
+MovieLens-100K has at least 20 per user). Ranking: every item except the user's history (training and
+validation items when ranking the test item); the target's rank counts the candidates scored strictly
+higher, as in recsys/ranking.py; top-k lists break ties toward the lower item index.
 """
 
 from __future__ import annotations
@@ -43,12 +44,8 @@ def leave_one_out(users: Sequence[str], items: Sequence[str], timestamps: Sequen
         sequences.setdefault(users[row], []).append(items[row])
     test, valid, history = {}, {}, {}
     for user, seq in sequences.items():
-        if len(seq) < 2:
-            continue
-        test[user] = seq[-1]
-        history[user] = seq[:-1]
         if len(seq) >= 3:
-            valid[user] = seq[-2]
+            test[user], valid[user], history[user] = seq[-1], seq[-2], seq[:-1]
     return Split(test=test, valid=valid, history=history)
 
 
@@ -60,22 +57,20 @@ def top_k(scores: np.ndarray, exclude: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-masked, axis=1, kind="stable")[:, :k]
 
 
-def hit_ranks(topk: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """1-based position of each row's target item in its top-k list, 0 where it is absent."""
-    hits = topk == targets[:, None]
-    return np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, 0)
+def target_ranks(scores: np.ndarray, exclude: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """1-based rank of each row's target item: 1 + the candidates (not excluded) scored strictly higher."""
+    target = scores[np.arange(len(targets)), targets]
+    return 1 + ((scores > target[:, None]) & ~exclude).sum(axis=1)
 
 
 def ndcg_at(ranks: np.ndarray, k: int) -> float:
     """Mean NDCG@k with one relevant item per user: 1/log2(rank + 1) when rank ≤ k, else 0."""
-    inside = (ranks > 0) & (ranks <= k)
-    return float(np.where(inside, 1.0 / np.log2(np.maximum(ranks, 1) + 1.0), 0.0).mean())
+    return float(np.where(ranks <= k, 1.0 / np.log2(ranks + 1.0), 0.0).mean())
 
 
 def mrr_at(ranks: np.ndarray, k: int) -> float:
     """Mean reciprocal rank, counting only ranks ≤ k."""
-    inside = (ranks > 0) & (ranks <= k)
-    return float(np.where(inside, 1.0 / np.maximum(ranks, 1), 0.0).mean())
+    return float(np.where(ranks <= k, 1.0 / ranks, 0.0).mean())
 
 
 def item_coverage(topk: np.ndarray, n_items: int) -> float:
@@ -94,11 +89,18 @@ def gini(topk: np.ndarray, n_items: int) -> float:
     return float(((2 * i - n_items - 1) * counts).sum() / (n_items * counts.sum()))
 
 
-def ranking_metrics(topk: np.ndarray, targets: np.ndarray, n_items: int, ks: Sequence[int] = KS) -> dict[str, float]:
-    """NDCG, MRR, ItemCoverage and Gini at each k, from top-max(ks) lists and each row's target item."""
-    if topk.shape[1] < max(ks):
-        raise ValueError(f"top-k lists of length {topk.shape[1]} cannot give metrics at {max(ks)}")
-    ranks = hit_ranks(topk, targets)
+def ranking_metrics(
+    scores: np.ndarray, exclude: np.ndarray, targets: np.ndarray, ks: Sequence[int] = KS
+) -> dict[str, float]:
+    """NDCG, MRR, ItemCoverage and Gini at each k for [U, I] scores, the items to skip and each row's target.
+
+    Raises ValueError when a target is among the excluded items or the shapes disagree.
+    """
+    if exclude[np.arange(len(targets)), targets].any():
+        raise ValueError("a target item is among the excluded (history) items")
+    n_items = scores.shape[1]
+    ranks = target_ranks(scores, exclude, targets)
+    topk = top_k(scores, exclude, max(ks))
     out: dict[str, float] = {}
     for k in ks:
         out[f"ndcg@{k}"] = ndcg_at(ranks, k)
