@@ -85,6 +85,12 @@ def _protocol_note(report: dict[str, Any]) -> list[str]:
         f"differ for {check['ordered']['test']} users and the validation items for {check['ordered']['valid']}. "
         "Every run checks again that RecBole's test items are ours.",
         "",
+        f"**File order matters.** Many ratings share a second: ordering equal timestamps by item id instead of "
+        f"by file position (as `rolegraph export` lists them) changes the test item of "
+        f"{check['ties_by_item_id']['test']} users and the validation item of {check['ties_by_item_id']['valid']}. "
+        "Peers and our models therefore compare only on the same `.inter` file: give this script the export's "
+        "(`--data EXPORT/recbole/rolegraph`) when setting it beside `rolegraph evaluate`.",
+        "",
         "**RecBole's own numbers** (`recbole_reported` in the JSON) are kept as a cross-check. For BPR and "
         "LightGCN they rank the same candidates as ours; for SASRec RecBole does not remove the user's "
         "history from the ranking in full-sort mode for sequential models, so its own SASRec numbers are "
