@@ -2,7 +2,7 @@
 
     python bench/peers.py [--models sasrec,bpr,lightgcn] [--seeds 1] [--data data/ml-100k]
                           [--budget MODEL=EPOCHS:PATIENCE]… [--json PATH] [--ours PATH]
-                          [--report bench/results/peers.md] [--reuse]
+                          [--report bench/results/peers.md] [--time-limit S] [--reuse] [--salvage]
     python bench/peers.py --check        # only: does RecBole's split give our test item for every user?
 
 RecBole runs in its own Python 3.11 environment (bench/peer_env.py builds it once, outside the clone)
@@ -19,7 +19,8 @@ checks that RecBole's test items are ours and stops if they are not.
 
 Exit status 2 with pip's last lines when the environment cannot be built; ``--check`` exits 1 when
 RecBole's split differs from ours. Scratch files (RecBole's copies, checkpoints, scores) go to
-``$ROLEGRAPH_CACHE/peers-work``; ``--reuse`` picks up runs finished there with the same budget.
+``$ROLEGRAPH_CACHE/peers-work``; ``--reuse`` picks up runs finished there with the same budget, and
+``--salvage`` also scores the best checkpoint of a run there that was stopped before it finished.
 """
 
 from __future__ import annotations
@@ -148,17 +149,40 @@ def check_split(python: Path, ratings: Ratings, split: Split, work: Path) -> dic
     return result
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How runs are made: wall-clock limit per run, and what to do with runs found in the scratch folder."""
+
+    time_limit: float | None = None
+    reuse: bool = False
+    salvage: bool = False
+
+
 def run_one(
-    python: Path, model: str, seed: int, dataset: tuple[Path, str], budget: tuple[int, int], work: Path, reuse: bool
+    python: Path,
+    model: str,
+    seed: int,
+    dataset: tuple[Path, str],
+    budget: tuple[int, int],
+    work: Path,
+    opts: RunOptions,
 ) -> Path:
     """Trains one model for one seed in the worker; its folder holds scores.npy and result.json."""
     out = work / "runs" / f"{model}-{seed}-{budget[0]}-{budget[1]}"
-    if reuse and (out / "result.json").is_file():
+    if opts.reuse and (out / "result.json").is_file():
         print(f"peers:   reusing {out}", file=sys.stderr)
         return out
     epochs, patience = budget
     args = ["train", "--data-path", str(dataset[0]), "--dataset", dataset[1], "--out", str(out)]
     args += ["--model", MODELS[model], "--seed", str(seed), "--epochs", str(epochs), "--stopping-step", str(patience)]
+    checkpoints = sorted((out / "saved").glob("*.pth"))
+    if opts.salvage and checkpoints:
+        print(f"peers:   scoring the best checkpoint of the unfinished run in {out}", file=sys.stderr)
+        args += ["--checkpoint", str(checkpoints[-1])]
+        _worker(python, args, out / "salvage.log")
+        return out
+    if opts.time_limit:
+        args += ["--time-limit", str(opts.time_limit)]
     out.mkdir(parents=True, exist_ok=True)
     _worker(python, args, out / "worker.log")
     return out
@@ -209,7 +233,11 @@ def main() -> None:
         help="epoch cap and early-stopping patience of one model (repeatable); defaults: "
         + ", ".join(f"{m}={e}:{p}" for m, (e, p) in BUDGET.items()),
     )
+    parser.add_argument("--time-limit", type=float, help="seconds of training per run; no epoch starts after it")
     parser.add_argument("--reuse", action="store_true", help="reuse finished runs found in the scratch folder")
+    parser.add_argument(
+        "--salvage", action="store_true", help="score the best checkpoint of runs in the scratch folder cut short"
+    )
     parser.add_argument("--json", type=Path, help="metrics in `rolegraph evaluate --json` layout")
     parser.add_argument("--ours", type=Path, help="a `rolegraph evaluate --json` file to show beside the peers")
     parser.add_argument("--report", type=Path, default=RESULTS / "peers.md", help="Markdown report (JSON beside it)")
@@ -251,7 +279,8 @@ def main() -> None:
         epochs, patience = budget[model]
         for seed in range(2020, 2020 + args.seeds):
             print(f"peers: {MODELS[model]} seed {seed} (≤ {epochs} epochs, patience {patience})", file=sys.stderr)
-            out = run_one(python, model, seed, dataset, budget[model], work, args.reuse)
+            opts = RunOptions(args.time_limit, args.reuse or args.salvage, args.salvage)
+            out = run_one(python, model, seed, dataset, budget[model], work, opts)
             metrics, result = score_run(out, ratings, split)
             runs.setdefault(model, []).append(result | {"metrics": metrics})
             print(f"peers:   {json.dumps({k: round(v, 4) for k, v in metrics.items()})}", file=sys.stderr)
@@ -266,6 +295,7 @@ def main() -> None:
     report = stamp(args.report.stem) | {
         "command": " ".join(["python bench/peers.py", *sys.argv[1:]]),
         "config": {"models": models, "seeds": args.seeds, "data": str(args.data), "budget": budget}
+        | {"time_limit_s": args.time_limit}
         | {"ours": str(args.ours) if args.ours else None},
         "split_check": check,
         "peers": table,

@@ -37,6 +37,7 @@ def run_summary(result: dict[str, Any]) -> dict[str, Any]:
         "seed": result["seed"],
         "config": result["config"],
         "epochs_run": result["epochs_run"],
+        "stopped": result.get("stopped", "early stopping or epoch cap"),
         "best_epoch": result["best_epoch"],
         "epoch_s_mean": round(sum(epochs) / len(epochs), 2) if epochs else None,
         "train_s": round(result["train_s"], 1),
@@ -121,9 +122,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "## How each peer ran",
         "",
-        "| model | seed | epochs run (cap, patience) | best valid epoch | s/epoch | train | test | "
+        "| model | seed | epochs run (cap, patience) | stopped by | best valid epoch | s/epoch | train | test | "
         "RecBole's own NDCG@10 / MRR@10 | hyperparameters (RecBole defaults) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for model, runs in report["runs"].items():
         for r in runs:
@@ -131,7 +132,8 @@ def markdown(report: dict[str, Any]) -> str:
             own = r["recbole_reported"]
             lines.append(
                 f"| recbole-{model} | {r['seed']} | {r['epochs_run']} ({c['epochs']}, {c['stopping_step']}) | "
-                f"{r['best_epoch']} | {r['epoch_s_mean']} | {r['train_s']:,.0f} s | {r['test_s']:,.1f} s | "
+                f"{r['stopped']} | {r['best_epoch']} | {r['epoch_s_mean']} | {r['train_s']:,.0f} s | "
+                f"{r['test_s']:,.1f} s | "
                 f"{own.get('ndcg@10', float('nan')):.4f} / {own.get('mrr@10', float('nan')):.4f} | "
                 f"{', '.join(f'{k}={v}' for k, v in c['model_params'].items())}; batch {c['train_batch_size']}, "
                 f"lr {c['learning_rate']} |"

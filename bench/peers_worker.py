@@ -81,11 +81,18 @@ def _model_config(args: argparse.Namespace) -> dict[str, Any]:
     return config
 
 
-def _instrument(trainer: Any, log: dict[str, list[float]]) -> None:
-    """Records the wall time of every training epoch and every validation score."""
+class TimeUp(Exception):
+    """The run's wall-clock limit passed; the best checkpoint so far stands."""
+
+
+def _instrument(trainer: Any, log: dict[str, list[float]], deadline: float) -> None:
+    """Records the wall time of every training epoch and every validation score; raises `TimeUp` instead
+    of starting an epoch past ``deadline`` (a perf_counter value)."""
     train_epoch, valid_epoch = trainer._train_epoch, trainer._valid_epoch
 
     def timed_train(*a: Any, **k: Any) -> Any:
+        if time.perf_counter() > deadline:
+            raise TimeUp
         started = time.perf_counter()
         loss = train_epoch(*a, **k)
         log["epoch_s"].append(time.perf_counter() - started)
@@ -131,11 +138,21 @@ def train(args: argparse.Namespace) -> None:
     model = get_model(config["model"])(config, train_data._dataset).to(config["device"])
     trainer = get_trainer(config["MODEL_TYPE"], config["model"])(config, model)
     log: dict[str, list[float]] = {"epoch_s": [], "valid_ndcg@10": []}
-    _instrument(trainer, log)
     prepared = time.perf_counter()
-    trainer.fit(train_data, valid_data, saved=True, show_progress=False)
+    _instrument(trainer, log, prepared + (args.time_limit or float("inf")))
+    stopped = "early stopping or epoch cap"
+    if args.checkpoint:  # a run cut short from outside: score the best checkpoint it saved
+        log = _logged_epochs(out)
+        stopped = "killed at the wall-clock limit; its best checkpoint scored"
+    else:
+        try:
+            trainer.fit(train_data, valid_data, saved=True, show_progress=False)
+        except TimeUp:
+            stopped = f"wall-clock limit of {args.time_limit:.0f} s"
     fitted = time.perf_counter()
-    recbole_test = trainer.evaluate(test_data, load_best_model=True, show_progress=False)
+    recbole_test = trainer.evaluate(
+        test_data, load_best_model=True, model_file=args.checkpoint or trainer.saved_model_file, show_progress=False
+    )
     scores, users, tests = _scores(trainer.model, test_data, config["MODEL_TYPE"] == ModelType.SEQUENTIAL)
     done = time.perf_counter()
     np.save(out / "scores.npy", scores)
@@ -150,15 +167,37 @@ def train(args: argparse.Namespace) -> None:
         "epoch_s": log["epoch_s"],
         "epochs_run": len(log["epoch_s"]),
         "best_epoch": int(np.argmax(log["valid_ndcg@10"])) + 1 if log["valid_ndcg@10"] else 0,
+        "stopped": stopped,
         "prepare_s": prepared - started,
-        "train_s": fitted - prepared,
+        "train_s": sum(log["epoch_s"]) if args.checkpoint else fitted - prepared,
         "test_s": done - fitted,
-        "wall_s": done - STARTED,
+        "wall_s": done - STARTED + (log["run_s"][0] if args.checkpoint else 0.0),
         "threads": torch.get_num_threads(),
         "config": {k: config[k] for k in ("epochs", "stopping_step", "train_batch_size", "learning_rate")}
         | {"model_params": {k: config[k] for k in _MODEL_PARAMS.get(args.model, ()) if k in config}},
     }
     (out / "result.json").write_text(json.dumps(result))
+
+
+def _logged_epochs(out: Path) -> dict[str, list[float]]:
+    """Epoch times and validation scores of an earlier run in ``out``, read back from its TensorBoard log."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    runs = sorted((out / "log_tensorboard").glob("*/"), key=lambda p: p.stat().st_mtime)  # the first is the run's
+    if not runs:
+        raise SystemExit(f"peers_worker: no TensorBoard log of an earlier run in {out}")
+    events = EventAccumulator(str(runs[0]))
+    events.Reload()
+    loss = [e.wall_time for e in events.Scalars(next(t for t in events.Tags()["scalars"] if t.startswith("Loss")))]
+    valid = events.Scalars("Vaild_score")  # sic, RecBole's tag
+    # the event file is named events.out.tfevents.<unix time>.… after when the trainer made it, just before epoch 1
+    begin = float(min(f.name.split(".")[3] for f in runs[0].glob("events.out.tfevents.*")))
+    marks = [begin, *(v.wall_time for v in valid)]
+    return {
+        "epoch_s": [end - marks[i] for i, end in enumerate(loss) if i < len(marks)],
+        "valid_ndcg@10": [float(v.value) for v in valid],
+        "run_s": [max(loss[-1], valid[-1].wall_time if valid else 0.0) - begin],
+    }
 
 
 # The hyperparameters worth printing in the report for each model (all RecBole defaults).
@@ -182,6 +221,8 @@ def main() -> None:
             p.add_argument("--seed", type=int, required=True)
             p.add_argument("--epochs", type=int, required=True)
             p.add_argument("--stopping-step", type=int, required=True)
+            p.add_argument("--time-limit", type=float, help="seconds of training; no epoch starts after it")
+            p.add_argument("--checkpoint", help="do not train: score this saved best checkpoint of a run in --out")
     args = parser.parse_args()
     split(args) if args.command == "split" else train(args)
 
