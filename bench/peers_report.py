@@ -138,5 +138,12 @@ def markdown(report: dict[str, Any]) -> str:
                 f"{', '.join(f'{k}={v}' for k, v in c['model_params'].items())}; batch {c['train_batch_size']}, "
                 f"lr {c['learning_rate']} |"
             )
+    cut = [f"recbole-{m}" for m, runs in report["runs"].items() if any("limit" in r["stopped"] for r in runs)]
+    if cut:
+        lines += [
+            "",
+            f"{', '.join(cut)} did not finish training (wall-clock limit on a shared machine): their rows come "
+            "from the best checkpoint reached and understate what the model reaches when trained to convergence.",
+        ]
     lines += ["", *_protocol_note(report), "## Reference TagCF code", "", LOGICREC, ""]
     return "\n".join(lines)
