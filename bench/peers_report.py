@@ -108,7 +108,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"# Peers: RecBole 1.2.1 on our split ({report['date']})",
         "",
         f"Command: `{report['command']}` on {report['machine']['cores']} cores (CPU, shared with other work), "
-        f"data `{report['config']['data']}`; whole run {report['wall_s']:,.0f} s including the split check.",
+        f"data `{report['config']['data']}`; this invocation {report['wall_s']:,.0f} s including the split check "
+        "(runs it reused or salvaged keep their own wall times in the table).",
         "",
         head,
         "|" + "---|" * (len(METRICS) + 2),
