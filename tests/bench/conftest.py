@@ -1,0 +1,6 @@
+"""bench/ scripts import each other as top-level modules (they run as ``python bench/x.py``); so do their tests."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
