@@ -1,0 +1,43 @@
+"""A tiny synthetic world with its planted tags and logic in a real embedded FalkorDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.loaders.files import read_interactions, read_items, read_users
+from graph.loaders.synth_truth import load_truth
+from graph.loaders.write import write_dataset
+from graph.store import GraphStore
+from graph.synth import SynthConfig, generate
+from tests.graph.loaders.progress import no_progress
+
+TINY = SynthConfig(users=60, items=40, roles=6, topics=8, seed=3, fanout=3, interactions_per_user=12.0)
+
+
+def load_world(store: GraphStore, folder: Path, truth: bool = True) -> None:
+    """Loads a `rolegraph synth` folder (and its planted truth) into ``store``."""
+    for data in (
+        read_items(folder / "items.jsonl"),
+        read_users(folder / "users.jsonl"),
+        read_interactions(folder / "interactions.csv"),
+    ):
+        write_dataset(store, data, no_progress)
+    if truth:
+        load_truth(store, folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files of a 60-user, 40-item synthetic world."""
+    folder = tmp_path_factory.mktemp("world")
+    generate(TINY, folder)
+    return folder
+
+
+@pytest.fixture
+def world_store(small_store: GraphStore, tiny_world: Path) -> GraphStore:
+    """``small_store`` (pages of 5 rows) holding the tiny world with oracle tags."""
+    load_world(small_store, tiny_world)
+    return small_store
