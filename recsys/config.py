@@ -27,6 +27,7 @@ class ModelConfig:
     pair_batch_size: int = 2048  # (user, item) pairs per step (BPR, LightGCN)
     epochs: int = 100  # upper bound; early stopping on validation NDCG@10 usually ends sooner
     patience: int = 5  # epochs without a better validation NDCG@10 before stopping
+    min_epochs: int = 10  # no early stop before this (validation NDCG dips in the first epochs)
     loss: Literal["ce", "bce"] = "ce"  # id loss: softmax over all items, or Eq. 5 with one sampled negative
     lam: float = 0.1  # λ of Eq. 7 (weight of the tag losses)
     k: int = 10  # |T(0)| and |T(1)| (tags per user in inference and write-back)

@@ -2,7 +2,8 @@
 
 Inputs: ``ranks`` [U] — the 0-based rank of each user's target among all candidate items (items the
 user saw before are not candidates); ``top`` [U, N] — each user's top-N item indices; ``n_items`` — the
-catalogue size; entries < 0 in ``top`` are empty slots (fewer candidates than N). Metric names: ``ndcg@N``, ``mrr@N``, ``coverage@N``, ``gini@N``.
+catalogue size; entries < 0 in ``top`` are empty slots (fewer candidates than N).
+Metric names: ``ndcg@N``, ``mrr@N``, ``coverage@N``, ``gini@N``.
 """
 
 from __future__ import annotations

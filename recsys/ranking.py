@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from recsys.data.dataset import RecData, Stage, eval_inputs, history
+from recsys.data.dataset import RecData, Stage, eval_inputs, history, trim
 from recsys.metrics import all_metrics
 from recsys.models.base import Recommender
 
@@ -39,7 +39,8 @@ def collect_parts(
     chunks: list[tuple[torch.Tensor, ...]] = []
     for start in range(0, users.size, batch_size):
         batch = users[start : start + batch_size]
-        seqs = eval_inputs(data, batch, stage, model.cfg.max_len).to(device)
+        (seqs,) = trim(eval_inputs(data, batch, stage, model.cfg.max_len))
+        seqs = seqs.to(device)
         raw, tag0, tag1 = (p.float().cpu() for p in model.score_parts(torch.from_numpy(batch).to(device), seqs))
         for row, user in enumerate(batch):
             seen = torch.from_numpy(history(data, int(user), stage))
@@ -48,10 +49,8 @@ def collect_parts(
         chunks.append((raw, tag0, tag1))
     model.train()
     empty = torch.zeros(0, data.n_items + 1)
-    return Parts(
-        *(torch.cat([c[k] for c in chunks]) if chunks else empty for k in range(3)),
-        targets=torch.from_numpy(targets.astype(np.int64)),
-    )
+    raw, tag0, tag1 = (torch.cat([c[k] for c in chunks]) if chunks else empty for k in range(3))
+    return Parts(raw, tag0, tag1, torch.from_numpy(targets.astype(np.int64)))
 
 
 def rank_metrics(parts: Parts, n_items: int, beta0: float = 0.0, beta1: float = 0.0) -> dict[str, float]:

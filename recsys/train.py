@@ -83,7 +83,7 @@ def fit(
         if valid > result.best_valid_ndcg10:
             result.best_epoch, result.best_valid_ndcg10 = epoch, valid
             best_state = copy.deepcopy(model.state_dict())
-        elif epoch - result.best_epoch >= cfg.patience:
+        elif epoch >= cfg.min_epochs and epoch - result.best_epoch >= cfg.patience:
             break
     model.load_state_dict(best_state)
     model.eval()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from graph.loaders.files import read_interactions, read_items, read_users
+from graph.loaders.write import ProgressFactory, write_dataset
 from graph.model import ItemTagEdge, LogicEdge, LogicKind, Source, TagKind, TagRecord
 from graph.store import GraphStore
 from rolegraph.errors import InvalidInput
@@ -46,11 +48,26 @@ def load_truth(store: GraphStore, folder: Path, sources: tuple[Source, ...] = tu
             ]
             key = f"has_{kind.value}_tag.{source.value}"
             written[key] = store.upsert_item_tag_edges(kind, edges)
-        for kind, rows, src, dst in (
+        for logic_kind, rows, src, dst in (
             (LogicKind.U2I, logic["u2i"], "role", "topic"),
             (LogicKind.I2U, logic["i2u"], "topic", "role"),
         ):
             edges_l = [LogicEdge(r[src], r[dst], float(r["weight"]), source, RUN, "planted") for r in rows]
-            written[f"{kind.value.lower()}.{source.value}"] = store.upsert_logic(kind, edges_l)
+            written[f"{logic_kind.value.lower()}.{source.value}"] = store.upsert_logic(logic_kind, edges_l)
     store.refresh_tag_item_counts([*logic["roles"], *logic["topics"]])
+    return written
+
+
+def load_world(store: GraphStore, folder: Path, progress: ProgressFactory, truth: bool = True) -> dict[str, int]:
+    """Loads a `rolegraph synth` folder (items, users, interactions) and, with ``truth``, its planted
+    tags and logic; returns rows written per kind."""
+    written: dict[str, int] = {}
+    for data in (
+        read_items(folder / "items.jsonl"),
+        read_users(folder / "users.jsonl"),
+        read_interactions(folder / "interactions.csv"),
+    ):
+        written |= write_dataset(store, data, progress, strict=True).written
+    if truth:
+        written |= load_truth(store, folder)
     return written

@@ -64,7 +64,7 @@ class _EdgeRows:
     weight: list[float] = field(default_factory=list)
     rank: list[int] = field(default_factory=list)
 
-    def add(self, s: int, d: int, w: object, r: object) -> None:
+    def add(self, s: int, d: int, w: Any, r: Any) -> None:
         self.src.append(s)
         self.dst.append(d)
         self.weight.append(float(w) if w is not None else 0.0)

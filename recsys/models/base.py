@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData
+from recsys.data.dataset import RecData, trim
 
 Batch = dict[str, torch.Tensor]
 
@@ -51,9 +51,7 @@ class Recommender(nn.Module, ABC):
         return raw, zero, zero
 
     @torch.no_grad()
-    def recommend(
-        self, users: torch.Tensor, seqs: torch.Tensor, k: int, exclude: Sequence[np.ndarray]
-    ) -> torch.Tensor:
+    def recommend(self, users: torch.Tensor, seqs: torch.Tensor, k: int, exclude: Sequence[np.ndarray]) -> torch.Tensor:
         """Top-k item indices [B, k] per user, best first, without the items of ``exclude[b]``."""
         scores = self.scores(users, seqs)
         for row, items in enumerate(exclude):
@@ -108,11 +106,15 @@ def init_weights(module: nn.Module, std: float = 0.02) -> None:
 def window_batches(
     inputs: torch.Tensor, targets: torch.Tensor, batch_size: int, n_items: int, generator: torch.Generator
 ) -> Iterator[Batch]:
-    """Shuffled batches of training windows with one sampled negative per position."""
-    order = torch.randperm(inputs.shape[0], generator=generator)
-    for start in range(0, order.numel(), batch_size):
+    """Batches of training windows of similar length (padding trimmed), in random order, with one
+    sampled negative per position. Windows are ordered by length with random ties, so the batches
+    differ from epoch to epoch."""
+    lengths = (inputs > 0).sum(dim=1).float() + torch.rand(inputs.shape[0], generator=generator)
+    order = torch.argsort(lengths)
+    starts = torch.randperm((order.numel() + batch_size - 1) // batch_size, generator=generator) * batch_size
+    for start in starts.tolist():
         idx = order[start : start + batch_size]
-        seqs, pos = inputs[idx], targets[idx]
+        seqs, pos = trim(inputs[idx], targets[idx])
         yield {"seqs": seqs, "pos": pos, "neg": sampled_negatives(tuple(pos.shape), n_items, generator)}
 
 

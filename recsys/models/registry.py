@@ -42,8 +42,10 @@ class ModelSpec:
         """Specs with the same key share one trained model (they differ only in inference)."""
         if self.kind != "tagcf":
             return self.kind
-        return f"tagcf-{'ut' if self.tag_kind == 'user' else 'it'}" + ("" if self.use_te else "-no-te") + (
-            "" if self.use_ta else "-no-ta"
+        return (
+            f"tagcf-{'ut' if self.tag_kind == 'user' else 'it'}"
+            + ("" if self.use_te else "-no-te")
+            + ("" if self.use_ta else "-no-ta")
         )
 
     def config(self, base: ModelConfig) -> ModelConfig:

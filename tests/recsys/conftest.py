@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.falkor import FalkorBackend
-from graph.loaders.files import read_interactions, read_items, read_users
-from graph.loaders.synth_truth import load_truth
-from graph.loaders.write import write_dataset
+from graph.loaders.synth_truth import load_world
 from graph.model import Source
 from graph.store import GraphStore
 from graph.synth import SynthConfig, generate
@@ -18,18 +16,6 @@ from tests.conftest import new_falkordb_store
 from tests.graph.loaders.progress import no_progress
 
 TINY = SynthConfig(users=60, items=40, roles=6, topics=8, seed=3, fanout=3, interactions_per_user=12.0)
-
-
-def load_world(store: GraphStore, folder: Path, truth: bool = True) -> None:
-    """Loads a `rolegraph synth` folder (and its planted truth) into ``store``."""
-    for data in (
-        read_items(folder / "items.jsonl"),
-        read_users(folder / "users.jsonl"),
-        read_interactions(folder / "interactions.csv"),
-    ):
-        write_dataset(store, data, no_progress)
-    if truth:
-        load_truth(store, folder)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +29,7 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def world_store(small_store: GraphStore, tiny_world: Path) -> GraphStore:
     """``small_store`` (pages of 5 rows) holding the tiny world with oracle tags."""
-    load_world(small_store, tiny_world)
+    load_world(small_store, tiny_world, no_progress)
     return small_store
 
 
@@ -52,7 +38,7 @@ def tiny_graph(falkordb_server: FalkorBackend, tiny_world: Path) -> GraphData:
     """The tiny world's cover view, read once for the model tests."""
     store = new_falkordb_store(falkordb_server)
     try:
-        load_world(store, tiny_world)
+        load_world(store, tiny_world, no_progress)
         return read_graph(store, Source.DISTILLED)
     finally:
         store.close()
