@@ -173,7 +173,7 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
     if args.report is not None:
         png = args.report.with_suffix(".betas.png")
         context = {
-            "command": "rolegraph " + " ".join(_argv(args)),
+            "command": _command(args),
             "dataset": f"{args.dataset} ({args.graph} graph view), export {meta['counts']}",
             "export runs": ", ".join(meta["runs"]) or "none",
             "wall time (training + evaluation, all seeds)": f"{wall:.0f} s",
@@ -190,7 +190,10 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
-def _argv(args: argparse.Namespace) -> list[str]:
-    import sys
-
-    return sys.argv[1:]
+def _command(args: argparse.Namespace) -> str:
+    """The evaluate command line that reproduces this run (settings that differ from the defaults)."""
+    parts = ["rolegraph evaluate", f"--dataset {args.dataset}", f"--models {args.models}", f"--seeds {args.seeds}"]
+    parts += [f"--graph {args.graph}"] if args.graph != "cover" else []
+    parts += [f"--{k} {getattr(args, k)}" for k in ("epochs", "patience", "hidden") if getattr(args, k) is not None]
+    parts += [f"--set {item}" for item in args.set or []]
+    return " ".join(parts)

@@ -36,6 +36,9 @@ class ModelConfig:
     max_tags: int = 8  # tags per item read by the tag encoder
     beta0: float = 1.0  # β0 of Eq. 9 (T(0) term); evaluation picks it on validation
     beta1: float = 0.0  # β1 of Eq. 9 (T(1) term, exploration)
+    item_tag_probs: Literal["learned", "graph"] = (
+        "learned"  # P(t|i) in Eq. 9: σ(x_i·e_t), or 1 on the item's graph tags
+    )
     use_te: bool = True  # the tag encoder branch (ablation -no-te)
     use_ta: bool = True  # tag learning augmentation with logic-reached tags (ablation -no-ta)
     gcn_layers: int = 2  # LightGCN propagation layers

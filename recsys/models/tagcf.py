@@ -148,10 +148,20 @@ class TagCF(Recommender):
         phi, probs = self.user_tag_probs(seqs)
         raw = phi @ self.items.weight.t()  # [B, n_items + 1]
         raw[:, 0] = float("-inf")
-        item_probs = torch.sigmoid(self.items.weight @ self.tags.weight.t())  # P(t|i) [n_items + 1, n_tags + 1]
-        item_probs[:, 0] = 0.0
+        item_probs = self.item_tag_probs()
+
         t0, t1 = self._sets(probs)
         return raw, t0 @ item_probs.t(), t1 @ item_probs.t()
+
+    def item_tag_probs(self) -> torch.Tensor:
+        """P(t|i) [n_items + 1, n_tags + 1]: learned σ(x_i·e_t), or 1 on each item's own tags (``graph``)."""
+        if self.cfg.item_tag_probs == "graph":
+            probs = torch.zeros(self.n_items + 1, self.n_tags + 1, device=self.item_tags.device)
+            probs.scatter_(1, self.item_tags, 1.0)
+        else:
+            probs = torch.sigmoid(self.items.weight @ self.tags.weight.t())
+        probs[:, 0] = 0.0
+        return probs
 
     def scores(self, users: torch.Tensor, seqs: torch.Tensor) -> torch.Tensor:
         raw, tag0, tag1 = self.score_parts(users, seqs)
