@@ -79,6 +79,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="model → metric → {mean, std, values}")
     p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
     p.add_argument("--export-dir", type=Path, default=None, help="where the evaluated export is written")
+    p.add_argument(
+        "--sweep-lambda",
+        default=None,
+        metavar="L1,L2,…",
+        help="also train the first TagCF model with each λ (seed 0) and plot test NDCG@10 (<report>.lambda.png)",
+    )
     _common(p)
     p.set_defaults(func=evaluate_cmd)
 
@@ -132,10 +138,10 @@ def load_truth_cmd(args: argparse.Namespace) -> int:
 
 def evaluate_cmd(args: argparse.Namespace) -> int:
     """`rolegraph evaluate`."""
-    from recsys.evaluate import Evaluation, evaluate_seed, summarize
+    from recsys.evaluate import Evaluation, evaluate_seed, summarize, sweep_lambda
     from recsys.export import export
     from recsys.models.registry import parse_model
-    from recsys.report import markdown, plot_betas
+    from recsys.report import markdown, plot_betas, plot_lambda
     from recsys.scorer import RecsysSettings
     from recsys.sources import dataset_store
     from recsys.train import pick_device
@@ -158,7 +164,10 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
 
     def hooks(what: str) -> Callable[[int, float, float], None]:
         def on_epoch(epoch: int, loss: float, valid: float) -> None:
-            status.update(f"{what}: epoch {epoch}, loss {loss:.4f}, validation NDCG@10 {valid:.4f}")
+            line = f"{what}: epoch {epoch}, loss {loss:.4f}, validation NDCG@10 {valid:.4f}"
+            status.update(line)
+            if not console.is_terminal:  # logs get a line per epoch instead of the spinner
+                console.print(line, highlight=False)
 
         return on_epoch
 
@@ -182,6 +191,17 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
         }
         if plot_betas(ev, png):
             context["β sweeps"] = f"![β sweeps]({png.name})"
+        tagcf = [s for s in specs if s.kind == "tagcf"]
+        if args.sweep_lambda and tagcf:
+            lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
+            rows = sweep_lambda(g, tagcf[0], lambdas, cfg, args.device)
+            plot_lambda(rows, args.report.with_suffix(".lambda.png"))
+            context[f"λ sweep ({tagcf[0].name}, seed 0, test)"] = (
+                "; ".join(
+                    f"λ={r['lambda']}: NDCG@10 {r['ndcg@10']:.4f}, coverage@10 {r['coverage@10']:.4f}" for r in rows
+                )
+                + f" ![λ sweep]({args.report.with_suffix('.lambda.png').name})"
+            )
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(markdown("Recommender evaluation", summary, ev, context))
         args.report.with_suffix(".runs.json").write_text(

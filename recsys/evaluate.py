@@ -105,6 +105,18 @@ def evaluate_seed(
         )
 
 
+def sweep_lambda(
+    g: GraphData, spec: ModelSpec, lambdas: Sequence[float], cfg: ModelConfig, device: str = "auto"
+) -> list[dict[str, float]]:
+    """Test NDCG@10 / coverage@10 of one TagCF spec (seed 0) for each λ of Eq. 7."""
+    rows = []
+    for lam in lambdas:
+        ev = Evaluation(seeds=[0])
+        evaluate_seed(g, [spec], 0, cfg.with_overrides(lam=lam), ev, device)
+        rows.append({"lambda": lam, **{m: ev.metrics[spec.name][m][0] for m in ("ndcg@10", "coverage@10")}})
+    return rows
+
+
 def p_value(values: list[float], baseline: list[float]) -> float | None:
     """Two-sided paired t-test p over seeds; None with fewer than 2 pairs or no variance in the differences."""
     if len(values) < 2 or len(values) != len(baseline):
