@@ -1,7 +1,7 @@
 """User-role identification (issue #4, item 4): do a user's top-5 inferred roles (T(0) written back as
 HAS_ROLE) match what we know about the user, better than giving everyone the most common roles?
 
-    python bench/recsys_roles.py synth [--users 2000 --items 3000]   # planted roles, exact match
+    python bench/recsys_roles.py synth [--users 1000 --items 500]   # planted roles, exact match
     python bench/recsys_roles.py movielens [--threshold 0.5]          # occupation ~ role by MiniLM cosine
 
 Trains TagCF-ut (util) with `rolegraph train`'s code path into a temporary model folder, reads the roles
@@ -40,7 +40,7 @@ def quiet(description: str, total: int) -> Iterator[Callable[[int], None]]:
 
 
 def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, threshold: float) -> dict[str, Any]:
-    cfg = ModelConfig(k=TOP, lr=2e-3, lam=0.5)
+    cfg = ModelConfig(k=TOP, lr=2e-3, epochs=30)
     with tempfile.TemporaryDirectory() as tmp:
         facts = run_training(store, Path(tmp), parse_model("tagcf-ut-util"), cfg, seed=0, device="cpu")
     g = read_graph(store, Source.DISTILLED)
@@ -79,14 +79,14 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("which", choices=["synth", "movielens"])
-    parser.add_argument("--users", type=int, default=2000)
-    parser.add_argument("--items", type=int, default=3000)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.which == "synth":
-            cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=15.0, seed=0)
+            cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=20.0, seed=0)
             generate(cfg, Path(tmp) / "world")
             rows = (Path(tmp) / "world" / "truth" / "users.jsonl").read_text().splitlines()
             truth = {r["id"]: r["roles"] for r in map(json.loads, rows)}

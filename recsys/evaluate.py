@@ -2,8 +2,9 @@
 
 Per seed, each distinct training (`ModelSpec.train_key`) runs once with early stopping on validation
 NDCG@10; TagCF variants that differ only in inference share it. TagCF's β are chosen on validation:
-β0 from `BETA0_GRID` (β1 = 0) by NDCG@10 for util; β1 from `BETA1_GRID` for expl, the largest whose
-validation NDCG@10 stays within `EXPL_TOLERANCE` of util's (diversity at a bounded accuracy cost).
+β0 from `BETA0_GRID` (β1 = 0) by NDCG@10 for util; β1 for expl from 0 and `BETA1_GRID`: the one with the
+highest validation coverage@10 among those whose NDCG@10 stays within `EXPL_TOLERANCE` of util's
+(diversity at a bounded accuracy cost; β1 = 0 when the T(1) term never widens coverage).
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def choose_betas(valid: Parts, n_items: int) -> dict[str, Any]:
     best = max(sweep0, key=lambda r: r["ndcg@10"])
     beta0 = float(best["beta0"])
     sweep1 = [{"beta1": b, **{k: rank_metrics(valid, n_items, beta0, b)[k] for k in keep}} for b in BETA1_GRID]
-    allowed = [r for r in sweep1 if r["ndcg@10"] >= EXPL_TOLERANCE * best["ndcg@10"]]
-    beta1 = float(max(allowed, key=lambda r: r["beta1"])["beta1"]) if allowed else float(BETA1_GRID[0])
+    allowed = [{**best, "beta1": 0.0}] + [r for r in sweep1 if r["ndcg@10"] >= EXPL_TOLERANCE * best["ndcg@10"]]
+    beta1 = float(max(allowed, key=lambda r: (r["coverage@10"], -r["beta1"]))["beta1"])
     return {"beta0": beta0, "beta1": beta1, "sweep_beta0": sweep0, "sweep_beta1": sweep1}
 
 

@@ -124,4 +124,6 @@ def train_and_store(args: argparse.Namespace) -> int:
         if k != "test"
     ] + [(f"test {k}", f"{v:.4f}") for k, v in out["test"].items()]
     table(f"rolegraph train ({time.monotonic() - started:.0f} s)", ("what", "value"), rows)
+    if out.get("users") == 0 and not args.no_write_back:
+        console.print("[yellow]no roles written: the graph view holds no role tags (run the growth pipeline)[/yellow]")
     return 0
