@@ -18,10 +18,10 @@ import numpy as np
 import torch
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData
-from recsys.data.split import Split
+from recsys.dataset import RecData
 from recsys.models.base import Recommender
 from recsys.models.registry import ModelSpec, build_model, parse_model
+from recsys.split import Split
 from rolegraph.errors import ModelNotTrained
 
 FORMAT = "rolegraph-recsys/1"

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData, build
+from recsys.dataset import RecData, build
 from recsys.export.read import GraphData
 from recsys.metrics import NAMES
 from recsys.models.registry import ModelSpec, build_model

@@ -12,7 +12,7 @@ from graph.model import RunRecord
 from graph.store import GraphStore
 from recsys.artifact import save
 from recsys.config import ModelConfig
-from recsys.data.dataset import build
+from recsys.dataset import build
 from recsys.evaluate import choose_betas
 from recsys.export import export
 from recsys.export.read import GraphData

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from recsys.data.dataset import RecData, Stage, eval_inputs, history, trim
+from recsys.dataset import RecData, Stage, eval_inputs, history, trim
 from recsys.metrics import all_metrics
 from recsys.models.base import Recommender
 

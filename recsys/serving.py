@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from recsys.artifact import Artifact, load
-from recsys.data.dataset import eval_inputs, history
+from recsys.dataset import eval_inputs, history
 from recsys.scorer import Mode, Recommendation, ScoreParts
 from rolegraph.errors import InvalidInput
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from recsys.data.dataset import RecData
+from recsys.dataset import RecData
 from recsys.models.base import Recommender
 from recsys.ranking import collect_parts, rank_metrics
 

@@ -14,7 +14,7 @@ import torch
 
 from graph.model import RoleEdge
 from graph.store import GraphStore, chunks
-from recsys.data.dataset import RecData, eval_inputs, history
+from recsys.dataset import RecData, eval_inputs, history
 from recsys.models.tagcf import TagCF
 
 

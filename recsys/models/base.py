@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData, trim
+from recsys.dataset import RecData, trim
 
 Batch = dict[str, torch.Tensor]
 

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData
+from recsys.dataset import RecData
 from recsys.models.base import Batch, Recommender, sampled_negatives
 
 

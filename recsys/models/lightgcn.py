@@ -8,7 +8,7 @@ import torch
 from torch_geometric.nn import LightGCN as PygLightGCN
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData
+from recsys.dataset import RecData
 from recsys.models.base import Batch, Recommender
 from recsys.models.bpr import pair_batches, train_pairs
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData, TagKindName
+from recsys.dataset import RecData, TagKindName
 from recsys.models.base import Recommender
 from recsys.models.bpr import BPRMF
 from recsys.models.lightgcn import LightGCN

@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData, seq_windows
+from recsys.dataset import RecData, seq_windows
 from recsys.logic import augment_tags, explore
 from recsys.models.base import Batch, Recommender, SeqEncoder, id_loss, init_weights, window_batches
 

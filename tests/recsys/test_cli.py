@@ -19,7 +19,7 @@ def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monke
     assert main([*argv, "--json", str(out), "--report", str(report)]) == 0
     data = json.loads(out.read_text())
     assert set(data) == {"sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr"}
-    for name, entry in data.items():
+    for entry in data.values():
         assert set(entry) == {*NAMES, "p_vs_sasrec"}
         for metric in NAMES:
             assert set(entry[metric]) == {"mean", "std", "values"} and len(entry[metric]["values"]) == 2

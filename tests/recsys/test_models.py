@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from recsys.config import ModelConfig
-from recsys.data.dataset import RecData, build, eval_inputs
+from recsys.dataset import RecData, build, eval_inputs
 from recsys.export.read import GraphData
 from recsys.models.registry import build_model, parse_model
 from recsys.models.tagcf import TagCF
