@@ -1,4 +1,2 @@
-"""Recommender: subgraph export, TagCF and baselines on PyTorch Geometric, evaluation, role write-back.
-
-Not built yet; lands with its own issue.
-"""
+"""Recommender: subgraph export, SASRec / TagCF / BPR-MF / LightGCN on PyTorch and PyG, evaluation,
+training with role write-back, and the scorer the API serves (see README, "Recommender")."""

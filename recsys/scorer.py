@@ -94,3 +94,12 @@ def load_scorer(settings: RecsysSettings | None = None) -> Scorer:
     except KeyError:
         raise ModelNotTrained(f"{manifest}: unknown model format {fmt!r}") from None
     return loader(folder)
+
+
+def _load_trained(folder: Path) -> Scorer:
+    from recsys.serving import load_trained  # torch loads only when a model is actually served
+
+    return load_trained(folder)
+
+
+register_loader("rolegraph-recsys/1", _load_trained)

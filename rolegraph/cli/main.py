@@ -20,7 +20,7 @@ from rolegraph.errors import InvalidInput, RolegraphError
 
 # Modules that add their own sub-commands: each has ``register(sub)`` taking the sub-parsers action.
 # The import happens when the parser is built, so `rolegraph --help` stays fast for the core commands.
-COMMAND_MODULES: tuple[str, ...] = ("reasoning.cli", "rolegraph.cli.cypher", "api.cli")
+COMMAND_MODULES: tuple[str, ...] = ("reasoning.cli", "recsys.cli", "api.cli", "rolegraph.cli.cypher")
 
 
 def build_parser() -> argparse.ArgumentParser:

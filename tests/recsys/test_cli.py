@@ -1,0 +1,36 @@
+"""`rolegraph evaluate` end to end on the tiny synthetic world: the --json layout the peers read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from recsys.metrics import NAMES
+from rolegraph.cli.main import main
+
+
+def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
+    out, report = tmp_path / "eval.json", tmp_path / "eval.md"
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,tagcf-ut-util,tagcf-ut-expl,bpr"]
+    argv += ["--seeds", "2", "--epochs", "1", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8"]
+    assert main([*argv, "--json", str(out), "--report", str(report)]) == 0
+    data = json.loads(out.read_text())
+    assert set(data) == {"sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr"}
+    for entry in data.values():
+        assert set(entry) == {*NAMES, "p_vs_sasrec"}
+        for metric in NAMES:
+            assert set(entry[metric]) == {"mean", "std", "values"} and len(entry[metric]["values"]) == 2
+            assert entry[metric]["mean"] == pytest.approx(sum(entry[metric]["values"]) / 2)
+        assert set(entry["p_vs_sasrec"]) == set(NAMES)
+    assert all(p is None for p in data["sasrec"]["p_vs_sasrec"].values())
+    assert "## Goals" in report.read_text() and report.with_suffix(".betas.png").is_file()
+    manifest = json.loads((tmp_path / "recsys" / "exports").glob("*/manifest.json").__next__().read_text())
+    assert manifest["runs"] == ["synth-truth"]
+
+
+def test_evaluate_refuses_unknown_model_and_dataset(tmp_path: Path) -> None:
+    assert main(["evaluate", "--models", "sasrec,nope", "--json", str(tmp_path / "x.json")]) == 1
+    assert main(["evaluate", "--dataset", "synth:/no/such/folder"]) == 1

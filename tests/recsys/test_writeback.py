@@ -1,0 +1,63 @@
+"""`rolegraph train`'s core: roles written back idempotently, the stored model served by `load_scorer`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from graph.model import Source
+from graph.store import GraphStore
+from recsys.config import ModelConfig
+from recsys.models.registry import parse_model
+from recsys.pipeline import run_training
+from recsys.scorer import RecsysSettings, load_scorer
+from recsys.writeback import count_roles
+from rolegraph.errors import InvalidInput, ModelNotTrained
+
+CFG = ModelConfig(hidden=16, layers=1, heads=2, max_len=8, batch_size=32, epochs=1, k=3)
+
+
+def _train(store: GraphStore, root: Path, cfg: ModelConfig = CFG, model: str = "tagcf-ut-expl") -> dict[str, object]:
+    return run_training(store, root, parse_model(model), cfg, seed=0, device="cpu", source=Source.DISTILLED)
+
+
+def test_train_twice_keeps_one_set_of_roles(world_store: GraphStore, tmp_path: Path) -> None:
+    first = _train(world_store, tmp_path)
+    counts = count_roles(world_store)
+    users = world_store.stats().nodes["User"]
+    assert counts["T0"] == 3 * users  # |T(0)| = k for every user with a history
+    assert 0 < counts["T1"] <= 3 * users
+    second = _train(world_store, tmp_path)
+    assert count_roles(world_store) == counts
+    assert second["run"] != first["run"]
+    runs = {r["run"] for r in world_store.user_roles("u0000000", "T0")}
+    assert runs == {second["run"]}  # weights and run SET on the same edges, no leftovers
+    _train(world_store, tmp_path, CFG.with_overrides(k=2))  # fewer roles: stale edges removed
+    assert count_roles(world_store)["T0"] == 2 * users
+
+
+def test_stored_model_is_served(world_store: GraphStore, tmp_path: Path) -> None:
+    settings = RecsysSettings(recsys_dir=str(tmp_path))
+    with pytest.raises(ModelNotTrained):
+        load_scorer(settings)
+    out = _train(world_store, tmp_path)
+    assert (tmp_path / "current").resolve() == Path(str(out["folder"])).resolve()
+    state = torch.load(tmp_path / "current" / "model.pt", weights_only=True)
+    assert "items.weight" in state
+    scorer = load_scorer(settings)
+    assert scorer.run_id == out["run"] and scorer.name == "tagcf-ut-expl"
+    assert scorer.knows_user("u0000000") and not scorer.knows_user("nobody")
+    seen = {r["item"] for r in world_store.read("interactions_of_users", ids=["u0000000"])}
+    for mode in ("util", "expl"):
+        recs = scorer.recommend("u0000000", 5, mode)
+        assert len(recs) == 5 and not {r.item_id for r in recs} & seen
+        assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
+        parts = scorer.score_parts("u0000000", recs[0].item_id, mode)
+        assert parts.total == pytest.approx(recs[0].score, rel=1e-5)
+        assert parts.tag1 == 0.0 if mode == "util" else parts.beta1 == out["beta1"]
+    with pytest.raises(InvalidInput):
+        scorer.recommend("nobody", 5)
+    with pytest.raises(InvalidInput):
+        scorer.score_parts("u0000000", "no-such-item")
