@@ -256,3 +256,25 @@ def test_a_pasted_key_is_sent_and_kept_for_the_tab(ui_store: GraphStore, browser
         assert browser.execute_script("return sessionStorage.getItem('rolegraph.apiKey')") == READ_KEY
         browser.find_element(By.ID, "key-clear").click()
         _wait(browser, "div.error[data-status='401']")
+
+
+def test_the_full_graph_view_shows_the_llm_edges(base_url: str, browser: Any, world: World) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(f"{base_url}/ui/#/tag/role%202")
+    _chains(browser, "role-topic-role")
+    Select(browser.find_element(By.ID, "graph-view")).select_by_value("full")
+    _wait(browser, "section[data-kinds='role-topic-role'] p.meta")
+    assert "Full graph G" in browser.find_element(By.CSS_SELECTOR, "section[data-kinds='role-topic-role']").text
+    shown = _chains(browser, "role-topic-role")
+    _, _, oracle = explore_oracle(world, {"role 2": 1.0}, "full", 0.0, 20, 10)
+    expected = dict(sorted(oracle.items(), key=lambda kv: -kv[1])[:CHAINS_SHOWN])
+    assert set(shown) == set(expected)
+    for (a, b, c), row in shown.items():
+        assert row["w1"] == pytest.approx(world.u2i["llm"][(a, b)])
+        assert row["w2"] == pytest.approx(world.i2u["llm"][(b, c)])
+        assert row["value"] == pytest.approx(expected[(a, b, c)])
+    browser.find_element(By.CSS_SELECTOR, "tr.chain details.prov summary").click()
+    assert "llm (full graph G)" in browser.find_element(By.CSS_SELECTOR, "tr.chain dl.prov").text
+    Select(browser.find_element(By.ID, "graph-view")).select_by_value("cover")
