@@ -3,9 +3,10 @@
 # (scripts/worker-daily.sh), the CPU LLM (`llm serve`) and one-shot jobs (`init`, `load`, `cypher`, …).
 FROM python:3.12-slim
 
-# build tools for llama-cpp-python and falkordblite (both compile from source)
+# build tools for llama-cpp-python and falkordblite (both compile from source); npm for the web view's
+# drawing library (copied into api/ui/static/vendor at build time, served by the API, no CDN)
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential cmake git \
+ && apt-get install -y --no-install-recommends build-essential cmake git nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
 # CPU wheels of torch: the image never trains on a GPU (vLLM runs in its own image)
@@ -17,6 +18,9 @@ RUN pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -r requirements.
 COPY . .
 # everything data-like is fetched or assembled here, at build time: nothing downloads at run time
 RUN pip install --no-cache-dir --no-deps -e . \
+ && (cd api/ui && npm ci --no-audit --no-fund --loglevel=error) \
+ && mkdir -p api/ui/static/vendor && cp api/ui/node_modules/cytoscape/dist/cytoscape.min.js api/ui/static/vendor/ \
+ && rm -rf api/ui/node_modules \
  && scripts/fetch-movielens.sh /tmp/rolegraph-cache 1.2.1 data/ml-100k \
  && rm -rf /tmp/rolegraph-cache \
  && mkdir -p /opt/rolegraph/models \

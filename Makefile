@@ -70,10 +70,8 @@ pytest: setup ## the test suite (pytest's "no tests collected" counts as a failu
 
 test: setup lint-cypher lint typecheck pytest ## set up, lint Cypher and Python, type-check, run the tests
 
-demo: setup ## load MovieLens-100K into the embedded graph and print the counts read back
-	@$(BIN)/rolegraph init
-	@$(BIN)/rolegraph load movielens
-	@$(BIN)/rolegraph stats
+demo: setup ## MovieLens-100K → a daily growth run → TagCF → the API and web view, with example calls
+	@scripts/demo.sh
 
 bench: setup ## run the benchmarks; reports go to bench/results/
 	@$(PY) bench/graph_store.py

@@ -41,7 +41,12 @@ show() {  # prints a call and its (pretty, shortened) output
 user=${DEMO_USER:-1}
 show "$base/explore?user=$user&k=5"
 show "$base/recommend?user=$user&mode=expl&k=5"
-item=$(curl -s "$base/recommend?user=$user&mode=expl&k=1" | "$bin/python" -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["item"])')
+# explain an item the exploration reached (it has role paths), else the top recommendation
+item=$( (curl -s "$base/explore?user=$user&k=5"; echo; curl -s "$base/recommend?user=$user&mode=expl&k=1") | "$bin/python" -c '
+import json, sys
+explore, recommend = (json.loads(line) for line in sys.stdin.read().splitlines()[:2])
+candidates = [c.get("item") or c.get("id") for c in explore.get("candidates", [])]
+print(candidates[0] if candidates else recommend["items"][0]["item"])')
 show "$base/explain?user=$user&item=$item"
 
 printf '\n\033[1mrolegraph is serving\033[0m (%ss from the start)\n' "$(($(date +%s) - started))"

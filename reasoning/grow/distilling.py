@@ -1,7 +1,8 @@
 """Steps 9–10 of the daily run: the distilled models and the cover-set graph G* (App. B.4–B.5).
 
 P_θ(t|i) and P_θ(c|i) learn the cover-set tags of the LLM-tagged items from their text embeddings and
-predict them for the items the LLM has not tagged (``source=distilled`` item→tag edges with p).
+predict them for every item (``source=distilled`` item→tag edges with p: the item side of G*; an
+LLM-tagged item also keeps its own cover-set tags with p = 1).
 P_φ(c|t) and P_φ(t|c) learn the LLM's logic edges over tag embeddings and score every cover-set target
 for every cover-set source; the top-b per source become the G* edges (U2I/I2U ``source=distilled``,
 weight = score). Models are saved per run under ``models_dir/<run>/``. Publishing G* replaces the
@@ -33,15 +34,15 @@ def _text(row: dict[str, Any]) -> str:
 
 
 def distill_step(ctx: RunContext) -> None:
-    """Trains the four models, writes distilled item tags and G*, removes the previous G*."""
+    """Trains the four models, writes the cover-set item tags and G*, removes the previous G*."""
     folder = Path(ctx.config.models_dir) / ctx.run_id
     folder.mkdir(parents=True, exist_ok=True)
     tagged = _pages(ctx, "llm_item_tag_page")
     untagged = _pages(ctx, "untagged_item_page")
     covers = {kind: ctx.store.current_cover(kind) for kind in TagKind}
-    if tagged and untagged:
+    if tagged:
         x_tagged = ctx.embedder.embed([_text(r) for r in tagged])
-        x_new = ctx.embedder.embed([_text(r) for r in untagged])
+        x_new = ctx.embedder.embed([_text(r) for r in untagged]) if untagged else x_tagged[:0]
         for kind in TagKind:
             _distill_tags(ctx, kind, tagged, x_tagged, untagged, x_new, covers[kind], folder)
     for logic_kind in LogicKind:
@@ -61,6 +62,9 @@ def _distill_tags(
     cover: list[str],
     folder: Path,
 ) -> None:
+    """The cover-set item→tag edges of G* for every item (paper App. B.4: P_θ predicts cover-set tags for
+    all items): an LLM-tagged item keeps its LLM tags that are in the cover set (p = 1) and gains the
+    predicted ones; the other items get the predicted ones."""
     col = {t: j for j, t in enumerate(cover)}
     rows, cols = [], []
     for i, row in enumerate(tagged):
@@ -73,11 +77,22 @@ def _distill_tags(
     y = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(tagged), len(cover)))
     model = train_tagger(x_tagged, y, TaggerConfig(seed=ctx.config.seed))
     save(model, folder / f"tagger-{kind.value}.pt")
-    edges = [
-        ItemTagEdge(untagged[i]["id"], cover[j], float(p), rank, Source.DISTILLED, ctx.run_id)
-        for i, best in enumerate(model.top_tags(x_new, ctx.config.distill_top_k, ctx.config.distill_min_p))
-        for rank, (j, p) in enumerate(best)
-    ]
+    k, min_p = ctx.config.distill_top_k, ctx.config.distill_min_p
+    known: dict[int, dict[int, float]] = {}
+    for i, j in zip(rows, cols, strict=True):
+        known.setdefault(i, {})[j] = 1.0
+    edges: list[ItemTagEdge] = []
+    items = [*tagged, *untagged]
+    x_all = np.vstack([x_tagged, x_new]) if len(untagged) else x_tagged
+    for i, best in enumerate(model.top_tags(x_all, k, min_p)):
+        p = dict(best)
+        for j, q in known.get(i, {}).items():  # only the first len(tagged) rows have LLM tags
+            p[j] = max(q, p.get(j, 0.0))
+        ranked = sorted(p.items(), key=lambda jp: (-jp[1], jp[0]))
+        edges += [
+            ItemTagEdge(items[i]["id"], cover[j], float(q), rank, Source.DISTILLED, ctx.run_id)
+            for rank, (j, q) in enumerate(ranked)
+        ]
     ctx.counts[f"distilled_{kind.value}_tag_edges"] += ctx.store.upsert_item_tag_edges(kind, edges)
 
 

@@ -147,7 +147,19 @@ def test_distillation_publishes_g_star_and_tags_the_items_the_llm_did_not_see(
         per_source[(e["type"], e["src"])] = per_source.get((e["type"], e["src"]), 0) + 1
     assert max(per_source.values()) <= 20
     tagged = {r["id"] for r in g.store.iter_items() if r["props"].get("tag_status") == "done"}
-    assert {e["src"] for e in distilled_tags} <= {f"i{k:03d}" for k in range(24)} - tagged
+    # G*'s item side: cover-set tags only; LLM-tagged items keep their cover-set tags with p = 1
+    assert {e["src"] for e in distilled_tags} - tagged, "no prediction for an unseen item"
+    for e in distilled_tags:
+        kind = TagKind.USER if e["type"] == "HAS_USER_TAG" else TagKind.ITEM
+        assert e["dst"] in covers[kind] and 0 < e["props"]["p"] <= 1
+    llm_cover = {
+        (e["src"], e["dst"])
+        for page in g.store.iter_edge_pages()
+        for e in page
+        if e["type"] == "HAS_USER_TAG" and e["props"].get("source") == "llm" and e["dst"] in covers[TagKind.USER]
+    }
+    star = {(e["src"], e["dst"]): e["props"]["p"] for e in distilled_tags if e["type"] == "HAS_USER_TAG"}
+    assert llm_cover and all(star.get(pair) == 1.0 for pair in llm_cover)
     for path in (tmp_path / "runs" / summary.run).glob("*.pt"):
         assert isinstance(torch.load(path, weights_only=True), dict)
     assert len(list((tmp_path / "runs" / summary.run).glob("*.pt"))) >= 3
