@@ -45,6 +45,7 @@ from graph.loaders.write import write_dataset
 from graph.model import ItemTagEdge, LogicEdge, LogicKind, RoleEdge, Source, TagKind, TagRecord
 from graph.schema import init_schema
 from graph.synth import SynthConfig, generate
+from rolegraph.cli.ui import no_progress
 from rolegraph.settings import GraphSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,11 +67,6 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", a
 """
 
 
-@contextlib.contextmanager
-def _progress(description: str, total: int) -> Iterator[object]:
-    yield lambda n: None
-
-
 def build_graph(uri: str, data_dir: Path, args: argparse.Namespace) -> dict[str, int]:
     """MovieLens-100K plus planted tags and logic (see the module docstring); returns counts."""
     settings = GraphSettings(graph_uri=uri)
@@ -83,7 +79,7 @@ def build_graph(uri: str, data_dir: Path, args: argparse.Namespace) -> dict[str,
         logic = json.loads((Path(tmp) / "truth" / "logic.json").read_text())
     with open_store(settings) as store:
         data = read_movielens(data_dir)
-        write_dataset(store, data, _progress)  # type: ignore[arg-type]
+        write_dataset(store, data, no_progress)
         roles, topics = logic["roles"], logic["topics"]
         store.upsert_tags(TagKind.USER, [TagRecord(r, r, "2026-01-01") for r in roles])
         store.upsert_tags(TagKind.ITEM, [TagRecord(c, c, "2026-01-01") for c in topics])

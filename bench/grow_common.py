@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,11 +14,6 @@ if str(ROOT) not in sys.path:
 from graph.falkor import open_embedded  # noqa: E402
 from graph.schema import init_schema  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
-
-
-@contextmanager
-def quiet(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    yield lambda n: None
 
 
 @contextmanager

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grow_common import quiet, scratch_store
+from grow_common import scratch_store
 from reporting import RESULTS, stamp, write
 
 from graph.loaders.files import read_items
@@ -24,6 +24,7 @@ from graph.synth import SynthConfig, generate
 from reasoning.embed import load_minilm
 from reasoning.grow.context import GrowConfig
 from reasoning.grow.wiring import open_run
+from rolegraph.cli.ui import no_progress
 from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle, recovery
@@ -63,7 +64,7 @@ def main() -> None:
                 started = time.monotonic()
                 for day, max_items in (("2026-01-01", args.items), ("2026-01-02", 0)):
                     config = GrowConfig(day=day, max_items=max_items, max_tags=10_000, chunk=64, distill=False)
-                    with open_run(store, config, quiet, settings, embedder, distill=False) as run:
+                    with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
                         run()
                 result = recovery(store, world)
                 rows.append({"noise": noise, "wall_s": round(time.monotonic() - started, 1), **result})

@@ -16,13 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from grow_common import quiet, scratch_store
+from grow_common import scratch_store
 from reporting import RESULTS, stamp, write
 
 from graph.loaders.movielens import read_movielens
 from reasoning.embed import load_minilm
 from reasoning.grow.context import GrowConfig
 from reasoning.grow.wiring import open_run
+from rolegraph.cli.ui import no_progress
 from rolegraph.settings import LLMSettings
 
 
@@ -40,7 +41,7 @@ def main() -> None:
         settings = LLMSettings(llm_cache_path=str(Path(tmp) / "cache.sqlite"))
         config = GrowConfig(day="2026-01-01", max_items=args.items, max_tags=args.tags, distill=False)
         started = time.monotonic()
-        with open_run(store, config, quiet, settings, embedder, distill=False) as run:
+        with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
             summary = run()
         wall = time.monotonic() - started
         # the same day again from a cold graph state is not possible; a second day over the same items is
@@ -48,7 +49,7 @@ def main() -> None:
         store.clear()
         store.upsert_items(data.items)
         started = time.monotonic()
-        with open_run(store, config, quiet, settings, embedder, distill=False) as run:
+        with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
             cached = run()
         cached_wall = time.monotonic() - started
     c = summary.counts

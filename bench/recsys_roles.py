@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +28,9 @@ from recsys.models.registry import parse_model
 from recsys.pipeline import run_training
 from recsys.roles_eval import identify, popular_roles, similarity_table, threshold_matcher
 from recsys.sources import dataset_store
+from rolegraph.cli.ui import no_progress
 
 TOP = 5
-
-
-@contextmanager
-def quiet(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    yield lambda n: None
 
 
 def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, threshold: float) -> dict[str, Any]:
@@ -90,10 +84,10 @@ def main() -> None:
             generate(cfg, Path(tmp) / "world")
             rows = (Path(tmp) / "world" / "truth" / "users.jsonl").read_text().splitlines()
             truth = {r["id"]: r["roles"] for r in map(json.loads, rows)}
-            with dataset_store(f"synth:{tmp}/world", quiet) as store:
+            with dataset_store(f"synth:{tmp}/world", no_progress) as store:
                 report = measure(store, truth, "exact", args.threshold)
         else:
-            with dataset_store("movielens", quiet) as store:
+            with dataset_store("movielens", no_progress) as store:
                 g = read_graph(store, Source.DISTILLED)
                 if not g.maps["user_tag"]:
                     raise SystemExit("the graph holds no role tags yet (run the growth pipeline first)")

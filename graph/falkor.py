@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,28 +47,28 @@ class FalkorBackend:
         if timeout_ms is not None:
             # FalkorDB aborts a query that runs past this many milliseconds (reads; writes run to the end)
             command += ["timeout", timeout_ms]
-        try:
+        with self._translated(stmt):
             response = self._graph.execute_command(*command)
-        except redis.exceptions.ConnectionError as e:
-            raise GraphUnavailable(f"lost the FalkorDB connection at {self.uri}: {e}") from e
-        except redis.exceptions.TimeoutError as e:
-            raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
-        except redis.exceptions.ResponseError as e:
-            raise _query_error(stmt, e) from e
         return _rows(stmt, response)
 
     def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
         # The client's generic parser (it looks up label and property names) reads graph elements.
-        try:
+        with self._translated(stmt):
             result = self._graph.ro_query(stmt.text, dict(params), timeout=remaining_ms(stmt.name))
+        names = [column[1] for column in result.header]
+        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
+
+    @contextmanager
+    def _translated(self, stmt: Statement) -> Iterator[None]:
+        """Translates the client's errors of one statement into rolegraph's."""
+        try:
+            yield
         except redis.exceptions.ConnectionError as e:
             raise GraphUnavailable(f"lost the FalkorDB connection at {self.uri}: {e}") from e
         except redis.exceptions.TimeoutError as e:
             raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
         except redis.exceptions.ResponseError as e:
             raise _query_error(stmt, e) from e
-        names = [column[1] for column in result.header]
-        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 
     def ensure_unique(self, label: str, properties: tuple[str, ...]) -> None:
         if (label, properties) in self.unique_constraints():

@@ -25,8 +25,8 @@ _FIELD = {TagKind.USER: "roles", TagKind.ITEM: "topics"}
 _LOGIC = {LogicKind.U2I: (TagKind.USER, TagKind.ITEM), LogicKind.I2U: (TagKind.ITEM, TagKind.USER)}
 
 
-def _pages(ctx: RunContext, name: str) -> list[dict[str, Any]]:
-    return [row for page in ctx.store.pages(name) for row in page]
+def _pages(ctx: RunContext, name: str, key: str = "id") -> list[dict[str, Any]]:
+    return [row for page in ctx.store.pages(name, key=key) for row in page]
 
 
 def _text(row: dict[str, Any]) -> str:
@@ -98,7 +98,13 @@ def _distill_tags(
 
 def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[str]], folder: Path) -> None:
     src_kind, dst_kind = _LOGIC[kind]
-    edges = [r for r in _pages_by_key(ctx) if r["type"] == kind.value]
+    # every LLM logic edge of this kind as {key (source), type, dst, weight}
+    edges = [
+        {"key": row["key"], **edge}
+        for row in _pages(ctx, "llm_logic_page", key="key")
+        for edge in row["edges"]
+        if edge["type"] == kind.value
+    ]
     src_cover, dst_cover = covers[src_kind], covers[dst_kind]
     if not edges or not src_cover or not dst_cover:
         return
@@ -129,13 +135,3 @@ def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[
         for s, d, w in top_b(scores, ctx.config.top_b, exclude)
     ]
     ctx.counts[f"distilled_{kind.value.lower()}_edges"] += ctx.store.upsert_logic(kind, g_star)
-
-
-def _pages_by_key(ctx: RunContext) -> list[dict[str, Any]]:
-    """Every LLM logic edge as {key (source), type, dst, weight}."""
-    return [
-        {"key": row["key"], **edge}
-        for page in ctx.store.pages("llm_logic_page", key="key")
-        for row in page
-        for edge in row["edges"]
-    ]

@@ -87,13 +87,10 @@ def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
 
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
     """Writes one chunk's journal payload (idempotent) and counts what it wrote."""
-    store, run, day = ctx.store, ctx.run_id, ctx.config.day
+    store, run = ctx.store, ctx.run_id
     kind = LogicKind(payload["phase"].upper())
     target_kind = TagKind(payload["target_kind"])
-    apply_tag_writes(store, target_kind, payload["tags"], day, run)
-    ctx.counts[f"{target_kind.value}_tags_new"] += len(payload["tags"]["new"])
-    ctx.counts["aliases_merged"] += len(payload["tags"]["aliases"])
-    ctx.merges += [(alias, v[1], v[2]) for alias, v in payload["tags"]["aliases"].items()]
+    apply_tag_writes(ctx, target_kind, payload["tags"])
     edges = [
         LogicEdge(src, dst, w, Source.LLM, run, payload["model"], payload["prompt_version"], why)
         for src, dst, w, why in payload["edges"]

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import AliasEdge, TagKind, TagRecord
-from graph.store import GraphStore
 from reasoning.canonical import Canonicalizer, normalize
+from reasoning.grow.context import RunContext
 
 
 @dataclass
@@ -55,8 +55,10 @@ def resolve_groups(
     return out
 
 
-def apply_tag_writes(store: GraphStore, kind: TagKind, data: dict[str, Any], day: str, run: str) -> None:
-    """Writes one vocabulary's new tags, aliases (tag + ALIAS_OF) and last-seen days."""
+def apply_tag_writes(ctx: RunContext, kind: TagKind, data: dict[str, Any]) -> None:
+    """Writes one vocabulary's new tags, aliases (tag + ALIAS_OF) and last-seen days; counts them and
+    records the merges for the run summary."""
+    store, day, run = ctx.store, ctx.config.day, ctx.run_id
     new = data["new"]
     aliases = data["aliases"]
     store.upsert_tags(kind, [TagRecord(k, v[0], day, v[1]) for k, v in sorted(new.items())])
@@ -64,3 +66,6 @@ def apply_tag_writes(store: GraphStore, kind: TagKind, data: dict[str, Any], day
     store.upsert_aliases([AliasEdge(k, v[1], v[2], run) for k, v in sorted(aliases.items())])
     if data["seen"]:
         store.write("touch_tags", keys=data["seen"], day=day)
+    ctx.counts[f"{kind.value}_tags_new"] += len(new)
+    ctx.counts["aliases_merged"] += len(aliases)
+    ctx.merges += [(alias, v[1], v[2]) for alias, v in aliases.items()]

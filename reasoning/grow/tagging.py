@@ -85,13 +85,10 @@ def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
 
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
     """Writes one chunk's journal payload (idempotent) and counts what it wrote."""
-    store, run, day = ctx.store, ctx.run_id, ctx.config.day
+    store, run = ctx.store, ctx.run_id
     for kind in TagKind:
         data = payload["tags"][kind.value]
-        apply_tag_writes(store, kind, data, day, run)
-        ctx.counts[f"{kind.value}_tags_new"] += len(data["new"])
-        ctx.counts["aliases_merged"] += len(data["aliases"])
-        ctx.merges += [(alias, v[1], v[2]) for alias, v in data["aliases"].items()]
+        apply_tag_writes(ctx, kind, data)
         rows = payload["edges"][kind.value]
         # an item naming the same canonical tag twice keeps its best rank
         best: dict[tuple[str, str], list[Any]] = {}

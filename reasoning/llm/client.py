@@ -190,11 +190,6 @@ class LLMClient:
         self.cache.put(key, self.model, request.prompt_version, answer)
         return answer.text
 
-    def ask_uncached(self, request: Request) -> str:
-        """As `ask` without the cache (a repair turn depends on the failed answer, which is cached)."""
-        self._ensure_started()
-        return self._call_with_retries(request).text
-
     def map[T](self, fn: Callable[[T], Any], items: Iterable[T]) -> Iterator[Any]:
         """``fn`` over ``items`` with at most ``concurrency`` requests in flight, results in input order."""
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="llm") as pool:

@@ -29,6 +29,12 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
         yield lambda n: bar.advance(task, n)
 
 
+@contextmanager
+def no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress factory that shows nothing (library callers, benchmarks, tests)."""
+    yield lambda n: None
+
+
 def table(title: str, headers: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
     """Prints a table to stdout."""
     t = Table(title=title)

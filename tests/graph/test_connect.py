@@ -70,7 +70,7 @@ def test_reopened_embedded_graph_passes_the_schema_check(tmp_path: Path, moviele
     """After a restart FalkorDB rebuilds constraints in the background; opening must wait for them."""
     from graph.loaders.movielens import read_movielens
     from graph.loaders.write import write_dataset
-    from tests.graph.loaders.progress import no_progress
+    from rolegraph.cli.ui import no_progress
 
     settings = GraphSettings(graph_uri=f"falkordb-lite://{tmp_path}/ml.db")
     backend = open_backend(settings)

@@ -12,8 +12,8 @@ from graph.model import Source
 from graph.store import GraphStore
 from graph.synth import SynthConfig, generate
 from recsys.export.read import GraphData, read_graph
+from rolegraph.cli.ui import no_progress
 from tests.conftest import new_falkordb_store
-from tests.graph.loaders.progress import no_progress
 
 TINY = SynthConfig(users=60, items=40, roles=6, topics=8, seed=3, fanout=3, interactions_per_user=12.0)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from graph.loaders.movielens import read_movielens
 from graph.loaders.write import write_dataset
 from graph.store import GraphStore
-from tests.graph.loaders.progress import no_progress
+from rolegraph.cli.ui import no_progress
 
 
 def test_parse_counts_and_item_text(movielens_dir: Path) -> None:

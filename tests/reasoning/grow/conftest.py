@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,11 @@ from reasoning.embed import MiniLMEmbedder
 from reasoning.grow.context import GrowConfig
 from reasoning.grow.run import Summary
 from reasoning.grow.wiring import open_run
+from rolegraph.cli.ui import no_progress
 from rolegraph.settings import LLMSettings
 from tests.support.openai_server import Responder, ScriptedServer
 
 DAY = "2026-01-05"
-
-
-@contextmanager
-def no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    yield lambda n: None
 
 
 class Grower:

@@ -12,9 +12,9 @@ from reasoning.embed import MiniLMEmbedder
 from reasoning.grow.context import GrowConfig
 from reasoning.grow.wiring import open_run
 from reasoning.llm.server import EmbeddedServer, _answers
+from rolegraph.cli.ui import no_progress
 from rolegraph.settings import LLMSettings
 from tests.reasoning.grow import world
-from tests.reasoning.grow.conftest import no_progress
 from tests.reasoning.llm.test_server import MODEL, _free_port
 
 
