@@ -12,8 +12,10 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 
 from api.limits import retry_after
+from api.readmodel import ReadModelCache
 from api.security import HEADER, Principal
 from api.tagsearch import TagIndex
+from graph.readmodel import DatabaseReads, ExploreReads
 from graph.store import GraphStore
 from recsys.scorer import Scorer
 
@@ -25,6 +27,14 @@ def get_store(request: Request) -> GraphStore:
     """The process's one graph store (opened in the lifespan)."""
     store: GraphStore = request.app.state.store
     return store
+
+
+def explore_reads(request: Request) -> ExploreReads:
+    """What /explore reads from: the read model when it is current within the staleness bound, else the
+    database. May check the graph's version (a database call under the request's deadline)."""
+    cache: ReadModelCache | None = request.app.state.read_model
+    model = cache.current() if cache is not None else None
+    return model if model is not None else DatabaseReads(request.app.state.store)
 
 
 def get_scorer(request: Request) -> Scorer | None:

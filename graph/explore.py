@@ -5,14 +5,16 @@ From seed roles T(0) with weights w_t (summing to 1):
   T(1): w_t' = Σ_c w_c · P(t'|c) over I2U; drop T(0); keep the top ``k``; renormalize.
 Each chain t → c → t' carries the share of w_t' it contributes, so the chains into t' sum to w_t'.
 
-`explore_weights` is the pure arithmetic over edge lists; `explore` fetches the two hops from the store.
-Ties are broken by key, so results are deterministic.
+`explore_weights` is the pure arithmetic over edge lists and `rank_candidates` scores the items that
+carry T(1); `explore_over` runs the two hops through any edge source (the store, or the API's in-memory
+read model), so the database path and the read-model path share every formula. Ties are broken by key,
+so results are deterministic.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.model import LogicKind, Source
@@ -20,6 +22,8 @@ from graph.store import GraphStore
 from rolegraph.errors import InvalidInput
 
 Edge = tuple[str, str, float]
+#: fetches the U2I or I2U edges out of the given source tags: (kind, keys) -> [(src, dst, weight)]
+Hop = Callable[[LogicKind, Sequence[str]], list[Edge]]
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,19 @@ def explore_weights(
     return Exploration(t0, c1, t1, chains)
 
 
+def explore_over(
+    hop: Hop, seeds: Mapping[str, float], *, delta: float = 0.0, branch: int = 20, k: int = 10
+) -> Exploration:
+    """Two-hop exploration from weighted seed roles, with the edges read through ``hop``."""
+    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
+        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
+    t0 = normalize_seeds(seeds)
+    u2i = hop(LogicKind.U2I, list(t0))
+    _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)
+    i2u = hop(LogicKind.I2U, list(c1)) if c1 else []
+    return explore_weights(t0, u2i, i2u, delta=delta, branch=branch, k=k)
+
+
 def explore(
     store: GraphStore,
     seeds: Mapping[str, float],
@@ -105,10 +122,43 @@ def explore(
     k: int = 10,
 ) -> Exploration:
     """Two-hop exploration from weighted seed roles over G* (``source=distilled``) or G (``llm``)."""
-    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
-        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
-    t0 = normalize_seeds(seeds)
-    u2i = store.logic_hop(LogicKind.U2I, list(t0), source)
-    _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)
-    i2u = store.logic_hop(LogicKind.I2U, list(c1), source) if c1 else []
-    return explore_weights(t0, u2i, i2u, delta=delta, branch=branch, k=k)
+    return explore_over(lambda kind, keys: store.logic_hop(kind, keys, source), seeds, delta=delta, branch=branch, k=k)
+
+
+# ----------------------------------------------------------------- candidate items
+@dataclass(frozen=True)
+class Candidate:
+    """An item carrying T(1) roles: score Σ w_t' · P(t'|i), and the roles it carries in T(1) order."""
+
+    item: str
+    score: float
+    roles: list[str]
+
+
+def view_p(by_source: Mapping[str, float], source: Source) -> float:
+    """P(role|item) in one graph view: the item's edge of that view's source when it has one, else the
+    largest of its other edges (an LLM-tagged item has ``llm`` edges, the others ``distilled`` ones)."""
+    own = by_source.get(Source(source).value)
+    return own if own is not None else max(by_source.values())
+
+
+def rank_candidates(
+    roles: Mapping[str, float],
+    items_of: Callable[[str], Iterable[tuple[str, float]]],
+    limit: int,
+    exclude: Iterable[str] = (),
+) -> list[Candidate]:
+    """The ``limit`` items with the highest Σ_{t'} w_t' · P(t'|i) over the weighted ``roles``, other than
+    ``exclude``; ``items_of(role)`` gives (item, P(role|item)) pairs. Best first, ties by item id."""
+    if limit < 1 or not roles:
+        return []
+    excluded = set(exclude)
+    score: dict[str, float] = defaultdict(float)
+    carried: dict[str, list[str]] = defaultdict(list)
+    for role, w in roles.items():
+        for item, p in items_of(role):
+            if item not in excluded:
+                score[item] += w * p
+                carried[item].append(role)
+    best = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [Candidate(item, s, carried[item]) for item, s in best]

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
-from api.deps import StoreDep, require_read
+from api.deps import explore_reads, require_read
 from api.problems import responses
 from api.schemas import ID_PATTERN, Candidate, ChainOut, ExploreOut, GraphView, WeightedTag
 from graph import validate as v
-from graph.explore import explore
+from graph.explore import explore_over
 from graph.model import Source
-from graph.store import GraphStore
+from graph.readmodel import DatabaseReads, ExploreReads
 from rolegraph.errors import InvalidInput
 
 router = APIRouter(tags=["explore"], dependencies=[require_read])
 
 VIEW = {"cover": Source.DISTILLED, "full": Source.LLM}
 MAX_SEEDS = 50
+#: response header naming what answered: ``read-model`` (in memory) or ``database``
+SOURCE_HEADER = "X-Rolegraph-Source"
 
 
-def user_seeds(store: GraphStore, user: str) -> tuple[dict[str, float], set[str]]:
+def user_seeds(reads: ExploreReads, user: str) -> tuple[dict[str, float], Iterable[str]]:
     """A user's T0 roles with positive weight, and the items the user interacted with; 404 when unknown."""
-    found = store.user_context(user)
+    found = reads.user_context(v.check_id(user, "user id"))
     if found is None:
         raise HTTPException(404, "no such user")
     return found
@@ -52,7 +55,8 @@ def tag_seeds(tags: str, weights: str | None) -> dict[str, float]:
 
 @router.get("/explore", response_model=ExploreOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
 def explore_route(
-    store: StoreDep,
+    request: Request,
+    response: Response,
     user: Annotated[
         str | None,
         Query(min_length=1, max_length=256, pattern=ID_PATTERN, description="seed from this user's T0 roles"),
@@ -73,17 +77,19 @@ def explore_route(
         raise HTTPException(422, "give either user or tags")
     if weights is not None and tags is None:
         raise HTTPException(422, "weights go with tags")
-    seeds, seen = user_seeds(store, user) if user is not None else (tag_seeds(tags or "", weights), set())
+    reads = explore_reads(request)
+    response.headers[SOURCE_HEADER] = "database" if isinstance(reads, DatabaseReads) else "read-model"
+    seeds, seen = user_seeds(reads, user) if user is not None else (tag_seeds(tags or "", weights), ())
     out = ExploreOut(graph=graph, user=user, seeds=[], topics=[], roles=[], chains=[], candidates=[])
     if not seeds:
         return out
     source = VIEW[graph]
-    e = explore(store, seeds, source=source, delta=delta, branch=branch, k=k)
+    e = explore_over(reads.hop(source), seeds, delta=delta, branch=branch, k=k)
     out.seeds = [WeightedTag(key=t, weight=w) for t, w in sorted(e.seeds.items(), key=lambda kv: (-kv[1], kv[0]))]
     out.topics = [WeightedTag(key=t, weight=w) for t, w in e.topics.items()]
     out.roles = [WeightedTag(key=t, weight=w) for t, w in e.roles.items()]
     out.chains = [ChainOut.model_validate(c) for c in e.chains[:chains]]
     if candidates:
-        rows = store.explore_candidates(e.roles, source, candidates, seen)
-        out.candidates = [Candidate.model_validate(r) for r in rows]
+        found = reads.candidates(e.roles, source, candidates, seen)
+        out.candidates = [Candidate(item=c.item, title=title, score=c.score, roles=c.roles) for c, title in found]
     return out
