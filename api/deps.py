@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from api.limits import retry_after
 from api.readmodel import ReadModelCache
@@ -29,11 +30,16 @@ def get_store(request: Request) -> GraphStore:
     return store
 
 
-def explore_reads(request: Request) -> ExploreReads:
+async def explore_reads(request: Request) -> ExploreReads:
     """What /explore reads from: the read model when it is current within the staleness bound, else the
-    database. May check the graph's version (a database call under the request's deadline)."""
+    database. When a version check is due it runs in a worker thread, under the request's deadline."""
     cache: ReadModelCache | None = request.app.state.read_model
-    model = cache.current() if cache is not None else None
+    if cache is None:
+        model = None
+    elif cache.check_due():
+        model = await run_in_threadpool(cache.current)
+    else:
+        model = cache.current()  # no database call when no check is due
     return model if model is not None else DatabaseReads(request.app.state.store)
 
 

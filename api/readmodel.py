@@ -71,6 +71,10 @@ class ReadModelCache:
         return self._model
 
     # ----------------------------------------------------------------- requests
+    def check_due(self) -> bool:
+        """True when the next `current` call will check the version (a database call)."""
+        return time.monotonic() - self._checked_at >= self.staleness_s / 2
+
     def current(self) -> ReadModel | None:
         """The read model when it is current within the staleness bound, else None (ask the database).
         May run the version check (under the caller's deadline) and start a background load."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from graph.backend import Row
-from graph.explore import Candidate, Edge, Hop, rank_candidates, view_p
+from graph.explore import Candidate, Edge, Hop, RoleItems, rank_candidates, view_p
 from graph.model import LogicKind, Source
 from graph.reads import GraphReads
 
@@ -90,7 +90,7 @@ class DatabaseReads:
             if by_source:
                 items[row["role"]].append((row["item"], view_p(by_source, source)))
                 titles[row["item"]] = row["title"]
-        ranked = rank_candidates(roles, lambda role: items.get(role, ()), limit, exclude)
+        ranked = rank_candidates(roles, RoleItems.build(items), limit, exclude)
         return [(c, titles[c.item]) for c in ranked]
 
 
@@ -124,7 +124,7 @@ class View:
 
     u2i: dict[str, list[Edge]]
     i2u: dict[str, list[Edge]]
-    items_of: dict[str, list[tuple[str, float]]]
+    items_of: RoleItems
 
     def hop(self, kind: LogicKind, keys: Sequence[str]) -> list[Edge]:
         by_source = self.u2i if kind == LogicKind.U2I else self.i2u
@@ -161,7 +161,7 @@ class ReadModel:
         self, roles: Mapping[str, float], source: Source, limit: int, exclude: Iterable[str]
     ) -> list[tuple[Candidate, str | None]]:
         items_of = self.logic.views[Source(source)].items_of
-        ranked = rank_candidates(roles, lambda role: items_of.get(role, ()), limit, exclude)
+        ranked = rank_candidates(roles, items_of, limit, exclude)
         return [(c, self.logic.titles.get(c.item)) for c in ranked]
 
     def sizes(self) -> dict[str, int]:
@@ -169,7 +169,7 @@ class ReadModel:
         views = self.logic.views.values()
         return {
             "logic_edges": sum(len(es) for v in views for part in (v.u2i, v.i2u) for es in part.values()),
-            "item_roles": sum(len(ps) for v in views for ps in v.items_of.values()),
+            "item_roles": sum(len(c) for v in views for c, _ in v.items_of.by_role.values()),
             "users": len(self.roles),
             "user_roles": sum(len(r) for r in self.roles.values()),
             "interactions": sum(len(s) for s in self.seen.values()),
@@ -203,7 +203,7 @@ def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
                 for s in Source:
                     items_of[s][role].append((row["id"], view_p(by_source, s)))
     views = {
-        s: View(dict(edges[LogicKind.U2I][s.value]), dict(edges[LogicKind.I2U][s.value]), dict(items_of[s]))
+        s: View(dict(edges[LogicKind.U2I][s.value]), dict(edges[LogicKind.I2U][s.value]), RoleItems.build(items_of[s]))
         for s in Source
     }
     return Logic(views, titles)
