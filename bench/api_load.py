@@ -7,12 +7,15 @@ since the LLM growth run that tags MovieLens is not available here: the syntheti
 2 T1 roles per user, all drawn with a fixed seed. ``--graph-uri`` runs on an existing graph instead
 (for example one grown by `rolegraph grow`).
 
-The service runs in its own process (uvicorn, one worker, as `rolegraph serve` does); a bare FastAPI app
-returning a constant JSON object is measured the same way in the same run, and the report gives the
-ratio. The load generator is raw asyncio HTTP/1.1 so that it takes as little CPU as possible from the
-server on this 2-core machine. Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms.
+The service runs in its own process as `rolegraph serve --workers N` runs it (``--workers``, default 2:
+one per core), first answering from its in-memory read model (the benchmark waits until /health says
+every worker has loaded it), then with the read model turned off (the database path). A bare FastAPI
+app returning a constant JSON object is measured with the same workers and the same load generator in
+the same run, and the report gives the ratio. The load generator is raw asyncio HTTP/1.1 on uvloop, so
+that it takes little CPU from the server on this 2-core machine; the report gives its CPU time per
+request. Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms.
 
-    python bench/api_load.py [--seconds 15] [--connections 32] [--graph-uri URI]
+    python bench/api_load.py [--seconds 15] [--connections 32] [--workers 2] [--graph-uri URI]
 
 Writes bench/results/api_load.json and bench/results/api_load.md.
 """
@@ -57,9 +60,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER = """
 import sys, uvicorn
 kind, port, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-app, factory = ("api_bare:app", False) if kind == "bare" else ("api.app:create_app", True)
-uvicorn.run(app, factory=factory, app_dir="bench", host="127.0.0.1", port=port, workers=workers,
-            log_level="warning", access_log=False, loop="uvloop", http="httptools")
+options = dict(log_level="warning", loop="uvloop", http="httptools")
+if kind == "bare":
+    uvicorn.run("api_bare:app", app_dir="bench", host="127.0.0.1", port=port, workers=workers, **options)
+else:  # as `rolegraph serve --workers N` runs it
+    from api.cli import run_server
+    from api.settings import ApiSettings
+    run_server(ApiSettings(), "127.0.0.1", port, workers, **options)
 """
 
 
@@ -138,7 +145,7 @@ def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
     costs["user context (T0 roles, seen items)"] = (time.perf_counter() - started) / len(users)
     started = time.perf_counter()
     hop = reads.hop(Source.DISTILLED)
-    e = {u: explore_over(hop, ctx[u][0]) for u in users}
+    e = {u: explore_over(hop, ctx[u][0], chains=100) for u in users}  # the service's defaults
     costs["explore: two hops + arithmetic"] = (time.perf_counter() - started) / len(users)
     started = time.perf_counter()
     for u in users:
@@ -199,13 +206,13 @@ def serve(kind: str, env: dict[str, str], workers: int) -> Iterator[int]:
 
 
 def wait_for_read_model(port: int, key: str, workers: int, timeout_s: float = 300) -> dict[str, Any]:
-    """Polls /health until the read model is loaded and current (on every worker the polls reach)."""
+    """Polls /health until the read model is loaded (on every worker the polls reach)."""
     import httpx
 
     deadline, ready = time.monotonic() + timeout_s, 0
     while time.monotonic() < deadline:
         body = httpx.get(f"http://127.0.0.1:{port}/health", headers={"X-API-Key": key}, timeout=10).json()
-        ready = ready + 1 if body["read_model"]["current"] else 0
+        ready = ready + 1 if body["read_model"]["loaded"] and not body["read_model"]["loading"] else 0
         if ready >= 4 * workers:  # several answers in a row: each worker has loaded its model
             return dict(body["read_model"])
         time.sleep(0.1)
@@ -393,7 +400,7 @@ Graph: {report["graph"]}. Counts: {json.dumps(counts)}.
 candidates). Server: `rolegraph serve --workers {args.workers}` as uvicorn runs it (uvloop, httptools), embedded
 FalkorDB; client: raw asyncio HTTP/1.1 on uvloop in the benchmark process, the same for every run — server,
 database and client share the machine's cores. The service answers /explore from its in-memory read model
-(staleness bound 5 s, the default) once /health says it is loaded and current; the last run turns it off
+(staleness bound 5 s, the default) once /health says every worker has loaded it; the last run turns it off
 (`ROLEGRAPH_API_READ_MODEL=false`) to show the database path.
 
 | run | req/s | p50 ms | p90 ms | p99 ms | failures | answered by the database | client CPU µs/req | ratio to bare |
@@ -404,7 +411,8 @@ Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) — 
 The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores).
 
 Where the time goes — each step of one /explore (graph=cover), run one at a time in the benchmark
-process over {min(len(users), 200)} users, mean ms:
+process over {min(len(users), 200)} users (the service's defaults: k=10, branch=20, 100 chains, 20
+candidates), mean ms of wall time on the shared machine:
 
 | step | database | read model |
 |---|---:|---:|
