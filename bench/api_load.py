@@ -408,7 +408,8 @@ database and client share the machine's cores. The service answers /explore from
 {rows}
 
 Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) — **{verdict}**.
-The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores).
+The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores,
+shared with other engineers' jobs when this was measured: re-run the command above on a quiet machine).
 
 Where the time goes — each step of one /explore (graph=cover), run one at a time in the benchmark
 process over {min(len(users), 200)} users (the service's defaults: k=10, branch=20, 100 chains, 20
