@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api import problems
 from api.limits import BodyLimit, Deadline, RateLimiter
 from api.metrics import Metrics, MetricsMiddleware
+from api.readmodel import ReadModelCache
 from api.routes import explain, explore, health, items, recommend, tags, ui, users
 from api.security import KeyRing
 from api.settings import ApiSettings
@@ -33,6 +34,8 @@ from rolegraph.settings import GraphSettings
 
 log = logging.getLogger("rolegraph.api")
 
+#: each statement of a read-model load may take this many times the per-request database deadline
+READ_MODEL_STATEMENT_FACTOR = 10
 LOAD = "load"  # `create_app(scorer=LOAD)`: load the trained recommender at start-up
 
 DESCRIPTION = """Exploration and explanation over the rolegraph knowledge graph (user roles, item topics,
@@ -57,6 +60,14 @@ def create_app(
         opened = None
         if app.state.store is None:
             opened = app.state.store = await run_in_threadpool(open_store, graph_settings)
+        if settings.api_read_model:
+            app.state.read_model = ReadModelCache(
+                app.state.store,
+                staleness_s=settings.api_read_model_staleness_s,
+                max_age_s=settings.api_read_model_max_age_s,
+                statement_s=READ_MODEL_STATEMENT_FACTOR * settings.api_query_timeout_s,
+            )
+            app.state.read_model.start()
         if scorer == LOAD:
             try:
                 app.state.scorer = await run_in_threadpool(load_scorer)
@@ -67,6 +78,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.read_model = None
             if opened is not None:
                 await run_in_threadpool(opened.close)
 
@@ -74,6 +86,7 @@ def create_app(
     state: Any = app.state
     state.settings = settings
     state.store = store
+    state.read_model = None  # a ReadModelCache while the service runs with api_read_model
     state.scorer = None if scorer == LOAD else scorer
     state.keys = KeyRing(settings.api_keys)
     state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)

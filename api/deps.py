@@ -10,10 +10,13 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from api.limits import retry_after
+from api.readmodel import ReadModelCache
 from api.security import HEADER, Principal
 from api.tagsearch import TagIndex
+from graph.readmodel import DatabaseReads, ExploreReads
 from graph.store import GraphStore
 from recsys.scorer import Scorer
 
@@ -25,6 +28,19 @@ def get_store(request: Request) -> GraphStore:
     """The process's one graph store (opened in the lifespan)."""
     store: GraphStore = request.app.state.store
     return store
+
+
+async def explore_reads(request: Request) -> ExploreReads:
+    """What /explore reads from: the read model when it is current within the staleness bound, else the
+    database. When a version check is due it runs in a worker thread, under the request's deadline."""
+    cache: ReadModelCache | None = request.app.state.read_model
+    if cache is None:
+        model = None
+    elif cache.check_due():
+        model = await run_in_threadpool(cache.current)
+    else:
+        model = cache.current()  # no database call when no check is due
+    return model if model is not None else DatabaseReads(request.app.state.store)
 
 
 def get_scorer(request: Request) -> Scorer | None:

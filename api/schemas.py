@@ -261,9 +261,21 @@ class Written(BaseModel):
 
 
 # ----------------------------------------------------------------- health
+class ReadModelHealth(BaseModel):
+    enabled: bool
+    loaded: bool = False
+    current: bool = Field(False, description="verified against the graph's version within the staleness bound")
+    loading: bool = False
+    age_s: float | None = None
+    load_s: float | None = Field(None, description="seconds the last load took")
+    sizes: dict[str, int] = Field(default_factory=dict)
+    error: str | None = None
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded", "down"]
     graph: bool
     graph_backend: str
     llm: bool
     recommender: str | None
+    read_model: ReadModelHealth

@@ -49,3 +49,10 @@ class ApiSettings(BaseSettings):
     api_rate_burst: int = Field(100, ge=1, description="requests a key may send at once before limiting")
     api_max_body_bytes: int = Field(1_000_000, ge=1024, description="largest request body accepted (413 above)")
     api_tag_index_ttl_s: float = Field(300.0, ge=0, description="seconds before /tags/search re-reads the tags")
+    api_read_model: bool = Field(True, description="answer /explore from an in-memory read model of the graph")
+    api_read_model_staleness_s: float = Field(
+        5.0, ge=0, le=86_400, description="longest an /explore answer may lag a write (0: checked every request)"
+    )
+    api_read_model_max_age_s: float = Field(
+        3600.0, gt=0, description="the read model is reloaded at least this often, even when the version is unchanged"
+    )

@@ -17,19 +17,14 @@ WITH u, collect([t.key, r.p]) AS roles
 OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
 RETURN roles, collect(DISTINCT i.id) AS seen;
 
-// name: explore_candidates
-// Candidate items for exploration: items carrying the weighted new roles T(1) (`rows`: [{key, w}]),
-// scored Σ w_t' · P(t'|i), best first. P(t'|i) is the item's edge of graph view `source` when it has
-// one, else its other edge. The caller removes the items the user has seen (asked for here, that test
-// costs FalkorDB a scan of every candidate's raters).
-// params: rows, source, limit
-UNWIND $rows AS row
-MATCH (t:UserTag {key: row.key})<-[r:HAS_USER_TAG]-(i:Item)
-WITH i, row, coalesce(max(CASE WHEN r.source = $source THEN r.p END), max(r.p)) AS p
-WITH i, sum(row.w * p) AS score, collect(row.key) AS roles
-RETURN i.id AS item, i.title AS title, score, roles
-ORDER BY score DESC, item
-LIMIT $limit;
+// name: explore_role_items
+// The items carrying the given roles (UserTag keys), for exploration's candidate items: rows
+// {role, item, title, sources}, sources being [source, p] pairs of the item's HAS_USER_TAG edges to the
+// role. graph/explore.py picks P(role|item) of the graph view and ranks the items.
+// params: roles
+UNWIND $roles AS key
+MATCH (t:UserTag {key: key})<-[r:HAS_USER_TAG]-(i:Item)
+RETURN key AS role, i.id AS item, i.title AS title, collect([r.source, r.p]) AS sources;
 
 // name: item_roles
 // The roles an item serves (HAS_USER_TAG, every source), heaviest first.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from graph import validate as v
-from graph.backend import Backend, Row
+from graph.backend import Backend, Row, deadline
 from graph.model import LogicKind, Source, TagKind
 from graph.queries import statement
 
@@ -107,22 +108,6 @@ class GraphReads:
         roles = {k: float(p) for k, p in rows[0]["roles"] if k is not None and p is not None and p > 0}
         return roles, set(rows[0]["seen"])
 
-    def explore_candidates(
-        self, roles: Mapping[str, float], source: Source, limit: int, exclude: Iterable[str] = ()
-    ) -> list[Row]:
-        """The ``limit`` items carrying the weighted ``roles`` with the highest Σ w·P(role|item), other
-        than the ``exclude`` ids (a user's items): rows {item, title, score, roles}, best first."""
-        excluded = set(exclude)
-        if not roles or limit < 1:
-            return []
-        rows = self.read(
-            "explore_candidates",
-            rows=[{"key": k, "w": float(w)} for k, w in roles.items()],
-            source=Source(source).value,
-            limit=int(limit) + len(excluded),  # enough that the exclusion cannot leave fewer than limit
-        )
-        return [r for r in rows if r["item"] not in excluded][:limit]
-
     def item_roles(self, item_id: str) -> list[Row]:
         """The roles an item serves, every source: rows {role, role_name, item_p, item_source, item_run}."""
         return self.read("item_roles", item=v.check_id(item_id, "item id"))
@@ -159,13 +144,17 @@ class GraphReads:
         return Stats(nodes, rels)
 
     # ----------------------------------------------------------------- streaming reads
-    def pages(self, name: str, key: str = "id", limit: int | None = None) -> Iterator[list[Row]]:
+    def pages(
+        self, name: str, key: str = "id", limit: int | None = None, each_within: float | None = None
+    ) -> Iterator[list[Row]]:
         """Pages of a keyset-paged statement (``after``/``limit`` parameters), in key order; at most
-        ``limit`` rows in all when given."""
+        ``limit`` rows in all when given. With ``each_within``, every page's statement must finish within
+        that many seconds (a `deadline` of its own, for long loads outside a request)."""
         after, left = "", limit
         while left is None or left > 0:
             size = self.page_size if left is None else min(self.page_size, left)
-            page = self.read(name, after=after, limit=size)
+            with deadline(each_within) if each_within is not None else nullcontext():
+                page = self.read(name, after=after, limit=size)
             if page:
                 yield page
             if len(page) < size:

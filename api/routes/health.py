@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import httpx
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -9,7 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import StoreDep, require_health, require_read
 from api.problems import responses
-from api.schemas import Health
+from api.readmodel import ReadModelCache
+from api.schemas import Health, ReadModelHealth
 from rolegraph.errors import RolegraphError
 from rolegraph.settings import LLMSettings
 
@@ -22,6 +25,13 @@ def _llm_reachable(settings: LLMSettings) -> bool:
         return httpx.get(f"{base.rstrip('/')}/models", timeout=1.0, trust_env=False).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def _read_model(request: Request) -> ReadModelHealth:
+    cache: ReadModelCache | None = request.app.state.read_model
+    if cache is None:
+        return ReadModelHealth(enabled=False)
+    return ReadModelHealth(enabled=True, **asdict(cache.state()))
 
 
 @router.get(
@@ -45,6 +55,7 @@ def health(request: Request, store: StoreDep) -> JSONResponse:
         graph_backend=store.backend.kind,
         llm=llm,
         recommender=None if scorer is None else scorer.name,
+        read_model=_read_model(request),
     )
     return JSONResponse(body.model_dump(), status_code=200 if graph else 503)
 

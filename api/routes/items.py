@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request
 
 from api.deps import StoreDep, require_read, require_write
 from api.problems import responses
+from api.readmodel import ReadModelCache
 from api.schemas import ID_PATTERN, InteractionsIn, ItemOut, ItemsIn, ItemTagOut, Written
 from graph.model import InteractionRecord, ItemRecord
 
@@ -40,11 +41,14 @@ def item(store: StoreDep, item_id: Annotated[str, Path(min_length=1, max_length=
     dependencies=[require_write],
     responses=responses(400, 401, 403, 413, 422, 429, 503, 504),
 )
-def add_items(store: StoreDep, body: ItemsIn) -> Written:
+def add_items(request: Request, store: StoreDep, body: ItemsIn) -> Written:
     """Upserts items by id (source ``api``, first seen today); the next daily run tags them."""
     today = datetime.now(UTC).date().isoformat()
     records = [ItemRecord(i.id, i.title, i.text, "api", today, dict(i.attrs)) for i in body.items]
-    return Written(written=store.upsert_items(records))
+    try:
+        return Written(written=store.upsert_items(records))
+    finally:
+        _changed(request, "logic")
 
 
 @router.post(
@@ -53,7 +57,7 @@ def add_items(store: StoreDep, body: ItemsIn) -> Written:
     dependencies=[require_write],
     responses=responses(400, 401, 403, 413, 422, 429, 503, 504),
 )
-def add_interactions(store: StoreDep, body: InteractionsIn) -> Written:
+def add_interactions(request: Request, store: StoreDep, body: InteractionsIn) -> Written:
     """Upserts interactions keyed by (user, item, ts); every item must exist (422 names the missing)."""
     ids = {e.item for e in body.interactions}
     missing = sorted(ids - store.existing_item_ids(ids))
@@ -61,4 +65,14 @@ def add_interactions(store: StoreDep, body: InteractionsIn) -> Written:
         shown = ", ".join(repr(m[:40]) for m in missing[:10])
         raise HTTPException(422, f"{len(missing)} unknown items: {shown} — POST them to /items first")
     records = [InteractionRecord(e.user, e.item, e.ts, e.rating) for e in body.interactions]
-    return Written(written=store.upsert_interactions(records))
+    try:
+        return Written(written=store.upsert_interactions(records))
+    finally:
+        _changed(request, "users", "seen")
+
+
+def _changed(request: Request, *parts: str) -> None:
+    """Tells the read model that this service wrote (even a failed batch may have written some rows)."""
+    cache: ReadModelCache | None = request.app.state.read_model
+    if cache is not None:
+        cache.invalidate(*parts)

@@ -13,7 +13,19 @@ from rolegraph.cli.main import build_parser, main
 
 def test_serve_and_api_key_are_registered() -> None:
     args = build_parser().parse_args(["serve", "--host", "127.0.0.1", "--port", "9001"])
-    assert (args.host, args.port) == ("127.0.0.1", 9001)
+    assert (args.host, args.port, args.workers) == ("127.0.0.1", 9001, 1)
+    assert build_parser().parse_args(["serve", "--workers", "2"]).workers == 2
+
+
+def test_serve_refuses_zero_workers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--workers", "0"]) == 1
+    assert "--workers" in capsys.readouterr().err
+
+
+def test_serve_help_states_the_read_models_staleness(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    assert "ROLEGRAPH_API_READ_MODEL_STALENESS_S" in " ".join(capsys.readouterr().out.split())
 
 
 def test_api_key_prints_a_key_its_entry_admits(

@@ -1,0 +1,120 @@
+// The API's in-memory read model of what /explore needs (api/readmodel.py, graph/readmodel.py): a cheap
+// version of the graph, checked often, and keyset-paged loads, run when the version changes. All read-only.
+
+// name: read_model_node_counts
+// How many items, users, roles and topics there are, as rows {what, n} (answered from the engine's
+// label counters, not by a scan).
+// params: -
+MATCH (n:Item) RETURN 'Item' AS what, count(n) AS n
+UNION ALL
+MATCH (n:User) RETURN 'User' AS what, count(n) AS n
+UNION ALL
+MATCH (n:UserTag) RETURN 'UserTag' AS what, count(n) AS n
+UNION ALL
+MATCH (n:ItemTag) RETURN 'ItemTag' AS what, count(n) AS n;
+
+// name: read_model_count_u2i
+// How many U2I relationships there are (one statement per type: FalkorDB answers each from its
+// relationship counters, but scans when several are combined).
+// params: -
+MATCH ()-[r:U2I]->()
+RETURN count(r) AS n;
+
+// name: read_model_count_i2u
+// How many I2U relationships there are (one statement per type: FalkorDB answers each from its
+// relationship counters, but scans when several are combined).
+// params: -
+MATCH ()-[r:I2U]->()
+RETURN count(r) AS n;
+
+// name: read_model_count_has_user_tag
+// How many HAS_USER_TAG relationships there are (one statement per type: FalkorDB answers each from its
+// relationship counters, but scans when several are combined).
+// params: -
+MATCH ()-[r:HAS_USER_TAG]->()
+RETURN count(r) AS n;
+
+// name: read_model_count_has_role
+// How many HAS_ROLE relationships there are (one statement per type: FalkorDB answers each from its
+// relationship counters, but scans when several are combined).
+// params: -
+MATCH ()-[r:HAS_ROLE]->()
+RETURN count(r) AS n;
+
+// name: read_model_count_interacted
+// How many INTERACTED relationships there are (one statement per type: FalkorDB answers each from its
+// relationship counters, but scans when several are combined).
+// params: -
+MATCH ()-[r:INTERACTED]->()
+RETURN count(r) AS n;
+
+// name: read_model_runs
+// A summary of the runs (growth and training): how many, how many finished, the latest start and finish.
+// A run that starts or finishes changes it.
+// params: -
+MATCH (r:Run)
+RETURN count(r) AS runs, count(CASE WHEN r.status = 'done' THEN 1 END) AS done,
+       max(r.started_at) AS started, max(r.finished_at) AS finished;
+
+// name: read_model_u2i
+// A page of roles (UserTag, in key order after `after`) with their U2I edges of both graph views:
+// rows {key, out: [[source, topic, weight], ...]}.
+// params: after, limit
+MATCH (t:UserTag)
+WHERE toString(t.key) > $after
+WITH t
+ORDER BY t.key
+LIMIT $limit
+OPTIONAL MATCH (t)-[r:U2I]->(c)
+RETURN t.key AS key, collect([r.source, c.key, r.weight]) AS out
+ORDER BY key;
+
+// name: read_model_i2u
+// A page of topics (ItemTag, in key order after `after`) with their I2U edges of both graph views:
+// rows {key, out: [[source, role, weight], ...]}.
+// params: after, limit
+MATCH (c:ItemTag)
+WHERE toString(c.key) > $after
+WITH c
+ORDER BY c.key
+LIMIT $limit
+OPTIONAL MATCH (c)-[r:I2U]->(t)
+RETURN c.key AS key, collect([r.source, t.key, r.weight]) AS out
+ORDER BY key;
+
+// name: read_model_items
+// A page of items (id order after `after`) with title and their roles: rows
+// {id, title, roles: [[role, source, p], ...]} (HAS_USER_TAG edges to UserTags).
+// params: after, limit
+MATCH (i:Item)
+WHERE toString(i.id) > $after
+WITH i
+ORDER BY i.id
+LIMIT $limit
+OPTIONAL MATCH (i)-[r:HAS_USER_TAG]->(t:UserTag)
+RETURN i.id AS id, i.title AS title, collect([t.key, r.source, r.p]) AS roles
+ORDER BY id;
+
+// name: read_model_users
+// A page of users (id order after `after`) with their T0 roles: rows {id, roles: [[key, p], ...]}.
+// params: after, limit
+MATCH (u:User)
+WHERE toString(u.id) > $after
+WITH u
+ORDER BY u.id
+LIMIT $limit
+OPTIONAL MATCH (u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag)
+RETURN u.id AS id, collect([t.key, r.p]) AS roles
+ORDER BY id;
+
+// name: read_model_seen
+// A page of users (id order after `after`) with the ids of the items they interacted with: rows {id, seen}.
+// params: after, limit
+MATCH (u:User)
+WHERE toString(u.id) > $after
+WITH u
+ORDER BY u.id
+LIMIT $limit
+OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
+RETURN u.id AS id, collect(DISTINCT i.id) AS seen
+ORDER BY id;

@@ -1,0 +1,147 @@
+"""/explore from the in-memory read model: the same numbers as the oracle, and fresh after writes — the
+service's own (at once) and other writers' (within the staleness bound, by the graph's version)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.readmodel import ReadModelCache
+from api.routes.explore import SOURCE_HEADER
+from graph.falkor import FalkorBackend
+from graph.model import LogicEdge, LogicKind, Source
+from graph.store import GraphStore
+from tests.api.conftest import READ_KEY, WRITE_KEY, make_app, world_graph
+from tests.api.test_explore import _check
+from tests.api.world import World, build_world
+
+PARAMS = {"delta": 0.0, "branch": 20, "k": 10}
+
+
+@pytest.fixture
+def own(falkordb_server: FalkorBackend) -> Iterator[tuple[GraphStore, World]]:
+    w = build_world()
+    with world_graph(falkordb_server, w) as store:
+        yield store, w
+
+
+def _cache(app: FastAPI) -> ReadModelCache:
+    cache: ReadModelCache = app.state.read_model
+    assert cache.wait(30), cache.state()
+    return cache
+
+
+def _explore(c: TestClient, user: str, view: str = "cover") -> tuple[str, dict[str, Any]]:
+    r = c.get("/explore", params={"user": user, "graph": view, **PARAMS})
+    assert r.status_code == 200, r.text
+    return r.headers[SOURCE_HEADER], r.json()
+
+
+def test_read_model_answers_equal_the_oracle(own: tuple[GraphStore, World]) -> None:
+    store, w = own
+    app = make_app(store, api_read_model_staleness_s=3600)
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        _cache(app)
+        for view in ("cover", "full"):
+            for user in ("alice", "bob", "erin"):
+                served, body = _explore(c, user, view)
+                assert served == "read-model"
+                _check(body, w, w.user_roles[user]["T0"], view, user, **PARAMS)
+            for user in ("carol", "dave", "nobody"):
+                served, body = _explore(c, user, view)
+                assert served == "read-model" and body["roles"] == [] and body["candidates"] == []
+        assert c.get("/explore", params={"user": "mallory"}).status_code == 404
+        health = c.get("/health").json()["read_model"]
+        assert health["enabled"] and health["loaded"] and health["current"] and health["sizes"]["users"] == 6
+
+
+def test_the_services_own_writes_show_at_once(own: tuple[GraphStore, World]) -> None:
+    store, w = own
+    app = make_app(store, api_read_model_staleness_s=3600)  # only invalidation can make this fresh
+    with TestClient(app, headers={"X-API-Key": WRITE_KEY}) as c:
+        logic = _cache(app).current()
+        _, before = _explore(c, "alice")
+        top = before["candidates"][0]["item"]
+        event = {"user": "alice", "item": top, "ts": 1_800_000_000}
+        assert c.post("/interactions", json={"interactions": [event]}).json() == {"written": 1}
+        w.interactions["alice"].add(top)
+        _, after = _explore(c, "alice")  # from the database or a model loaded after the write
+        assert top not in [x["item"] for x in after["candidates"]]
+        _check(after, w, w.user_roles["alice"]["T0"], "cover", "alice", **PARAMS)
+        model = _cache(app).current()
+        assert model is not None and logic is not None and model.logic is logic.logic  # only interactions reloaded
+        served, again = _explore(c, "alice")
+        assert served == "read-model" and again == after
+        renamed = {"id": top, "title": "A renamed film", "text": "new text"}
+        assert c.post("/items", json={"items": [renamed]}).json() == {"written": 1}
+        seeds = w.user_roles["alice"]["T0"]  # the same T(1) as alice's, with nothing excluded
+        body = c.get("/explore", params={"tags": ",".join(seeds), "weights": ",".join(map(str, seeds.values()))})
+        titles = {x["item"]: x["title"] for x in body.json()["candidates"]}
+        assert titles[top] == "A renamed film"
+
+
+def test_other_writers_show_within_the_staleness_bound(own: tuple[GraphStore, World]) -> None:
+    store, w = own
+    app = make_app(store, api_read_model_staleness_s=0)  # every request checks the version
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        _cache(app)
+        assert _explore(c, "erin")[0] == "read-model"
+        # a new I2U edge from a topic in erin's C(1) to a role she does not hold, written by another process
+        _, body = _explore(c, "erin", "full")
+        topic = body["topics"][0]["key"]
+        edge = LogicEdge(topic, "hermits", 0.99, Source.LLM, "other", "m", "v", "another writer")
+        store.upsert_logic(LogicKind.I2U, [edge])
+        w.i2u["llm"][(topic, "hermits")] = 0.99
+        served, body = _explore(c, "erin", "full")
+        assert served == "database"  # the model is out of date: never served
+        _check(body, w, w.user_roles["erin"]["T0"], "full", "erin", **PARAMS)
+        assert "hermits" in [r["key"] for r in body["roles"]]
+        _cache(app)
+        served, again = _explore(c, "erin", "full")
+        assert served == "read-model" and again == body
+
+
+def test_a_bounded_staleness_keeps_serving_the_verified_model(own: tuple[GraphStore, World]) -> None:
+    store, _ = own
+    app = make_app(store, api_read_model_staleness_s=3600)
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        model = _cache(app).current()
+        store.upsert_logic(LogicKind.U2I, [LogicEdge("role 0", "topic 9", 0.5, Source.LLM, "r", "m", "v", "x")])
+        # within the bound the verified model answers (the documented lag), not the database
+        assert _cache(app).current() is model
+        assert _explore(c, "alice")[0] == "read-model"
+
+
+def test_max_age_reloads_what_the_version_cannot_see(own: tuple[GraphStore, World]) -> None:
+    store, w = own
+    app = make_app(store, api_read_model_staleness_s=0, api_read_model_max_age_s=0.001)
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        _cache(app)
+        (role, topic), p = next(iter(w.u2i["distilled"].items()))
+        # the same edge with a new weight, outside any run: the counts do not change
+        store.upsert_logic(LogicKind.U2I, [LogicEdge(role, topic, p / 2, Source.DISTILLED, "run-distilled", "m", "v")])
+        w.u2i["distilled"][(role, topic)] = p / 2
+        _explore(c, "alice")  # this check finds the model too old and starts a reload
+        model = _cache(app).model
+        assert model is not None
+        weights = {dst: x for _, dst, x in model.hop(Source.DISTILLED)(LogicKind.U2I, [role])}
+        assert weights[topic] == pytest.approx(p / 2)
+        for user in ("alice", "bob", "erin"):
+            _check(_explore(c, user)[1], w, w.user_roles[user]["T0"], "cover", user, **PARAMS)
+
+
+def test_without_the_read_model_the_database_answers(own: tuple[GraphStore, World]) -> None:
+    store, w = own
+    app = make_app(store, api_read_model=False)
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        served, body = _explore(c, "bob", "full")
+        assert served == "database" and app.state.read_model is None
+        _check(body, w, w.user_roles["bob"]["T0"], "full", "bob", **PARAMS)
+        assert c.get("/health").json()["read_model"] == {
+            "enabled": False, "loaded": False, "current": False, "loading": False,
+            "age_s": None, "load_s": None, "sizes": {}, "error": None,
+        }  # fmt: skip
