@@ -66,6 +66,7 @@ def create_app(
                 staleness_s=settings.api_read_model_staleness_s,
                 max_age_s=settings.api_read_model_max_age_s,
                 statement_s=READ_MODEL_STATEMENT_FACTOR * settings.api_query_timeout_s,
+                answers=settings.api_explore_cache_size,
             )
             app.state.read_model.start()
         if scorer == LOAD:

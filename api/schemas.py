@@ -270,6 +270,9 @@ class ReadModelHealth(BaseModel):
     load_s: float | None = Field(None, description="seconds the last load took")
     sizes: dict[str, int] = Field(default_factory=dict)
     error: str | None = None
+    answers: dict[str, int] = Field(
+        default_factory=dict, description="the /explore answer cache: entries, hits and misses since start"
+    )
 
 
 class Health(BaseModel):

@@ -56,3 +56,6 @@ class ApiSettings(BaseSettings):
     api_read_model_max_age_s: float = Field(
         3600.0, gt=0, description="the read model is reloaded at least this often, even when the version is unchanged"
     )
+    api_explore_cache_size: int = Field(
+        4096, ge=0, le=1_000_000, description="/explore answers kept per read model (0: none)"
+    )

@@ -224,6 +224,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
     from_database: int = 0
+    cache_hits: int = 0
 
 
 async def _connection(port: int, paths: list[str], key: str, until: float, start: int, tally: Tally) -> None:
@@ -244,6 +245,8 @@ async def _connection(port: int, paths: list[str], key: str, until: float, start
                     length = int(line[15:])
                 elif name.startswith(b"x-rolegraph-source:") and line.endswith(b"database"):
                     tally.from_database += 1
+                elif name.startswith(b"x-rolegraph-cache:") and line.endswith(b"hit"):
+                    tally.cache_hits += 1
             await reader.readexactly(length)
             tally.latencies.append(time.perf_counter() - t)
             if not head.startswith(b"HTTP/1.1 200"):
@@ -271,6 +274,7 @@ def measure(port: int, paths: list[str], key: str, args: argparse.Namespace) -> 
         "requests": len(ms),
         "failures": tally.failures,
         "answered_by_database": tally.from_database,
+        "answer_cache_hits": tally.cache_hits,
         "req_per_s": round(len(ms) / wall, 1),
         "p50_ms": round(float(np.percentile(ms, 50)), 2),
         "p90_ms": round(float(np.percentile(ms, 90)), 2),
@@ -278,6 +282,9 @@ def measure(port: int, paths: list[str], key: str, args: argparse.Namespace) -> 
         "max_ms": round(float(ms.max()), 2),
         "client_cpu_us_per_request": round(cpu / len(ms) * 1e6, 1),
     }
+
+
+COLD = "/explore user, graph=cover (read model, every answer computed)"
 
 
 def graph_counts(uri: str) -> dict[str, int]:
@@ -334,6 +341,10 @@ def main() -> None:
             for view in ("cover", "full"):
                 paths = [f"/explore?user={quote(u)}&graph={view}" for u in users]
                 runs[f"/explore user, graph={view} (read model)"] = measure(port, paths, key, args)
+        with serve("api", {**env, "ROLEGRAPH_API_EXPLORE_CACHE_SIZE": "0"}, args.workers) as port:
+            wait_for_read_model(port, key, args.workers)
+            paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
+            runs[COLD] = measure(port, paths, key, args)
         with serve("api", {**env, "ROLEGRAPH_API_READ_MODEL": "false"}, args.workers) as port:
             paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
             runs["/explore user, graph=cover (database, read model off)"] = measure(port, paths, key, args)
@@ -355,7 +366,7 @@ def write_report(
     bare = runs["bare FastAPI JSON"]["req_per_s"]
     for r in runs.values():
         r["ratio_to_bare"] = round(r["req_per_s"] / bare, 3)
-    main_run = runs["/explore user, graph=cover (read model)"]
+    main_run, cold = runs["/explore user, graph=cover (read model)"], runs[COLD]
     report = {
         **stamp("api_load"),
         "graph": args.graph_uri
@@ -379,15 +390,18 @@ def write_report(
         "load_average_1m": {"before": round(load[0], 2), "after": round(load[1], 2)},
         "goal": {"req_per_s": 500, "p99_ms": 50},
         "goal_met": main_run["req_per_s"] >= 500 and main_run["p99_ms"] <= 50,
+        "goal_met_every_answer_computed": cold["req_per_s"] >= 500 and cold["p99_ms"] <= 50,
     }
     rows = "\n".join(
         f"| {name} | {r['req_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['failures']} | "
-        f"{r['answered_by_database']:,} | {r['client_cpu_us_per_request']} | {r['ratio_to_bare']} |"
+        f"{r['answered_by_database']:,} | {r['answer_cache_hits']:,} | {r['client_cpu_us_per_request']} | "
+        f"{r['ratio_to_bare']} |"
         for name, r in runs.items()
     )
     db, rm = costs["database"], costs["read model"]
     cost_rows = "\n".join(f"| {step} | {db[step]} | {rm[step]} |" for step in db)
     verdict = "met" if report["goal_met"] else "not met"
+    verdict_cold = "met" if report["goal_met_every_answer_computed"] else "not met"
     markdown = f"""# API load benchmark
 
 `python bench/api_load.py {"--graph-uri " + args.graph_uri if args.graph_uri else ""} --workers {args.workers}` —
@@ -400,14 +414,18 @@ Graph: {report["graph"]}. Counts: {json.dumps(counts)}.
 candidates). Server: `rolegraph serve --workers {args.workers}` as uvicorn runs it (uvloop, httptools), embedded
 FalkorDB; client: raw asyncio HTTP/1.1 on uvloop in the benchmark process, the same for every run — server,
 database and client share the machine's cores. The service answers /explore from its in-memory read model
-(staleness bound 5 s, the default) once /health says every worker has loaded it; the last run turns it off
+(staleness bound 5 s, the default) once /health says every worker has loaded it, keeping each answer
+with the model that computed it (answer cache, 4,096 per worker by default: the warm-up asks every user once,
+so the measured runs are mostly cache hits); the "every answer computed" run turns that cache off
+(`ROLEGRAPH_API_EXPLORE_CACHE_SIZE=0`), and the last run turns the read model off
 (`ROLEGRAPH_API_READ_MODEL=false`) to show the database path.
 
-| run | req/s | p50 ms | p90 ms | p99 ms | failures | answered by the database | client CPU µs/req | ratio to bare |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|
+| run | req/s | p50 ms | p90 ms | p99 ms | failures | by the database | cache hits | client CPU µs/req | ratio to bare |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {rows}
 
-Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) — **{verdict}**.
+Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) — **{verdict}** as the service
+runs by default (answer cache on); **{verdict_cold}** with every answer computed.
 The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores,
 shared with other engineers' jobs when this was measured: re-run the command above on a quiet machine).
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.readmodel import ReadModelCache
-from api.routes.explore import SOURCE_HEADER
+from api.readmodel import AnswerCache, ReadModelCache
+from api.routes.explore import CACHE_HEADER, SOURCE_HEADER
 from graph.falkor import FalkorBackend
 from graph.model import LogicEdge, LogicKind, Source
 from graph.store import GraphStore
@@ -143,5 +143,46 @@ def test_without_the_read_model_the_database_answers(own: tuple[GraphStore, Worl
         _check(body, w, w.user_roles["bob"]["T0"], "full", "bob", **PARAMS)
         assert c.get("/health").json()["read_model"] == {
             "enabled": False, "loaded": False, "current": False, "loading": False,
-            "age_s": None, "load_s": None, "sizes": {}, "error": None,
+            "age_s": None, "load_s": None, "sizes": {}, "error": None, "answers": {},
         }  # fmt: skip
+
+
+def test_answers_are_kept_per_model_and_recomputed_after_a_write(own: tuple[GraphStore, World]) -> None:
+    store, w = own
+    app = make_app(store, api_read_model_staleness_s=0)
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        _cache(app)
+        params = {"user": "erin", "graph": "full", **PARAMS}
+        first = c.get("/explore", params=params)
+        again = c.get("/explore", params=params)
+        assert [first.headers[CACHE_HEADER], again.headers[CACHE_HEADER]] == ["miss", "hit"]
+        assert again.content == first.content
+        other = c.get("/explore", params={**params, "k": 3})  # another question: computed, not the cached answer
+        assert other.headers[CACHE_HEADER] == "miss" and len(other.json()["roles"]) <= 3
+        topic = first.json()["topics"][0]["key"]
+        store.upsert_logic(LogicKind.I2U, [LogicEdge(topic, "hermits", 0.99, Source.LLM, "x", "m", "v", "r")])
+        w.i2u["llm"][(topic, "hermits")] = 0.99
+        assert c.get("/explore", params=params).headers[SOURCE_HEADER] == "database"
+        _cache(app)
+        fresh = c.get("/explore", params=params)  # the new model's answer, never the old cached one
+        assert fresh.headers[SOURCE_HEADER] == "read-model" and fresh.headers[CACHE_HEADER] == "miss"
+        assert "hermits" in [r["key"] for r in fresh.json()["roles"]]
+        _check(fresh.json(), w, w.user_roles["erin"]["T0"], "full", "erin", **PARAMS)
+        stats = c.get("/health").json()["read_model"]["answers"]
+        assert stats["hits"] == 1 and stats["entries"] == 1
+
+
+def test_answer_cache_drops_the_least_recently_used_and_can_be_off() -> None:
+    model, newer = object(), object()
+    cache = AnswerCache(2)
+    cache.put(model, "a", b"A")
+    cache.put(model, "b", b"B")
+    assert cache.get(model, "a") == b"A"  # a is now the most recently used
+    cache.put(model, "c", b"C")
+    assert [cache.get(model, k) for k in "abc"] == [b"A", None, b"C"]
+    assert cache.get(newer, "a") is None  # another model finds nothing
+    cache.put(newer, "d", b"D")  # and drops what the old one stored
+    assert cache.get(model, "a") is None and cache.stats()["entries"] == 1
+    off = AnswerCache(0)
+    off.put(model, "a", b"A")
+    assert off.get(model, "a") is None and off.stats()["entries"] == 0
