@@ -111,6 +111,14 @@ RETURN t.key AS key, t.embedding AS embedding, c.key AS canonical, a.score AS sc
 ORDER BY key
 LIMIT $limit;
 
+// name: grow_tags_last_seen
+// The last day each of the given tags was seen (for the cover sets' D-day window); keys that name no
+// tag are left out.
+// params: keys
+UNWIND $keys AS key
+MATCH (t:Tag {key: key})
+RETURN t.key AS key, t.last_seen AS last_seen;
+
 // name: run_step
 // One journal entry of a run.
 // params: id

@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.backend import Backend, Row
 from graph.queries import CYPHER_DIR, Statement, catalog, parse_file
-from graph.readonly import check_read_only, parameters
+from graph.readonly import check_read_only, one_statement, parameters
 from rolegraph.errors import InvalidInput, QueryError
 
 ANALYST_DIR = CYPHER_DIR / "analyst"
@@ -178,10 +178,11 @@ def bind(query: AnalystQuery, given: Mapping[str, str]) -> dict[str, Any]:
 def adhoc(text: str, given: Mapping[str, str]) -> tuple[Statement, dict[str, Any]]:
     """A statement from free text (a file or ``--query``), checked read-only, with guessed parameter types.
     Raises WriteRefused when it could write and InvalidInput when parameters do not match its ``$names``."""
-    text = text.strip().rstrip(";").strip()
+    toks = check_read_only(text)
+    text = one_statement(text, toks)
     if not text:
         raise InvalidInput("the query is empty")
-    used = parameters(check_read_only(text))
+    used = parameters(toks)
     if used != set(given):
         raise InvalidInput(f"the query uses parameters {sorted(used)} but was given {sorted(given)}")
     stmt = Statement("adhoc", text, frozenset(used), Path("<query>"), 1)

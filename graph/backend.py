@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -79,6 +79,12 @@ class Backend(Protocol):
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
         """Runs one statement in its own transaction; ``write=False`` runs it read-only (the database
         refuses a write). Under a `deadline` the database cancels it when time runs out (QueryTimeout)."""
+        ...
+
+    def run_batches(self, stmt: Statement, batches: Iterable[Mapping[str, Any]], *, write: bool) -> Iterator[list[Row]]:
+        """Runs ``stmt`` once per parameter set of ``batches``, in order, each in its own transaction, and
+        yields each one's rows when it is done. A backend may prepare the next set while the database
+        applies the current one; a failed statement raises before any later set is sent."""
         ...
 
     def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import neo4j
@@ -42,6 +42,11 @@ class Neo4jBackend:
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         return [record.data() for record in self._execute(stmt, params, routing)]
+
+    def run_batches(self, stmt: Statement, batches: Iterable[Mapping[str, Any]], *, write: bool) -> Iterator[list[Row]]:
+        # the driver encodes parameters inside execute_query; one statement after the other
+        for params in batches:
+            yield self.run(stmt, params, write=write)
 
     def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
         records = self._execute(stmt, params, RoutingControl.READ)

@@ -50,6 +50,9 @@ WRITE_KEYWORDS = frozenset(
     }
 )
 
+#: How a refusal names the clause a keyword belongs to.
+_SHOWN = {"DETACH": "DETACH DELETE", "LOAD": "LOAD CSV", "TRANSACTIONS": "IN TRANSACTIONS"}
+
 #: Procedures that only read the catalog, allowed after CALL.
 READ_PROCEDURES = frozenset(
     {"db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints", "db.schema.visualization"}
@@ -62,11 +65,13 @@ class WriteRefused(InvalidInput):
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical unit: ``kind`` is word, param, string, quoted (backticks), number or symbol."""
+    """One lexical unit: ``kind`` is word, param, string, quoted (backticks), number or symbol; ``start`` is
+    its offset in the text."""
 
     kind: str
     text: str
     line: int
+    start: int
 
 
 def tokens(text: str) -> list[Token]:
@@ -95,23 +100,23 @@ def tokens(text: str) -> list[Token]:
             if end < 0:
                 raise WriteRefused(f"line {line}: unterminated {'identifier' if ch == '`' else 'string'} literal")
             kind = "quoted" if ch == "`" else "string"
-            out.append(Token(kind, text[i + 1 : end], line))
+            out.append(Token(kind, text[i + 1 : end], line, i))
             line += text.count("\n", i, end)
             i = end + 1
         elif ch == "$":
             j = _word_end(text, i + 1)
-            out.append(Token("param", text[i + 1 : j], line))
+            out.append(Token("param", text[i + 1 : j], line, i))
             i = max(j, i + 1)
         elif ch.isalpha() or ch == "_":
             j = _word_end(text, i)
-            out.append(Token("word", text[i:j], line))
+            out.append(Token("word", text[i:j], line, i))
             i = j
         elif ch.isdigit():
             j = _number_end(text, i)
-            out.append(Token("number", text[i:j], line))
+            out.append(Token("number", text[i:j], line, i))
             i = j
         else:
-            out.append(Token("symbol", ch, line))
+            out.append(Token("symbol", ch, line, i))
             i += 1
     return out
 
@@ -177,7 +182,7 @@ def check_read_only(text: str) -> list[Token]:
             continue
         word = tok.text.upper()
         if word in WRITE_KEYWORDS:
-            shown = "DETACH DELETE" if word == "DETACH" else "LOAD CSV" if word == "LOAD" else word
+            shown = _SHOWN.get(word, word)
             raise WriteRefused(f"line {tok.line}: {shown} writes — `rolegraph cypher run` is read-only")
         if word == "CALL":
             _check_call(toks, k)
@@ -217,6 +222,12 @@ def _check_call(toks: list[Token], k: int) -> None:
     if name.lower() not in READ_PROCEDURES:
         allowed = ", ".join(sorted(READ_PROCEDURES))
         raise WriteRefused(f"line {toks[k].line}: CALL {name or '…'} is refused — only {allowed} may be called")
+
+
+def one_statement(text: str, toks: list[Token]) -> str:
+    """The statement without its trailing ``;`` and what follows it (only comments, once checked)."""
+    ends = [t.start for t in toks if t.kind == "symbol" and t.text == ";"]
+    return text[: ends[0]].strip() if ends else text.strip()
 
 
 def parameters(toks: list[Token]) -> set[str]:

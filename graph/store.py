@@ -89,13 +89,19 @@ class GraphStore(GraphReads):
         return self.backend.run(statement(name), params, write=True)
 
     def _write_rows(self, name: str, rows: Iterable[dict[str, Any]], progress: Progress | None) -> int:
-        stmt = statement(name)
+        batches = [{"rows": batch} for batch in chunks(rows, self.batch_size)]
+        return self._write_batches(name, batches, [len(b["rows"]) for b in batches], progress)
+
+    def _write_batches(
+        self, name: str, batches: Iterable[dict[str, Any]], sizes: Sequence[int], progress: Progress | None
+    ) -> int:
+        """Runs the named write once per parameter set (one transaction each, pipelined by the backend);
+        returns the sum of the ``n`` each returns. ``sizes`` are the rows of each batch, for progress."""
         written = 0
-        for batch in chunks(rows, self.batch_size):
-            result = self.backend.run(stmt, {"rows": batch}, write=True)
+        for result, size in zip(self.backend.run_batches(statement(name), batches, write=True), sizes, strict=True):
             written += int(result[0]["n"]) if result else 0
             if progress is not None:
-                progress(len(batch))
+                progress(size)
         return written
 
     def clear(self) -> int:
@@ -203,24 +209,25 @@ class GraphStore(GraphReads):
         # provenance → source tag → [(target, weight, rationale)]
         grouped: dict[tuple[str, str, str, str], dict[str, list[tuple[str, float, str]]]] = {}
         keys: dict[str, str] = {}  # each distinct tag key is checked once: edges repeat their tags
+        sources: dict[object, str] = {}  # and each distinct source value converted once
         for e in edges:
-            prov = (Source(e.source).value, e.run, e.model, e.prompt_version)
+            source = sources.get(e.source) or sources.setdefault(e.source, Source(e.source).value)
+            by_src = grouped.get((source, e.run, e.model, e.prompt_version))
+            if by_src is None:
+                by_src = grouped.setdefault((source, e.run, e.model, e.prompt_version), {})
             src = keys.get(e.source_key) or keys.setdefault(e.source_key, v.check_tag_key(e.source_key))
             dst = keys.get(e.target_key) or keys.setdefault(e.target_key, v.check_tag_key(e.target_key))
             rationale = v.check_text(e.rationale, "rationale", 2000)
-            grouped.setdefault(prov, {}).setdefault(src, []).append(
-                (dst, v.check_probability(e.weight, "weight"), rationale)
-            )
-        stmt = statement(_UPSERT_LOGIC[kind])
-        written = 0
+            by_src.setdefault(src, []).append((dst, v.check_probability(e.weight, "weight"), rationale))
+        batches: list[dict[str, Any]] = []
+        sizes: list[int] = []
         for (source, run, model, prompt_version), by_src in grouped.items():
             for batch, size in _edge_batches(by_src, self.batch_size):
-                params = {"rows": batch, "source": source, "run": run, "model": model, "prompt_version": prompt_version}
-                result = self.backend.run(stmt, params, write=True)
-                written += int(result[0]["n"]) if result else 0
-                if progress is not None:
-                    progress(size)
-        return written
+                batches.append(
+                    {"rows": batch, "source": source, "run": run, "model": model, "prompt_version": prompt_version}
+                )
+                sizes.append(size)
+        return self._write_batches(_UPSERT_LOGIC[kind], batches, sizes, progress)
 
     def upsert_aliases(self, aliases: Iterable[AliasEdge]) -> int:
         """Upserts ALIAS_OF edges alias → canonical."""

@@ -120,6 +120,8 @@ def check_timestamp(value: object, what: str = "ts") -> int:
 
 def check_probability(value: object, what: str) -> float:
     """A number in [0, 1] (probabilities, weights, recall)."""
+    if type(value) is float and 0.0 <= value <= 1.0:  # the common case, checked cheaply (NaN fails here)
+        return value
     number = check_number(value, what)
     if not 0.0 <= number <= 1.0:
         raise InvalidInput(f"{what} must be between 0 and 1, got {value!r}")

@@ -18,17 +18,39 @@ RETURN day, size(added) AS joined, size(removed) AS left, added, removed, s.size
 ORDER BY day;
 
 // name: analyst_cover_misses
-// Items the cover set misses: items that carry tags of that kind, none of them in the current cover set.
-// params: kind, limit
-// param kind: string — user (the item's roles against the role cover set) or item (its topics)
+// Items the cover set misses, most-interacted first: items with no tag of one kind in the current cover
+// set, so the cover-set graph G* does not reach them through that kind. Views: catalogue (every item; an
+// LLM or a distilled tag in the cover covers it), llm (every item; only an LLM tag in the cover does) and
+// recall (only LLM-tagged items with no LLM tag in the cover: the misses behind a snapshot's recall).
+// reason: untagged (no tag of that kind yet), llm tags outside cover, distilled tags outside cover (its
+// predicted tags left the cover since), distilled tags only (view llm: reached by predictions alone).
+// uncovered: the item's tags of that kind outside the current cover set. Other kinds or views: no rows.
+// params: kind, view, limit
+// param kind: string — user (the items' roles against the role cover set) or item (their topics)
+// param view: string = catalogue — catalogue, llm or recall (see above)
 // param limit: int = 100 — at most this many items
-// example: rolegraph cypher run analyst_cover_misses --param kind=item
-MATCH (i:Item)-[r]->(t:Tag)
+// example: rolegraph cypher run analyst_cover_misses --param kind=item --param view=llm
+MATCH (i:Item)
+WHERE $kind IN ['user', 'item'] AND $view IN ['catalogue', 'llm', 'recall']
+OPTIONAL MATCH (i)-[r]->(t:Tag)
 WHERE type(r) = CASE $kind WHEN 'user' THEN 'HAS_USER_TAG' ELSE 'HAS_ITEM_TAG' END
 OPTIONAL MATCH (t)-[m:IN_COVER]->(:CoverSet {kind: $kind})
-WITH i, t, sum(CASE WHEN m IS NOT NULL AND m.until IS NULL THEN 1 ELSE 0 END) AS current
-WITH i, count(t) AS tags, sum(CASE WHEN current > 0 THEN 1 ELSE 0 END) AS covered
-WHERE covered = 0
-RETURN i.id AS id, i.title AS title, tags
-ORDER BY id
+WHERE m.until IS NULL
+WITH i, r, t, count(m) > 0 AS in_cover
+ORDER BY t.key
+WITH i, count(CASE WHEN r.source = 'llm' THEN 1 END) AS llm_tags,
+     count(CASE WHEN r.source = 'distilled' THEN 1 END) AS distilled_tags,
+     count(CASE WHEN r.source = 'llm' AND in_cover THEN 1 END) AS llm_covered,
+     count(CASE WHEN r.source = 'distilled' AND in_cover THEN 1 END) AS distilled_covered,
+     collect(DISTINCT CASE WHEN NOT in_cover THEN t.key END) AS uncovered
+WHERE llm_covered = 0 AND ($view <> 'catalogue' OR distilled_covered = 0) AND ($view <> 'recall' OR llm_tags > 0)
+OPTIONAL MATCH (:User)-[x:INTERACTED]->(i)
+WITH i, llm_tags, distilled_tags, distilled_covered, uncovered, count(x) AS interactions
+RETURN i.id AS id, i.title AS title, interactions,
+       CASE WHEN llm_tags > 0 THEN 'llm tags outside cover'
+            WHEN distilled_covered > 0 THEN 'distilled tags only'
+            WHEN distilled_tags > 0 THEN 'distilled tags outside cover'
+            ELSE 'untagged' END AS reason,
+       llm_tags, distilled_tags, uncovered
+ORDER BY interactions DESC, id
 LIMIT $limit;

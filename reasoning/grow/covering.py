@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.model import CoverSnapshotRecord, TagKind
+from graph.store import chunks
 from reasoning.cover import cover_step
 from reasoning.grow import journal
 from reasoning.grow.context import RunContext
@@ -46,9 +47,8 @@ def _compose(ctx: RunContext, kind: TagKind, item_ids: list[str]) -> dict[str, A
     members = np.zeros(len(tags), dtype=bool)
     members[[col[t] for t in current]] = True
     last_seen: dict[str, Any] = {t: None for t in tags}
-    for t in current:
-        found = store.tag(t)
-        last_seen[t] = found["last_seen"] if found else None
+    for batch in chunks(current, store.batch_size):  # one statement per batch, not one per tag
+        last_seen.update((r["key"], r["last_seen"]) for r in store.read("grow_tags_last_seen", keys=batch))
     today = date.fromisoformat(cfg.day)
     seen_today = {t for _, t in pairs}
     days = np.array([0 if t in seen_today else _days(today, last_seen[t]) for t in tags], dtype=np.int64)

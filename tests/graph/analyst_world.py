@@ -1,8 +1,8 @@
 """A small hand-made graph for the analysts' queries, written through `GraphStore` with known answers.
 
-Films i1–i5, users u1–u4 with MovieLens-style occupations, roles (user tags) and topics (item tags),
-item→tag edges, U2I/I2U logic from two runs (r1: LLM, gemma, prompt v1; r2: distilled, qwen, prompt v2),
-aliases, two days of cover-set history with snapshots, and users' T0/T1 roles.
+Films i1–i6 (i6 tagged by the distilled models only), users u1–u4 with MovieLens-style occupations, roles
+(user tags) and topics (item tags), item→tag edges, U2I/I2U logic from two runs (r1: LLM, gemma, prompt v1;
+r2: distilled, qwen, prompt v2), aliases, two days of cover-set history with snapshots, and users' T0/T1 roles.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ TOPICS = [("animation", "Animation", DAY2), ("crime", "Crime", DAY2), ("heist", 
 # (item, tag, p, source)
 ITEM_ROLES = [("i1", "parent", 0.9, LLM), ("i1", "student", 0.4, LLM), ("i1", "parent", 0.85, DIST),
               ("i2", "film buff", 0.7, LLM), ("i3", "film buff", 0.6, LLM), ("i3", "student", 0.5, LLM),
-              ("i5", "student", 0.8, LLM)]  # fmt: skip
+              ("i5", "student", 0.8, LLM), ("i6", "student", 0.6, DIST)]  # fmt: skip
 ITEM_TOPICS = [("i1", "animation", 0.95, LLM), ("i2", "crime", 0.8, LLM), ("i2", "heist", 0.9, LLM),
-               ("i3", "crime", 0.7, LLM), ("i4", "romance", 0.8, LLM)]  # fmt: skip
+               ("i3", "crime", 0.7, LLM), ("i4", "romance", 0.8, LLM), ("i6", "heist", 0.7, DIST)]  # fmt: skip
 
 # (src, dst, weight, source, run, model, prompt_version, rationale)
 R1 = ("r1", "gemma3-270m", "v1")
@@ -59,6 +59,7 @@ I2U = [("animation", "parent", 0.5, LLM, *R1, "family audiences"),
        ("animation", "parent", 0.6, DIST, *R2, ""),
        ("crime", "film buff", 0.7, DIST, *R2, "")]  # fmt: skip
 
+INTERACTIONS = [("u1", "i1", 1), ("u1", "i3", 2), ("u2", "i2", 3), ("u4", "i1", 4), ("u2", "i6", 5), ("u3", "i6", 6)]
 USERS = [("u1", "student"), ("u2", "engineer"), ("u3", "student"), ("u4", "artist")]
 # (user, tag, p, rank, set)
 HAS_ROLE = [("u1", "student", 0.7, 1, "T0"), ("u1", "parent", 0.3, 2, "T0"), ("u1", "film buff", 0.5, 1, "T1"),
@@ -68,12 +69,11 @@ HAS_ROLE = [("u1", "student", 0.7, 1, "T0"), ("u1", "parent", 0.3, 2, "T0"), ("u
 
 def build(store: GraphStore) -> None:
     """Writes the world into an empty store."""
-    items = [("i1", "Toy Story"), ("i2", "Heat"), ("i3", "Fargo"), ("i4", "Casablanca"), ("i5", "Clerks")]
+    items = [("i1", "Toy Story"), ("i2", "Heat"), ("i3", "Fargo"), ("i4", "Casablanca"), ("i5", "Clerks"),
+             ("i6", "Alien")]  # fmt: skip
     store.upsert_items(ItemRecord(i, t, text=t, first_seen=DAY1) for i, t in items)
     store.upsert_users(UserRecord(u, {"occupation": o, "age": 20 + n}) for n, (u, o) in enumerate(USERS))
-    store.upsert_interactions(
-        InteractionRecord(u, i, ts) for u, i, ts in [("u1", "i1", 1), ("u1", "i3", 2), ("u2", "i2", 3), ("u4", "i1", 4)]
-    )
+    store.upsert_interactions(InteractionRecord(u, i, ts) for u, i, ts in INTERACTIONS)
     store.upsert_tags(TagKind.USER, (TagRecord(k, n, d) for k, n, d in ROLES))
     store.upsert_tags(TagKind.ITEM, (TagRecord(k, n, d) for k, n, d in TOPICS))
     for kind, edges in ((TagKind.USER, ITEM_ROLES), (TagKind.ITEM, ITEM_TOPICS)):

@@ -60,7 +60,13 @@ EXPECTED: dict[str, tuple[dict[str, str], list[dict[str, Any]]]] = {
              "recall": 0.9},
         ],
     ),
-    "analyst_cover_misses": ({"kind": "item"}, [{"id": "i4", "title": "Casablanca", "tags": 1}]),
+    "analyst_cover_misses": (  # item cover {animation, crime, heist}; i6 is reached by its distilled heist
+        {"kind": "item"},
+        [{"id": "i4", "title": "Casablanca", "interactions": 0, "reason": "llm tags outside cover", "llm_tags": 1,
+          "distilled_tags": 0, "uncovered": ["romance"]},
+         {"id": "i5", "title": "Clerks", "interactions": 0, "reason": "untagged", "llm_tags": 0, "distilled_tags": 0,
+          "uncovered": []}],
+    ),
     "analyst_edges_by_provenance": (
         {},
         [
@@ -101,7 +107,7 @@ EXPECTED: dict[str, tuple[dict[str, str], list[dict[str, Any]]]] = {
             {"key": k, "name": n, "is_role": r, "is_topic": not r, "last_seen": "2026-01-01", "items": i}
             for k, n, r, i in [("crime films", "crime films", False, 0), ("engineer", "Engineers", True, 0),
                                ("parent", "Parents", True, 1), ("parents", "parents", True, 0),
-                               ("romance", "Romance", False, 1), ("student", "Students", True, 3)]
+                               ("romance", "Romance", False, 1), ("student", "Students", True, 4)]
         ],
     ),
     "analyst_orphan_tags": (
@@ -147,7 +153,25 @@ VARIANTS: list[tuple[str, dict[str, str], list[dict[str, Any]]]] = [
      [{"day": "2026-01-01", "joined": 2, "left": 0, "added": ["animation", "crime"], "removed": [], "size": 2,
        "recall": 0.75},
       {"day": "2026-01-02", "joined": 1, "left": 0, "added": ["heist"], "removed": [], "size": 3, "recall": 0.95}]),
-    ("analyst_cover_misses", {"kind": "user"}, [{"id": "i5", "title": "Clerks", "tags": 1}]),
+    ("analyst_cover_misses", {"kind": "item", "view": "llm"},  # only LLM tags count: i6 (2 interactions) first
+     [{"id": "i6", "title": "Alien", "interactions": 2, "reason": "distilled tags only", "llm_tags": 0,
+       "distilled_tags": 1, "uncovered": []}, *EXPECTED["analyst_cover_misses"][1]]),
+    ("analyst_cover_misses", {"kind": "item", "view": "recall"}, EXPECTED["analyst_cover_misses"][1][:1]),
+    ("analyst_cover_misses", {"kind": "item", "view": "llm", "limit": "1"},
+     [{"id": "i6", "title": "Alien", "interactions": 2, "reason": "distilled tags only", "llm_tags": 0,
+       "distilled_tags": 1, "uncovered": []}]),
+    ("analyst_cover_misses", {"kind": "user"},  # role cover {parent, film buff}; student left it on day 2
+     [{"id": "i6", "title": "Alien", "interactions": 2, "reason": "distilled tags outside cover", "llm_tags": 0,
+       "distilled_tags": 1, "uncovered": ["student"]},
+      {"id": "i4", "title": "Casablanca", "interactions": 0, "reason": "untagged", "llm_tags": 0, "distilled_tags": 0,
+       "uncovered": []},
+      {"id": "i5", "title": "Clerks", "interactions": 0, "reason": "llm tags outside cover", "llm_tags": 1,
+       "distilled_tags": 0, "uncovered": ["student"]}]),
+    ("analyst_cover_misses", {"kind": "user", "view": "recall"},
+     [{"id": "i5", "title": "Clerks", "interactions": 0, "reason": "llm tags outside cover", "llm_tags": 1,
+       "distilled_tags": 0, "uncovered": ["student"]}]),
+    ("analyst_cover_misses", {"kind": "user", "view": "everything"}, []),
+    ("analyst_cover_misses", {"kind": "roles"}, []),
     ("analyst_edge_rationale", {"src": "crime", "dst": "film buff", "source": "distilled"},
      [{"type": "I2U", "weight": 0.7, "rationale": "", "run": "r2", "model": "qwen2.5-7b", "prompt_version": "v2",
        "day": "2026-01-02"}]),
@@ -291,6 +315,19 @@ WRITES = [
     "MATCH (i:Item) WITH i LIMIT 1CREATE (n:Item {id: 'x'})",
     "MATCH (i:Item) WITH i LIMIT 0x1DETACH DELETE i",
     "ENABLE SERVER 'x'",
+    # the probes of issue #6: each write clause alone, in mixed case, behind comments, and `;`-chained
+    "CrEaTe (n:Item {id: 'x'})",
+    "MeRgE (t:Tag {key: 'x'})",
+    "MATCH (i:Item) Detach Delete i",
+    "MATCH (i:Item) CALL { WITH i RETURN i.id AS x } IN TRANSACTIONS RETURN x",
+    "MATCH (i:Item) cAlL { WITH i RETURN i.id AS x } iN tRaNsAcTiOnS OF 5 ROWS RETURN x",
+    "MATCH (i:Item) /* ;\n */ DELETE i",
+    "MATCH (i:Item)\n// ;\nSET i.x = 1",
+    "MATCH (`i`:Item) SET `i`.x = 1",
+    "CALL db.labels() YIELD label CREATE (:Item {id: label})",
+    "RETURN 1; RETURN 2",
+    "MATCH (i:Item) RETURN i.id AS id;\n// then\nmerge (n:Item {id: 'x'})",
+    "MATCH (i:Item {id: ';'}) RETURN i;MATCH (j) DELETE j",
 ]
 READS = [
     "MATCH (i:Item {title: 'CREATE (n) SET x DELETE y'}) RETURN i.id AS id",
@@ -300,6 +337,8 @@ READS = [
     "CALL db.labels()",
     "RETURN 0x1F AS h, 1.5e3 AS f, 2E-2 AS g, .5 AS d",
     "MATCH (i:Item) CALL { WITH i RETURN i.id AS x } RETURN x",
+    "MATCH (i:Item {title: 'a;b'}) RETURN i.id AS id",
+    "MATCH (i:Item) RETURN i.id AS id; // one statement, a trailing ';' and a comment",
 ]
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
+from falkordb.helpers import stringify_param_value
+from hypothesis import given
+from hypothesis import strategies as st
 
-from graph.falkor import FalkorBackend, open_embedded
+from graph.falkor import FalkorBackend, encode_param, open_embedded
 from graph.queries import Statement
 from graph.store import GraphStore
 from rolegraph.errors import QueryError
@@ -49,6 +53,48 @@ def test_nodes_in_results_and_runtime_errors_are_query_errors(store: GraphStore)
         store.backend.run(_stmt("RETURN 1 / 0 AS x, toInteger('a') + [] AS y"), {}, write=False)
     with pytest.raises(QueryError, match="adhoc"):
         store.backend.run(_stmt("CREATE (:Item {id: 'n2'})"), {}, write=False)  # read-only refuses writes
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner) | st.lists(st.text(), max_size=4).map(tuple) | st.dictionaries(st.text(), inner),
+    max_leaves=20,
+)
+
+
+@given(_VALUES)
+def test_encode_param_writes_what_the_client_library_writes(value: Any) -> None:
+    try:
+        expected = stringify_param_value(value)
+    except ValueError:  # empty map keys or keys with a backtick
+        with pytest.raises(ValueError):
+            encode_param(value)
+        return
+    assert encode_param(value) == expected
+
+
+def test_encoded_parameters_reach_the_server_unchanged(store: GraphStore) -> None:
+    if not isinstance(store.backend, FalkorBackend):
+        pytest.skip("FalkorDB parameter encoding")
+    strings = ['say "hi"', "back\\slash\\", "it's", "naïve ☃ 東京", "", 'a\\"b', "`tick`", "$x {y}"]
+    value = {"s": strings, "f": [0.1, 1e-05, 2.5e20, -0.0], "m": {"k": strings[:2], "n": None}, "b": [True, 3]}
+    (row,) = store.backend.run(_stmt("RETURN $v AS v"), {"v": value}, write=False)
+    assert row["v"] == value
+
+
+def test_batches_apply_in_order_each_all_or_nothing(store: GraphStore) -> None:
+    """run_batches pipelines the batches but sends them one after the other: a failing batch writes none
+    of its rows, the batches before it stay, and none after it is sent."""
+    stmt = _stmt("UNWIND $rows AS r CREATE (:Item {id: r.id, x: 1 / r.d}) RETURN count(*) AS n")
+    rows = [[("a", 1), ("b", 1)], [("c", 1), ("x", 0)], [("d", 1)]]  # x divides by zero
+    batches = [{"rows": [{"id": i, "d": d} for i, d in batch]} for batch in rows]
+    results = store.backend.run_batches(stmt, batches, write=True)
+    assert next(results) == [{"n": 2}]
+    with pytest.raises(QueryError):
+        next(results)
+    ids = store.backend.run(_stmt("MATCH (i:Item) RETURN i.id AS id ORDER BY id"), {}, write=False)
+    assert [r["id"] for r in ids] == ["a", "b"]
 
 
 def test_embedded_server_stops_on_close_after_threaded_use(tmp_path: Path) -> None:

@@ -106,6 +106,8 @@ def test_run_free_cypher_with_guessed_parameter_types(cli: Cli) -> None:
         (["--query", "MATCH (n) RETURN n; MATCH (m) DELETE m"], "only one statement may run"),
         (["--query", "MATCH (n) /* x */ Create (m:Item {id: 'z'})"], "CREATE writes"),
         (["--query", "CALL { MATCH (n:Item) SET n.x = 1 } IN TRANSACTIONS"], "SET writes"),
+        (["--query", "MATCH (n:Item) CALL { WITH n RETURN n.id AS x } in transactions RETURN x"], "IN TRANSACTIONS"),
+        (["--query", "MATCH (n:Item) mErGe (n)-[:ALIAS_OF]->(n)"], "MERGE writes"),
         (["analyst_logic_chains"], "needs --param role"),
         (["analyst_logic_chains", "--param", "role=x", "--param", "limit=many"], "limit='many' is not an int"),
         (["analyst_logic_chains", "--param", "role=x", "--param", "colour=red"], "has no parameter colour"),
@@ -114,9 +116,11 @@ def test_run_free_cypher_with_guessed_parameter_types(cli: Cli) -> None:
     ],
 )
 def test_refusals_exit_1_and_change_nothing(cli: Cli, graph_uri: str, args: list[str], message: str) -> None:
+    before = _hash(graph_uri)
     code, out, err = cli("cypher", "run", *args)
     assert code == 1
     assert message in err and out == ""
+    assert _hash(graph_uri) == before
 
 
 def test_a_refused_file_leaves_the_graph_as_it_was(cli: Cli, graph_uri: str, tmp_path: Path) -> None:

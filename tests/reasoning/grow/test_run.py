@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.model import LogicKind, Source, TagKind
+from graph.model import LogicKind, Source, TagKind, TagRecord
 from reasoning.canonical import normalize
 from reasoning.unmerge import unmerge
 from tests.reasoning.grow import world
@@ -170,3 +170,20 @@ def test_distillation_publishes_g_star_and_tags_the_items_the_llm_did_not_see(
         e["props"]["run"] for page in g.store.iter_edge_pages() for e in page if e["props"].get("source") == "distilled"
     }
     assert runs == {"grow-2026-01-06"}
+
+
+def test_cover_members_not_seen_within_the_window_leave(grower_for: Callable[[Responder], Grower]) -> None:
+    """The cover step reads every member's last_seen (one batched statement): a member last seen more
+    than `window` days ago leaves the cover set, one seen within the window stays though not seen today."""
+    g = grower_for(world.sensible)
+    world.load(g.store, 4)
+    g.store.upsert_tags(TagKind.USER, [TagRecord("old fans", "old fans", "2025-11-01"),
+                                       TagRecord("recent fans", "recent fans", "2025-12-20")])  # fmt: skip
+    g.store.set_cover(TagKind.USER, "2025-12-20", ["old fans", "recent fans"])
+    summary = g.run(window=30)  # DAY = 2026-01-05: 65 and 16 days later
+    assert summary.status == "done"
+    current = set(g.store.current_cover(TagKind.USER))
+    assert "recent fans" in current and "old fans" not in current
+    assert summary.cover["user"]["removed"] == 1
+    left = {r["key"]: r["until"] for r in g.store.cover_history(TagKind.USER) if r["until"] is not None}
+    assert left == {"old fans": DAY}
