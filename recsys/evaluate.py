@@ -29,8 +29,8 @@ BETA0_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 BETA1_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 EXPL_TOLERANCE = 0.98
 
-#: (description of the training, its epoch hook factory) for progress display
-HookFactory = Callable[[str], EpochHook | None]
+#: (training key, seed) → the epoch hook of that training, for progress display
+HookFactory = Callable[[str, int], EpochHook | None]
 
 
 @dataclass
@@ -59,6 +59,11 @@ def choose_betas(valid: Parts, n_items: int) -> dict[str, Any]:
     return {"beta0": beta0, "beta1": beta1, "sweep_beta0": sweep0, "sweep_beta1": sweep1}
 
 
+def train_keys(specs: Sequence[ModelSpec]) -> list[str]:
+    """The distinct trainings of ``specs`` in the order `evaluate_seed` runs them."""
+    return list(dict.fromkeys(spec.train_key for spec in specs))
+
+
 def _betas(spec: ModelSpec, chosen: dict[str, Any]) -> tuple[float, float]:
     if spec.kind != "tagcf" or not spec.use_tli:
         return 0.0, 0.0
@@ -85,7 +90,7 @@ def evaluate_seed(
         data = datasets.get(kind) or datasets.setdefault(kind, build(g, kind, cfg.max_tags))
         generator = seed_everything(seed)
         model = build_model(group[0], data, cfg)
-        fitted = fit(model, data, generator, dev, hooks(f"{key} seed {seed}") if hooks else None)
+        fitted = fit(model, data, generator, dev, hooks(key, seed) if hooks else None)
         started = time.perf_counter()
         chosen: dict[str, Any] = {}
         if group[0].kind == "tagcf":
