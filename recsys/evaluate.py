@@ -89,6 +89,7 @@ def evaluate_seed(
         kind = group[0].tag_kind
         data = datasets.get(kind) or datasets.setdefault(kind, build(g, kind, cfg.max_tags))
         generator = seed_everything(seed)
+        cpu = time.process_time()
         model = build_model(group[0], data, cfg)
         fitted = fit(model, data, generator, dev, hooks(key, seed) if hooks else None)
         started = time.perf_counter()
@@ -107,6 +108,7 @@ def evaluate_seed(
                 "valid_s_per_epoch": float(np.mean(fitted.valid_seconds)),
                 "train_s": float(np.sum(fitted.epoch_seconds) + np.sum(fitted.valid_seconds)),
                 "test_eval_s": time.perf_counter() - started,
+                "cpu_s": time.process_time() - cpu,
             }
         )
 
