@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
 import torch
@@ -21,7 +22,10 @@ def normalized_adjacency(pairs: torch.Tensor, n_users: int, n_items: int) -> tor
     edge_index = torch.cat([torch.stack([u, i]), torch.stack([i, u])], dim=1)
     n = n_users + n_items
     edge_index, weight = gcn_norm(edge_index, None, n, add_self_loops=False)
-    return torch.sparse_coo_tensor(edge_index, weight, (n, n)).coalesce().to_sparse_csr()
+    coo = torch.sparse_coo_tensor(edge_index, weight, (n, n), check_invariants=True).coalesce()
+    with warnings.catch_warnings():  # "sparse CSR support is in beta": products with a dense matrix are stable
+        warnings.simplefilter("ignore", UserWarning)
+        return coo.to_sparse_csr()
 
 
 class _SymmetricProduct(torch.autograd.Function):
