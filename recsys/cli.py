@@ -138,9 +138,10 @@ def load_truth_cmd(args: argparse.Namespace) -> int:
 
 def evaluate_cmd(args: argparse.Namespace) -> int:
     """`rolegraph evaluate`."""
-    from recsys.evaluate import Evaluation, evaluate_seed, summarize, sweep_lambda
+    from recsys.evaluate import Evaluation, evaluate_seed, summarize, sweep_lambda, train_keys
     from recsys.export import export
     from recsys.models.registry import parse_model
+    from recsys.progress import EvalProgress, clock
     from recsys.report import markdown, plot_betas, plot_lambda
     from recsys.scorer import RecsysSettings
     from recsys.sources import dataset_store
@@ -161,22 +162,26 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
     console.print(f"exported {meta['counts']} to {out_dir} in {time.monotonic() - started:.1f} s")
     ev = Evaluation(seeds=list(range(args.seeds)))
     status = console.status("training")
+    tracker = EvalProgress(train_keys(specs), ev.seeds, cfg.min_epochs, cfg.patience, cfg.epochs)
 
-    def hooks(what: str) -> Callable[[int, float, float], None]:
+    def hooks(key: str, seed: int) -> Callable[[int, float, float], None]:
+        tracker.start(key, seed)
+
         def on_epoch(epoch: int, loss: float, valid: float) -> None:
-            line = f"{what}: epoch {epoch}, loss {loss:.4f}, validation NDCG@10 {valid:.4f}"
+            line = tracker.epoch(epoch, loss, valid)
             status.update(line)
             if not console.is_terminal:  # logs get a line per epoch instead of the spinner
-                console.print(line, highlight=False)
+                console.print(line, highlight=False, soft_wrap=True)
 
         return on_epoch
 
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     with status:
         for seed in ev.seeds:
             evaluate_seed(g, specs, seed, cfg, ev, args.device, hooks)
-            console.print(f"seed {seed} done ({time.monotonic() - started:.0f} s so far)")
-    wall = time.monotonic() - started
+            tracker.finish()
+            console.print(f"seed {seed} done ({clock(time.monotonic() - started)} so far)")
+    wall, cpu = time.monotonic() - started, time.process_time() - cpu_started
     summary = summarize(ev)
     dump_json(summary, args.json)
     if args.report is not None:
@@ -186,6 +191,7 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
             "dataset": f"{args.dataset} ({args.graph} graph view), export {meta['counts']}",
             "export runs": ", ".join(meta["runs"]) or "none",
             "wall time (training + evaluation, all seeds)": f"{wall:.0f} s",
+            "CPU time of the process (all threads)": f"{cpu:.0f} s on {args.threads} torch thread(s)",
             "device": str(pick_device(args.device)),
             "settings": json.dumps(cfg.to_dict()),
         }
@@ -205,7 +211,7 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(markdown("Recommender evaluation", summary, ev, context))
         args.report.with_suffix(".runs.json").write_text(
-            json.dumps({"timings": ev.timings, "betas": ev.betas, "wall_s": wall}, indent=1) + "\n"
+            json.dumps({"timings": ev.timings, "betas": ev.betas, "wall_s": wall, "cpu_s": cpu}, indent=1) + "\n"
         )
     return 0
 

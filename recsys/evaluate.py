@@ -29,8 +29,8 @@ BETA0_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 BETA1_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 EXPL_TOLERANCE = 0.98
 
-#: (description of the training, its epoch hook factory) for progress display
-HookFactory = Callable[[str], EpochHook | None]
+#: (training key, seed) → the epoch hook of that training, for progress display
+HookFactory = Callable[[str, int], EpochHook | None]
 
 
 @dataclass
@@ -59,6 +59,11 @@ def choose_betas(valid: Parts, n_items: int) -> dict[str, Any]:
     return {"beta0": beta0, "beta1": beta1, "sweep_beta0": sweep0, "sweep_beta1": sweep1}
 
 
+def train_keys(specs: Sequence[ModelSpec]) -> list[str]:
+    """The distinct trainings of ``specs`` in the order `evaluate_seed` runs them."""
+    return list(dict.fromkeys(spec.train_key for spec in specs))
+
+
 def _betas(spec: ModelSpec, chosen: dict[str, Any]) -> tuple[float, float]:
     if spec.kind != "tagcf" or not spec.use_tli:
         return 0.0, 0.0
@@ -84,8 +89,9 @@ def evaluate_seed(
         kind = group[0].tag_kind
         data = datasets.get(kind) or datasets.setdefault(kind, build(g, kind, cfg.max_tags))
         generator = seed_everything(seed)
+        cpu = time.process_time()
         model = build_model(group[0], data, cfg)
-        fitted = fit(model, data, generator, dev, hooks(f"{key} seed {seed}") if hooks else None)
+        fitted = fit(model, data, generator, dev, hooks(key, seed) if hooks else None)
         started = time.perf_counter()
         chosen: dict[str, Any] = {}
         if group[0].kind == "tagcf":
@@ -102,6 +108,7 @@ def evaluate_seed(
                 "valid_s_per_epoch": float(np.mean(fitted.valid_seconds)),
                 "train_s": float(np.sum(fitted.epoch_seconds) + np.sum(fitted.valid_seconds)),
                 "test_eval_s": time.perf_counter() - started,
+                "cpu_s": time.process_time() - cpu,
             }
         )
 

@@ -66,15 +66,18 @@ def markdown(title: str, summary: dict[str, Any], ev: Evaluation, context: dict[
         "",
         "## Training and evaluation time",
         "",
-        "| training | epochs (best) | train s/epoch | validation s/epoch | total s | test evaluation s |",
-        "|---|---|---|---|---|---|",
+        "Seconds are wall-clock means over seeds; CPU s is the process CPU time of the training and its tests "
+        "(what a quiet machine's wall time would be with one thread).",
+        "",
+        "| training | epochs (best) | train s/epoch | validation s/epoch | total s | test evaluation s | CPU s |",
+        "|---|---|---|---|---|---|---|",
     ]
     for key, runs in ev.timings.items():
         ep = ", ".join(f"{r['epochs']} ({r['best_epoch']})" for r in runs)
         mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0] if k not in ("epochs", "best_epoch")}
         out.append(
             f"| {key} | {ep} | {mean['train_s_per_epoch']:.2f} | {mean['valid_s_per_epoch']:.2f} | "
-            f"{mean['train_s']:.1f} | {mean['test_eval_s']:.2f} |"
+            f"{mean['train_s']:.1f} | {mean['test_eval_s']:.2f} | {mean.get('cpu_s', float('nan')):.1f} |"
         )
     if ev.betas:
         out += ["", "## β chosen on validation", "", "| seed | training | β0 | β1 |", "|---|---|---|---|"]

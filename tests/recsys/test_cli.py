@@ -27,6 +27,9 @@ def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monke
         assert set(entry["p_vs_sasrec"]) == set(NAMES)
     assert all(p is None for p in data["sasrec"]["p_vs_sasrec"].values())
     assert "## Goals" in report.read_text() and report.with_suffix(".betas.png").is_file()
+    runs = json.loads(report.with_suffix(".runs.json").read_text())
+    assert set(runs["timings"]) == {"sasrec", "tagcf-ut", "bpr"} and runs["cpu_s"] > 0
+    assert all(len(t) == 2 and all(r["cpu_s"] > 0 for r in t) for t in runs["timings"].values())
     manifest = json.loads((tmp_path / "recsys" / "exports").glob("*/manifest.json").__next__().read_text())
     assert manifest["runs"] == ["synth-truth"]
 

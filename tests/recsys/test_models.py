@@ -9,6 +9,8 @@ import torch
 from recsys.config import ModelConfig
 from recsys.dataset import RecData, build, eval_inputs
 from recsys.export.read import GraphData
+from recsys.models.bpr import train_pairs
+from recsys.models.lightgcn import LightGCN
 from recsys.models.registry import build_model, parse_model
 from recsys.models.tagcf import TagCF
 
@@ -64,3 +66,22 @@ def test_tagcf_score_parts_and_roles(data: dict[str, RecData]) -> None:
     assert ((t1 > 0).sum(dim=1) <= 2).all()
     # Eq. 9 by hand for one user and item: Σ_{t∈T(0)} P(t|u) P(t|i)
     assert tag0[0, 3] == pytest.approx(float((t0[0, 1:] * item_probs[1:]).sum()), rel=1e-5)
+
+
+def test_lightgcn_propagation_equals_pyg_message_passing(data: dict[str, RecData]) -> None:
+    """The cached normalized adjacency gives PyG's `get_embedding` over the edge list, values and gradients."""
+    d = data["user"]
+    torch.manual_seed(0)
+    model = build_model(parse_model("lightgcn"), d, CFG.with_overrides(gcn_layers=3))
+    assert isinstance(model, LightGCN)
+    model.prepare(d)
+    pairs = train_pairs(d)
+    users, items = pairs[:, 0], pairs[:, 1] + d.n_users - 1
+    edge_index = torch.cat([torch.stack([users, items]), torch.stack([items, users])], dim=1)
+    reference, ours = model.gcn.get_embedding(edge_index), model.embedding()
+    assert torch.allclose(ours, reference, atol=1e-6)
+    weights = torch.randn_like(reference)
+    (ref_grad,) = torch.autograd.grad((reference * weights).sum(), model.gcn.embedding.weight)
+    (our_grad,) = torch.autograd.grad((ours * weights).sum(), model.gcn.embedding.weight)
+    assert torch.allclose(our_grad, ref_grad, atol=1e-5)
+    assert float(ref_grad.abs().sum()) > 0

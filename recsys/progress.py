@@ -1,0 +1,83 @@
+"""Progress of `rolegraph evaluate`: where it is (seed, training, epoch), elapsed time and an ETA.
+
+The ETA of the run is the sum of what is left: of the current training, its seconds per epoch times the
+epochs until early stopping would end it if validation NDCG@10 does not improve again (a lower bound,
+at least ``min_epochs``); of every later training, the mean duration of the same training in earlier
+seeds. Before each training has finished once there is no ETA of the run (only of the current training).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+
+def clock(seconds: float) -> str:
+    """1h02m, 3m05s or 42s."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+@dataclass
+class EvalProgress:
+    """Tracks trainings ``keys`` × ``seeds`` in that order (seed-major) and renders one status line."""
+
+    keys: Sequence[str]
+    seeds: Sequence[int]
+    min_epochs: int
+    patience: int
+    max_epochs: int
+    now: Callable[[], float] = time.monotonic
+    durations: dict[str, list[float]] = field(default_factory=dict)  # key → seconds of each finished training
+    _current: tuple[str, int] | None = None
+    _started_run: float = 0.0
+    _started: float = 0.0
+    _best: tuple[int, float] = (0, -1.0)
+
+    def __post_init__(self) -> None:
+        self._started_run = self.now()
+
+    def start(self, key: str, seed: int) -> None:
+        """A new training begins (the previous one, with its test evaluation, has ended)."""
+        self.finish()
+        self._current, self._started, self._best = (key, seed), self.now(), (0, -1.0)
+
+    def finish(self) -> None:
+        """The current training (and its test evaluation) has ended."""
+        if self._current is not None:
+            self.durations.setdefault(self._current[0], []).append(self.now() - self._started)
+            self._current = None
+
+    def remaining(self, epoch: int, per_epoch: float) -> float | None:
+        """Estimated seconds left in the whole run, or None while some training has never finished."""
+        assert self._current is not None
+        key, seed = self._current
+        stop = min(self.max_epochs, max(self.min_epochs, self._best[0] + self.patience))
+        left = per_epoch * max(stop - epoch, 0)
+        position = list(self.seeds).index(seed) * len(self.keys) + list(self.keys).index(key)
+        for index in range(position + 1, len(self.seeds) * len(self.keys)):
+            done = self.durations.get(self.keys[index % len(self.keys)])
+            if not done:
+                return None
+            left += sum(done) / len(done)
+        return left
+
+    def epoch(self, epoch: int, loss: float, valid: float) -> str:
+        """Records one epoch of the current training; returns the status line."""
+        assert self._current is not None, "start() first"
+        key, seed = self._current
+        if valid > self._best[1]:
+            self._best = (epoch, valid)
+        now = self.now()
+        per_epoch = (now - self._started) / epoch
+        eta = self.remaining(epoch, per_epoch)
+        where = f"seed {list(self.seeds).index(seed) + 1}/{len(self.seeds)} · {key}"
+        where += f" ({list(self.keys).index(key) + 1}/{len(self.keys)})"
+        return (
+            f"{where} · epoch {epoch} · loss {loss:.4f} · valid NDCG@10 {valid:.4f} (best {self._best[1]:.4f} "
+            f"@ {self._best[0]}) · {per_epoch:.1f} s/epoch · {clock(now - self._started)} in this training · "
+            f"{clock(now - self._started_run)} elapsed · ETA {clock(eta) if eta is not None else 'after seed 1'}"
+        )

@@ -1,0 +1,44 @@
+"""The evaluate progress line: position, best epoch, and an ETA from earlier seeds' trainings."""
+
+from __future__ import annotations
+
+from recsys.progress import EvalProgress, clock
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_clock_formats() -> None:
+    assert (clock(42), clock(185), clock(3720)) == ("42s", "3m05s", "1h02m")
+
+
+def test_eta_appears_after_every_training_finished_once() -> None:
+    t = Clock()
+    p = EvalProgress(["sasrec", "bpr"], [0, 1], min_epochs=2, patience=2, max_epochs=10, now=t)
+    p.start("sasrec", 0)
+    t.t = 10.0
+    line = p.epoch(1, 1.0, 0.1)
+    assert "seed 1/2 · sasrec (1/2)" in line and "ETA after seed 1" in line and "10.0 s/epoch" in line
+    t.t = 20.0
+    p.epoch(2, 0.9, 0.05)
+    t.t = 30.0
+    p.epoch(3, 0.8, 0.04)  # no better than epoch 1: early stopping ends it now (1 + patience 2 = 3)
+    p.start("bpr", 0)
+    t.t = 32.0
+    p.epoch(1, 0.5, 0.2)
+    p.start("sasrec", 1)
+    assert p.durations == {"sasrec": [30.0], "bpr": [2.0]}
+    t.t = 37.0
+    line = p.epoch(1, 1.0, 0.3)
+    # sasrec seed 1: 5 s/epoch, at least until epoch 3 (best 1 + patience 2) → 10 s; then bpr: 2 s
+    assert "(best 0.3000 @ 1)" in line and "ETA 12s" in line
+    assert p.remaining(1, 5.0) == 12.0
+    t.t = 70.0
+    p.start("bpr", 1)
+    t.t = 71.0
+    assert p.epoch(1, 0.5, 0.2).endswith("ETA 2s")  # until epoch 3 (best 1 + patience 2) at 1 s, nothing after
