@@ -117,6 +117,18 @@ def test_store_exploration_equals_the_pure_computation(store: GraphStore, source
     }
 
 
+def test_store_exploration_keeps_topics_without_way_back(store: GraphStore) -> None:
+    """'sleep' is in C(1) but has no I2U edge: it keeps its share of C(1) and adds no chain."""
+    _logic_world(store)
+    e = explore(store, {"new parents": 3.0, "jazz musicians": 1.0}, source=Source.LLM, delta=0.0, branch=2, k=10)
+    u2i = [("jazz musicians", "music theory", 0.6), ("jazz musicians", "lullabies", 0.2), ("new parents", "sleep", 0.9)]
+    i2u = [("music theory", "teachers", 0.5), ("lullabies", "new parents", 0.7), ("lullabies", "jazz musicians", 0.3)]
+    want = explore_weights({"new parents": 3.0, "jazz musicians": 1.0}, u2i, i2u, delta=0.0, branch=2, k=10)
+    assert list(e.topics) == ["sleep", "music theory"] == list(want.topics)
+    assert e.topics == pytest.approx(want.topics) and e.roles == pytest.approx(want.roles) == {"teachers": 1.0}
+    assert [(c.role, c.topic, c.new_role) for c in e.chains] == [("jazz musicians", "music theory", "teachers")]
+
+
 def test_store_exploration_of_unknown_seed_is_empty(store: GraphStore) -> None:
     _logic_world(store)
     e = explore(store, {"x' }) DETACH DELETE n //": 1.0})
