@@ -29,9 +29,10 @@ def train_model(
 ) -> tuple[Any, Any, dict[str, Any]]:
     """(model, data, facts) — trained with early stopping; TagCF's β chosen on validation."""
     data = build(g, spec.tag_kind, cfg.max_tags)
+    generator = seed_everything(seed)  # before the model's initialization, so ``seed`` fixes it too
     model = build_model(spec, data, cfg)
     dev = pick_device(device)
-    fitted = fit(model, data, seed_everything(seed), dev, hook)
+    fitted = fit(model, data, generator, dev, hook)
     facts: dict[str, Any] = {"epochs": fitted.epochs, "best_epoch": fitted.best_epoch, "seed": seed}
     if isinstance(model, TagCF):
         chosen = choose_betas(collect_parts(model, data, "valid", dev), data.n_items)

@@ -109,9 +109,8 @@ def minilm() -> MiniLMEmbedder:
 
 @pytest.fixture(scope="session", autouse=True)
 def one_torch_thread() -> Iterator[None]:
-    """Torch runs on one thread in the tests, as the CLI does by default (`--threads 1`): training is then
-    bit-for-bit repeatable (two trainings must write the same roles), and on the shared 2-core machine
-    two spinning OpenMP threads made the small problems here up to 20× slower."""
+    """Torch runs on one thread in the tests, as the CLI does by default (`--threads 1`): on the shared
+    2-core machine two spinning OpenMP threads made the small problems here up to 20× slower."""
     import torch
 
     before = torch.get_num_threads()

@@ -10,8 +10,9 @@ import torch
 from graph.model import Source
 from graph.store import GraphStore
 from recsys.config import ModelConfig
+from recsys.export.read import read_graph
 from recsys.models.registry import parse_model
-from recsys.pipeline import run_training
+from recsys.pipeline import run_training, train_model
 from recsys.scorer import RecsysSettings, load_scorer
 from recsys.writeback import count_roles
 from rolegraph.errors import InvalidInput, ModelNotTrained
@@ -61,3 +62,12 @@ def test_stored_model_is_served(world_store: GraphStore, tmp_path: Path) -> None
         scorer.recommend("nobody", 5)
     with pytest.raises(InvalidInput):
         scorer.score_parts("u0000000", "no-such-item")
+
+
+def test_a_seed_fixes_the_whole_training(world_store: GraphStore) -> None:
+    """Initialization included: two trainings in one process with one seed give the same weights."""
+    g = read_graph(world_store, Source.DISTILLED)
+    spec = parse_model("tagcf-ut-expl")
+    weights = [train_model(g, spec, CFG, seed, "cpu")[0].state_dict() for seed in (0, 0, 1)]
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+    assert not all(torch.equal(weights[0][k], weights[2][k]) for k in weights[0])
