@@ -85,24 +85,6 @@ UNWIND $seeds AS seed
 MATCH (t:UserTag {key: seed})-[r:U2I {source: $source}]->(c)
 RETURN t.key AS src, c.key AS dst, r.weight AS weight;
 
-// name: explore_two_hops
-// Both hops of exploration in one round trip: the topics C(1) that the weighted seed roles reach over
-// U2I in one graph view (w_c = Σ w_t · P(c|t) over the normalized seeds; w_c > δ; the top `branch` by
-// weight, ties by key), each with the U2I edges into it from the seeds and the I2U edges out of it, as
-// rows (topic, ins [[role, weight]], outs [[role, weight]]). graph/explore.py redoes the arithmetic on
-// exactly these edges (renormalization, T(1), chains); the database only prunes hop 1.
-// params: seeds, source, delta, branch
-// seeds: [{key, weight}] with weights summing to 1
-UNWIND $seeds AS seed
-MATCH (t:UserTag {key: seed.key})-[r:U2I {source: $source}]->(c)
-WITH c, sum(seed.weight * r.weight) AS wc, collect([t.key, r.weight]) AS ins
-WHERE wc > $delta
-WITH c, wc, ins
-ORDER BY wc DESC, c.key
-LIMIT $branch
-OPTIONAL MATCH (c)-[q:I2U {source: $source}]->(t2)
-RETURN c.key AS topic, ins, collect(CASE WHEN q IS NULL THEN null ELSE [t2.key, q.weight] END) AS outs;
-
 // name: explore_i2u
 // Hop 2 of exploration: the I2U edges out of the kept topics C(1), as (src, dst, weight) rows.
 // params: seeds, source

@@ -149,7 +149,8 @@ def explore_over(
 ) -> Exploration:
     """Two-hop exploration from weighted seed roles, with the edges read through ``hop`` (at most
     ``chains`` chains, the strongest, when given)."""
-    _check_bounds(k, branch, delta)
+    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
+        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
     t0 = normalize_seeds(seeds)
     u2i = hop(LogicKind.U2I, list(t0))
     _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)
@@ -166,18 +167,8 @@ def explore(
     branch: int = 20,
     k: int = 10,
 ) -> Exploration:
-    """Two-hop exploration from weighted seed roles over G* (``source=distilled``) or G (``llm``), in one
-    round trip: the database prunes hop 1 to C(1) (`GraphReads.logic_two_hops`), and `explore_weights`
-    does all the arithmetic on the edges it returns."""
-    _check_bounds(k, branch, delta)
-    t0 = normalize_seeds(seeds)
-    u2i, i2u = store.logic_two_hops(t0, source, delta=delta, branch=branch)
-    return explore_weights(t0, u2i, i2u, delta=delta, branch=branch, k=k)
-
-
-def _check_bounds(k: int, branch: int, delta: float) -> None:
-    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
-        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
+    """Two-hop exploration from weighted seed roles over G* (``source=distilled``) or G (``llm``)."""
+    return explore_over(lambda kind, keys: store.logic_hop(kind, keys, source), seeds, delta=delta, branch=branch, k=k)
 
 
 # ----------------------------------------------------------------- candidate items

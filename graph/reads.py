@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -71,23 +71,6 @@ class GraphReads:
         """The U2I or I2U edges out of ``seeds`` in one graph view, as (source, target, weight)."""
         rows = self.read(_HOP[kind], seeds=list(seeds), source=Source(source).value)
         return [(r["src"], r["dst"], float(r["weight"])) for r in rows]
-
-    def logic_two_hops(
-        self, seeds: Mapping[str, float], source: Source, *, delta: float, branch: int
-    ) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]]]:
-        """Both hops of exploration in one statement, from normalized seed weights: the U2I edges from the
-        seeds into C(1) (the database keeps the topics with w_c > ``delta``, the top ``branch``) and the
-        I2U edges out of C(1), each as (source, target, weight)."""
-        rows = self.read(
-            "explore_two_hops",
-            seeds=[{"key": k, "weight": float(w)} for k, w in seeds.items()],
-            source=Source(source).value,
-            delta=float(delta),
-            branch=int(branch),
-        )
-        hop1 = [(t, r["topic"], float(w)) for r in rows for t, w in r["ins"]]
-        hop2 = [(r["topic"], t, float(w)) for r in rows for t, w in r["outs"]]
-        return hop1, hop2
 
     def explain_paths(self, user_id: str, item_id: str, source: Source) -> dict[str, list[Row]]:
         """The three path shapes from user to item (direct, via topic, via topic and new role)."""
