@@ -2,7 +2,7 @@
 
     python bench/peers.py [--models sasrec,bpr,lightgcn] [--seeds 1] [--data data/ml-100k]
                           [--budget MODEL=EPOCHS:PATIENCE]… [--json PATH] [--ours PATH]
-                          [--report bench/results/peers.md] [--time-limit S] [--reuse] [--salvage]
+                          [--report bench/results/peers.md] [--time-limit S] [--reuse] [--salvage | --resume]
     python bench/peers.py --check        # only: does RecBole's split give our test item for every user?
 
 RecBole runs in its own Python 3.11 environment (bench/peer_env.py builds it once, outside the clone)
@@ -20,7 +20,9 @@ checks that RecBole's test items are ours and stops if they are not.
 Exit status 2 with pip's last lines when the environment cannot be built; ``--check`` exits 1 when
 RecBole's split differs from ours. Scratch files (RecBole's copies, checkpoints, scores) go to
 ``$ROLEGRAPH_CACHE/peers-work``; ``--reuse`` picks up runs finished there with the same budget, and
-``--salvage`` also scores the best checkpoint of a run there that was stopped before it finished.
+``--salvage`` also scores the best checkpoint of a run there that was stopped before it finished, and
+``--resume`` instead continues such a run from that checkpoint (SASRec takes minutes an epoch here, so
+a long run can be spread over several sittings).
 """
 
 from __future__ import annotations
@@ -156,6 +158,13 @@ class RunOptions:
     time_limit: float | None = None
     reuse: bool = False
     salvage: bool = False
+    resume: bool = False
+
+
+def _unfinished(out: Path) -> bool:
+    """Whether the run in ``out`` stopped before early stopping or its epoch cap ended it."""
+    result = out / "result.json"
+    return not result.is_file() or "limit" in json.loads(result.read_text()).get("stopped", "")
 
 
 def run_one(
@@ -169,13 +178,17 @@ def run_one(
 ) -> Path:
     """Trains one model for one seed in the worker; its folder holds scores.npy and result.json."""
     out = work / "runs" / f"{model}-{seed}-{budget[0]}-{budget[1]}"
-    if opts.reuse and (out / "result.json").is_file():
+    checkpoints = sorted((out / "saved").glob("*.pth"))
+    resume = opts.resume and checkpoints and _unfinished(out)
+    if opts.reuse and (out / "result.json").is_file() and not resume:
         print(f"peers:   reusing {out}", file=sys.stderr)
         return out
     epochs, patience = budget
     args = ["train", "--data-path", str(dataset[0]), "--dataset", dataset[1], "--out", str(out)]
     args += ["--model", MODELS[model], "--seed", str(seed), "--epochs", str(epochs), "--stopping-step", str(patience)]
-    checkpoints = sorted((out / "saved").glob("*.pth"))
+    if resume:
+        print(f"peers:   continuing the unfinished run in {out} from its best checkpoint", file=sys.stderr)
+        args += ["--resume", str(checkpoints[-1])]
     if opts.salvage and checkpoints:
         print(f"peers:   scoring the best checkpoint of the unfinished run in {out}", file=sys.stderr)
         args += ["--checkpoint", str(checkpoints[-1])]
@@ -184,7 +197,7 @@ def run_one(
     if opts.time_limit:
         args += ["--time-limit", str(opts.time_limit)]
     out.mkdir(parents=True, exist_ok=True)
-    _worker(python, args, out / "worker.log")
+    _worker(python, args, out / ("resume.log" if resume else "worker.log"))
     return out
 
 
@@ -238,6 +251,9 @@ def main() -> None:
     parser.add_argument(
         "--salvage", action="store_true", help="score the best checkpoint of runs in the scratch folder cut short"
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue runs in the scratch folder cut short from their best checkpoint"
+    )
     parser.add_argument("--json", type=Path, help="metrics in `rolegraph evaluate --json` layout")
     parser.add_argument("--ours", type=Path, help="a `rolegraph evaluate --json` file to show beside the peers")
     parser.add_argument("--report", type=Path, default=RESULTS / "peers.md", help="Markdown report (JSON beside it)")
@@ -249,6 +265,8 @@ def main() -> None:
         parser.error(f"unknown models {sorted(unknown)}; choose from {','.join(MODELS)}")
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
+    if args.salvage and args.resume:
+        parser.error("--salvage scores an unfinished run as it stands, --resume continues it: choose one")
     budget = _budget(parser, args.budget)
     ours = peers_report.read_ours(args.ours) if args.ours else {}
     work = args.work or peer_env.cache_dir() / "peers-work"
@@ -279,7 +297,7 @@ def main() -> None:
         epochs, patience = budget[model]
         for seed in range(2020, 2020 + args.seeds):
             print(f"peers: {MODELS[model]} seed {seed} (≤ {epochs} epochs, patience {patience})", file=sys.stderr)
-            opts = RunOptions(args.time_limit, args.reuse or args.salvage, args.salvage)
+            opts = RunOptions(args.time_limit, args.reuse or args.salvage or args.resume, args.salvage, args.resume)
             out = run_one(python, model, seed, dataset, budget[model], work, opts)
             metrics, result = score_run(out, ratings, split)
             runs.setdefault(model, []).append(result | {"metrics": metrics})

@@ -2,13 +2,18 @@
 
     python peers_worker.py split --data-path DIR --dataset NAME --out FILE.json
     python peers_worker.py train --data-path DIR --dataset NAME --model SASRec --seed S --epochs E \
-        --stopping-step K --out DIR
+        --stopping-step K --out DIR [--time-limit S] [--resume CKPT | --checkpoint CKPT]
 
 RecBole reads ``DIR/NAME/NAME.inter``. ``split`` writes RecBole's validation and test item per user;
 ``train`` trains one model with RecBole's own trainer (early stopping on validation NDCG@10), then
 writes the full score matrix of the best checkpoint for every test user (``scores.npy``, float32
 [users × items]) and ``result.json`` (ids, RecBole's own test metrics, timings). Ranking and metrics
 are left to the caller, so RecBole's models are measured with exactly our evaluation code.
+
+Every epoch's wall time and validation NDCG@10 go to ``DIR/progress.json`` as they happen, so a run cut
+short can be scored (``--checkpoint``) or continued from its best checkpoint (``--resume``: RecBole's
+own ``resume_checkpoint`` restores the model, the optimizer and the epoch; the epochs after that best
+checkpoint are trained again).
 
 Imports only RecBole, torch and numpy: it runs under another interpreter than the project.
 """
@@ -85,9 +90,9 @@ class TimeUp(Exception):
     """The run's wall-clock limit passed; the best checkpoint so far stands."""
 
 
-def _instrument(trainer: Any, log: dict[str, list[float]], deadline: float) -> None:
-    """Records the wall time of every training epoch and every validation score; raises `TimeUp` instead
-    of starting an epoch past ``deadline`` (a perf_counter value)."""
+def _instrument(trainer: Any, log: dict[str, list[float]], deadline: float, progress: Path) -> None:
+    """Records the wall time of every training epoch and every validation score (also to ``progress``
+    after each); raises `TimeUp` instead of starting an epoch past ``deadline`` (a perf_counter value)."""
     train_epoch, valid_epoch = trainer._train_epoch, trainer._valid_epoch
 
     def timed_train(*a: Any, **k: Any) -> Any:
@@ -96,11 +101,16 @@ def _instrument(trainer: Any, log: dict[str, list[float]], deadline: float) -> N
         started = time.perf_counter()
         loss = train_epoch(*a, **k)
         log["epoch_s"].append(time.perf_counter() - started)
+        print(f"epoch {len(log['epoch_s'])}: {log['epoch_s'][-1]:.1f} s", flush=True)
         return loss
 
     def recorded_valid(*a: Any, **k: Any) -> Any:
         score, result = valid_epoch(*a, **k)
         log["valid_ndcg@10"].append(float(score))
+        print(f"epoch {len(log['valid_ndcg@10'])}: validation NDCG@10 {float(score):.4f}", flush=True)
+        tmp = progress.with_suffix(".tmp")
+        tmp.write_text(json.dumps(log))
+        tmp.replace(progress)
         return score, result
 
     trainer._train_epoch, trainer._valid_epoch = timed_train, recorded_valid
@@ -138,8 +148,15 @@ def train(args: argparse.Namespace) -> None:
     model = get_model(config["model"])(config, train_data._dataset).to(config["device"])
     trainer = get_trainer(config["MODEL_TYPE"], config["model"])(config, model)
     log: dict[str, list[float]] = {"epoch_s": [], "valid_ndcg@10": []}
+    resumed_from, carried_s = 0, 0.0
+    if args.resume:  # continue a run cut short from its best checkpoint
+        trainer.resume_checkpoint(args.resume)
+        resumed_from = trainer.start_epoch
+        earlier = _logged_epochs(out)
+        log = {k: earlier[k][:resumed_from] for k in log}
+        carried_s = sum(log["epoch_s"])
     prepared = time.perf_counter()
-    _instrument(trainer, log, prepared + (args.time_limit or float("inf")))
+    _instrument(trainer, log, prepared + (args.time_limit or float("inf")), out / "progress.json")
     stopped = "early stopping or epoch cap"
     if args.checkpoint:  # a run cut short from outside: score the best checkpoint it saved
         log = _logged_epochs(out)
@@ -167,11 +184,12 @@ def train(args: argparse.Namespace) -> None:
         "epoch_s": log["epoch_s"],
         "epochs_run": len(log["epoch_s"]),
         "best_epoch": int(np.argmax(log["valid_ndcg@10"])) + 1 if log["valid_ndcg@10"] else 0,
-        "stopped": stopped,
+        "stopped": stopped + (f" (resumed at epoch {resumed_from + 1})" if resumed_from else ""),
+        "resumed_from_epoch": resumed_from,
         "prepare_s": prepared - started,
-        "train_s": sum(log["epoch_s"]) if args.checkpoint else fitted - prepared,
+        "train_s": sum(log["epoch_s"]) if args.checkpoint else fitted - prepared + carried_s,
         "test_s": done - fitted,
-        "wall_s": done - STARTED + (log["run_s"][0] if args.checkpoint else 0.0),
+        "wall_s": done - STARTED + (log["run_s"][0] if args.checkpoint else carried_s),
         "threads": torch.get_num_threads(),
         "config": {k: config[k] for k in ("epochs", "stopping_step", "train_batch_size", "learning_rate")}
         | {"model_params": {k: config[k] for k in _MODEL_PARAMS.get(args.model, ()) if k in config}},
@@ -180,7 +198,11 @@ def train(args: argparse.Namespace) -> None:
 
 
 def _logged_epochs(out: Path) -> dict[str, list[float]]:
-    """Epoch times and validation scores of an earlier run in ``out``, read back from its TensorBoard log."""
+    """Epoch times and validation scores of an earlier run in ``out``: its ``progress.json``, or for runs
+    made before that file existed, read back from its TensorBoard log."""
+    if (progress := out / "progress.json").is_file():
+        log = json.loads(progress.read_text())
+        return log | {"run_s": [sum(log["epoch_s"])]}
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     runs = sorted((out / "log_tensorboard").glob("*/"), key=lambda p: p.stat().st_mtime)  # the first is the run's
@@ -222,7 +244,9 @@ def main() -> None:
             p.add_argument("--epochs", type=int, required=True)
             p.add_argument("--stopping-step", type=int, required=True)
             p.add_argument("--time-limit", type=float, help="seconds of training; no epoch starts after it")
-            p.add_argument("--checkpoint", help="do not train: score this saved best checkpoint of a run in --out")
+            how = p.add_mutually_exclusive_group()
+            how.add_argument("--checkpoint", help="do not train: score this saved best checkpoint of a run in --out")
+            how.add_argument("--resume", help="continue the run in --out from this saved best checkpoint")
     args = parser.parse_args()
     split(args) if args.command == "split" else train(args)
 

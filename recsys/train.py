@@ -60,7 +60,8 @@ def fit(
     model.to(device)
     model.prepare(data)
     model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    lr, weight_decay = model.optimizer_settings()
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     result = FitResult()
     best_state = copy.deepcopy(model.state_dict())
     for epoch in range(1, cfg.epochs + 1):

@@ -32,6 +32,10 @@ class Recommender(nn.Module, ABC):
     def prepare(self, data: RecData) -> None:
         """Reads what the model needs from the data before training or serving (default: nothing)."""
 
+    def optimizer_settings(self) -> tuple[float, float]:
+        """Adam's (learning rate, weight decay) for this model (default: ``cfg.lr``, ``cfg.weight_decay``)."""
+        return self.cfg.lr, self.cfg.weight_decay
+
     @abstractmethod
     def batches(self, data: RecData, generator: torch.Generator) -> Iterator[Batch]:
         """One epoch of training batches (shuffled with ``generator``)."""

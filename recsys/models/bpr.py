@@ -20,13 +20,42 @@ def train_pairs(data: RecData) -> torch.Tensor:
     return torch.from_numpy(np.stack([users, items.astype(np.int64)], axis=1))
 
 
+def pair_keys(pairs: torch.Tensor, n_items: int) -> torch.Tensor:
+    """Sorted keys user · (n_items + 1) + item of the (user, item) pairs [E, 2]."""
+    return torch.sort(pairs[:, 0] * (n_items + 1) + pairs[:, 1]).values
+
+
+def unseen_negatives(users: torch.Tensor, n_items: int, seen: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One item per user, uniform among the items 1..n_items the user has no training pair with (``seen``:
+    `pair_keys` of the training pairs); uniform among all items for a user who has seen every one.
+
+    A negative the user has in fact chosen teaches the model to rank a positive down, most often a popular
+    one. Exact, without redraws: draw the rank r of an unseen item, then the item is the least j with
+    j = r + 1 + |{seen items of the user ≤ j}|, reached by iterating that map from j = r + 1 (it only
+    grows, and stops at the first fixed point, which is never a seen item).
+    """
+    stride = n_items + 1
+    base = users * stride
+    first = torch.searchsorted(seen, base)
+    free = n_items - (torch.searchsorted(seen, base + stride) - first)
+    rank = (torch.rand(tuple(users.shape), generator=generator) * free.clamp(min=1)).long()
+    item = rank + 1
+    while True:
+        nxt = rank + 1 + torch.searchsorted(seen, base + item, right=True) - first
+        if torch.equal(nxt, item):
+            break
+        item = nxt
+    anything = sampled_negatives(tuple(users.shape), n_items, generator)
+    return torch.where(free > 0, item.clamp(max=n_items), anything)
+
+
 def pair_batches(pairs: torch.Tensor, batch_size: int, n_items: int, generator: torch.Generator) -> Iterator[Batch]:
-    """Shuffled (user, positive, sampled negative) batches."""
+    """Shuffled (user, positive, negative) batches; each negative is an item the user has no pair with."""
+    seen = pair_keys(pairs, n_items)
     order = torch.randperm(pairs.shape[0], generator=generator)
     for start in range(0, order.numel(), batch_size):
         chunk = pairs[order[start : start + batch_size]]
-        neg = sampled_negatives((chunk.shape[0],), n_items, generator)
-        yield {"users": chunk[:, 0], "pos": chunk[:, 1], "neg": neg}
+        yield {"users": chunk[:, 0], "pos": chunk[:, 1], "neg": unseen_negatives(chunk[:, 0], n_items, seen, generator)}
 
 
 def bpr_loss(pos: torch.Tensor, neg: torch.Tensor) -> torch.Tensor:
@@ -49,6 +78,9 @@ class BPRMF(Recommender):
     def reset_parameters(self) -> None:
         nn.init.xavier_normal_(self.users.weight)
         nn.init.xavier_normal_(self.items.weight)
+
+    def optimizer_settings(self) -> tuple[float, float]:
+        return self.cfg.pair_lr, self.cfg.pair_weight_decay
 
     def batches(self, data: RecData, generator: torch.Generator) -> Iterator[Batch]:
         if self._pairs is None:

@@ -71,6 +71,9 @@ class LightGCN(Recommender):
         self._pairs = train_pairs(data)
         self.set_graph(self._pairs)
 
+    def optimizer_settings(self) -> tuple[float, float]:
+        return self.cfg.pair_lr, self.cfg.pair_weight_decay
+
     def batches(self, data: RecData, generator: torch.Generator) -> Iterator[Batch]:
         if self._pairs is None:
             self.prepare(data)

@@ -9,7 +9,7 @@ import torch
 from recsys.config import ModelConfig
 from recsys.dataset import RecData, build, eval_inputs
 from recsys.export.read import GraphData
-from recsys.models.bpr import train_pairs
+from recsys.models.bpr import pair_batches, pair_keys, train_pairs, unseen_negatives
 from recsys.models.lightgcn import LightGCN
 from recsys.models.registry import build_model, parse_model
 from recsys.models.tagcf import TagCF
@@ -85,3 +85,44 @@ def test_lightgcn_propagation_equals_pyg_message_passing(data: dict[str, RecData
     (our_grad,) = torch.autograd.grad((ours * weights).sum(), model.gcn.embedding.weight)
     assert torch.allclose(our_grad, ref_grad, atol=1e-5)
     assert float(ref_grad.abs().sum()) > 0
+
+
+def test_pair_negatives_are_items_the_user_has_not_seen(data: dict[str, RecData]) -> None:
+    """Every negative BPR-MF and LightGCN train on lies outside the user's training pairs, is a real item,
+    and the draw is fixed by the generator."""
+    d = data["user"]
+    pairs = train_pairs(d)
+    seen = {(int(u), int(i)) for u, i in pairs}
+    first = list(pair_batches(pairs, 7, d.n_items, torch.Generator().manual_seed(3)))
+    again = list(pair_batches(pairs, 7, d.n_items, torch.Generator().manual_seed(3)))
+    assert sum(b["users"].numel() for b in first) == pairs.shape[0]
+    for a, b in zip(first, again, strict=True):
+        assert torch.equal(a["neg"], b["neg"])
+        assert all((int(u), int(n)) not in seen for u, n in zip(a["users"], a["neg"], strict=True))
+        assert int(a["neg"].min()) >= 1 and int(a["neg"].max()) <= d.n_items
+    # a user who has seen every item but one always gets that one; one who has seen them all gets any
+    full = torch.tensor([[0, i] for i in range(1, d.n_items + 1) if i != 2])
+    g = torch.Generator().manual_seed(0)
+    neg = unseen_negatives(torch.zeros(50, dtype=torch.long), d.n_items, pair_keys(full, d.n_items), g)
+    assert set(neg.tolist()) == {2}
+    some = torch.tensor([[0, 1], [0, 3], [0, 5]])
+    draws = unseen_negatives(torch.zeros(400 * d.n_items, dtype=torch.long), d.n_items, pair_keys(some, d.n_items), g)
+    counts = torch.bincount(draws, minlength=d.n_items + 1)
+    assert counts[[0, 1, 3, 5]].sum() == 0
+    free = counts[[i for i in range(1, d.n_items + 1) if i not in (1, 3, 5)]].float()
+    expected = 400 * d.n_items / free.numel()
+    assert float((free - expected).abs().max()) < 0.3 * expected  # uniform over the unseen items
+    every = torch.tensor([[0, i] for i in range(1, d.n_items + 1)])
+    neg = unseen_negatives(torch.zeros(50, dtype=torch.long), d.n_items, pair_keys(every, d.n_items), torch.Generator())
+    assert int(neg.min()) >= 1 and int(neg.max()) <= d.n_items
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("bpr", (7e-3, 0.0)), ("lightgcn", (7e-3, 0.0)), ("sasrec", (1e-3, 1e-5))]
+)
+def test_pair_models_train_with_their_own_optimizer_settings(
+    name: str, expected: tuple[float, float], data: dict[str, RecData]
+) -> None:
+    spec = parse_model(name)
+    cfg = CFG.with_overrides(lr=1e-3, weight_decay=1e-5, pair_lr=7e-3, pair_weight_decay=0.0)
+    assert build_model(spec, data[spec.tag_kind], cfg).optimizer_settings() == expected
