@@ -177,7 +177,7 @@ def run_one(
     opts: RunOptions,
 ) -> Path:
     """Trains one model for one seed in the worker; its folder holds scores.npy and result.json."""
-    out = work / "runs" / f"{model}-{seed}-{budget[0]}-{budget[1]}"
+    out = work / "runs" / dataset[1] / f"{model}-{seed}-{budget[0]}-{budget[1]}"  # a run per ratings file
     checkpoints = sorted((out / "saved").glob("*.pth"))
     resume = opts.resume and checkpoints and _unfinished(out)
     if opts.reuse and (out / "result.json").is_file() and not resume:
