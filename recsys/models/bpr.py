@@ -21,8 +21,9 @@ def train_pairs(data: RecData) -> torch.Tensor:
 
 
 def pair_keys(pairs: torch.Tensor, n_items: int) -> torch.Tensor:
-    """Sorted keys user · (n_items + 1) + item of the (user, item) pairs [E, 2]."""
-    return torch.sort(pairs[:, 0] * (n_items + 1) + pairs[:, 1]).values
+    """Sorted distinct keys user · (n_items + 1) + item of the (user, item) pairs [E, 2] (a user who chose
+    an item twice counts it once, as `unseen_negatives` needs)."""
+    return torch.unique(pairs[:, 0] * (n_items + 1) + pairs[:, 1], sorted=True)
 
 
 def unseen_negatives(users: torch.Tensor, n_items: int, seen: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

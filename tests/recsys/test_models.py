@@ -105,7 +105,7 @@ def test_pair_negatives_are_items_the_user_has_not_seen(data: dict[str, RecData]
     g = torch.Generator().manual_seed(0)
     neg = unseen_negatives(torch.zeros(50, dtype=torch.long), d.n_items, pair_keys(full, d.n_items), g)
     assert set(neg.tolist()) == {2}
-    some = torch.tensor([[0, 1], [0, 3], [0, 5]])
+    some = torch.tensor([[0, 1], [0, 3], [0, 3], [0, 5], [0, 5], [0, 5]])  # repeats count once
     draws = unseen_negatives(torch.zeros(400 * d.n_items, dtype=torch.long), d.n_items, pair_keys(some, d.n_items), g)
     counts = torch.bincount(draws, minlength=d.n_items + 1)
     assert counts[[0, 1, 3, 5]].sum() == 0
