@@ -136,6 +136,19 @@ def _wait(driver: Any, css: str, seconds: float = 90) -> list[Any]:
     return found
 
 
+def _wait_text(driver: Any, css: str, text: str, seconds: float = 90) -> Any:
+    """The first element matching ``css`` whose text holds ``text``: the page may still show, then replace, the
+    element of an earlier answer, so a match found before the new answer lands can go stale and is read again."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def hit(d: Any) -> Any:
+        return next((e for e in d.find_elements(By.CSS_SELECTOR, css) if text in e.text), False)
+
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(hit)
+
+
 def _shot(driver: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / name))
@@ -233,10 +246,10 @@ def test_unknown_tag_and_user_show_errors(base_url: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(f"{base_url}/ui/#/tag/no%20such%20tag")
-    assert "no such tag" in _wait(browser, "div.error[data-status='404']")[0].text
+    _wait_text(browser, "div.error[data-status='404']", "no such tag")
     browser.find_element(By.ID, "user-id").send_keys("ghost")
     browser.find_element(By.CSS_SELECTOR, "#user-form button").click()
-    assert "no such user" in _wait(browser, "div.error[data-status='404']")[0].text
+    _wait_text(browser, "div.error[data-status='404']", "no such user")
 
 
 def test_a_pasted_key_is_sent_and_kept_for_the_tab(ui_store: GraphStore, browser: Any) -> None:
@@ -265,8 +278,7 @@ def test_the_full_graph_view_shows_the_llm_edges(base_url: str, browser: Any, wo
     browser.get(f"{base_url}/ui/#/tag/role%202")
     _chains(browser, "role-topic-role")
     Select(browser.find_element(By.ID, "graph-view")).select_by_value("full")
-    _wait(browser, "section[data-kinds='role-topic-role'] p.meta")
-    assert "Full graph G" in browser.find_element(By.CSS_SELECTOR, "section[data-kinds='role-topic-role']").text
+    _wait_text(browser, "section[data-kinds='role-topic-role'] p.meta", "Full graph G")  # the cover view's are gone
     shown = _chains(browser, "role-topic-role")
     _, _, oracle = explore_oracle(world, {"role 2": 1.0}, "full", 0.0, 20, 10)
     expected = dict(sorted(oracle.items(), key=lambda kv: -kv[1])[:CHAINS_SHOWN])
