@@ -8,11 +8,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.model import Source
 from recsys.config import ModelConfig
 from rolegraph.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from recsys.evaluate import Evaluation
+    from recsys.export.read import GraphData
+    from recsys.models.registry import ModelSpec
 
 GRAPHS = {"cover": Source.DISTILLED, "full": Source.LLM}
 
@@ -80,6 +85,13 @@ def register(sub: Any) -> None:
     p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
     p.add_argument("--export-dir", type=Path, default=None, help="where the evaluated export is written")
     p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="seeds trained at once, each in its own process with --threads torch threads (default: as many as "
+        "the CPU cores hold, at most --seeds; 1 on CUDA). A seed's numbers do not depend on it",
+    )
+    p.add_argument(
         "--sweep-lambda",
         default=None,
         metavar="L1,L2,…",
@@ -138,20 +150,22 @@ def load_truth_cmd(args: argparse.Namespace) -> int:
 
 def evaluate_cmd(args: argparse.Namespace) -> int:
     """`rolegraph evaluate`."""
-    from recsys.evaluate import Evaluation, evaluate_seed, summarize, sweep_lambda, train_keys
+    from recsys.evaluate import summarize, sweep_lambda
     from recsys.export import export
     from recsys.models.registry import parse_model
-    from recsys.progress import EvalProgress, clock
     from recsys.report import markdown, plot_betas, plot_lambda
     from recsys.scorer import RecsysSettings
     from recsys.sources import dataset_store
     from recsys.train import pick_device
+    from recsys.workers import default_jobs
     from rolegraph.cli.main import dump_json
     from rolegraph.cli.ui import console
 
     specs = [parse_model(n) for n in args.models.split(",") if n.strip()]
     if not specs or args.seeds < 1:
         raise InvalidInput("give at least one model and one seed")
+    if args.jobs is not None and args.jobs < 1:
+        raise InvalidInput(f"--jobs must be at least 1, got {args.jobs}")
     cfg = _config(args)
     set_threads(args.threads)
     slug = args.dataset.replace(":", "-").replace("/", "_").strip("_")
@@ -160,28 +174,10 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
     with dataset_store(args.dataset, _progress) as store:
         g, meta = export(store, out_dir, GRAPHS[args.graph])
     console.print(f"exported {meta['counts']} to {out_dir} in {time.monotonic() - started:.1f} s")
-    ev = Evaluation(seeds=list(range(args.seeds)))
-    status = console.status("training")
-    tracker = EvalProgress(train_keys(specs), ev.seeds, cfg.min_epochs, cfg.patience, cfg.epochs)
-
-    def hooks(key: str, seed: int) -> Callable[[int, float, float], None]:
-        tracker.start(key, seed)
-
-        def on_epoch(epoch: int, loss: float, valid: float) -> None:
-            line = tracker.epoch(epoch, loss, valid)
-            status.update(line)
-            if not console.is_terminal:  # logs get a line per epoch instead of the spinner
-                console.print(line, highlight=False, soft_wrap=True)
-
-        return on_epoch
-
-    started, cpu_started = time.monotonic(), time.process_time()
-    with status:
-        for seed in ev.seeds:
-            evaluate_seed(g, specs, seed, cfg, ev, args.device, hooks)
-            tracker.finish()
-            console.print(f"seed {seed} done ({clock(time.monotonic() - started)} so far)")
-    wall, cpu = time.monotonic() - started, time.process_time() - cpu_started
+    jobs = args.jobs or default_jobs(args.seeds, args.threads, args.device)
+    started, cpu_started = time.monotonic(), _cpu_seconds()
+    ev = _train_seeds(g, specs, cfg, args, jobs)
+    wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
     summary = summarize(ev)
     dump_json(summary, args.json)
     if args.report is not None:
@@ -191,7 +187,8 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
             "dataset": f"{args.dataset} ({args.graph} graph view), export {meta['counts']}",
             "export runs": ", ".join(meta["runs"]) or "none",
             "wall time (training + evaluation, all seeds)": f"{wall:.0f} s",
-            "CPU time of the process (all threads)": f"{cpu:.0f} s on {args.threads} torch thread(s)",
+            "CPU time (all processes and threads)": f"{cpu:.0f} s; {jobs} seed(s) at a time, {args.threads} torch "
+            "thread(s) each",
             "device": str(pick_device(args.device)),
             "settings": json.dumps(cfg.to_dict()),
         }
@@ -214,6 +211,63 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
             json.dumps({"timings": ev.timings, "betas": ev.betas, "wall_s": wall, "cpu_s": cpu}, indent=1) + "\n"
         )
     return 0
+
+
+def _train_seeds(
+    g: GraphData, specs: list[ModelSpec], cfg: ModelConfig, args: argparse.Namespace, jobs: int
+) -> Evaluation:
+    """Every seed's trainings and tests, ``jobs`` seeds at a time, with a status line per running seed."""
+    from recsys.evaluate import Evaluation, evaluate_seed, train_keys
+    from recsys.progress import EvalProgress, clock
+    from recsys.workers import run_parallel
+    from rolegraph.cli.ui import console
+
+    seeds, started = list(range(args.seeds)), time.monotonic()
+    status, latest = console.status("training"), dict[int, str]()
+
+    def on_line(seed: int, line: str) -> None:
+        latest[seed] = line
+        status.update("\n".join(latest[s] for s in sorted(latest)))
+        if not console.is_terminal:  # logs get a line per epoch instead of the spinner
+            console.print(line, highlight=False, soft_wrap=True)
+
+    def seed_done(seed: int) -> None:
+        latest.pop(seed, None)
+        console.print(f"seed {seed} done ({clock(time.monotonic() - started)} so far)")
+
+    with status:
+        if jobs > 1:
+            return run_parallel(
+                g,
+                specs,
+                seeds,
+                cfg,
+                device=args.device,
+                threads=args.threads,
+                jobs=jobs,
+                on_line=on_line,
+                seed_done=seed_done,
+            )
+        ev = Evaluation(seeds=seeds)
+        tracker = EvalProgress(train_keys(specs), seeds, cfg.min_epochs, cfg.patience, cfg.epochs)
+
+        def hooks(key: str, seed: int) -> Callable[[int, float, float], None]:
+            tracker.start(key, seed)
+            return lambda epoch, loss, valid: on_line(seed, tracker.epoch(epoch, loss, valid))
+
+        for seed in seeds:
+            evaluate_seed(g, specs, seed, cfg, ev, args.device, hooks)
+            tracker.finish()
+            seed_done(seed)
+        return ev
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended child processes (the seed workers), all threads."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _command(args: argparse.Namespace) -> str:

@@ -16,6 +16,7 @@ import torch
 
 from recsys.export.read import Edges, GraphData
 from recsys.split import Split, leave_one_out
+from rolegraph.errors import InvalidInput
 
 TagKindName = Literal["user", "item"]
 Stage = Literal["valid", "test", "serve"]
@@ -108,20 +109,33 @@ def trim(*seqs: torch.Tensor) -> tuple[torch.Tensor, ...]:
     return tuple(s[:, start:] for s in seqs)
 
 
-def seq_windows(train: list[np.ndarray], length: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Next-item training windows: inputs and targets [N, length], left-padded.
+def seq_windows(train: list[np.ndarray], length: int, stride: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Next-item training windows: inputs and targets [N, length], left-padded (target 0 = no loss).
 
-    A sequence longer than ``length + 1`` is cut from its end into windows of ``length`` predictions, so
-    every training interaction is a target exactly once.
+    Each sequence is cut from its end into windows of ``length`` predictions that start ``stride`` apart
+    (0: ``length``, windows that do not overlap). Every training interaction is a target exactly once: a
+    window keeps only its last ``stride`` targets (the others are kept by the next, earlier window, where
+    they come later and so read a longer history), except the window that reaches the sequence's start,
+    which keeps all of its own. With a stride below ``length`` every target thus reads at least
+    ``length - stride`` earlier items (or its whole history), at ``length / stride`` times the windows.
     """
+    step = stride or length
+    if not 1 <= step <= length:
+        raise InvalidInput(f"window stride must be between 1 and max_len ({length}), got {stride}")
     inputs, targets = [], []
     for seq in train:
         end = seq.size
         while end >= 2:
-            window = seq[max(0, end - length - 1) : end]
+            start = max(0, end - length - 1)
+            window = seq[start:end]
+            target = window[1:].copy()
+            if start > 0:
+                target[: target.size - step] = 0
             inputs.append(left_pad(window[:-1], length))
-            targets.append(left_pad(window[1:], length))
-            end -= length
+            targets.append(left_pad(target, length))
+            if start == 0:
+                break
+            end -= step
     if not inputs:
         return torch.zeros(0, length, dtype=torch.long), torch.zeros(0, length, dtype=torch.long)
     return torch.from_numpy(np.stack(inputs)), torch.from_numpy(np.stack(targets))

@@ -31,6 +31,7 @@ class EvalProgress:
     patience: int
     max_epochs: int
     now: Callable[[], float] = time.monotonic
+    seed_count: int = 0  # seeds of the whole run when this tracks a part of them (a worker); 0: len(seeds)
     durations: dict[str, list[float]] = field(default_factory=dict)  # key → seconds of each finished training
     _current: tuple[str, int] | None = None
     _started_run: float = 0.0
@@ -74,7 +75,8 @@ class EvalProgress:
         now = self.now()
         per_epoch = (now - self._started) / epoch
         eta = self.remaining(epoch, per_epoch)
-        where = f"seed {list(self.seeds).index(seed) + 1}/{len(self.seeds)} · {key}"
+        number = seed + 1 if self.seed_count else list(self.seeds).index(seed) + 1
+        where = f"seed {number}/{self.seed_count or len(self.seeds)} · {key}"
         where += f" ({list(self.keys).index(key) + 1}/{len(self.keys)})"
         return (
             f"{where} · epoch {epoch} · loss {loss:.4f} · valid NDCG@10 {valid:.4f} (best {self._best[1]:.4f} "

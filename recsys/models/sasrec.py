@@ -32,7 +32,7 @@ class SASRec(Recommender):
 
     def batches(self, data: RecData, generator: torch.Generator) -> Iterator[Batch]:
         if self._windows is None:
-            self._windows = seq_windows(data.split.train, self.cfg.max_len)
+            self._windows = seq_windows(data.split.train, self.cfg.max_len, self.cfg.window_stride)
         yield from window_batches(*self._windows, self.cfg.batch_size, self.n_items, generator)
 
     def encode(self, seqs: torch.Tensor) -> torch.Tensor:

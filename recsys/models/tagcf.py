@@ -87,7 +87,7 @@ class TagCF(Recommender):
                 self.merge.weight.zero_()
 
     def prepare(self, data: RecData) -> None:
-        self._windows = seq_windows(data.split.train, self.cfg.max_len)
+        self._windows = seq_windows(data.split.train, self.cfg.max_len, self.cfg.window_stride)
 
     def batches(self, data: RecData, generator: torch.Generator) -> Iterator[Batch]:
         if self._windows is None:

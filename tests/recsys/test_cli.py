@@ -37,3 +37,35 @@ def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monke
 def test_evaluate_refuses_unknown_model_and_dataset(tmp_path: Path) -> None:
     assert main(["evaluate", "--models", "sasrec,nope", "--json", str(tmp_path / "x.json")]) == 1
     assert main(["evaluate", "--dataset", "synth:/no/such/folder"]) == 1
+
+
+def test_parallel_seeds_give_the_numbers_of_one_process(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,tagcf-ut-expl,lightgcn", "--seeds"]
+    argv += ["3", "--epochs", "2", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8", "--set", "stride=3"]
+    results = {}
+    for jobs in (1, 2):
+        out, report = tmp_path / f"jobs{jobs}.json", tmp_path / f"jobs{jobs}.md"
+        assert main([*argv, "--jobs", str(jobs), "--json", str(out), "--report", str(report)]) == 0
+        results[jobs] = json.loads(out.read_text())
+        runs = json.loads(report.with_suffix(".runs.json").read_text())
+        assert [b["seed"] for b in runs["betas"]] == [0, 1, 2]
+        assert all(len(rows) == 3 for rows in runs["timings"].values())
+        assert runs["cpu_s"] > 0 and f"{jobs} seed(s) at a time" in report.read_text()
+    assert set(results[1]) == set(results[2]) == {"sasrec", "tagcf-ut-expl", "lightgcn"}
+    for name, entry in results[1].items():
+        for metric in NAMES:
+            assert results[2][name][metric]["values"] == pytest.approx(entry[metric]["values"], abs=1e-6)
+    assert len(set(results[1]["sasrec"]["ndcg@10"]["values"])) > 1  # the seeds differ: each got its own seed
+
+
+def test_evaluate_refuses_bad_jobs_and_stride(
+    tiny_world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec", "--seeds", "1", "--epochs", "1"]
+    assert main([*argv, "--jobs", "0"]) == 1
+    assert "--jobs must be at least 1, got 0" in capsys.readouterr().err
+    assert main([*argv, "--export-dir", str(tmp_path / "x"), "--set", "stride=-1"]) == 1
+    assert "stride must be 0 or more (0: max_len, windows apart), got -1" in capsys.readouterr().err

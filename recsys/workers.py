@@ -1,0 +1,105 @@
+"""The seeds of `rolegraph evaluate` in parallel worker processes (``--jobs``).
+
+Each seed runs in its own spawned process with ``threads`` torch threads and sends back its part of the
+`Evaluation`. A seed's numbers do not depend on how many seeds run beside it: every seed seeds its own
+generators, exactly as in one process. Workers send their status lines through a queue, so the parent
+can show one line per running seed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+from recsys.config import ModelConfig
+from recsys.evaluate import Evaluation, evaluate_seed, train_keys
+from recsys.export.read import GraphData
+from recsys.models.registry import ModelSpec
+from recsys.progress import EvalProgress
+
+#: (seed, status line of its newest epoch)
+OnLine = Callable[[int, str], None]
+
+
+def default_jobs(seeds: int, threads: int, device: str) -> int:
+    """As many seeds at once as the usable CPU cores hold at ``threads`` each (one on a GPU)."""
+    if device.startswith("cuda"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(seeds, cores // max(threads, 1)))
+
+
+def run_seed(
+    g: GraphData,
+    specs: Sequence[ModelSpec],
+    seed: int,
+    seed_count: int,
+    cfg: ModelConfig,
+    device: str,
+    threads: int,
+    lines: queue.Queue[tuple[int, str]],
+) -> Evaluation:
+    """One seed in a worker: its part of the evaluation, with a status line per epoch put on ``lines``."""
+    import torch
+
+    torch.set_num_threads(threads)
+    ev = Evaluation(seeds=[seed])
+    tracker = EvalProgress(train_keys(specs), [seed], cfg.min_epochs, cfg.patience, cfg.epochs, seed_count=seed_count)
+
+    def hooks(key: str, _seed: int) -> Callable[[int, float, float], None]:
+        tracker.start(key, seed)
+        return lambda epoch, loss, valid: lines.put((seed, tracker.epoch(epoch, loss, valid)))
+
+    evaluate_seed(g, specs, seed, cfg, ev, device, hooks)
+    return ev
+
+
+def merge(parts: Sequence[Evaluation]) -> Evaluation:
+    """One evaluation of ``parts`` in the given (seed) order, as if their seeds had run one after another."""
+    out = Evaluation(seeds=[s for p in parts for s in p.seeds])
+    for part in parts:
+        for name, by_metric in part.metrics.items():
+            for metric, values in by_metric.items():
+                out.metrics.setdefault(name, {}).setdefault(metric, []).extend(values)
+        for key, rows in part.timings.items():
+            out.timings.setdefault(key, []).extend(rows)
+        out.betas.extend(part.betas)
+    return out
+
+
+def run_parallel(
+    g: GraphData,
+    specs: Sequence[ModelSpec],
+    seeds: Sequence[int],
+    cfg: ModelConfig,
+    *,
+    device: str,
+    threads: int,
+    jobs: int,
+    on_line: OnLine,
+    seed_done: Callable[[int], None],
+) -> Evaluation:
+    """Every seed in a pool of ``jobs`` spawned processes; a failing seed stops the run with its error."""
+    context = multiprocessing.get_context("spawn")  # no forked torch or database state in the workers
+    parts: dict[int, Evaluation] = {}
+    with context.Manager() as manager, ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        lines = manager.Queue()
+        futures: dict[Future[Evaluation], int] = {
+            pool.submit(run_seed, g, specs, s, len(seeds), cfg, device, threads, lines): s for s in seeds
+        }
+        pending = set(futures)
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                while not lines.empty():  # a worker's lines are all queued before its result
+                    on_line(*lines.get_nowait())
+                for future in finished:
+                    parts[futures[future]] = future.result()
+                    seed_done(futures[future])
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return merge([parts[s] for s in seeds])
