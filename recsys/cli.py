@@ -218,22 +218,33 @@ def _train_seeds(
 ) -> Evaluation:
     """Every seed's trainings and tests, ``jobs`` seeds at a time, with a status line per running seed."""
     from recsys.evaluate import Evaluation, evaluate_seed, train_keys
-    from recsys.progress import EvalProgress, clock
+    from recsys.progress import EvalProgress, SeedSchedule, clock
     from recsys.workers import run_parallel
     from rolegraph.cli.ui import console
 
     seeds, started = list(range(args.seeds)), time.monotonic()
     status, latest = console.status("training"), dict[int, str]()
+    schedule = SeedSchedule(len(seeds), jobs)
+
+    def show() -> None:
+        lines = [latest[s] for s in sorted(latest)]
+        if jobs > 1:
+            lines.insert(0, f"{schedule.line()} · {clock(time.monotonic() - started)} elapsed · {jobs} at a time")
+        status.update("\n".join(lines))
 
     def on_line(seed: int, line: str) -> None:
         latest[seed] = line
-        status.update("\n".join(latest[s] for s in sorted(latest)))
+        show()
         if not console.is_terminal:  # logs get a line per epoch instead of the spinner
             console.print(line, highlight=False, soft_wrap=True)
 
     def seed_done(seed: int) -> None:
         latest.pop(seed, None)
-        console.print(f"seed {seed} done ({clock(time.monotonic() - started)} so far)")
+        schedule.finish(seed)
+        console.print(
+            f"seed {seed + 1}/{len(seeds)} done ({clock(time.monotonic() - started)} so far; {schedule.line()})"
+        )
+        show()
 
     with status:
         if jobs > 1:
@@ -246,6 +257,7 @@ def _train_seeds(
                 threads=args.threads,
                 jobs=jobs,
                 on_line=on_line,
+                seed_started=schedule.start,
                 seed_done=seed_done,
             )
         ev = Evaluation(seeds=seeds)
@@ -256,6 +268,7 @@ def _train_seeds(
             return lambda epoch, loss, valid: on_line(seed, tracker.epoch(epoch, loss, valid))
 
         for seed in seeds:
+            schedule.start(seed)
             evaluate_seed(g, specs, seed, cfg, ev, args.device, hooks)
             tracker.finish()
             seed_done(seed)

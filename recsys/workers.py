@@ -22,6 +22,7 @@ from recsys.progress import EvalProgress
 
 #: (seed, status line of its newest epoch)
 OnLine = Callable[[int, str], None]
+SeedEvent = Callable[[int], None]
 
 
 def default_jobs(seeds: int, threads: int, device: str) -> int:
@@ -40,11 +41,13 @@ def run_seed(
     cfg: ModelConfig,
     device: str,
     threads: int,
-    lines: queue.Queue[tuple[int, str]],
+    lines: queue.Queue[tuple[int, str | None]],
 ) -> Evaluation:
-    """One seed in a worker: its part of the evaluation, with a status line per epoch put on ``lines``."""
+    """One seed in a worker: its part of the evaluation. Puts ``(seed, None)`` on ``lines`` when it starts,
+    then ``(seed, status line)`` after every epoch."""
     import torch
 
+    lines.put((seed, None))
     torch.set_num_threads(threads)
     ev = Evaluation(seeds=[seed])
     tracker = EvalProgress(train_keys(specs), [seed], cfg.min_epochs, cfg.patience, cfg.epochs, seed_count=seed_count)
@@ -80,7 +83,8 @@ def run_parallel(
     threads: int,
     jobs: int,
     on_line: OnLine,
-    seed_done: Callable[[int], None],
+    seed_started: SeedEvent,
+    seed_done: SeedEvent,
 ) -> Evaluation:
     """Every seed in a pool of ``jobs`` spawned processes; a failing seed stops the run with its error."""
     context = multiprocessing.get_context("spawn")  # no forked torch or database state in the workers
@@ -95,7 +99,11 @@ def run_parallel(
             while pending:
                 finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 while not lines.empty():  # a worker's lines are all queued before its result
-                    on_line(*lines.get_nowait())
+                    seed, line = lines.get_nowait()
+                    if line is None:
+                        seed_started(seed)
+                    else:
+                        on_line(seed, line)
                 for future in finished:
                     parts[futures[future]] = future.result()
                     seed_done(futures[future])
