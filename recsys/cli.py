@@ -168,6 +168,7 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--jobs must be at least 1, got {args.jobs}")
     cfg = _config(args)
     set_threads(args.threads)
+    device = str(pick_device(args.device))  # a bad name fails here, not in every worker
     slug = args.dataset.replace(":", "-").replace("/", "_").strip("_")
     out_dir = args.export_dir or Path(RecsysSettings().recsys_dir) / "exports" / f"{slug}-{args.graph}"
     started = time.monotonic()
@@ -189,7 +190,7 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
             "wall time (training + evaluation, all seeds)": f"{wall:.0f} s",
             "CPU time (all processes and threads)": f"{cpu:.0f} s; {jobs} seed(s) at a time, {args.threads} torch "
             "thread(s) each",
-            "device": str(pick_device(args.device)),
+            "device": device,
             "settings": json.dumps(cfg.to_dict()),
         }
         if plot_betas(ev, png):

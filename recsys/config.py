@@ -58,6 +58,8 @@ class ModelConfig:
     lambda_reg: float = 1e-4  # LightGCN embedding L2
 
     def __post_init__(self) -> None:
+        if self.heads < 1 or self.hidden % self.heads:
+            raise InvalidInput(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads})")
         if self.stride < 0:
             raise InvalidInput(f"stride must be 0 or more (0: max_len, windows apart), got {self.stride}")
 

@@ -13,6 +13,7 @@ import torch
 from recsys.dataset import RecData
 from recsys.models.base import Recommender
 from recsys.ranking import collect_parts, rank_metrics
+from rolegraph.errors import InvalidInput
 
 EpochHook = Callable[[int, float, float], None]  # (epoch, mean loss, validation NDCG@10)
 
@@ -37,7 +38,10 @@ def pick_device(name: str = "auto") -> torch.device:
     """``auto``: CUDA when present, else CPU."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    try:
+        return torch.device(name)
+    except RuntimeError as e:
+        raise InvalidInput(f"unknown device {name!r}: give auto, cpu, cuda or cuda:N") from e
 
 
 def seed_everything(seed: int) -> torch.Generator:

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 
 from recsys.config import ModelConfig
 from recsys.evaluate import Evaluation, evaluate_seed, train_keys
@@ -86,28 +86,41 @@ def run_parallel(
     seed_started: SeedEvent,
     seed_done: SeedEvent,
 ) -> Evaluation:
-    """Every seed in a pool of ``jobs`` spawned processes; a failing seed stops the run with its error."""
+    """Every seed in a pool of ``jobs`` spawned processes. A failing seed stops the run at once with its
+    error (the other workers are terminated, not waited for); a worker that dies raises BrokenProcessPool."""
     context = multiprocessing.get_context("spawn")  # no forked torch or database state in the workers
     parts: dict[int, Evaluation] = {}
-    with context.Manager() as manager, ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with context.Manager() as manager:
         lines = manager.Queue()
-        futures: dict[Future[Evaluation], int] = {
-            pool.submit(run_seed, g, specs, s, len(seeds), cfg, device, threads, lines): s for s in seeds
-        }
-        pending = set(futures)
+        others = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(jobs, mp_context=context)
         try:
+            pending = {pool.submit(run_seed, g, specs, s, len(seeds), cfg, device, threads, lines): s for s in seeds}
             while pending:
-                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                while not lines.empty():  # a worker's lines are all queued before its result
-                    seed, line = lines.get_nowait()
-                    if line is None:
-                        seed_started(seed)
-                    else:
-                        on_line(seed, line)
+                finished = [f for f in pending if f.done()]
+                _drain(lines, on_line, seed_started, wait=not finished)  # a seed's lines come before its result
                 for future in finished:
-                    parts[futures[future]] = future.result()
-                    seed_done(futures[future])
+                    parts[pending[future]] = future.result()  # raises the worker's exception
+                    seed_done(pending.pop(future))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
+            for worker in set(multiprocessing.active_children()) - others:
+                worker.terminate()
             raise
+        pool.shutdown()
     return merge([parts[s] for s in seeds])
+
+
+def _drain(lines: queue.Queue[tuple[int, str | None]], on_line: OnLine, seed_started: SeedEvent, wait: bool) -> None:
+    """Hands every queued message on; with ``wait``, first waits up to half a second for one."""
+    try:
+        message = lines.get(timeout=0.5) if wait else lines.get_nowait()
+        while True:
+            seed, line = message
+            if line is None:
+                seed_started(seed)
+            else:
+                on_line(seed, line)
+            message = lines.get_nowait()
+    except queue.Empty:
+        return

@@ -61,7 +61,7 @@ def test_parallel_seeds_give_the_numbers_of_one_process(
     assert len(set(results[1]["sasrec"]["ndcg@10"]["values"])) > 1  # the seeds differ: each got its own seed
 
 
-def test_evaluate_refuses_bad_jobs_and_stride(
+def test_evaluate_refuses_bad_settings_before_training(
     tiny_world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec", "--seeds", "1", "--epochs", "1"]
@@ -69,3 +69,7 @@ def test_evaluate_refuses_bad_jobs_and_stride(
     assert "--jobs must be at least 1, got 0" in capsys.readouterr().err
     assert main([*argv, "--export-dir", str(tmp_path / "x"), "--set", "stride=-1"]) == 1
     assert "stride must be 0 or more (0: max_len, windows apart), got -1" in capsys.readouterr().err
+    assert main([*argv, "--device", "nonsense"]) == 1
+    assert "unknown device 'nonsense': give auto, cpu, cuda or cuda:N" in capsys.readouterr().err
+    assert main([*argv, "--hidden", "10", "--set", "heads=4"]) == 1
+    assert "hidden (10) must be a multiple of heads (4)" in capsys.readouterr().err
