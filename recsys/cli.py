@@ -175,7 +175,7 @@ def evaluate_cmd(args: argparse.Namespace) -> int:
     with dataset_store(args.dataset, _progress) as store:
         g, meta = export(store, out_dir, GRAPHS[args.graph])
     console.print(f"exported {meta['counts']} to {out_dir} in {time.monotonic() - started:.1f} s")
-    jobs = args.jobs or default_jobs(args.seeds, args.threads, args.device)
+    jobs = args.jobs or default_jobs(args.seeds, args.threads, device)  # resolved: auto → cuda gets 1 job
     started, cpu_started = time.monotonic(), _cpu_seconds()
     ev = _train_seeds(g, specs, cfg, args, jobs)
     wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
