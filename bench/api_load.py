@@ -43,16 +43,16 @@ import numpy as np
 import uvloop
 from reporting import RESULTS, stamp, write
 
-from api.security import new_key
-from graph.backend import without_deadline
-from graph.connect import open_backend, open_store
-from graph.loaders.movielens import read_movielens
-from graph.loaders.write import write_dataset
-from graph.model import ItemTagEdge, LogicEdge, LogicKind, RoleEdge, Source, TagKind, TagRecord
-from graph.readmodel import ExploreReads
-from graph.schema import init_schema
-from graph.synth import SynthConfig, generate
-from rolegraph.cli.ui import no_progress
+from rolegraph.api.security import new_key
+from rolegraph.graph.backend import without_deadline
+from rolegraph.graph.connect import open_backend, open_store
+from rolegraph.graph.loaders.movielens import read_movielens
+from rolegraph.graph.loaders.write import write_dataset
+from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, RoleEdge, Source, TagKind, TagRecord
+from rolegraph.graph.readmodel import ExploreReads
+from rolegraph.graph.schema import init_schema
+from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.progress import no_progress
 from rolegraph.settings import GraphSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +64,8 @@ options = dict(log_level="warning", loop="uvloop", http="httptools")
 if kind == "bare":
     uvicorn.run("api_bare:app", app_dir="bench", host="127.0.0.1", port=port, workers=workers, **options)
 else:  # as `rolegraph serve --workers N` runs it
-    from api.cli import run_server
-    from api.settings import ApiSettings
+    from rolegraph.api.server import run_server
+    from rolegraph.api.settings import ApiSettings
     run_server(ApiSettings(), "127.0.0.1", port, workers, **options)
 """
 
@@ -137,7 +137,7 @@ def sample_users(uri: str, n: int) -> list[str]:
 
 def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
     """Mean ms of each step of one /explore (graph=cover) through ``reads``, one request at a time."""
-    from graph.explore import explore_over
+    from rolegraph.graph.explore import explore_over
 
     costs: dict[str, float] = {}
     started = time.perf_counter()
@@ -157,7 +157,7 @@ def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
 
 def statement_costs(uri: str, users: list[str]) -> dict[str, Any]:
     """`step_costs` on the database path and on the read model, and the read model's load time and memory."""
-    from graph.readmodel import DatabaseReads, load_read_model, read_version
+    from rolegraph.graph.readmodel import DatabaseReads, load_read_model, read_version
 
     out: dict[str, Any] = {}
     with open_store(GraphSettings(graph_uri=uri)) as store:

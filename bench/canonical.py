@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from reporting import RESULTS, stamp, write
 
-from reasoning.canonical import Canonicalizer
-from reasoning.embed import load_minilm
+from rolegraph.reasoning.canonical import Canonicalizer
+from rolegraph.reasoning.embed import load_minilm
 
 QUALIFIERS = [
     "",

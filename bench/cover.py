@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from reporting import RESULTS, stamp, write
 
-from reasoning.cover import cover_step
+from rolegraph.reasoning.cover import cover_step
 
 
 def _day(rng: np.random.Generator, items: int, per_item: int, vocabulary: int, exponent: float) -> sp.csr_array:

@@ -55,7 +55,7 @@ def _timed(fn: Any) -> tuple[Any, float]:
 
 
 def tagger_part(args: argparse.Namespace, threads: int) -> dict[str, Any]:
-    from reasoning.distill import TaggerConfig, train_tagger
+    from rolegraph.reasoning.distill import TaggerConfig, train_tagger
 
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(250, DIM)) / np.sqrt(DIM)
@@ -90,7 +90,7 @@ def tagger_part(args: argparse.Namespace, threads: int) -> dict[str, Any]:
 
 
 def logic_part(args: argparse.Namespace, threads: int) -> dict[str, Any]:
-    from reasoning.distill import LogicConfig, top_b, train_logic
+    from rolegraph.reasoning.distill import LogicConfig, top_b, train_logic
 
     rng = np.random.default_rng(1)
     groups = 50

@@ -25,11 +25,11 @@ import numpy as np
 import psutil
 from reporting import RESULTS, stamp, write
 
-from graph.connect import open_backend, open_store
-from graph.explore import explore
-from graph.falkor import FalkorBackend
-from graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
-from graph.schema import init_schema
+from rolegraph.graph.connect import open_backend, open_store
+from rolegraph.graph.explore import explore
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
+from rolegraph.graph.schema import init_schema
 from rolegraph.settings import GraphSettings
 
 

@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # tests.support (the scripted/oracle LLM servers) lives in the repo
 
-from graph.falkor import open_embedded  # noqa: E402
-from graph.schema import init_schema  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from rolegraph.graph.falkor import open_embedded  # noqa: E402
+from rolegraph.graph.schema import init_schema  # noqa: E402
+from rolegraph.graph.store import GraphStore  # noqa: E402
 
 
 @contextmanager

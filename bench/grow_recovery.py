@@ -19,12 +19,12 @@ from pathlib import Path
 from grow_common import scratch_store
 from reporting import RESULTS, stamp, write
 
-from graph.loaders.files import read_items
-from graph.synth import SynthConfig, generate
-from reasoning.embed import load_minilm
-from reasoning.grow.context import GrowConfig
-from reasoning.grow.wiring import open_run
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.loaders.files import read_items
+from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.progress import no_progress
+from rolegraph.reasoning.embed import load_minilm
+from rolegraph.reasoning.grow.config import GrowConfig
+from rolegraph.reasoning.grow.wiring import open_run
 from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle, recovery

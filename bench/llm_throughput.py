@@ -19,11 +19,11 @@ from pathlib import Path
 from grow_common import scratch_store
 from reporting import RESULTS, stamp, write
 
-from graph.loaders.movielens import read_movielens
-from reasoning.embed import load_minilm
-from reasoning.grow.context import GrowConfig
-from reasoning.grow.wiring import open_run
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.loaders.movielens import read_movielens
+from rolegraph.progress import no_progress
+from rolegraph.reasoning.embed import load_minilm
+from rolegraph.reasoning.grow.config import GrowConfig
+from rolegraph.reasoning.grow.wiring import open_run
 from rolegraph.settings import LLMSettings
 
 

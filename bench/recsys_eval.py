@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reporting import RESULTS
 
-from graph.synth import SynthConfig, generate
 from rolegraph.cli.main import main as rolegraph
+from rolegraph.graph.synth import SynthConfig, generate
 
 
 def run(name: str, dataset: str, models: str, seeds: int, extra: list[str], out: Path) -> int:

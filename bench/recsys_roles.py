@@ -19,16 +19,16 @@ from typing import Any
 import numpy as np
 from reporting import RESULTS, stamp, write
 
-from graph.model import Source
-from graph.store import GraphStore
-from graph.synth import SynthConfig, generate
-from recsys.config import ModelConfig
-from recsys.export.read import read_graph
-from recsys.models.registry import parse_model
-from recsys.pipeline import run_training
-from recsys.roles_eval import identify, popular_roles, similarity_table, threshold_matcher
-from recsys.sources import dataset_store
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.model import Source
+from rolegraph.graph.store import GraphStore
+from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.progress import no_progress
+from rolegraph.recsys.config import ModelConfig
+from rolegraph.recsys.export.read import read_graph
+from rolegraph.recsys.models.registry import parse_model
+from rolegraph.recsys.pipeline import run_training
+from rolegraph.recsys.roles_eval import identify, popular_roles, similarity_table, threshold_matcher
+from rolegraph.recsys.sources import dataset_store
 
 TOP = 5
 
@@ -48,7 +48,7 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
     if match_rule == "exact":
         result = identify(inferred, truth, baseline, lambda t, r: t == r)
     else:
-        from reasoning.embed import load_minilm
+        from rolegraph.reasoning.embed import load_minilm
 
         model = load_minilm()
         attributes = sorted({a for values in truth.values() for a in values})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reporting import RESULTS, stamp, write
 
-from graph.synth import SynthConfig, generate
+from rolegraph.graph.synth import SynthConfig, generate
 
 
 def main() -> None:

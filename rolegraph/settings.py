@@ -42,6 +42,14 @@ class DataSettings(BaseSettings):
     data_dir: str = "data"
 
 
+class RecsysSettings(BaseSettings):
+    """Where trained recommenders are stored (``current/`` links to the latest training's folder)."""
+
+    model_config = _COMMON
+
+    recsys_dir: str = "data/recsys"
+
+
 class LLMSettings(BaseSettings):
     """How the LLM is reached: always the OpenAI-compatible HTTP protocol.
 

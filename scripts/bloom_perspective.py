@@ -17,9 +17,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.analyst import library  # noqa: E402
+from rolegraph.graph.analyst import library  # noqa: E402
 
-OUT = ROOT / "cypher" / "bloom" / "rolegraph-perspective.json"
+OUT = ROOT / "rolegraph" / "cypher" / "bloom" / "rolegraph-perspective.json"
 STAMP = 1767225600000  # 2026-01-01T00:00:00Z in ms: fixed, so the file only changes with its content
 LLM_COLOUR, DISTILLED_COLOUR = "#F79767", "#4C8EDA"  # orange = the LLM's graph G, blue = distilled G*
 

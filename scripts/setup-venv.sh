@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds (or reuses) the heavy Python 3.12 environment in CACHE/venv-<hash> (every dependency) and a
-# light environment LINK in the clone that points at it through a .pth file and holds only this clone's
-# editable install. Clones share the heavy part and never see each other's code. The hash covers the
-# dependency files and the interpreter version, so a change to either builds anew.
+# Builds (or reuses) the heavy Python 3.12 environment in CACHE/venv-<hash> and a light environment LINK
+# in the clone that points at it through a .pth file and holds only this clone's editable install. Clones
+# share the heavy part and never see each other's code. The hash covers requirements.txt (torch, llama.cpp,
+# FalkorDB: the slow part) and the interpreter version, so a change to either builds anew; the dev tools of
+# requirements-dev.txt are a layer on top, installed again (in a minute) whenever that file changes.
 set -euo pipefail
 cache=$1
 link=$2
@@ -25,7 +26,8 @@ find_python() {
 
 python=$(find_python)
 version=$("$python" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))')
-key=$(cat requirements.txt requirements-dev.txt <(echo "$version") | sha256sum | cut -c1-16)
+key=$(cat requirements.txt <(echo "$version") | sha256sum | cut -c1-16)
+dev_key=$(sha256sum < requirements-dev.txt | cut -c1-16)
 venv="$cache/venv-$key"
 
 # One build at a time per cache: a second clone setting up meanwhile waits, then reuses the result.
@@ -37,8 +39,13 @@ if [[ ! -f "$venv/.complete" ]]; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --progress-bar off -r requirements.txt -r requirements-dev.txt
+  "$venv/bin/python" -m pip install --progress-bar off -r requirements.txt
   touch "$venv/.complete"
+fi
+if [[ ! -f "$venv/.dev-$dev_key" ]]; then
+  echo "setup: installing the dev tools of requirements-dev.txt into $venv"
+  "$venv/bin/python" -m pip install --progress-bar off --quiet -r requirements-dev.txt
+  touch "$venv/.dev-$dev_key"
 fi
 
 site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
-from graph.falkor import FalkorBackend, open_embedded
-from graph.schema import init_schema
-from graph.store import GraphStore
-from reasoning.embed import MiniLMEmbedder, load_minilm
+from rolegraph.graph.falkor import FalkorBackend, open_embedded
+from rolegraph.graph.schema import init_schema
+from rolegraph.graph.store import GraphStore
+from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.reasoning.embed import MiniLMEmbedder, load_minilm
 
 NEO4J_URI = os.environ.get("ROLEGRAPH_TEST_NEO4J_URI")
 ENGINES = ["falkordb", "neo4j"] if NEO4J_URI else ["falkordb"]
@@ -50,7 +51,7 @@ def new_falkordb_store(server: FalkorBackend, batch_size: int = 5000, page_size:
 
 def new_neo4j_store(batch_size: int = 5000, page_size: int = 10_000) -> GraphStore:
     """A store on the configured Neo4j database, wiped, with its schema."""
-    from graph.neo4j_backend import open_neo4j
+    from rolegraph.graph.neo4j_backend import open_neo4j
 
     assert NEO4J_URI
     backend = open_neo4j(
@@ -90,6 +91,17 @@ def small_store(engine: str, falkordb_server: FalkorBackend) -> Iterator[GraphSt
     )
     yield s
     s.close()
+
+
+TINY = SynthConfig(users=60, items=40, roles=6, topics=8, seed=3, fanout=3, interactions_per_user=12.0)
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files of a 60-user, 40-item synthetic world."""
+    folder = tmp_path_factory.mktemp("world")
+    generate(TINY, folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from graph import analyst
-from graph.backend import Row
-from rolegraph.cli.ui import out, table
+from rolegraph.cli.ui import Subparsers, out, table
 from rolegraph.errors import InvalidInput
+from rolegraph.graph import analyst
+from rolegraph.graph.backend import Row
 
 FORMATS = ("table", "json", "csv")
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     """Adds `rolegraph cypher list|show|run` to the sub-parsers action ``sub``."""
     p = sub.add_parser(
         "cypher",
@@ -95,7 +95,7 @@ def _named(name: str) -> analyst.AnalystQuery:
 
 def run_query(args: argparse.Namespace) -> int:
     """`rolegraph cypher run`: checks everything before the database is opened."""
-    from graph.connect import open_store
+    from rolegraph.graph.connect import open_store
 
     given = _pairs(args.param)
     sources = [s for s in (args.name, args.query, args.file) if s is not None]

@@ -1,22 +1,31 @@
-"""Terminal output shared by the commands: progress bars, tables, one-line errors."""
+"""Terminal output shared by the commands: progress bars, tables, JSON, one-line errors."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+
+from rolegraph.progress import Tick
+
+#: what a command group's ``register`` receives: the `rolegraph` parser's sub-command action
+Subparsers = argparse._SubParsersAction
 
 console = Console(stderr=True)
 out = Console()
 
 
 @contextmanager
-def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr; yields a callback that advances it by a count."""
+def progress_bar(description: str, total: int) -> Iterator[Tick]:
+    """A progress bar on stderr (a `rolegraph.progress.ProgressFactory`); yields a callback that
+    advances it by a count."""
     columns = (
         TextColumn("{task.description:>14}"),
         BarColumn(),
@@ -29,12 +38,6 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
         yield lambda n: bar.advance(task, n)
 
 
-@contextmanager
-def no_progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress factory that shows nothing (library callers, benchmarks, tests)."""
-    yield lambda n: None
-
-
 def table(title: str, headers: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
     """Prints a table to stdout."""
     t = Table(title=title)
@@ -43,6 +46,16 @@ def table(title: str, headers: tuple[str, ...], rows: Sequence[tuple[object, ...
     for row in rows:
         t.add_row(*(f"{c:,}" if isinstance(c, int) else str(c) for c in row))
     out.print(t)
+
+
+def dump_json(data: object, path: Path | None) -> None:
+    """Writes ``data`` as JSON to ``path``, or to stdout when path is None."""
+    text = json.dumps(data, indent=2, sort_keys=True, default=str)
+    if path is None:
+        sys.stdout.write(text + "\n")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -11,13 +11,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.security import new_key
-from api.settings import ApiSettings
-from graph.falkor import FalkorBackend
-from graph.store import GraphStore
-from reasoning.embed import load_minilm
-from recsys.scorer import Mode, Recommendation, ScoreParts
+from rolegraph.api.app import create_app
+from rolegraph.api.security import new_key
+from rolegraph.api.settings import ApiSettings
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.embed import load_minilm
+from rolegraph.recsys.scorer import Mode, Recommendation, ScoreParts
 from tests.api.world import VIEW, World, build_world, item_p, write_world
 from tests.conftest import new_falkordb_store
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from graph.backend import Backend, Row
-from graph.queries import Statement
-from graph.store import GraphStore
+from rolegraph.graph.backend import Backend, Row
+from rolegraph.graph.queries import Statement
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, make_app
 from tests.graph.test_deadline import EXPENSIVE
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.store import GraphStore
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WorldScorer, make_app
 from tests.api.world import World, explain_oracle, item_p
 

@@ -10,11 +10,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.readmodel import AnswerCache, ReadModelCache
-from api.routes.explore import CACHE_HEADER, SOURCE_HEADER
-from graph.falkor import FalkorBackend
-from graph.model import LogicEdge, LogicKind, Source
-from graph.store import GraphStore
+from rolegraph.api.readmodel import AnswerCache, ReadModelCache
+from rolegraph.api.routes.explore import CACHE_HEADER, SOURCE_HEADER
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.model import LogicEdge, LogicKind, Source
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WRITE_KEY, make_app, world_graph
 from tests.api.test_explore import _check
 from tests.api.world import World, build_world

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.falkor import FalkorBackend
-from graph.model import TagKind
-from graph.store import GraphStore
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.model import TagKind
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WRITE_KEY, make_app, world_graph
 from tests.api.world import World, build_world
 
@@ -45,7 +45,7 @@ def own_store(falkordb_server: FalkorBackend) -> Iterator[GraphStore]:
 
 
 def test_tag_cover_membership_and_aliases(own_store: GraphStore) -> None:
-    from graph.model import AliasEdge
+    from rolegraph.graph.model import AliasEdge
 
     own_store.set_cover(TagKind.USER, "2026-01-01", ["role 1", "role 2"])
     own_store.set_cover(TagKind.USER, "2026-01-02", ["role 2"])
@@ -59,7 +59,7 @@ def test_tag_cover_membership_and_aliases(own_store: GraphStore) -> None:
 
 
 def test_semantic_tag_search(own_store: GraphStore) -> None:
-    from graph.model import TagRecord
+    from rolegraph.graph.model import TagRecord
 
     own_store.upsert_tags(
         TagKind.USER, [TagRecord("jazz musicians", "jazz musicians"), TagRecord("new parents", "new parents")]

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from api.app import create_app
-from api.settings import ApiSettings
-from graph.falkor import FalkorBackend
-from graph.store import GraphStore
+from rolegraph.api.app import create_app
+from rolegraph.api.settings import ApiSettings
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import WRITE_KEY, WorldScorer, make_app, world_graph
 from tests.api.world import World
 

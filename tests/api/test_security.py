@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.cli import listen_address
-from api.security import KeyRing, digest, new_key
-from api.settings import ApiSettings
-from graph.store import GraphStore
+from rolegraph.api.security import KeyRing, digest, new_key
+from rolegraph.api.server import listen_address
+from rolegraph.api.settings import ApiSettings
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WRITE_KEY, make_app
 
 INJECTIONS = [
@@ -122,7 +122,7 @@ def test_oversize_write_lists_are_422(world_store: GraphStore) -> None:
 
 
 def test_without_keys_only_loopback_is_served(world_store: GraphStore) -> None:
-    from api.app import create_app
+    from rolegraph.api.app import create_app
 
     app = create_app(ApiSettings(), store=world_store, scorer=None)
     with TestClient(app) as remote:  # TestClient calls from host "testclient"

@@ -21,11 +21,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import ApiKeyEntry, ApiSettings
-from graph.falkor import FalkorBackend
-from graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
-from graph.store import GraphStore
+from rolegraph.api.app import create_app
+from rolegraph.api.settings import ApiKeyEntry, ApiSettings
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
+from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_ENTRY, READ_KEY, minilm, world_graph
 from tests.api.world import World, explore_oracle
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graph.model import (
+from rolegraph.graph.model import (
     InteractionRecord,
     ItemRecord,
     ItemTagEdge,
@@ -19,7 +19,7 @@ from graph.model import (
     TagRecord,
     UserRecord,
 )
-from graph.store import GraphStore
+from rolegraph.graph.store import GraphStore
 
 SOURCES = ("llm", "distilled")
 VIEW = {"cover": "distilled", "full": "llm"}

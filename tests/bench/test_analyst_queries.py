@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from analyst_queries import EXTRA, cases
 
-from graph import analyst
-from graph.store import GraphStore
+from rolegraph.graph import analyst
+from rolegraph.graph.store import GraphStore
 from tests.graph import analyst_world
 
 

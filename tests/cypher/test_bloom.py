@@ -6,19 +6,20 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from graph import analyst
-from graph.model import Label, RelType
-from graph.queries import CYPHER_DIR
-from graph.store import GraphStore
+from rolegraph.graph import analyst
+from rolegraph.graph.model import Label, RelType
+from rolegraph.graph.queries import CYPHER_DIR
+from rolegraph.graph.store import GraphStore
 from tests.graph import analyst_world as w
 
 PERSPECTIVE = CYPHER_DIR / "bloom" / "rolegraph-perspective.json"
-GENERATOR = CYPHER_DIR.parent / "scripts" / "bloom_perspective.py"
+GENERATOR = Path(__file__).resolve().parents[2] / "scripts" / "bloom_perspective.py"
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 

@@ -87,7 +87,7 @@ def test_env_example_sets_every_variable_compose_reads(compose: dict[str, Any]) 
 
 def test_dockerfile_builds_everything_it_needs_at_build_time() -> None:
     text = (ROOT / "Dockerfile").read_text()
-    assert "rolegraph.setup_model" in text and "fetch-movielens.sh" in text
+    assert "rolegraph llm assemble" in text and "fetch-movielens.sh" in text
     assert re.search(r'ENTRYPOINT \["rolegraph"\]', text)
     for script in ("worker-daily.sh", "worker-health.sh"):
         path = ROOT / "scripts" / script

@@ -7,7 +7,7 @@ r2: distilled, qwen, prompt v2), aliases, two days of cover-set history with sna
 
 from __future__ import annotations
 
-from graph.model import (
+from rolegraph.graph.model import (
     AliasEdge,
     CoverSnapshotRecord,
     InteractionRecord,
@@ -22,7 +22,7 @@ from graph.model import (
     TagRecord,
     UserRecord,
 )
-from graph.store import GraphStore
+from rolegraph.graph.store import GraphStore
 
 LLM, DIST = Source.LLM, Source.DISTILLED
 DAY1, DAY2 = "2026-01-01", "2026-01-02"

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from graph import analyst
-from graph.readonly import WriteRefused
-from graph.store import GraphStore
 from rolegraph.errors import InvalidInput, QueryError
+from rolegraph.graph import analyst
+from rolegraph.graph.readonly import WriteRefused
+from rolegraph.graph.store import GraphStore
 from tests.graph import analyst_world
 
 # name → (parameters as given on the command line, expected rows). Expected values are worked out by hand

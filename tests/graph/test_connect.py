@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.connect import open_backend, open_store
-from graph.schema import init_schema
 from rolegraph.errors import ConfigError, GraphUnavailable, SchemaError
+from rolegraph.graph.connect import open_backend, open_store
+from rolegraph.graph.schema import init_schema
 from rolegraph.settings import GraphSettings
 
 
@@ -43,7 +43,7 @@ def test_embedded_store_needs_init_then_persists(tmp_path: Path) -> None:
     init_schema(backend)
     init_schema(backend)  # idempotent
     backend.close()
-    from graph.model import ItemRecord
+    from rolegraph.graph.model import ItemRecord
 
     with open_store(settings) as store:
         store.upsert_items([ItemRecord("1", "kept")])
@@ -68,9 +68,9 @@ def test_cli_prints_one_line_and_fails_for_a_bad_uri(tmp_path: Path) -> None:
 
 def test_reopened_embedded_graph_passes_the_schema_check(tmp_path: Path, movielens_dir: Path) -> None:
     """After a restart FalkorDB rebuilds constraints in the background; opening must wait for them."""
-    from graph.loaders.movielens import read_movielens
-    from graph.loaders.write import write_dataset
-    from rolegraph.cli.ui import no_progress
+    from rolegraph.graph.loaders.movielens import read_movielens
+    from rolegraph.graph.loaders.write import write_dataset
+    from rolegraph.progress import no_progress
 
     settings = GraphSettings(graph_uri=f"falkordb-lite://{tmp_path}/ml.db")
     backend = open_backend(settings)

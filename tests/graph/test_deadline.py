@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.backend import QueryTimeout, deadline, remaining_ms, without_deadline
-from graph.queries import Statement
-from graph.store import GraphStore
 from rolegraph.errors import QueryError
+from rolegraph.graph.backend import QueryTimeout, deadline, remaining_ms, without_deadline
+from rolegraph.graph.queries import Statement
+from rolegraph.graph.store import GraphStore
 
 # ~2.7·10^10 rows: minutes of work for the database, streamed (no large list is built)
 EXPENSIVE = Statement(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graph.explore import explore, explore_weights
-from graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
-from graph.store import GraphStore
 from rolegraph.errors import InvalidInput
+from rolegraph.graph.explore import explore, explore_weights
+from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
+from rolegraph.graph.store import GraphStore
 
 
 def _oracle(

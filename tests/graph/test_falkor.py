@@ -13,10 +13,10 @@ from falkordb.helpers import stringify_param_value
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.falkor import FalkorBackend, encode_param, open_embedded
-from graph.queries import Statement
-from graph.store import GraphStore
 from rolegraph.errors import QueryError
+from rolegraph.graph.falkor import FalkorBackend, encode_param, open_embedded
+from rolegraph.graph.queries import Statement
+from rolegraph.graph.store import GraphStore
 
 
 def _stmt(text: str) -> Statement:

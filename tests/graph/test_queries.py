@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.queries import CYPHER_DIR, catalog, parse_file, schema_statements, statement
 from rolegraph.errors import QueryError
+from rolegraph.graph.queries import CYPHER_DIR, catalog, parse_file, schema_statements, statement
 
 LINT = CYPHER_DIR / "lint" / "lint.mjs"
 

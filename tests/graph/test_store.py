@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from graph.model import (
+from rolegraph.errors import InvalidInput, SchemaError
+from rolegraph.graph.model import (
     AliasEdge,
     CoverSnapshotRecord,
     InteractionRecord,
@@ -21,9 +22,8 @@ from graph.model import (
     TagRecord,
     UserRecord,
 )
-from graph.schema import check_schema, required_constraints
-from graph.store import GraphStore
-from rolegraph.errors import InvalidInput, SchemaError
+from rolegraph.graph.schema import check_schema, required_constraints
+from rolegraph.graph.store import GraphStore
 
 
 def _world(store: GraphStore) -> None:
@@ -50,7 +50,7 @@ def test_schema_has_every_key_constraint(store: GraphStore) -> None:
 def test_check_schema_refuses_a_graph_without_constraints(store: GraphStore) -> None:
     if store.backend.kind != "falkordb":
         pytest.skip("a Neo4j test database cannot be without its constraints once the suite made them")
-    from graph.falkor import FalkorBackend
+    from rolegraph.graph.falkor import FalkorBackend
 
     assert isinstance(store.backend, FalkorBackend)
     bare = FalkorBackend(store.backend._db, store.backend._db.select_graph("no_schema_graph"), "bare", lambda: None)

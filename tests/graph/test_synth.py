@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.loaders.files import read_interactions, read_items, read_users
-from graph.synth import SynthConfig, generate
 from rolegraph.errors import InvalidInput
+from rolegraph.graph.loaders.files import read_interactions, read_items, read_users
+from rolegraph.graph.synth import SynthConfig, generate
 
 
 @pytest.fixture(scope="module")

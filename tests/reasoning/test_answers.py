@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from reasoning.answers import BadAnswer, parse_answer, rank_weights
-from reasoning.prompts import Task, template
-from reasoning.safety import clean_subject, looks_like_injection
+from rolegraph.reasoning.answers import BadAnswer, parse_answer, rank_weights
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.safety import clean_subject, looks_like_injection
+from rolegraph.reasoning.tasks import Task
 
 
 def test_completion_lines_become_tags_with_bad_ones_dropped() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reasoning.canonical import Canonicalizer, normalize, singular
-from reasoning.embed import MiniLMEmbedder
 from rolegraph.errors import InvalidInput
+from rolegraph.reasoning.canonical import Canonicalizer, normalize, singular
+from rolegraph.reasoning.embed import MiniLMEmbedder
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from reasoning.cover import cover_step, greedy_cover
 from rolegraph.errors import InvalidInput
+from rolegraph.reasoning.cover import cover_step, greedy_cover
 
 
 def _plain_greedy(m: np.ndarray, start: np.ndarray, tau: float) -> tuple[np.ndarray, list[int]]:

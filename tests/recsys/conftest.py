@@ -6,24 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.falkor import FalkorBackend
-from graph.loaders.synth_truth import load_world
-from graph.model import Source
-from graph.store import GraphStore
-from graph.synth import SynthConfig, generate
-from recsys.export.read import GraphData, read_graph
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.loaders.synth_truth import load_world
+from rolegraph.graph.model import Source
+from rolegraph.graph.store import GraphStore
+from rolegraph.progress import no_progress
+from rolegraph.recsys.export.read import GraphData, read_graph
 from tests.conftest import new_falkordb_store
-
-TINY = SynthConfig(users=60, items=40, roles=6, topics=8, seed=3, fanout=3, interactions_per_user=12.0)
-
-
-@pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The files of a 60-user, 40-item synthetic world."""
-    folder = tmp_path_factory.mktemp("world")
-    generate(TINY, folder)
-    return folder
 
 
 @pytest.fixture

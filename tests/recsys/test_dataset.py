@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recsys.dataset import seq_windows
 from rolegraph.errors import InvalidInput
+from rolegraph.recsys.dataset import seq_windows
 
 
 def _contexts(inputs: np.ndarray, targets: np.ndarray) -> dict[int, int]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import torch
 
-from graph.model import ItemRecord, ItemTagEdge, Source, TagKind
-from graph.store import GraphStore
-from recsys.export import export
+from rolegraph.graph.model import ItemRecord, ItemTagEdge, Source, TagKind
+from rolegraph.graph.store import GraphStore
+from rolegraph.recsys.export import export
 
 
 def _files(folder: Path) -> dict[str, bytes]:

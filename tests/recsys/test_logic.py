@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from recsys.logic import augment_tags, explore
+from rolegraph.recsys.logic import augment_tags, explore
 
 
 def _sparse(dense: list[list[float]]) -> torch.Tensor:

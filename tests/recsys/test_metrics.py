@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from recsys.metrics import all_metrics, coverage, gini, mrr, ndcg
+from rolegraph.recsys.metrics import all_metrics, coverage, gini, mrr, ndcg
 
 
 def test_ndcg_and_mrr_by_hand() -> None:

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from recsys.config import ModelConfig
-from recsys.dataset import RecData, build, eval_inputs
-from recsys.export.read import GraphData
-from recsys.models.bpr import pair_batches, pair_keys, train_pairs, unseen_negatives
-from recsys.models.lightgcn import LightGCN
-from recsys.models.registry import build_model, parse_model
-from recsys.models.tagcf import TagCF
+from rolegraph.recsys.config import ModelConfig
+from rolegraph.recsys.dataset import RecData, build, eval_inputs
+from rolegraph.recsys.export.read import GraphData
+from rolegraph.recsys.models.bpr import pair_batches, pair_keys, train_pairs, unseen_negatives
+from rolegraph.recsys.models.lightgcn import LightGCN
+from rolegraph.recsys.models.registry import build_model, parse_model
+from rolegraph.recsys.models.tagcf import TagCF
 
 CFG = ModelConfig(hidden=16, layers=1, heads=2, max_len=8, dropout=0.0, batch_size=16, pair_batch_size=64, lr=5e-3)
 NAMES = ["sasrec", "bpr", "lightgcn", "tagcf-ut-util", "tagcf-it-expl", "tagcf-ut-util-no-te-no-ta"]

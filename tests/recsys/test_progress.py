@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recsys.progress import EvalProgress, SeedSchedule, clock
+from rolegraph.recsys.progress import EvalProgress, SeedSchedule, clock
 
 
 class Clock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recsys.roles_eval import identify, popular_roles, threshold_matcher
+from rolegraph.recsys.roles_eval import identify, popular_roles, threshold_matcher
 
 
 def test_hit_rates_and_popularity_baseline_by_hand() -> None:

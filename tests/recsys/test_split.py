@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recsys.split import leave_one_out
+from rolegraph.recsys.split import leave_one_out
 
 
 def test_last_is_test_second_last_is_valid_ties_keep_file_order() -> None:

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from recsys.config import ModelConfig
-from recsys.evaluate import Evaluation, evaluate_seed
-from recsys.export.read import GraphData
-from recsys.models.registry import parse_model
-from recsys.workers import default_jobs, merge, run_parallel
+from rolegraph.recsys.config import ModelConfig
+from rolegraph.recsys.evaluate import Evaluation, evaluate_seed
+from rolegraph.recsys.export.read import GraphData
+from rolegraph.recsys.models.registry import parse_model
+from rolegraph.recsys.workers import default_jobs, merge, run_parallel
 
 CFG = ModelConfig(hidden=8, layers=1, max_len=8, stride=3, epochs=2, min_epochs=1)
 

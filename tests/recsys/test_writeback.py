@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 import torch
 
-from graph.model import Source
-from graph.store import GraphStore
-from recsys.config import ModelConfig
-from recsys.export.read import read_graph
-from recsys.models.registry import parse_model
-from recsys.pipeline import run_training, train_model
-from recsys.scorer import RecsysSettings, load_scorer
-from recsys.writeback import count_roles
 from rolegraph.errors import InvalidInput, ModelNotTrained
+from rolegraph.graph.model import Source
+from rolegraph.graph.store import GraphStore
+from rolegraph.recsys.config import ModelConfig
+from rolegraph.recsys.export.read import read_graph
+from rolegraph.recsys.models.registry import parse_model
+from rolegraph.recsys.pipeline import run_training, train_model
+from rolegraph.recsys.serving import load_scorer
+from rolegraph.recsys.writeback import count_roles
+from rolegraph.settings import RecsysSettings
 
 CFG = ModelConfig(hidden=16, layers=1, heads=2, max_len=8, batch_size=32, epochs=1, k=3)
 

@@ -15,8 +15,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from graph.store import GraphStore
-from reasoning.canonical import normalize
+from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.canonical import normalize
 from tests.support.openai_server import Reply, subject_of
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.loaders.files import read_interactions, read_items, read_users
-from graph.loaders.write import write_dataset
-from graph.store import GraphStore
-from rolegraph.cli.ui import no_progress
 from rolegraph.errors import BadRowsError, InvalidInput
+from rolegraph.graph.loaders.files import read_interactions, read_items, read_users
+from rolegraph.graph.loaders.write import write_dataset
+from rolegraph.graph.store import GraphStore
+from rolegraph.progress import no_progress
 
 
 def _jsonl(path: Path, lines: list[object]) -> Path:

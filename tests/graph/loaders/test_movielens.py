@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.loaders.movielens import read_movielens
-from graph.loaders.write import write_dataset
-from graph.store import GraphStore
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.loaders.movielens import read_movielens
+from rolegraph.graph.loaders.write import write_dataset
+from rolegraph.graph.store import GraphStore
+from rolegraph.progress import no_progress
 
 
 def test_parse_counts_and_item_text(movielens_dir: Path) -> None:

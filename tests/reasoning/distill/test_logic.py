@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from reasoning.distill import LogicConfig, LogicScorer, top_b, train_logic
-from reasoning.distill.logic import _targets
 from rolegraph.errors import InvalidInput
+from rolegraph.reasoning.distill import LogicConfig, LogicScorer, top_b, train_logic
+from rolegraph.reasoning.distill.logic import _targets
 from tests.reasoning.distill.planted import Logic, auc, logic, sampled_edges
 
 FAST = LogicConfig(hidden=64, dim=32, epochs=60, patience=5)

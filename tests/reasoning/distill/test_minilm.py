@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from reasoning.distill import LogicConfig, top_b, train_logic
-from reasoning.embed import load_minilm
+from rolegraph.reasoning.distill import LogicConfig, top_b, train_logic
+from rolegraph.reasoning.embed import load_minilm
 
 # role → the topics an LLM would list for it (U2I)
 LOGIC = {

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from reasoning.distill import (
+from rolegraph.errors import InvalidInput
+from rolegraph.reasoning.distill import (
     BadModelFile,
     LogicConfig,
     LogicScorer,
@@ -21,7 +22,6 @@ from reasoning.distill import (
     train_logic,
     train_tagger,
 )
-from rolegraph.errors import InvalidInput
 from tests.reasoning.distill.planted import logic, sampled_edges, tagging
 
 

@@ -10,8 +10,8 @@ import pytest
 import scipy.sparse as sp
 import torch
 
-from reasoning.distill import Tagger, TaggerConfig, TrainingDiverged, train_tagger
 from rolegraph.errors import InvalidInput
+from rolegraph.reasoning.distill import Tagger, TaggerConfig, TrainingDiverged, train_tagger
 from tests.reasoning.distill.planted import Tagging, tagging
 
 FAST = TaggerConfig(hidden=64, epochs=15, batch_size=128)

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from reasoning.distill import top_b
 from rolegraph.errors import InvalidInput
+from rolegraph.reasoning.distill import top_b
 
 
 def oracle(scores: np.ndarray, b: int, exclude: np.ndarray | None = None) -> list[tuple[int, int, float]]:

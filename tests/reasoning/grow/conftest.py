@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from graph.store import GraphStore
-from reasoning.embed import MiniLMEmbedder
-from reasoning.grow.context import GrowConfig
-from reasoning.grow.run import Summary
-from reasoning.grow.wiring import open_run
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.store import GraphStore
+from rolegraph.progress import no_progress
+from rolegraph.reasoning.embed import MiniLMEmbedder
+from rolegraph.reasoning.grow.config import GrowConfig
+from rolegraph.reasoning.grow.run import Summary
+from rolegraph.reasoning.grow.wiring import open_run
 from rolegraph.settings import LLMSettings
 from tests.support.openai_server import Responder, ScriptedServer
 

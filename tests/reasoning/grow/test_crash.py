@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from graph.falkor import FalkorBackend
-from graph.store import GraphStore
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.store import GraphStore
 from tests.conftest import new_falkordb_store
 from tests.reasoning.grow import world
 from tests.support.openai_server import Reply, ScriptedServer

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import GraphStore
-from reasoning.embed import MiniLMEmbedder
-from reasoning.grow.context import GrowConfig
-from reasoning.grow.wiring import open_run
-from reasoning.llm.server import EmbeddedServer, _answers
-from rolegraph.cli.ui import no_progress
+from rolegraph.graph.store import GraphStore
+from rolegraph.progress import no_progress
+from rolegraph.reasoning.embed import MiniLMEmbedder
+from rolegraph.reasoning.grow.config import GrowConfig
+from rolegraph.reasoning.grow.wiring import open_run
+from rolegraph.reasoning.llm.server import EmbeddedServer, _answers
 from rolegraph.settings import LLMSettings
 from tests.reasoning.grow import world
 from tests.reasoning.llm.test_server import MODEL, _free_port

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from reasoning.canonical import normalize
+from rolegraph.reasoning.canonical import normalize
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
 from tests.support.openai_server import Reply, Responder, subject_of
@@ -109,7 +109,7 @@ def test_prompt_injection_is_flagged_and_creates_nothing_outside_the_schema(
 
     g = grower_for(responder)
     world.load(g.store, 3)
-    from graph.model import ItemRecord
+    from rolegraph.graph.model import ItemRecord
 
     g.store.upsert_items(
         [

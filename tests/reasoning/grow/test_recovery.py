@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.loaders.files import read_items
-from graph.synth import SynthConfig, generate
+from rolegraph.graph.loaders.files import read_items
+from rolegraph.graph.synth import SynthConfig, generate
 from tests.reasoning.grow.conftest import Grower
 from tests.support.openai_server import Responder
 from tests.support.oracle import Oracle, recovery

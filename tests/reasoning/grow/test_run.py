@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.model import LogicKind, Source, TagKind, TagRecord
-from reasoning.canonical import normalize
-from reasoning.unmerge import unmerge
+from rolegraph.graph.model import LogicKind, Source, TagKind, TagRecord
+from rolegraph.reasoning.canonical import normalize
+from rolegraph.reasoning.unmerge import unmerge
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import DAY, Grower
 from tests.support.openai_server import Responder

@@ -8,8 +8,8 @@ import json
 import re
 from typing import Any
 
-from graph.model import ItemRecord
-from graph.store import GraphStore
+from rolegraph.graph.model import ItemRecord
+from rolegraph.graph.store import GraphStore
 from tests.support.openai_server import Reply, subject_of
 
 GENRES = ["Drama", "Comedy", "Thriller", "Romance", "Animation", "War", "Musical", "Western"]

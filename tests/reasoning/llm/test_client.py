@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from reasoning.llm.cache import ResponseCache
-from reasoning.llm.client import LLMClient, RejectedRequest, Request, RetryPolicy, Strategy, TransientLLMError
+from rolegraph.reasoning.llm.cache import ResponseCache
+from rolegraph.reasoning.llm.client import LLMClient, RejectedRequest, Request, RetryPolicy, Strategy, TransientLLMError
 from tests.support.openai_server import Reply, ScriptedServer
 
 

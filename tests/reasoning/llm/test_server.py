@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoning.llm.server import EmbeddedServer, _answers
 from rolegraph.errors import LLMUnavailable
+from rolegraph.reasoning.llm.server import EmbeddedServer, _answers
 from rolegraph.settings import LLMSettings
 
 MODEL = Path(__file__).resolve().parents[3] / "data" / "models" / "gemma-3-270m-q4_k_m.gguf"

@@ -1,0 +1,252 @@
+"""The service's in-memory read model for /explore, kept within a bounded staleness.
+
+Rule: a request is answered from the read model (`graph.readmodel.ReadModel`) only when the model's
+version equalled the database's at a check no more than ``staleness_s`` seconds ago; otherwise it is
+answered from the database (`DatabaseReads`), which is always current. So an answer lags a write by at
+most ``staleness_s`` (0: every request checks, and is answered from memory only when nothing changed).
+
+- The version (a few counters, about 2 ms) is checked by the first request after ``staleness_s / 2``.
+- When it differs, or the service itself wrote (`invalidate`, called by POST /items and /interactions),
+  or the model is older than ``max_age_s`` (which catches rewrites the version cannot see, such as a
+  weight SET again outside a run), one background thread reloads the parts that changed, and requests
+  go to the database meanwhile once the bound has passed.
+- Each statement of a load has ``statement_s`` seconds; a failed load is logged and retried at the next
+  check, and the database keeps answering.
+
+An /explore answer is a pure function of the model and the request, and a model never changes in place (a
+load makes a new one), so `AnswerCache` keeps encoded answers per model: it empties itself when the model
+it serves is replaced, so a cached answer is exactly as current as the model that computed it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from rolegraph.errors import RolegraphError
+from rolegraph.graph.backend import deadline
+from rolegraph.graph.readmodel import ReadModel, Version, load_read_model, read_version
+from rolegraph.graph.reads import GraphReads
+
+log = logging.getLogger("rolegraph.api.readmodel")
+
+PARTS = frozenset({"logic", "users", "seen"})
+
+
+@dataclass(frozen=True)
+class ReadModelState:
+    """What /health shows: whether a model is loaded, serving, its version and age, the last error."""
+
+    loaded: bool
+    current: bool
+    loading: bool
+    age_s: float | None
+    load_s: float | None
+    sizes: dict[str, int]
+    error: str | None
+    answers: dict[str, int] = field(default_factory=dict)
+
+
+class AnswerCache:
+    """Encoded answers computed from one read model, at most ``size`` of them (least recently used
+    dropped first; 0 keeps none). Asking with another model than the one the entries came from finds
+    nothing, and the first answer stored for a new model drops every older one."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._model: object | None = None
+        self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, model: object, key: Hashable) -> bytes | None:
+        with self._lock:
+            body = self._answers.get(key) if model is self._model else None
+            if body is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._answers.move_to_end(key)
+            return body
+
+    def put(self, model: object, key: Hashable, body: bytes) -> None:
+        if self.size < 1:
+            return
+        with self._lock:
+            if model is not self._model:
+                self._model = model
+                self._answers.clear()
+            self._answers[key] = body
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"entries": len(self._answers), "hits": self.hits, "misses": self.misses, "size": self.size}
+
+
+class ReadModelCache:
+    """Holds the current `ReadModel` of one store and decides when a request may use it."""
+
+    def __init__(
+        self, store: GraphReads, *, staleness_s: float, max_age_s: float, statement_s: float, answers: int = 0
+    ):
+        self.store = store
+        self.answers = AnswerCache(answers)
+        self.staleness_s = staleness_s
+        self.max_age_s = max_age_s
+        self.statement_s = statement_s
+        self._model: ReadModel | None = None
+        self._built_at = -math.inf
+        self._verified_at = -math.inf  # monotonic time of the last check that found the model current
+        self._checked_at = -math.inf
+        self._dirty: set[str] = set()  # parts the service itself changed since the last load began
+        self._generation = 0  # bumped by every invalidate()
+        self._loading = False
+        self._load_s: float | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()  # guards the fields above; never held during database calls
+        self._check = threading.Lock()  # one version check at a time
+
+    @property
+    def model(self) -> ReadModel | None:
+        """The last model loaded, current or not (use `current` to answer requests)."""
+        return self._model
+
+    # ----------------------------------------------------------------- requests
+    def check_due(self) -> bool:
+        """True when the next `current` call will check the version (a database call)."""
+        return time.monotonic() - self._checked_at >= self.staleness_s / 2
+
+    def current(self) -> ReadModel | None:
+        """The read model when it is current within the staleness bound, else None (ask the database).
+        May run the version check (under the caller's deadline) and start a background load."""
+        now = time.monotonic()
+        just_verified = False
+        if now - self._checked_at >= self.staleness_s / 2 and self._check.acquire(blocking=False):
+            try:
+                just_verified = self._check_version(now)
+            finally:
+                self._check.release()
+        model = self._model
+        if model is not None and (just_verified or time.monotonic() - self._verified_at <= self.staleness_s):
+            return model
+        return None
+
+    def invalidate(self, *parts: str) -> None:
+        """The service changed these parts of the graph: stop answering from the model until a load that
+        began after this call has finished."""
+        with self._lock:
+            self._dirty |= set(parts) & PARTS
+            self._generation += 1
+            self._verified_at = -math.inf
+            self._checked_at = -math.inf
+
+    def start(self) -> None:
+        """Starts the first load in the background (the service answers from the database meanwhile)."""
+        self._start_load()
+
+    def wait(self, timeout_s: float) -> bool:
+        """Waits until no load is under way and a model is loaded; True when one is (tests, benchmarks)."""
+        until = time.monotonic() + timeout_s
+        while time.monotonic() < until:
+            with self._lock:
+                if not self._loading and self._model is not None:
+                    return True
+            time.sleep(0.01)
+        return False
+
+    def state(self) -> ReadModelState:
+        model, now = self._model, time.monotonic()
+        return ReadModelState(
+            loaded=model is not None,
+            current=model is not None and now - self._verified_at <= max(self.staleness_s, 0.0),
+            loading=self._loading,
+            age_s=None if model is None else round(now - self._built_at, 3),
+            load_s=self._load_s,
+            sizes=model.sizes() if model is not None else {},
+            error=self._error,
+            answers=self.answers.stats(),
+        )
+
+    # ----------------------------------------------------------------- checks and loads
+    def _check_version(self, started: float) -> bool:
+        """Reads the version; True when the model is current, else starts a load. Database errors other
+        than the caller's deadline are left to the caller (the database path would meet them too)."""
+        self._checked_at = started
+        model = self._model
+        if model is None:
+            self._start_load()
+            return False
+        with self._lock:
+            dirty = bool(self._dirty)
+            generation = self._generation
+        version = read_version(self.store)
+        old = time.monotonic() - self._built_at > self.max_age_s
+        if version == model.version and not dirty and not old:
+            with self._lock:
+                if generation == self._generation:
+                    self._verified_at = started
+                    return True
+            return False
+        self._start_load()
+        return False
+
+    def _start_load(self) -> None:
+        with self._lock:
+            if self._loading:
+                return
+            self._loading = True
+        threading.Thread(target=self._load, name="rolegraph-read-model", daemon=True).start()
+
+    def _load(self) -> None:
+        started = time.monotonic()
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            generation = self._generation
+        try:
+            previous = self._model
+            if previous is not None and time.monotonic() - self._built_at > self.max_age_s:
+                previous = None
+            with deadline(self.statement_s * 4):
+                version = read_version(self.store)
+            keep = _without(previous, dirty)
+            model = load_read_model(self.store, version, keep, statement_s=self.statement_s)
+        except RolegraphError as e:
+            log.warning("read model not loaded (the database answers meanwhile): %s", e)
+            with self._lock:
+                self._error = str(e)
+                self._dirty |= dirty
+                self._loading = False
+            return
+        with self._lock:
+            self._model = model
+            if previous is None:
+                self._built_at = started
+            self._load_s = round(time.monotonic() - started, 3)
+            self._error = None
+            if generation == self._generation:
+                self._verified_at = started
+            self._loading = False
+        log.info("read model loaded in %.2f s: %s", self._load_s, model.sizes())
+
+
+def _without(model: ReadModel | None, parts: set[str]) -> ReadModel | None:
+    """``model`` with the version of each of ``parts`` blanked, so the loader reloads those parts."""
+    if model is None or not parts:
+        return model
+    v = model.version
+    blank: tuple[object, ...] = ("reload",)
+    version = Version(
+        logic=blank if "logic" in parts else v.logic,
+        users=blank if "users" in parts else v.users,
+        seen=blank if "seen" in parts else v.seen,
+    )
+    return ReadModel(version, model.logic, model.roles, model.seen)

@@ -1,0 +1,74 @@
+"""``GET /health`` (graph and LLM reachability) and ``GET /metrics`` (Prometheus text format)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import httpx
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from rolegraph.api.deps import StoreDep, require_health, require_read
+from rolegraph.api.problems import responses
+from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.schemas import Health, ReadModelHealth
+from rolegraph.errors import RolegraphError
+from rolegraph.settings import LLMSettings
+
+router = APIRouter(tags=["service"])
+
+
+def _llm_reachable(settings: LLMSettings) -> bool:
+    base = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
+    try:
+        return httpx.get(f"{base.rstrip('/')}/models", timeout=1.0, trust_env=False).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _read_model(request: Request) -> ReadModelHealth:
+    cache: ReadModelCache | None = request.app.state.read_model
+    if cache is None:
+        return ReadModelHealth(enabled=False)
+    return ReadModelHealth(enabled=True, **asdict(cache.state()))
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    dependencies=[require_health],
+    responses={**responses(401, 403, 429), 503: {"model": Health, "description": "the graph is unreachable"}},
+)
+def health(request: Request, store: StoreDep) -> JSONResponse:
+    """ok when graph and LLM answer, degraded when only the graph does, down (503) without the graph.
+    Needs the read scope, except from loopback without a key (container healthchecks)."""
+    try:
+        graph = store.ping()
+    except RolegraphError:
+        graph = False
+    llm = _llm_reachable(LLMSettings())
+    scorer = request.app.state.scorer
+    body = Health(
+        status="ok" if graph and llm else "degraded" if graph else "down",
+        graph=graph,
+        graph_backend=store.backend.kind,
+        llm=llm,
+        recommender=None if scorer is None else scorer.name,
+        read_model=_read_model(request),
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if graph else 503)
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    dependencies=[require_read],
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}},
+        **responses(401, 403, 429),
+    },
+)
+def metrics(request: Request) -> Response:
+    """Request counts and latencies in the Prometheus text format."""
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

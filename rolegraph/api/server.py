@@ -1,0 +1,42 @@
+"""Running the service: where it listens and the uvicorn process(es) that serve it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import uvicorn
+
+from rolegraph.api.app import create_app
+from rolegraph.api.settings import ApiSettings
+from rolegraph.graph.connect import open_store
+
+LOOPBACK = "127.0.0.1"
+
+
+def listen_address(settings: ApiSettings, host: str | None, port: int | None) -> tuple[str, int, str | None]:
+    """(host, port, warning): without keys the host is forced to loopback, and the warning says so."""
+    host = host or settings.api_host
+    port = port or settings.api_port
+    if settings.api_keys:
+        return host, port, None
+    warning = "no API keys configured (ROLEGRAPH_API_KEYS): serving on loopback only"
+    if host not in (LOOPBACK, "localhost", "::1"):
+        warning += f", not on {host} — create a key with `rolegraph api-key NAME`"
+        host = LOOPBACK
+    return host, port, warning
+
+
+def run_server(settings: ApiSettings, host: str, port: int, workers: int, **uvicorn_options: Any) -> None:
+    """Runs the service under uvicorn until it is stopped.
+
+    The graph is opened (and its schema checked) before uvicorn starts, so a graph that cannot be reached
+    or lacks its constraints raises here, as one error, not inside the server's start-up. One worker
+    serves with that store; with several, each worker process builds its own app (and read model) from
+    the environment's settings and joins the embedded FalkorDB server this process started (started at
+    once, each would start its own on the same file)."""
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": False, **uvicorn_options}
+    with open_store() as store:
+        if workers == 1:
+            uvicorn.run(create_app(settings, store=store), **options)
+        else:
+            uvicorn.run("rolegraph.api.app:create_app", factory=True, workers=workers, **options)

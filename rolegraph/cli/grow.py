@@ -1,0 +1,105 @@
+"""`rolegraph grow` (the daily run) and `rolegraph tags unmerge`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from rolegraph.cli.ui import Subparsers, console, dump_json, progress_bar, table
+from rolegraph.reasoning.grow.config import GrowConfig
+
+_DEFAULTS = GrowConfig(day="2000-01-01")  # the defaults users see in --help are the config's own
+
+
+def register(sub: Subparsers) -> None:
+    """Adds `grow` and `tags unmerge`."""
+    d = _DEFAULTS
+    p = sub.add_parser(
+        "grow",
+        help="the daily run: LLM tags and logic, canonicalization, cover sets, distillation, G*",
+        description="Tags items not tagged yet (roles and topics), asks the LLM for the logic of frontier tags "
+        "(U2I role→topics, I2U topic→roles), merges near-duplicate tags, updates the cover sets, trains the "
+        "distilled models and publishes G*. Resumable: rerun the same day after a crash; a finished day is "
+        "not run again. LLM: ROLEGRAPH_LLM_BASE_URL (unset = the embedded llama.cpp server, started as needed).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--day", default=date.today().isoformat(), help="the run's day, YYYY-MM-DD")
+    p.add_argument("--max-items", type=int, default=d.max_items, help="items to tag (the first untagged ones by id)")
+    p.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction (U2I, I2U)")
+    p.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
+    p.add_argument("--threshold", type=float, default=d.threshold, help="cosine at which a new tag merges into one")
+    p.add_argument("--tau", type=float, default=d.tau, help="cover-set coverage target")
+    p.add_argument("--window", type=int, default=d.window, help="cover-set history in days (stale-tag removal)")
+    p.add_argument("--top-b", type=int, default=d.top_b, help="G* edges per cover-set source")
+    p.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
+    p.add_argument("--distill-top-k", type=int, default=d.distill_top_k, help="distilled tags per unseen item")
+    p.add_argument("--distill-min-p", type=float, default=d.distill_min_p, help="least P_θ(t|i) of a distilled tag")
+    p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
+    p.set_defaults(func=grow)
+
+    p = sub.add_parser("tags", help="tag vocabulary maintenance")
+    action = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = action.add_parser(
+        "unmerge",
+        help="undo a canonicalization merge: the alias becomes its own tag again, with its items",
+        description="Removes ALIAS_OF from the alias, moves the item edges that reached the canonical tag "
+        "through it back, and pins it so later runs keep it apart.",
+    )
+    u.add_argument("alias", help="the alias tag's key (as shown in a grow summary)")
+    u.set_defaults(func=unmerge)
+
+
+def grow(args: argparse.Namespace) -> int:
+    """`rolegraph grow`: one day's run, resumable; prints what it did."""
+    from rolegraph.graph.connect import open_store
+    from rolegraph.reasoning.grow.wiring import open_run
+
+    config = GrowConfig(
+        day=args.day,
+        max_items=args.max_items,
+        max_tags=args.max_tags,
+        chunk=args.chunk,
+        threshold=args.threshold,
+        tau=args.tau,
+        window=args.window,
+        top_b=args.top_b,
+        distill=not args.no_distill,
+        distill_top_k=args.distill_top_k,
+        distill_min_p=args.distill_min_p,
+    )
+    with open_store() as store, open_run(store, config, progress_bar) as run:
+        summary = run()
+    if summary.status == "already done":
+        console.print(f"{summary.run} finished before: nothing to do (0 LLM calls)")
+    rows = [(k, int(val) if float(val).is_integer() else f"{val:.3f}") for k, val in summary.counts.items()]
+    table(f"{summary.run} ({summary.status})", ("what", "count"), rows)
+    if summary.cover:
+        table(
+            "cover sets",
+            ("kind", "size", "recall", "added", "removed"),
+            [
+                (k, int(c["size"]), f"{c['recall']:.3f}", int(c["added"]), int(c["removed"]))
+                for k, c in summary.cover.items()
+            ],
+        )
+    if summary.merges:
+        merges = [(a, c, f"{s:.3f}") for a, c, s in summary.merges[:15]]
+        table(f"merges ({len(summary.merges)})", ("alias", "canonical", "cosine"), merges)
+    table("timings", ("step", "seconds"), [(k, f"{s:.1f}") for k, s in summary.timings.items()])
+    if args.json is not None:
+        dump_json(summary.as_dict(), args.json)
+    return 0
+
+
+def unmerge(args: argparse.Namespace) -> int:
+    """`rolegraph tags unmerge ALIAS`."""
+    from rolegraph.graph import validate
+    from rolegraph.graph.connect import open_store
+    from rolegraph.reasoning.unmerge import unmerge as unmerge_tag
+
+    alias = validate.check_tag_key(args.alias)  # refused before the graph is opened
+    with open_store() as store:
+        targets, moved = unmerge_tag(store, alias)
+    console.print(f"{alias} is its own tag again (was an alias of {', '.join(targets)}); {moved} item edges moved back")
+    return 0

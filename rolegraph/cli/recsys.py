@@ -1,0 +1,247 @@
+"""`rolegraph export | train | evaluate`: the recommender over graph exports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rolegraph.cli.ui import Subparsers, console, dump_json, table
+from rolegraph.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from rolegraph.recsys.config import ModelConfig
+    from rolegraph.recsys.evaluate import Evaluation
+    from rolegraph.recsys.export.read import GraphData
+    from rolegraph.recsys.models.registry import ModelSpec
+
+VIEWS = ("cover", "full")
+_THREADS_HELP = (
+    "CPU threads for torch (default 1: on a shared 2-core machine, 2 OpenMP threads contending with other "
+    "processes ran 8x slower than 1)"
+)
+
+
+def _training_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
+    p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default 100; early stopping ends sooner)")
+    p.add_argument("--patience", type=int, default=None, help="epochs without better validation NDCG@10 (default 5)")
+    p.add_argument("--hidden", type=int, default=None, help="embedding width (default 64)")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="any model setting, e.g. --set lam=0.2"
+    )
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
+    p.add_argument("--threads", type=int, default=1, help=_THREADS_HELP)
+
+
+def register(sub: Subparsers) -> None:
+    """Adds export, train and evaluate."""
+    p = sub.add_parser("export", help="export one graph view for the recommender (PyG, RecBole, u2i/i2u, manifest)")
+    p.add_argument("--out", type=Path, required=True, help="export folder; its id maps are continued if present")
+    p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
+    p.add_argument("--previous", type=Path, default=None, help="continue the id maps of this earlier export")
+    p.set_defaults(func=export)
+
+    p = sub.add_parser("train", help="train a recommender, store it as the current one, write users' roles back")
+    p.add_argument("--model", default="tagcf-ut-util", help="tagcf-(ut|it)-(util|expl)[…], sasrec, bpr or lightgcn")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-write-back", action="store_true", help="do not write HAS_ROLE edges")
+    _training_options(p)
+    p.set_defaults(func=train)
+
+    p = sub.add_parser("evaluate", help="train and test recommenders over seeds; JSON and Markdown report")
+    p.add_argument("--dataset", default="movielens", help="movielens (the configured graph) or synth:DIR")
+    p.add_argument("--models", default="sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn", help="comma-separated")
+    p.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1")
+    p.add_argument("--json", type=Path, default=None, metavar="PATH", help="model → metric → {mean, std, values}")
+    p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
+    p.add_argument("--export-dir", type=Path, default=None, help="where the evaluated export is written")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="seeds trained at once, each in its own process with --threads torch threads (default: as many as "
+        "the CPU cores hold, at most --seeds; 1 on CUDA). A seed's numbers do not depend on it",
+    )
+    p.add_argument(
+        "--sweep-lambda",
+        default=None,
+        metavar="L1,L2,…",
+        help="also train the first TagCF model with each λ (seed 0) and plot test NDCG@10 (<report>.lambda.png)",
+    )
+    _training_options(p)
+    p.set_defaults(func=evaluate)
+
+
+# Each command imports the library it runs inside its function: torch alone takes seconds to import.
+
+
+def _model_config(args: argparse.Namespace) -> ModelConfig:
+    from rolegraph.recsys.config import ModelConfig
+
+    named = {k: getattr(args, k) for k in ("epochs", "patience", "hidden") if getattr(args, k) is not None}
+    return ModelConfig().with_overrides(**named).with_text_overrides(args.set)
+
+
+def export(args: argparse.Namespace) -> int:
+    """`rolegraph export`."""
+    from rolegraph.graph.connect import open_store
+    from rolegraph.graph.model import Source
+    from rolegraph.recsys.export import export as write_export
+
+    started = time.monotonic()
+    with open_store() as store:
+        _, meta = write_export(store, args.out, Source.view(args.graph), args.previous)
+    title = f"export of {args.graph} graph to {args.out} ({time.monotonic() - started:.1f} s)"
+    table(title, ("what", "count"), sorted(meta["counts"].items()))
+    return 0
+
+
+def train(args: argparse.Namespace) -> int:
+    """`rolegraph train`: export, train, store as current, write roles back."""
+    from rolegraph.graph.connect import open_store
+    from rolegraph.graph.model import Source
+    from rolegraph.recsys.models.registry import parse_model
+    from rolegraph.recsys.pipeline import run_training
+    from rolegraph.recsys.train import set_threads
+    from rolegraph.settings import RecsysSettings
+
+    spec = parse_model(args.model)
+    cfg = _model_config(args)
+    set_threads(args.threads)
+    status = console.status("training")
+
+    def hook(epoch: int, loss: float, valid: float) -> None:
+        status.update(f"{spec.name}: epoch {epoch}, loss {loss:.4f}, validation NDCG@10 {valid:.4f}")
+
+    started = time.monotonic()
+    with open_store() as store, status:
+        out = run_training(
+            store,
+            Path(RecsysSettings().recsys_dir),
+            spec,
+            cfg,
+            args.seed,
+            write_back=not args.no_write_back,
+            device=args.device,
+            source=Source.view(args.graph),
+            hook=hook,
+        )
+    rows = [(k, _shown(v)) for k, v in out.items() if k != "test"]
+    rows += [(f"test {k}", f"{v:.4f}") for k, v in out["test"].items()]
+    table(f"rolegraph train ({time.monotonic() - started:.0f} s)", ("what", "value"), rows)
+    if out.get("users") == 0 and not args.no_write_back:
+        console.print("[yellow]no roles written: the graph view holds no role tags (run the growth pipeline)[/yellow]")
+    return 0
+
+
+def _shown(value: object) -> object:
+    return value if isinstance(value, int | str) else f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """`rolegraph evaluate`: export, train every seed, summarize, report."""
+    from rolegraph.cli.ui import progress_bar
+    from rolegraph.graph.model import Source
+    from rolegraph.recsys.evaluate import summarize, sweep_lambda
+    from rolegraph.recsys.export import export as write_export
+    from rolegraph.recsys.models.registry import parse_model
+    from rolegraph.recsys.report import write_report
+    from rolegraph.recsys.sources import dataset_store
+    from rolegraph.recsys.train import pick_device, set_threads
+    from rolegraph.recsys.workers import default_jobs
+    from rolegraph.settings import RecsysSettings
+
+    specs = [parse_model(n) for n in args.models.split(",") if n.strip()]
+    if not specs or args.seeds < 1:
+        raise InvalidInput("give at least one model and one seed")
+    if args.jobs is not None and args.jobs < 1:
+        raise InvalidInput(f"--jobs must be at least 1, got {args.jobs}")
+    cfg = _model_config(args)
+    set_threads(args.threads)
+    device = str(pick_device(args.device))  # a bad name fails here, not in every worker
+    slug = args.dataset.replace(":", "-").replace("/", "_").strip("_")
+    out_dir = args.export_dir or Path(RecsysSettings().recsys_dir) / "exports" / f"{slug}-{args.graph}"
+    started = time.monotonic()
+    with dataset_store(args.dataset, progress_bar) as store:
+        g, meta = write_export(store, out_dir, Source.view(args.graph))
+    console.print(f"exported {meta['counts']} to {out_dir} in {time.monotonic() - started:.1f} s")
+    jobs = args.jobs or default_jobs(args.seeds, args.threads, device)  # resolved: auto → cuda gets 1 job
+    started, cpu_started = time.monotonic(), _cpu_seconds()
+    ev = _train_seeds(g, specs, cfg, args, jobs)
+    wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
+    summary = summarize(ev)
+    dump_json(summary, args.json)
+    if args.report is None:
+        return 0
+    context = {
+        "command": _command(args),
+        "dataset": f"{args.dataset} ({args.graph} graph view), export {meta['counts']}",
+        "export runs": ", ".join(meta["runs"]) or "none",
+        "wall time (training + evaluation, all seeds)": f"{wall:.0f} s",
+        "CPU time (all processes and threads)": f"{cpu:.0f} s; {jobs} seed(s) at a time, {args.threads} torch "
+        "thread(s) each",
+        "device": device,
+        "settings": json.dumps(cfg.to_dict()),
+    }
+    tagcf = [s for s in specs if s.kind == "tagcf"]
+    sweep = None
+    if args.sweep_lambda and tagcf:
+        lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
+        sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
+    write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, lambda_sweep=sweep)
+    return 0
+
+
+def _train_seeds(
+    g: GraphData, specs: list[ModelSpec], cfg: ModelConfig, args: argparse.Namespace, jobs: int
+) -> Evaluation:
+    """`rolegraph.recsys.workers.train_seeds` with a status line per running seed and the run's ETA."""
+    from rolegraph.recsys.progress import SeedSchedule, clock
+    from rolegraph.recsys.workers import SeedEvents, train_seeds
+
+    seeds, started = list(range(args.seeds)), time.monotonic()
+    status, latest = console.status("training"), dict[int, str]()
+    schedule = SeedSchedule(len(seeds), jobs)
+
+    def show() -> None:
+        lines = [latest[s] for s in sorted(latest)]
+        if jobs > 1:
+            lines.insert(0, f"{schedule.line()} · {clock(time.monotonic() - started)} elapsed · {jobs} at a time")
+        status.update("\n".join(lines))
+
+    def on_line(seed: int, line: str) -> None:
+        latest[seed] = line
+        show()
+        if not console.is_terminal:  # logs get a line per epoch instead of the spinner
+            console.print(line, highlight=False, soft_wrap=True)
+
+    def done(seed: int) -> None:
+        latest.pop(seed, None)
+        schedule.finish(seed)
+        elapsed = clock(time.monotonic() - started)
+        console.print(f"seed {seed + 1}/{len(seeds)} done ({elapsed} so far; {schedule.line()})")
+        show()
+
+    with status:
+        events = SeedEvents(on_line=on_line, started=schedule.start, done=done)
+        return train_seeds(g, specs, seeds, cfg, device=args.device, threads=args.threads, jobs=jobs, events=events)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended child processes (the seed workers), all threads."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The evaluate command line that reproduces this run (settings that differ from the defaults)."""
+    parts = ["rolegraph evaluate", f"--dataset {args.dataset}", f"--models {args.models}", f"--seeds {args.seeds}"]
+    parts += [f"--graph {args.graph}"] if args.graph != "cover" else []
+    parts += [f"--{k} {getattr(args, k)}" for k in ("epochs", "patience", "hidden") if getattr(args, k) is not None]
+    parts += [f"--set {item}" for item in args.set]
+    return " ".join(parts)

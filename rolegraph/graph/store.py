@@ -1,0 +1,310 @@
+"""The graph store: one typed API over either backend.
+
+Writes are validated first (`graph.validate`), then sent in batches of ``batch_size`` rows through
+``UNWIND $rows`` statements that MERGE on the data model's keys and SET properties, so every write is
+idempotent. The reads (lookups, frontier, exploration hops, explanation paths, keyset-paged streaming,
+content hash) live in `graph.reads.GraphReads`, which this class extends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from rolegraph.errors import InvalidInput
+from rolegraph.graph import validate as v
+from rolegraph.graph.backend import Backend, Row
+from rolegraph.graph.model import (
+    AliasEdge,
+    CoverSnapshotRecord,
+    InteractionRecord,
+    ItemRecord,
+    ItemTagEdge,
+    LogicEdge,
+    LogicKind,
+    RoleEdge,
+    RunRecord,
+    Source,
+    TagKind,
+    TagRecord,
+    UserRecord,
+)
+from rolegraph.graph.queries import statement
+from rolegraph.graph.reads import GraphReads
+from rolegraph.progress import Tick
+
+Progress = Tick
+
+_ITEM_RESERVED = frozenset({"id", "title", "text", "source", "first_seen"})
+_UPSERT_TAGS = {TagKind.USER: "upsert_user_tags", TagKind.ITEM: "upsert_item_tags"}
+_UPSERT_ITEM_TAG_EDGES = {TagKind.USER: "upsert_has_user_tag", TagKind.ITEM: "upsert_has_item_tag"}
+_UPSERT_LOGIC = {LogicKind.U2I: "upsert_u2i", LogicKind.I2U: "upsert_i2u"}
+
+
+def chunks[T](rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Splits an iterable into lists of at most ``size`` items."""
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _edge_batches(
+    by_src: dict[str, list[tuple[str, float, str]]], size: int
+) -> Iterator[tuple[list[dict[str, Any]], int]]:
+    """Source-grouped rows {src, dst, weight, rationale} in batches of about ``size`` edges (with count)."""
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for src, targets in by_src.items():
+        for start in range(0, len(targets), size):
+            part = targets[start : start + size]
+            batch.append(
+                {
+                    "src": src,
+                    "dst": [t[0] for t in part],
+                    "weight": [t[1] for t in part],
+                    "rationale": [t[2] for t in part],
+                }
+            )
+            count += len(part)
+            if count >= size:
+                yield batch, count
+                batch, count = [], 0
+    if batch:
+        yield batch, count
+
+
+class GraphStore(GraphReads):
+    """Typed reads and writes of the rolegraph data model. Build it with `graph.connect.open_store`."""
+
+    def __init__(self, backend: Backend, *, batch_size: int = 5000, page_size: int = 10_000):
+        if batch_size < 1 or page_size < 1:
+            raise InvalidInput(f"batch_size and page_size must be at least 1, got {batch_size} and {page_size}")
+        self.backend = backend
+        self.batch_size = batch_size
+        self.page_size = page_size
+
+    # ----------------------------------------------------------------- plumbing
+    def write(self, name: str, **params: Any) -> list[Row]:
+        """Runs the named statement in a write transaction."""
+        return self.backend.run(statement(name), params, write=True)
+
+    def _write_rows(self, name: str, rows: Iterable[dict[str, Any]], progress: Progress | None) -> int:
+        batches = [{"rows": batch} for batch in chunks(rows, self.batch_size)]
+        return self._write_batches(name, batches, [len(b["rows"]) for b in batches], progress)
+
+    def _write_batches(
+        self, name: str, batches: Iterable[dict[str, Any]], sizes: Sequence[int], progress: Progress | None
+    ) -> int:
+        """Runs the named write once per parameter set (one transaction each, pipelined by the backend);
+        returns the sum of the ``n`` each returns. ``sizes`` are the rows of each batch, for progress."""
+        written = 0
+        for result, size in zip(self.backend.run_batches(statement(name), batches, write=True), sizes, strict=True):
+            written += int(result[0]["n"]) if result else 0
+            if progress is not None:
+                progress(size)
+        return written
+
+    def clear(self) -> int:
+        """Deletes every node and relationship, in batches; returns the number of nodes deleted."""
+        deleted = 0
+        while n := int(self.write("clear_batch", limit=self.batch_size)[0]["n"]):
+            deleted += n
+        return deleted
+
+    def close(self) -> None:
+        """Closes the backend."""
+        self.backend.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- writes
+    def upsert_items(self, items: Iterable[ItemRecord], progress: Progress | None = None) -> int:
+        """Upserts items by id; returns the number of rows written. Raises InvalidInput on a bad row."""
+        rows = [
+            {
+                "id": v.check_id(i.id, "item id"),
+                "title": v.check_text(i.title, "item title", 1000),
+                "text": v.check_text(i.text, "item text"),
+                "source": v.check_text(i.source, "item source", 64),
+                "first_seen": i.first_seen,
+                "attrs": v.check_properties(i.attrs, _ITEM_RESERVED),
+            }
+            for i in items
+        ]
+        return self._write_rows("upsert_items", rows, progress)
+
+    def upsert_users(self, users: Iterable[UserRecord], progress: Progress | None = None) -> int:
+        """Upserts users by id with their attributes."""
+        rows = [
+            {"id": v.check_id(u.id, "user id"), "attrs": v.check_properties(u.attrs, frozenset({"id"}))} for u in users
+        ]
+        return self._write_rows("upsert_users", rows, progress)
+
+    def upsert_interactions(self, events: Iterable[InteractionRecord], progress: Progress | None = None) -> int:
+        """Upserts INTERACTED edges keyed by (user, item, ts); items must exist (see `existing_item_ids`)."""
+        rows = [
+            {
+                "user": v.check_id(e.user_id, "user id"),
+                "item": v.check_id(e.item_id, "item id"),
+                "ts": v.check_timestamp(e.ts),
+                "rating": None if e.rating is None else v.check_number(e.rating, "rating"),
+            }
+            for e in events
+        ]
+        return self._write_rows("upsert_interactions", rows, progress)
+
+    def existing_item_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` that are stored items."""
+        found: set[str] = set()
+        for batch in chunks(ids, self.batch_size):
+            found.update(r["id"] for r in self.read("existing_item_ids", ids=batch))
+        return found
+
+    def upsert_tags(self, kind: TagKind, tags: Iterable[TagRecord], progress: Progress | None = None) -> int:
+        """Upserts tags by key into one vocabulary (adds :UserTag or :ItemTag)."""
+        rows = [
+            {
+                "key": v.check_tag_key(t.key),
+                "name": v.check_text(t.name, "tag name", v.MAX_TAG_CHARS) or t.key,
+                "day": None if t.day is None else v.check_day(t.day),
+                "embedding": None if t.embedding is None else [v.check_number(x, "embedding") for x in t.embedding],
+            }
+            for t in tags
+        ]
+        return self._write_rows(_UPSERT_TAGS[kind], rows, progress)
+
+    def upsert_item_tag_edges(
+        self, kind: TagKind, edges: Iterable[ItemTagEdge], progress: Progress | None = None
+    ) -> int:
+        """Upserts HAS_USER_TAG (roles) or HAS_ITEM_TAG (topics) edges; item and tag must exist."""
+        rows = [
+            {
+                "item": v.check_id(e.item_id, "item id"),
+                "tag": v.check_tag_key(e.tag_key),
+                "p": v.check_probability(e.p, "p"),
+                "rank": int(e.rank),
+                "source": Source(e.source).value,
+                "run": e.run,
+            }
+            for e in edges
+        ]
+        return self._write_rows(_UPSERT_ITEM_TAG_EDGES[kind], rows, progress)
+
+    def refresh_tag_item_counts(self, keys: Iterable[str]) -> None:
+        """Recomputes ``item_count`` on the given tags."""
+        for batch in chunks(keys, self.batch_size):
+            self.write("refresh_tag_item_counts", keys=batch)
+
+    def upsert_logic(self, kind: LogicKind, edges: Iterable[LogicEdge], progress: Progress | None = None) -> int:
+        """Upserts U2I or I2U edges keyed by (source tag, target tag, source); returns edges written.
+
+        Both tags must already be in their vocabularies (U2I: role → topic, I2U: topic → role); an edge
+        naming another key writes nothing. Edges are sent grouped by provenance and by source tag, about
+        ``batch_size`` edges per transaction.
+        """
+        # provenance → source tag → [(target, weight, rationale)]
+        grouped: dict[tuple[str, str, str, str], dict[str, list[tuple[str, float, str]]]] = {}
+        keys: dict[str, str] = {}  # each distinct tag key is checked once: edges repeat their tags
+        sources: dict[object, str] = {}  # and each distinct source value converted once
+        for e in edges:
+            source = sources.get(e.source) or sources.setdefault(e.source, Source(e.source).value)
+            by_src = grouped.get((source, e.run, e.model, e.prompt_version))
+            if by_src is None:
+                by_src = grouped.setdefault((source, e.run, e.model, e.prompt_version), {})
+            src = keys.get(e.source_key) or keys.setdefault(e.source_key, v.check_tag_key(e.source_key))
+            dst = keys.get(e.target_key) or keys.setdefault(e.target_key, v.check_tag_key(e.target_key))
+            rationale = v.check_text(e.rationale, "rationale", 2000)
+            by_src.setdefault(src, []).append((dst, v.check_probability(e.weight, "weight"), rationale))
+        batches: list[dict[str, Any]] = []
+        sizes: list[int] = []
+        for (source, run, model, prompt_version), by_src in grouped.items():
+            for batch, size in _edge_batches(by_src, self.batch_size):
+                batches.append(
+                    {"rows": batch, "source": source, "run": run, "model": model, "prompt_version": prompt_version}
+                )
+                sizes.append(size)
+        return self._write_batches(_UPSERT_LOGIC[kind], batches, sizes, progress)
+
+    def upsert_aliases(self, aliases: Iterable[AliasEdge]) -> int:
+        """Upserts ALIAS_OF edges alias → canonical."""
+        rows = [
+            {
+                "alias": v.check_tag_key(a.alias_key),
+                "canonical": v.check_tag_key(a.canonical_key),
+                "score": v.check_number(a.score, "score"),
+                "run": a.run,
+            }
+            for a in aliases
+        ]
+        return self._write_rows("upsert_aliases", rows, None)
+
+    def remove_alias(self, alias_key: str) -> int:
+        """Removes the ALIAS_OF edges out of ``alias_key``; returns how many were removed."""
+        return int(self.write("delete_alias", alias=v.check_tag_key(alias_key))[0]["n"])
+
+    def upsert_roles(self, roles: Iterable[RoleEdge], progress: Progress | None = None) -> int:
+        """Upserts HAS_ROLE edges keyed by (user, tag, set)."""
+        rows = [
+            {
+                "user": v.check_id(r.user_id, "user id"),
+                "tag": v.check_tag_key(r.tag_key),
+                "p": v.check_probability(r.p, "p"),
+                "rank": int(r.rank),
+                "set": r.set,
+                "run": r.run,
+            }
+            for r in roles
+        ]
+        return self._write_rows("upsert_has_role", rows, progress)
+
+    def set_cover(self, kind: TagKind, day: str, keys: Sequence[str]) -> tuple[int, int]:
+        """Makes ``keys`` the current members of a cover set as of ``day``; returns (added, removed).
+
+        Members that leave get ``until = day``; new members get an IN_COVER edge with ``since = day``.
+        Rerunning the latest day with the same keys changes nothing. Days only move forward: a day
+        before the cover set's latest change raises InvalidInput (it would rewrite history).
+        """
+        day = v.check_day(day)
+        keys = sorted({v.check_tag_key(k) for k in keys})
+        latest = [d for row in self.read("cover_latest_day", kind=kind.value) for d in row.values() if d]
+        if latest and day < max(latest):
+            raise InvalidInput(f"the {kind.value} cover set already changed on {max(latest)}; {day} is earlier")
+        self.write("ensure_cover_set", kind=kind.value)
+        removed = int(self.write("close_cover_membership", kind=kind.value, keys=keys, day=day)[0]["n"])
+        added = 0
+        for batch in chunks(keys, self.batch_size):
+            added += int(self.write("open_cover_membership", kind=kind.value, keys=batch, day=day)[0]["n"])
+        return added, removed
+
+    def upsert_cover_snapshot(self, snap: CoverSnapshotRecord) -> None:
+        """Writes the day's snapshot of a cover set."""
+        self.write(
+            "upsert_cover_snapshot",
+            kind=TagKind(snap.kind).value,
+            day=v.check_day(snap.day),
+            size=int(snap.size),
+            recall=v.check_probability(snap.recall, "recall"),
+            added=int(snap.added),
+            removed=int(snap.removed),
+        )
+
+    def upsert_run(self, run: RunRecord) -> None:
+        """Writes a run and its counts (all fields SET)."""
+        counts = v.check_properties(run.counts, frozenset({"id", "kind", "day", "model", "prompt_version", "status"}))
+        self.write(
+            "upsert_run",
+            id=v.check_id(run.id, "run id"),
+            kind=run.kind,
+            day=run.day,
+            model=run.model,
+            prompt_version=run.prompt_version,
+            status=run.status,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            counts=counts,
+        )

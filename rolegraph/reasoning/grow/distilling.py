@@ -1,0 +1,137 @@
+"""Steps 9–10 of the daily run: the distilled models and the cover-set graph G* (App. B.4–B.5).
+
+P_θ(t|i) and P_θ(c|i) learn the cover-set tags of the LLM-tagged items from their text embeddings and
+predict them for every item (``source=distilled`` item→tag edges with p: the item side of G*; an
+LLM-tagged item also keeps its own cover-set tags with p = 1).
+P_φ(c|t) and P_φ(t|c) learn the LLM's logic edges over tag embeddings and score every cover-set target
+for every cover-set source; the top-b per source become the G* edges (U2I/I2U ``source=distilled``,
+weight = score). Models are saved per run under ``models_dir/<run>/``. Publishing G* replaces the
+previous run's distilled edges. Training is seeded, so a rerun writes the same edges.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, Source, TagKind
+from rolegraph.reasoning.distill import LogicConfig, TaggerConfig, save, top_b, train_logic, train_tagger
+from rolegraph.reasoning.grow.context import RunContext
+
+_FIELD = {TagKind.USER: "roles", TagKind.ITEM: "topics"}
+_LOGIC = {LogicKind.U2I: (TagKind.USER, TagKind.ITEM), LogicKind.I2U: (TagKind.ITEM, TagKind.USER)}
+
+
+def _pages(ctx: RunContext, name: str, key: str = "id") -> list[dict[str, Any]]:
+    return [row for page in ctx.store.pages(name, key=key) for row in page]
+
+
+def _text(row: dict[str, Any]) -> str:
+    return str(row.get("text") or row.get("title") or row["id"])
+
+
+def distill_step(ctx: RunContext) -> None:
+    """Trains the four models, writes the cover-set item tags and G*, removes the previous G*."""
+    folder = Path(ctx.config.models_dir) / ctx.run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    tagged = _pages(ctx, "llm_item_tag_page")
+    untagged = _pages(ctx, "untagged_item_page")
+    covers = {kind: ctx.store.current_cover(kind) for kind in TagKind}
+    if tagged:
+        x_tagged = ctx.embedder.embed([_text(r) for r in tagged])
+        x_new = ctx.embedder.embed([_text(r) for r in untagged]) if untagged else x_tagged[:0]
+        for kind in TagKind:
+            _distill_tags(ctx, kind, tagged, x_tagged, untagged, x_new, covers[kind], folder)
+    for logic_kind in LogicKind:
+        _distill_logic(ctx, logic_kind, covers, folder)
+    for name in ("delete_stale_distilled_logic", "delete_stale_distilled_item_tags"):
+        while n := int(ctx.store.write(name, run=ctx.run_id, limit=ctx.store.batch_size)[0]["n"]):
+            ctx.counts["distilled_edges_retired"] += n
+
+
+def _distill_tags(
+    ctx: RunContext,
+    kind: TagKind,
+    tagged: list[dict[str, Any]],
+    x_tagged: np.ndarray,
+    untagged: list[dict[str, Any]],
+    x_new: np.ndarray,
+    cover: list[str],
+    folder: Path,
+) -> None:
+    """The cover-set item→tag edges of G* for every item (paper App. B.4: P_θ predicts cover-set tags for
+    all items): an LLM-tagged item keeps its LLM tags that are in the cover set (p = 1) and gains the
+    predicted ones; the other items get the predicted ones."""
+    col = {t: j for j, t in enumerate(cover)}
+    rows, cols = [], []
+    for i, row in enumerate(tagged):
+        for key in row[_FIELD[kind]]:
+            if key in col:
+                rows.append(i)
+                cols.append(col[key])
+    if not rows:
+        return
+    y = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(tagged), len(cover)))
+    model = train_tagger(x_tagged, y, TaggerConfig(seed=ctx.config.seed))
+    save(model, folder / f"tagger-{kind.value}.pt")
+    k, min_p = ctx.config.distill_top_k, ctx.config.distill_min_p
+    known: dict[int, dict[int, float]] = {}
+    for i, j in zip(rows, cols, strict=True):
+        known.setdefault(i, {})[j] = 1.0
+    edges: list[ItemTagEdge] = []
+    items = [*tagged, *untagged]
+    x_all = np.vstack([x_tagged, x_new]) if len(untagged) else x_tagged
+    for i, best in enumerate(model.top_tags(x_all, k, min_p)):
+        p = dict(best)
+        for j, q in known.get(i, {}).items():  # only the first len(tagged) rows have LLM tags
+            p[j] = max(q, p.get(j, 0.0))
+        ranked = sorted(p.items(), key=lambda jp: (-jp[1], jp[0]))
+        edges += [
+            ItemTagEdge(items[i]["id"], cover[j], float(q), rank, Source.DISTILLED, ctx.run_id)
+            for rank, (j, q) in enumerate(ranked)
+        ]
+    ctx.counts[f"distilled_{kind.value}_tag_edges"] += ctx.store.upsert_item_tag_edges(kind, edges)
+
+
+def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[str]], folder: Path) -> None:
+    src_kind, dst_kind = _LOGIC[kind]
+    # every LLM logic edge of this kind as {key (source), type, dst, weight}
+    edges = [
+        {"key": row["key"], **edge}
+        for row in _pages(ctx, "llm_logic_page", key="key")
+        for edge in row["edges"]
+        if edge["type"] == kind.value
+    ]
+    src_cover, dst_cover = covers[src_kind], covers[dst_kind]
+    if not edges or not src_cover or not dst_cover:
+        return
+    src_vocab, dst_vocab = ctx.vocab[src_kind], ctx.vocab[dst_kind]
+    src_keys = sorted({r["key"] for r in edges})
+    dst_keys = sorted({r["dst"] for r in edges} | set(dst_cover))
+    s_idx = {k: i for i, k in enumerate(src_keys)}
+    d_idx = {k: i for i, k in enumerate(dst_keys)}
+    src = np.stack([src_vocab.vector(k) for k in src_keys])
+    dst = np.stack([dst_vocab.vector(k) for k in dst_keys])
+    triples = (
+        np.array([s_idx[r["key"]] for r in edges]),
+        np.array([d_idx[r["dst"]] for r in edges]),
+        np.array([float(r["weight"]) for r in edges], dtype=np.float32),
+    )
+    model = train_logic(src, dst, triples, LogicConfig(seed=ctx.config.seed))
+    save(model, folder / f"logic-{kind.value.lower()}.pt")
+    scores = model.score(
+        np.stack([src_vocab.vector(k) for k in src_cover]), np.stack([dst_vocab.vector(k) for k in dst_cover])
+    )
+    exclude = np.zeros((len(src_cover), len(dst_cover)), dtype=bool)  # a tag is never its own target
+    d_pos = {k: j for j, k in enumerate(dst_cover)}
+    for i, k in enumerate(src_cover):
+        if k in d_pos:
+            exclude[i, d_pos[k]] = True
+    g_star = [
+        LogicEdge(src_cover[s], dst_cover[d], float(w), Source.DISTILLED, ctx.run_id, f"distilled:{kind.value}", "", "")
+        for s, d, w in top_b(scores, ctx.config.top_b, exclude)
+    ]
+    ctx.counts[f"distilled_{kind.value.lower()}_edges"] += ctx.store.upsert_logic(kind, g_star)

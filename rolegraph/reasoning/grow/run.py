@@ -1,0 +1,245 @@
+"""The daily growth run as a LangGraph graph whose nodes are the steps of DESIGN.md.
+
+    start ─▶ select_items ─▶ tag ─▶ canonicalize ─▶ write_tags ─┐ (next chunk: back to tag)
+                                                                 ▼
+             frontier ─▶ logic ─▶ canonicalize_targets ─▶ write_logic ─┐ (next chunk: back to logic)
+                                                                        ▼
+             cover_sets ─▶ distill ─▶ publish ─▶ END
+
+Resumable: the plan (items and tags marked with the day), per-item and per-tag status, and a journal
+entry per chunk live in the graph (`reasoning.grow.journal`); `start` replays what a crash left
+half-applied, and finished chunks are skipped, so a killed run rerun ends in the same graph. A rerun of
+a finished day stops at `start`: no LLM call, no write.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+
+from rolegraph.graph.model import LogicKind, RunRecord, TagKind
+from rolegraph.reasoning.grow import covering, journal, logic, tagging
+from rolegraph.reasoning.grow.context import RunContext
+from rolegraph.reasoning.grow.vocab import load_vocabulary
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
+
+
+class GrowState(TypedDict, total=False):
+    finished_before: bool
+    items: list[str]
+    tag_chunks: list[tuple[str, list[dict[str, Any]]]]
+    logic_chunks: list[tuple[LogicKind, str, list[dict[str, Any]]]]
+    step_id: str
+    asked: Any
+    payload: dict[str, Any]
+
+
+@dataclass
+class Summary:
+    """What a run did: counts, LLM usage, cover sets, merges, timings."""
+
+    run: str
+    day: str
+    status: str
+    counts: dict[str, float] = field(default_factory=dict)
+    cover: dict[str, dict[str, float]] = field(default_factory=dict)
+    merges: list[tuple[str, str, float]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run,
+            "day": self.day,
+            "status": self.status,
+            "counts": self.counts,
+            "cover": self.cover,
+            "merges": [{"alias": a, "canonical": c, "score": s} for a, c, s in self.merges],
+            "timings_s": self.timings,
+        }
+
+
+def prompt_versions() -> str:
+    """The prompt versions of the four tasks, as one provenance string."""
+    return ",".join(f"{t.value}:{template(t).version}" for t in Task)
+
+
+class GrowRun:
+    """One day's run over a store and an LLM client (see the module docstring)."""
+
+    def __init__(self, ctx: RunContext, distill: Callable[[RunContext], None] | None = None):
+        self.ctx = ctx
+        self.distill_step = distill
+        self.bars = ExitStack()
+        self.advance: Callable[[int], None] = lambda n: None
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.graph = self._build()
+
+    # ----------------------------------------------------------------- nodes
+    def start(self, state: GrowState) -> GrowState:
+        ctx = self.ctx
+        found = ctx.store.read("run_by_id", id=ctx.run_id)
+        if found and found[0]["props"].get("status") == "done":
+            return {"finished_before": True}
+        self._record("running")
+        with ctx.timed("recover"):
+            ctx.counts["journal_replayed"] = journal.replay_pending(
+                ctx.store,
+                ctx.run_id,
+                {
+                    "tags": lambda p: tagging.apply(ctx, p),
+                    "u2i": lambda p: logic.apply(ctx, p),
+                    "i2u": lambda p: logic.apply(ctx, p),
+                    "cover": lambda p: covering.apply(ctx, p),
+                },
+            )
+        with ctx.timed("vocabulary"):
+            for kind in TagKind:
+                ctx.vocab[kind] = load_vocabulary(ctx.store, kind, ctx.embedder, ctx.config.threshold)
+        return {"finished_before": False}
+
+    def select_items(self, state: GrowState) -> GrowState:
+        with self.ctx.timed("select"):
+            planned = tagging.plan_items(self.ctx)
+            chunks = tagging.pending_chunks(self.ctx, planned)
+        self._bar("tagging items", sum(len(c) for _, c in chunks))
+        return {"items": [i["id"] for i in planned], "tag_chunks": chunks}
+
+    def tag(self, state: GrowState) -> GrowState:
+        step_id, items = state["tag_chunks"][0]
+        with self.ctx.timed("tag (LLM)"):
+            return {"step_id": step_id, "asked": tagging.ask_chunk(self.ctx, items)}
+
+    def canonicalize(self, state: GrowState) -> GrowState:
+        with self.ctx.timed("canonicalize"):
+            return {"payload": tagging.compose(self.ctx, state["asked"])}
+
+    def write_tags(self, state: GrowState) -> GrowState:
+        ctx = self.ctx
+        with ctx.timed("write"):
+            journal.commit(ctx.store, ctx.run_id, state["step_id"], state["payload"], lambda p: tagging.apply(ctx, p))
+        self.advance(len(state["tag_chunks"][0][1]))
+        return {"tag_chunks": state["tag_chunks"][1:], "asked": None, "payload": {}}
+
+    def frontier(self, state: GrowState) -> GrowState:
+        self.bars.close()
+        chunks: list[tuple[LogicKind, str, list[dict[str, Any]]]] = []
+        with self.ctx.timed("frontier"):
+            for kind in LogicKind:
+                sources = logic.plan_sources(self.ctx, kind)
+                chunks += [(kind, step, c) for step, c in logic.pending_chunks(self.ctx, kind, sources)]
+        self._bar("logic (tags)", sum(len(c) for _, _, c in chunks))
+        return {"logic_chunks": chunks}
+
+    def logic(self, state: GrowState) -> GrowState:
+        kind, step_id, sources = state["logic_chunks"][0]
+        with self.ctx.timed("logic (LLM)"):
+            return {"step_id": step_id, "asked": logic.ask_chunk(self.ctx, kind, sources)}
+
+    def canonicalize_targets(self, state: GrowState) -> GrowState:
+        kind = state["logic_chunks"][0][0]
+        with self.ctx.timed("canonicalize"):
+            return {"payload": logic.compose(self.ctx, kind, state["asked"])}
+
+    def write_logic(self, state: GrowState) -> GrowState:
+        ctx = self.ctx
+        with ctx.timed("write"):
+            journal.commit(ctx.store, ctx.run_id, state["step_id"], state["payload"], lambda p: logic.apply(ctx, p))
+        self.advance(len(state["logic_chunks"][0][2]))
+        return {"logic_chunks": state["logic_chunks"][1:], "asked": None, "payload": {}}
+
+    def cover_sets(self, state: GrowState) -> GrowState:
+        self.bars.close()
+        with self.ctx.timed("cover sets"):
+            covering.update_covers(self.ctx, state.get("items", []))
+        return {}
+
+    def distill(self, state: GrowState) -> GrowState:
+        if self.distill_step is not None and self.ctx.config.distill:
+            with self.ctx.timed("distill"):
+                self.distill_step(self.ctx)
+        return {}
+
+    def publish(self, state: GrowState) -> GrowState:
+        with self.ctx.timed("publish"):
+            journal.clear(self.ctx.store, self.ctx.run_id)
+            self._record("done")
+        return {}
+
+    # ----------------------------------------------------------------- wiring
+    def _build(self) -> Any:
+        g = StateGraph(GrowState)
+        for name in (
+            "start",
+            "select_items",
+            "tag",
+            "canonicalize",
+            "write_tags",
+            "frontier",
+            "logic",
+            "canonicalize_targets",
+            "write_logic",
+            "cover_sets",
+            "distill",
+            "publish",
+        ):
+            g.add_node(name, getattr(self, name))
+        g.add_edge(START, "start")
+        g.add_conditional_edges("start", lambda s: END if s["finished_before"] else "select_items")
+        more_tags = lambda s: "tag" if s["tag_chunks"] else "frontier"  # noqa: E731
+        g.add_conditional_edges("select_items", more_tags, ["tag", "frontier"])
+        g.add_edge("tag", "canonicalize")
+        g.add_edge("canonicalize", "write_tags")
+        g.add_conditional_edges("write_tags", more_tags, ["tag", "frontier"])
+        more_logic = lambda s: "logic" if s["logic_chunks"] else "cover_sets"  # noqa: E731
+        g.add_conditional_edges("frontier", more_logic, ["logic", "cover_sets"])
+        g.add_edge("logic", "canonicalize_targets")
+        g.add_edge("canonicalize_targets", "write_logic")
+        g.add_conditional_edges("write_logic", more_logic, ["logic", "cover_sets"])
+        g.add_edge("cover_sets", "distill")
+        g.add_edge("distill", "publish")
+        g.add_edge("publish", END)
+        return g.compile()
+
+    def _bar(self, description: str, total: int) -> None:
+        self.bars.close()
+        self.bars = ExitStack()
+        self.advance = self.bars.enter_context(self.ctx.progress(description, total))
+
+    def _record(self, status: str) -> None:
+        ctx = self.ctx
+        counts = {k: v for k, v in self.counts().items() if isinstance(v, int | float)}
+        ctx.store.upsert_run(
+            RunRecord(
+                id=ctx.run_id,
+                kind="grow",
+                day=ctx.config.day,
+                model=ctx.client.model,
+                prompt_version=prompt_versions(),
+                status=status,
+                started_at=self.started,
+                finished_at=datetime.now(UTC).isoformat(timespec="seconds") if status == "done" else "",
+                counts=counts,
+            )
+        )
+
+    def counts(self) -> dict[str, float]:
+        return {**dict(sorted(self.ctx.counts.items())), **self.ctx.client.usage.as_dict()}
+
+    # ----------------------------------------------------------------- entry
+    def __call__(self) -> Summary:
+        started = time.monotonic()
+        try:
+            state = self.graph.invoke({}, {"recursion_limit": 100_000})
+        finally:
+            self.bars.close()
+        ctx = self.ctx
+        ctx.timings["total"] = round(time.monotonic() - started, 3)
+        status = "already done" if state.get("finished_before") else "done"
+        return Summary(ctx.run_id, ctx.config.day, status, self.counts(), ctx.cover, ctx.merges, ctx.timings)

@@ -1,0 +1,109 @@
+"""Step 1–3 of the daily run: select items not yet tagged, ask the LLM for their roles and topics
+(Eq. 1), canonicalize, write the item→tag edges with per-item status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rolegraph.graph.model import ItemTagEdge, Source, TagKind
+from rolegraph.reasoning.grow import journal
+from rolegraph.reasoning.grow.ask import Outcome, ask
+from rolegraph.reasoning.grow.context import RunContext
+from rolegraph.reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_groups
+from rolegraph.reasoning.tasks import Task
+
+_TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
+
+
+def plan_items(ctx: RunContext) -> list[dict[str, Any]]:
+    """The day's items: the recorded plan, or a new one (the first untagged items by id)."""
+    day = ctx.config.day
+    planned = ctx.store.read("grow_planned_items", day=day)
+    if not planned and ctx.config.max_items > 0:
+        ctx.store.write("grow_plan_items", day=day, limit=ctx.config.max_items)
+        planned = ctx.store.read("grow_planned_items", day=day)
+    return planned
+
+
+def subject(item: dict[str, Any]) -> str:
+    """The text the LLM reads about an item."""
+    return str(item.get("text") or item.get("title") or item["id"])
+
+
+def pending_chunks(ctx: RunContext, items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(journal step id, items still to tag) of each chunk of the plan not finished yet."""
+    ctx.counts["items_planned"] = len(items)
+    return journal.pending_chunks(ctx.store, ctx.run_id, "tags", items, ctx.config.chunk)
+
+
+Asked = list[tuple[dict[str, Any], TagKind, Outcome]]
+
+
+def ask_chunk(ctx: RunContext, items: list[dict[str, Any]]) -> Asked:
+    """The LLM's roles and topics for each item (concurrent up to the client's cap)."""
+    jobs = [(item, kind) for item in items for kind in (TagKind.USER, TagKind.ITEM)]
+    outcomes = ctx.client.map(lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0])), jobs)
+    return [(item, kind, outcome) for (item, kind), outcome in zip(jobs, outcomes, strict=True)]
+
+
+def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
+    """Canonicalizes the answers of a chunk into its journal payload (tags, aliases, edges, statuses)."""
+    by_item: dict[str, dict[TagKind, Outcome]] = {}
+    items: dict[str, dict[str, Any]] = {}
+    for item, kind, outcome in asked:
+        by_item.setdefault(item["id"], {})[kind] = outcome
+        items[item["id"]] = item
+    writes = {kind: TagWrites() for kind in TagKind}
+    edges: dict[str, list[list[Any]]] = {kind.value: [] for kind in TagKind}
+    statuses = []
+    answers: dict[TagKind, list[tuple[str, list[str]]]] = {kind: [] for kind in TagKind}
+    for item_id in items:
+        results = by_item[item_id]
+        flags = ["prompt-injection"] if any(o.flagged for o in results.values()) else []
+        failed = [o for o in results.values() if o.status == "failed"]
+        bad = [o for o in results.values() if o.status == "quarantined"]
+        if failed or bad:
+            status = "failed" if failed else "quarantined"
+            reason = "; ".join(f"{k.value} tags: {o.reason}" for k, o in results.items() if o.status != "done")
+            statuses.append([item_id, status, reason[:1000], flags])
+            continue
+        for kind, outcome in results.items():
+            assert outcome.parsed is not None
+            answers[kind].append((item_id, list(outcome.parsed.tags)))
+        statuses.append([item_id, "done", "", flags])
+    for kind in TagKind:
+        resolved = resolve_groups(ctx.vocab[kind], [names for _, names in answers[kind]], writes[kind])
+        for (item_id, _), keys in zip(answers[kind], resolved, strict=True):
+            edges[kind.value] += [[item_id, key, rank, via] for rank, (key, via, _) in enumerate(keys)]
+    return {
+        "phase": "tags",
+        "tags": {kind.value: writes[kind].to_json() for kind in TagKind},
+        "edges": edges,
+        "items": statuses,
+    }
+
+
+def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
+    """Writes one chunk's journal payload (idempotent) and counts what it wrote."""
+    store, run = ctx.store, ctx.run_id
+    for kind in TagKind:
+        data = payload["tags"][kind.value]
+        apply_tag_writes(ctx, kind, data)
+        rows = payload["edges"][kind.value]
+        # an item naming the same canonical tag twice keeps its best rank
+        best: dict[tuple[str, str], list[Any]] = {}
+        for row in rows:
+            best.setdefault((row[0], row[1]), row)
+        store.upsert_item_tag_edges(
+            kind, [ItemTagEdge(i, t, 1.0, rank, Source.LLM, run) for i, t, rank, _ in best.values()]
+        )
+        via = [{"item": i, "tag": t, "via": v} for i, t, _, v in best.values()]
+        for start in range(0, len(via), store.batch_size):
+            store.write("mark_alias_edges", rows=via[start : start + store.batch_size])
+        ctx.counts[f"{kind.value}_tag_edges"] += len(best)
+        store.refresh_tag_item_counts(sorted({t for _, t in best}))
+    rows = [{"id": i, "status": s, "reason": r, "run": run, "flags": f} for i, s, r, f in payload["items"]]
+    store.write("grow_set_item_status", rows=rows)
+    for _, status, _, flags in payload["items"]:
+        ctx.counts[f"items_{status}"] += 1
+        ctx.counts["items_flagged"] += bool(flags)

@@ -1,0 +1,42 @@
+"""The two tag vocabularies of the graph as canonicalizers (roles and topics are merged separately)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rolegraph.graph.model import TagKind
+from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.canonical import Canonicalizer
+from rolegraph.reasoning.embed import Embedder
+
+
+def load_vocabulary(store: GraphStore, kind: TagKind, embedder: Embedder, threshold: float) -> Canonicalizer:
+    """A canonicalizer holding the vocabulary's canonical tags (with their stored embeddings; tags stored
+    without one are embedded now) and its aliases. Pinned tags are canonical whatever their neighbours."""
+    canon = Canonicalizer(embedder, threshold)
+    keys: list[str] = []
+    vectors: list[np.ndarray | None] = []
+    aliases: list[tuple[str, str, float]] = []
+    after = ""
+    while True:
+        page = store.read("vocabulary_page", kind=kind.value, after=after, limit=store.page_size)
+        for row in page:
+            if row["canonical"] is not None and not row["pinned"]:
+                aliases.append((row["key"], row["canonical"], float(row["score"] or 0.0)))
+            else:
+                keys.append(row["key"])
+                emb = row["embedding"]
+                vectors.append(None if emb is None else np.asarray(emb, dtype=np.float32))
+        if len(page) < store.page_size:
+            break
+        after = page[-1]["key"]
+    missing = [i for i, v in enumerate(vectors) if v is None]
+    if missing:
+        fresh = embedder.embed([keys[i] for i in missing])
+        for j, i in enumerate(missing):
+            vectors[i] = fresh[j]
+    if keys:
+        canon.add(keys, np.stack([v for v in vectors if v is not None]))
+    for alias, canonical, score in aliases:
+        canon.add_alias(alias, canonical, score)
+    return canon

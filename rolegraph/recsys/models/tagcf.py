@@ -1,0 +1,168 @@
+"""TagCF (paper §2.3, App. B.6): SASRec over item ids and over tag-based item encodings, merged.
+
+TagCF-ut learns role tags (user tags), TagCF-it topic tags (item tags); which one is decided by the
+`RecData` it is built from. Pieces (paper equations):
+- tag encoder (Eq. 10–11): r_i = Σ_t α_it e_t, α_i = softmax(w·e_t + b) over item i's tags;
+- user encoder (Eq. 3, 12): φ_u = x_u + W(x_u ⊕ r_u) of an item-id SASRec (x_u) and a tag SASRec (r_u):
+  the MLP merge with a residual path, W initialised at zero (a plain Linear merge with small random
+  weights scaled the item branch down and trained far slower than SASRec: validation NDCG@10 0.115 vs
+  0.27 after 20 epochs on the 1k-user synthetic world);
+- losses (Eq. 5–7): L = L_ui + λ(L_ut + L_it), L_ut over the target's tags (plus, with tag learning
+  augmentation, the tags the logic graph reaches from them) against a sampled item's tags with
+  P(t|u) = σ(φ_u·e_t); L_it over the target's own tags against them with P(t|i) = σ(x_i·e_t);
+- inference (Eq. 8–9): ŷ = ŷ_raw + β0 Σ_{t∈T(0)} P(t|u)P(t|i) + β1 Σ_{t∈T(1)∖T(0)} P(t|u)P(t|i), T(0) the
+  top-k tags by P(t|u), T(1) reached from T(0) through the two logic hops (`recsys.logic.explore`).
+
+ŷ_raw is the logit φ_u·x_i: Eq. 4's σ is monotone, and on softmax-trained logits it saturates at 1 for
+the top items, which would let the tag terms alone decide among them.
+Ablations: ``use_te=False`` drops the tag encoder (φ_u = x_u), ``use_ta=False`` the augmentation,
+β0 = β1 = 0 the tag-logic inference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+from rolegraph.recsys.config import ModelConfig
+from rolegraph.recsys.dataset import RecData, seq_windows
+from rolegraph.recsys.logic import augment_tags, explore
+from rolegraph.recsys.models.base import Batch, Recommender, SeqEncoder, id_loss, init_weights, window_batches
+
+
+class TagAttention(nn.Module):
+    """Attention pooling of an item's tag embeddings into one vector (Eq. 10–11)."""
+
+    def __init__(self, hidden: int):
+        super().__init__()
+        self.score = nn.Linear(hidden, 1)
+
+    def forward(self, tag_emb: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
+        """tag_emb [N, M, H] of tags [N, M] (0 = none) → [N, H]; zeros for an item without tags."""
+        logits = self.score(tag_emb).squeeze(-1).masked_fill(tags == 0, float("-inf"))  # [N, M]
+        alpha = torch.nan_to_num(torch.softmax(logits, dim=-1), nan=0.0)
+        return (alpha.unsqueeze(-1) * tag_emb).sum(dim=1)
+
+
+def masked_bce(logits: torch.Tensor, tags: torch.Tensor, target: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """(sum of BCE losses towards ``target`` over entries with tags > 0, their count)."""
+    mask = (tags > 0).float()
+    losses = nn.functional.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target), reduction="none")
+    return (losses * mask).sum(), mask.sum()
+
+
+class TagCF(Recommender):
+    """TagCF over one tag vocabulary (tags 1..n_tags, 0 = none)."""
+
+    kind = "tagcf"
+    sequential = True
+    item_tags: torch.Tensor
+    aug_tags: torch.Tensor
+
+    def __init__(self, n_users: int, n_items: int, cfg: ModelConfig, data: RecData):
+        super().__init__(n_users, n_items, cfg)
+        self.n_tags = data.n_tags
+        self.items = nn.Embedding(n_items + 1, cfg.hidden, padding_idx=0)
+        self.tags = nn.Embedding(data.n_tags + 1, cfg.hidden, padding_idx=0)
+        self.item_encoder = SeqEncoder(cfg)
+        if cfg.use_te:
+            self.attention = TagAttention(cfg.hidden)
+            self.tag_encoder = SeqEncoder(cfg)
+            self.merge = nn.Linear(2 * cfg.hidden, cfg.hidden)
+        self.register_buffer("item_tags", data.item_tags.clone(), persistent=False)  # [n_items + 1, M]
+        self.hop1, self.hop2 = data.hop1, data.hop2
+        aug = augment_tags(data.item_tags, data.hop1, data.hop2, cfg.k) if cfg.use_ta else data.item_tags[:, :0]
+        self.register_buffer("aug_tags", aug, persistent=False)  # [n_items + 1, k]
+        self._windows: tuple[torch.Tensor, torch.Tensor] | None = None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init_weights(self)
+        with torch.no_grad():
+            self.items.weight[0].zero_()
+            self.tags.weight[0].zero_()
+            if self.cfg.use_te:  # the merge starts at zero: TagCF starts as SASRec and learns what tags add
+                self.merge.weight.zero_()
+
+    def prepare(self, data: RecData) -> None:
+        self._windows = seq_windows(data.split.train, self.cfg.max_len, self.cfg.window_stride)
+
+    def batches(self, data: RecData, generator: torch.Generator) -> Iterator[Batch]:
+        if self._windows is None:
+            self.prepare(data)
+        assert self._windows is not None
+        yield from window_batches(*self._windows, self.cfg.batch_size, self.n_items, generator)
+
+    def encode(self, seqs: torch.Tensor) -> torch.Tensor:
+        """φ_u at every position [B, L, H]."""
+        x = self.item_encoder(self.items(seqs), seqs)  # [B, L, H]
+        if not self.cfg.use_te:
+            return x
+        tag_items = self.attention(self.tags(self.item_tags), self.item_tags)  # [n_items + 1, H]
+        r = self.tag_encoder(tag_items[seqs], seqs)  # [B, L, H]
+        return x + self.merge(torch.cat([x, r], dim=-1))
+
+    def loss(self, batch: Batch) -> torch.Tensor:
+        mask = batch["pos"] > 0
+        phi = self.encode(batch["seqs"])[mask]  # [N, H]
+        pos, neg = batch["pos"][mask], batch["neg"][mask]
+        l_ui = id_loss(phi, self.items.weight, pos, neg, self.cfg.loss)
+        pos_tags = torch.cat([self.item_tags[pos], self.aug_tags[pos]], dim=1)  # [N, M + k]
+        neg_tags = self.item_tags[neg]  # [N, M]
+        ut = [
+            masked_bce((phi.unsqueeze(1) * self.tags(pos_tags)).sum(-1), pos_tags, 1.0),
+            masked_bce((phi.unsqueeze(1) * self.tags(neg_tags)).sum(-1), neg_tags, 0.0),
+        ]
+        x_pos = self.items(pos).unsqueeze(1)  # [N, 1, H]
+        own = self.item_tags[pos]
+        it = [
+            masked_bce((x_pos * self.tags(own)).sum(-1), own, 1.0),
+            masked_bce((x_pos * self.tags(neg_tags)).sum(-1), neg_tags, 0.0),
+        ]
+        l_ut = sum(s for s, _ in ut) / max(float(sum(n for _, n in ut)), 1.0)
+        l_it = sum(s for s, _ in it) / max(float(sum(n for _, n in it)), 1.0)
+        return l_ui + self.cfg.lam * (l_ut + l_it)
+
+    def user_tag_probs(self, seqs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(φ_u [B, H], P(t|u) [B, n_tags + 1]) at the newest position; P of the padding tag is 0."""
+        phi = self.encode(seqs)[:, -1]
+        probs = torch.sigmoid(phi @ self.tags.weight.t())
+        probs[:, 0] = 0.0
+        return phi, probs
+
+    def roles(self, seqs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(T(0), T(1)) as [B, n_tags + 1] matrices holding P(t|u) on each set's tags, 0 elsewhere."""
+        _, probs = self.user_tag_probs(seqs)
+        return self._sets(probs)
+
+    def _sets(self, probs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        values, index = torch.topk(probs, min(self.cfg.k, probs.shape[1] - 1), dim=1)
+        t0 = torch.zeros_like(probs).scatter_(1, index, values)
+        reached = explore(t0, self.hop1, self.hop2, self.cfg.k, self.cfg.top_b, self.cfg.delta)
+        t1 = torch.where(reached > 0, probs, torch.zeros_like(probs))
+        return t0, t1
+
+    def score_parts(self, users: torch.Tensor, seqs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        phi, probs = self.user_tag_probs(seqs)
+        raw = phi @ self.items.weight.t()  # [B, n_items + 1]
+        raw[:, 0] = float("-inf")
+        item_probs = self.item_tag_probs()
+
+        t0, t1 = self._sets(probs)
+        return raw, t0 @ item_probs.t(), t1 @ item_probs.t()
+
+    def item_tag_probs(self) -> torch.Tensor:
+        """P(t|i) [n_items + 1, n_tags + 1]: learned σ(x_i·e_t), or 1 on each item's own tags (``graph``)."""
+        if self.cfg.item_tag_probs == "graph":
+            probs = torch.zeros(self.n_items + 1, self.n_tags + 1, device=self.item_tags.device)
+            probs.scatter_(1, self.item_tags, 1.0)
+        else:
+            probs = torch.sigmoid(self.items.weight @ self.tags.weight.t())
+        probs[:, 0] = 0.0
+        return probs
+
+    def scores(self, users: torch.Tensor, seqs: torch.Tensor) -> torch.Tensor:
+        raw, tag0, tag1 = self.score_parts(users, seqs)
+        return raw + self.cfg.beta0 * tag0 + self.cfg.beta1 * tag1

@@ -1,0 +1,96 @@
+"""The `Scorer` the API loads: the current trained model (`rolegraph.recsys.artifact`), answering for
+known users. A trained model lives in ``ROLEGRAPH_RECSYS_DIR/current/`` (a link to the latest run's
+folder) with a ``manifest.json`` naming its ``format``; the API calls `load_scorer` once at start-up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from rolegraph.errors import InvalidInput, ModelNotTrained
+from rolegraph.recsys.artifact import FORMAT, Artifact, load
+from rolegraph.recsys.dataset import eval_inputs, history
+from rolegraph.recsys.scorer import Mode, Recommendation, ScoreParts
+from rolegraph.settings import RecsysSettings
+
+
+class TrainedScorer:
+    """Implements `recsys.scorer.Scorer` over an `Artifact` (CPU, one user at a time)."""
+
+    def __init__(self, artifact: Artifact):
+        self.artifact = artifact
+        self._users = {u: i for i, u in enumerate(artifact.data.user_ids)}
+        self._items = {it: i + 1 for i, it in enumerate(artifact.data.item_ids)}
+
+    @property
+    def name(self) -> str:
+        return self.artifact.spec.name
+
+    @property
+    def run_id(self) -> str:
+        return self.artifact.run
+
+    def knows_user(self, user_id: str) -> bool:
+        return user_id in self._users
+
+    def knows_item(self, item_id: str) -> bool:
+        return item_id in self._items
+
+    def _betas(self, mode: Mode) -> tuple[float, float]:
+        if mode not in ("util", "expl"):
+            raise InvalidInput(f"mode must be util or expl, got {mode!r}")
+        return self.artifact.beta0, self.artifact.beta1 if mode == "expl" else 0.0
+
+    def _parts(self, user_id: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, np.ndarray]:
+        if user_id not in self._users:
+            raise InvalidInput(f"unknown user {user_id!r} (not in the trained model)")
+        user = self._users[user_id]
+        data = self.artifact.data
+        seqs = eval_inputs(data, np.array([user]), "serve", self.artifact.model.cfg.max_len)
+        with torch.no_grad():
+            raw, tag0, tag1 = self.artifact.model.score_parts(torch.tensor([user]), seqs)
+        return raw[0], tag0[0], tag1[0], history(data, user, "serve")
+
+    def recommend(self, user_id: str, k: int, mode: Mode = "util") -> list[Recommendation]:
+        """Top-k unseen items, best first."""
+        if k < 1:
+            raise InvalidInput(f"k must be at least 1, got {k}")
+        beta0, beta1 = self._betas(mode)
+        raw, tag0, tag1, seen = self._parts(user_id)
+        total = raw + beta0 * tag0 + beta1 * tag1
+        total[torch.from_numpy(seen)] = float("-inf")
+        best = torch.topk(total, min(k, total.numel() - 1))
+        out = []
+        for score, index in zip(best.values.tolist(), best.indices.tolist(), strict=True):
+            if not np.isfinite(score):
+                break
+            parts = ScoreParts(float(raw[index]), beta0 * float(tag0[index]), beta1 * float(tag1[index]), beta0, beta1)
+            out.append(Recommendation(self.artifact.data.item_ids[index - 1], score, parts))
+        return out
+
+    def score_parts(self, user_id: str, item_id: str, mode: Mode = "util") -> ScoreParts:
+        """Eq. 8–9 parts of one (user, item) pair, β already applied."""
+        if item_id not in self._items:
+            raise InvalidInput(f"unknown item {item_id!r} (not in the trained model)")
+        beta0, beta1 = self._betas(mode)
+        raw, tag0, tag1, _ = self._parts(user_id)
+        i = self._items[item_id]
+        return ScoreParts(float(raw[i]), beta0 * float(tag0[i]), beta1 * float(tag1[i]), beta0, beta1)
+
+
+def load_scorer(settings: RecsysSettings | None = None) -> TrainedScorer:
+    """The current trained recommender; `ModelNotTrained` when there is none (or its format is unknown)."""
+    folder = Path((settings or RecsysSettings()).recsys_dir) / "current"
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise ModelNotTrained(f"no trained recommender in {folder} — run `rolegraph train` first")
+    try:
+        fmt = str(json.loads(manifest.read_text())["format"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise ModelNotTrained(f"{manifest} is not a recommender manifest ({e})") from e
+    if fmt != FORMAT:
+        raise ModelNotTrained(f"{manifest}: unknown model format {fmt!r} (this version reads {FORMAT!r})")
+    return TrainedScorer(load(folder))

@@ -1,0 +1,132 @@
+"""`rolegraph cypher list|show|run` in-process on an embedded graph file holding the analysts' test world."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from rolegraph.cli.main import main
+from rolegraph.graph import analyst
+from rolegraph.graph.connect import open_backend
+from rolegraph.graph.schema import init_schema
+from rolegraph.graph.store import GraphStore
+from rolegraph.settings import GraphSettings
+from tests.graph import analyst_world
+
+Cli = Callable[..., tuple[int, str, str]]
+
+ROLES_BEHIND_CRIME = [
+    {"role": "film buff", "name": "Film buffs", "p_role_given_topic": 0.6, "p_topic_given_role": 0.7},
+    {"role": "student", "name": "Students", "p_role_given_topic": 0.2, "p_topic_given_role": 0.5},
+]
+
+
+@pytest.fixture(scope="module")
+def graph_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    uri = f"falkordb-lite://{tmp_path_factory.mktemp('cli') / 'graph.db'}"
+    backend = open_backend(GraphSettings(graph_uri=uri))
+    init_schema(backend)
+    with GraphStore(backend) as store:
+        analyst_world.build(store)
+    yield uri
+
+
+@pytest.fixture
+def cli(graph_uri: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", graph_uri)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def _hash(uri: str) -> str:
+    with GraphStore(open_backend(GraphSettings(graph_uri=uri))) as store:
+        return store.content_hash()
+
+
+def test_list_names_every_query(cli: Cli) -> None:
+    code, out, _ = cli("cypher", "list", "--json")
+    assert code == 0
+    listed = {q["name"]: q for q in json.loads(out)}
+    assert set(listed) == set(analyst.library())
+    chains = listed["analyst_logic_chains"]
+    assert chains["params"]["limit"] == {"type": "int", "default": 25, "doc": "at most this many chains"}
+    assert chains["file"] == "cypher/analyst/logic.cypher"
+    code, out, _ = cli("cypher", "list")
+    assert code == 0 and "analyst_cover_churn" in out
+
+
+def test_show_prints_pasteable_cypher(cli: Cli) -> None:
+    code, out, _ = cli("cypher", "show", "analyst_edge_rationale")
+    assert code == 0
+    assert out.endswith(analyst.library()["analyst_edge_rationale"].text + ";\n")
+    assert "// $src: string — the source tag key" in out
+
+
+def test_run_in_three_formats(cli: Cli) -> None:
+    code, out, err = cli("cypher", "run", "analyst_roles_behind_topic", "--param", "topic=crime", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == ROLES_BEHIND_CRIME
+
+    code, out, _ = cli("cypher", "run", "analyst_cover_churn", "--param", "kind=user", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["day"], r["added"], r["removed"], r["recall"]) for r in rows] == [
+        ("2026-01-01", '["parent", "student"]', "[]", "0.8"),
+        ("2026-01-02", '["film buff"]', '["student"]', "0.9"),
+    ]
+
+    code, out, _ = cli("cypher", "run", "analyst_logic_chains", "--param", "role=student", "--param", "limit=1")
+    assert code == 0
+    assert "analyst_logic_chains (1 rows)" in out and "film buff" in out and "animation" not in out
+
+
+def test_run_free_cypher_with_guessed_parameter_types(cli: Cli) -> None:
+    code, out, err = cli(
+        "cypher", "run", "--query", "MATCH (u:User) WHERE u.age > $age RETURN u.id AS id ORDER BY id",
+        "--param", "age=21", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out) == [{"id": "u3"}, {"id": "u4"}]  # ages 20..23; 21 became an int
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--query", "MATCH (n) DETACH DELETE n"], "DETACH DELETE writes"),
+        (["--query", "MATCH (n) RETURN n; MATCH (m) DELETE m"], "only one statement may run"),
+        (["--query", "MATCH (n) /* x */ Create (m:Item {id: 'z'})"], "CREATE writes"),
+        (["--query", "CALL { MATCH (n:Item) SET n.x = 1 } IN TRANSACTIONS"], "SET writes"),
+        (["--query", "MATCH (n:Item) CALL { WITH n RETURN n.id AS x } in transactions RETURN x"], "IN TRANSACTIONS"),
+        (["--query", "MATCH (n:Item) mErGe (n)-[:ALIAS_OF]->(n)"], "MERGE writes"),
+        (["analyst_logic_chains"], "needs --param role"),
+        (["analyst_logic_chains", "--param", "role=x", "--param", "limit=many"], "limit='many' is not an int"),
+        (["analyst_logic_chains", "--param", "role=x", "--param", "colour=red"], "has no parameter colour"),
+        (["analyst_nope"], "no analyst query named 'analyst_nope'"),
+        (["analyst_logic_chains", "--query", "RETURN 1"], "exactly one of NAME"),
+    ],
+)
+def test_refusals_exit_1_and_change_nothing(cli: Cli, graph_uri: str, args: list[str], message: str) -> None:
+    before = _hash(graph_uri)
+    code, out, err = cli("cypher", "run", *args)
+    assert code == 1
+    assert message in err and out == ""
+    assert _hash(graph_uri) == before
+
+
+def test_a_refused_file_leaves_the_graph_as_it_was(cli: Cli, graph_uri: str, tmp_path: Path) -> None:
+    before = _hash(graph_uri)
+    script = tmp_path / "evil.cypher"
+    script.write_text("MATCH (i:Item)\n// harmless?\nMERGE (i)-[:HAS_USER_TAG]->(:Tag {key: 'x'});\n")
+    code, _, err = cli("cypher", "run", "--file", str(script))
+    assert code == 1 and "line 3: MERGE writes" in err
+    assert _hash(graph_uri) == before

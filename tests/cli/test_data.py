@@ -1,0 +1,113 @@
+"""The `rolegraph` console script end to end on its own embedded graph file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "ROLEGRAPH_GRAPH_URI": f"falkordb-lite://{cwd}/graph.db", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "rolegraph.cli.main", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = _run(["--help"], tmp_path)
+    assert result.returncode == 0
+    for command in ("init", "load", "stats", "synth"):
+        assert command in result.stdout
+
+
+def test_synth_init_load_stats(tmp_path: Path) -> None:
+    world = tmp_path / "world"
+    assert (
+        _run(
+            ["synth", "--users", "40", "--items", "30", "--roles", "6", "--topics", "8", "--out", str(world)], tmp_path
+        ).returncode
+        == 0
+    )
+    assert _run(["init"], tmp_path).returncode == 0
+    for what, name in (("items", "items.jsonl"), ("users", "users.jsonl"), ("interactions", "interactions.csv")):
+        result = _run(["load", what, str(world / name), "--json", str(tmp_path / f"{what}.json")], tmp_path)
+        assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "interactions.json").read_text())
+    n_events = sum(1 for _ in (world / "interactions.csv").open()) - 1
+    assert summary == {"written": {"interactions": n_events}, "skipped": []}
+    result = _run(["stats", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"nodes": {"Item": 30, "User": 40}, "relationships": {"INTERACTED": n_events}}
+
+
+def test_load_before_init_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "items.jsonl").write_text('{"id": "a", "title": "A"}\n')
+    result = _run(["load", "items", str(tmp_path / "items.jsonl")], tmp_path)
+    assert result.returncode == 2
+    assert "run `rolegraph init`" in result.stderr
+
+
+def test_strict_load_with_bad_rows_fails_and_writes_nothing(tmp_path: Path) -> None:
+    assert _run(["init"], tmp_path).returncode == 0
+    (tmp_path / "items.jsonl").write_text('{"id": "a", "title": "A"}\n{"id": ""}\n')
+    result = _run(["load", "items", str(tmp_path / "items.jsonl"), "--strict"], tmp_path)
+    assert result.returncode == 1
+    assert "items.jsonl:2: item id is empty" in result.stderr
+    stats = _run(["stats", "--json"], tmp_path)
+    assert json.loads(stats.stdout)["nodes"] == {}
+
+
+@pytest.mark.parametrize("args", [["load", "items", "/no/such/file.jsonl"], ["synth", "--users", "0", "--out", "x"]])
+def test_bad_arguments_fail_in_one_line(tmp_path: Path, args: list[str]) -> None:
+    assert _run(["init"], tmp_path).returncode == 0
+    result = _run(args, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("rolegraph: error:") == 1
+
+
+def test_llm_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from rolegraph.reasoning.llm.server import _answers
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    model = Path(__file__).resolve().parents[2] / "data" / "models" / "gemma-3-270m-q4_k_m.gguf"
+    env = {**os.environ, "ROLEGRAPH_LLM_MODEL_PATH": str(model)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rolegraph.cli.main", "llm", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while not _answers(url):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        with urllib.request.urlopen(f"{url}/models", timeout=5) as response:
+            assert json.load(response)["data"][0]["id"] == "gemma3-270m"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopping" in err
+    assert not _answers(url)

@@ -1,0 +1,75 @@
+"""`rolegraph evaluate` end to end on the tiny synthetic world: the --json layout the peers read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rolegraph.cli.main import main
+from rolegraph.recsys.metrics import NAMES
+
+
+def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
+    out, report = tmp_path / "eval.json", tmp_path / "eval.md"
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,tagcf-ut-util,tagcf-ut-expl,bpr"]
+    argv += ["--seeds", "2", "--epochs", "1", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8"]
+    assert main([*argv, "--json", str(out), "--report", str(report)]) == 0
+    data = json.loads(out.read_text())
+    assert set(data) == {"sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr"}
+    for entry in data.values():
+        assert set(entry) == {*NAMES, "p_vs_sasrec"}
+        for metric in NAMES:
+            assert set(entry[metric]) == {"mean", "std", "values"} and len(entry[metric]["values"]) == 2
+            assert entry[metric]["mean"] == pytest.approx(sum(entry[metric]["values"]) / 2)
+        assert set(entry["p_vs_sasrec"]) == set(NAMES)
+    assert all(p is None for p in data["sasrec"]["p_vs_sasrec"].values())
+    assert "## Goals" in report.read_text() and report.with_suffix(".betas.png").is_file()
+    runs = json.loads(report.with_suffix(".runs.json").read_text())
+    assert set(runs["timings"]) == {"sasrec", "tagcf-ut", "bpr"} and runs["cpu_s"] > 0
+    assert all(len(t) == 2 and all(r["cpu_s"] > 0 for r in t) for t in runs["timings"].values())
+    manifest = json.loads((tmp_path / "recsys" / "exports").glob("*/manifest.json").__next__().read_text())
+    assert manifest["runs"] == ["synth-truth"]
+
+
+def test_evaluate_refuses_unknown_model_and_dataset(tmp_path: Path) -> None:
+    assert main(["evaluate", "--models", "sasrec,nope", "--json", str(tmp_path / "x.json")]) == 1
+    assert main(["evaluate", "--dataset", "synth:/no/such/folder"]) == 1
+
+
+def test_parallel_seeds_give_the_numbers_of_one_process(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,tagcf-ut-expl,lightgcn", "--seeds"]
+    argv += ["3", "--epochs", "2", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8", "--set", "stride=3"]
+    results = {}
+    for jobs in (1, 2):
+        out, report = tmp_path / f"jobs{jobs}.json", tmp_path / f"jobs{jobs}.md"
+        assert main([*argv, "--jobs", str(jobs), "--json", str(out), "--report", str(report)]) == 0
+        results[jobs] = json.loads(out.read_text())
+        runs = json.loads(report.with_suffix(".runs.json").read_text())
+        assert [b["seed"] for b in runs["betas"]] == [0, 1, 2]
+        assert all(len(rows) == 3 for rows in runs["timings"].values())
+        assert runs["cpu_s"] > 0 and f"{jobs} seed(s) at a time" in report.read_text()
+    assert set(results[1]) == set(results[2]) == {"sasrec", "tagcf-ut-expl", "lightgcn"}
+    for name, entry in results[1].items():
+        for metric in NAMES:
+            assert results[2][name][metric]["values"] == pytest.approx(entry[metric]["values"], abs=1e-6)
+    assert len(set(results[1]["sasrec"]["ndcg@10"]["values"])) > 1  # the seeds differ: each got its own seed
+
+
+def test_evaluate_refuses_bad_settings_before_training(
+    tiny_world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec", "--seeds", "1", "--epochs", "1"]
+    assert main([*argv, "--jobs", "0"]) == 1
+    assert "--jobs must be at least 1, got 0" in capsys.readouterr().err
+    assert main([*argv, "--export-dir", str(tmp_path / "x"), "--set", "stride=-1"]) == 1
+    assert "stride must be 0 or more (0: max_len, windows apart), got -1" in capsys.readouterr().err
+    assert main([*argv, "--device", "nonsense"]) == 1
+    assert "unknown device 'nonsense': give auto, cpu, cuda or cuda:N" in capsys.readouterr().err
+    assert main([*argv, "--hidden", "10", "--set", "heads=4"]) == 1
+    assert "hidden (10) must be a multiple of heads (4)" in capsys.readouterr().err

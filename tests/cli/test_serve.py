@@ -1,0 +1,52 @@
+"""`rolegraph serve` and `rolegraph api-key` on the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rolegraph.api.security import KeyRing
+from rolegraph.api.settings import ApiSettings
+from rolegraph.cli.main import build_parser, main
+
+
+def test_serve_and_api_key_are_registered() -> None:
+    args = build_parser().parse_args(["serve", "--host", "127.0.0.1", "--port", "9001"])
+    assert (args.host, args.port, args.workers) == ("127.0.0.1", 9001, 1)
+    assert build_parser().parse_args(["serve", "--workers", "2"]).workers == 2
+
+
+def test_serve_refuses_zero_workers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--workers", "0"]) == 1
+    assert "--workers" in capsys.readouterr().err
+
+
+def test_serve_help_states_the_read_models_staleness(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    assert "ROLEGRAPH_API_READ_MODEL_STALENESS_S" in " ".join(capsys.readouterr().out.split())
+
+
+def test_api_key_prints_a_key_its_entry_admits(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["api-key", "analyst", "--scopes", "read,write"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    key = lines[0].rsplit(" ", 1)[1]
+    entry = json.loads(lines[1].split(": ", 1)[1])
+    assert key not in lines[1]
+    monkeypatch.setenv("ROLEGRAPH_API_KEYS", json.dumps([entry]))
+    principal = KeyRing(ApiSettings().api_keys).identify(key)
+    assert principal is not None and principal.name == "analyst" and principal.scopes == {"read", "write"}
+
+
+def test_api_key_refuses_unknown_scopes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["api-key", "x", "--scopes", "admin"]) == 1
+    assert "read and/or write" in capsys.readouterr().err
+
+
+def test_malformed_key_entries_fail_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEGRAPH_API_KEYS", json.dumps([{"name": "x", "sha256": "not-hex"}]))
+    with pytest.raises(ValueError, match="sha256"):
+        ApiSettings()
