@@ -46,12 +46,13 @@ $(UI_VENDOR)/cytoscape.min.js: $(UI_DIR)/package.json $(UI_DIR)/package-lock.jso
 	@cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(UI_VENDOR) && cp $(UI_DIR)/node_modules/cytoscape/dist/cytoscape.min.js $(UI_VENDOR)/
 
-browser: ## best effort: Debian's headless Chromium and chromedriver for the web view's browser test
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+browser: ## Debian's headless Chromium and chromedriver (web view test) and docker-compose (compose file test)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v docker-compose >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
-	    || echo "note: apt-get could not install chromium chromium-driver; the browser test will be skipped"; \
-	else echo "note: no chromium/chromedriver; as root run: apt-get install -y chromium chromium-driver (the browser test is skipped without them)"; fi
+	  apt-get install -y -qq chromium chromium-driver docker-compose >/dev/null 2>&1 \
+	    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium chromium-driver docker-compose >/dev/null 2>&1; } \
+	    || { echo "setup: apt-get could not install chromium chromium-driver docker-compose" >&2; exit 1; }; \
+	else echo "setup: as root run: apt-get install -y chromium chromium-driver docker-compose (the tests need them)" >&2; exit 1; fi
 
 lint-cypher: $(LINT_DIR)/node_modules/.installed ## parse every statement in cypher/ with Neo4j's Cypher front end
 	@node $(LINT_DIR)/lint.mjs

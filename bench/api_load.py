@@ -66,7 +66,9 @@ if kind == "bare":
 else:  # as `rolegraph serve --workers N` runs it
     from rolegraph.api.server import run_server
     from rolegraph.api.settings import ApiSettings
-    run_server(ApiSettings(), "127.0.0.1", port, workers, **options)
+    from rolegraph.graph.connect import open_store
+    with open_store() as store:
+        run_server(ApiSettings(), store, "127.0.0.1", port, workers, **options)
 """
 
 

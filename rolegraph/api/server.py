@@ -8,7 +8,7 @@ import uvicorn
 
 from rolegraph.api.app import create_app
 from rolegraph.api.settings import ApiSettings
-from rolegraph.graph.connect import open_store
+from rolegraph.graph.store import GraphStore
 
 LOOPBACK = "127.0.0.1"
 
@@ -26,17 +26,17 @@ def listen_address(settings: ApiSettings, host: str | None, port: int | None) ->
     return host, port, warning
 
 
-def run_server(settings: ApiSettings, host: str, port: int, workers: int, **uvicorn_options: Any) -> None:
-    """Runs the service under uvicorn until it is stopped.
+def run_server(
+    settings: ApiSettings, store: GraphStore, host: str, port: int, workers: int, **uvicorn_options: Any
+) -> None:
+    """Runs the service under uvicorn until it is stopped, over ``store`` (opened by the caller, so a
+    graph that cannot be reached or lacks its constraints fails before anything is served).
 
-    The graph is opened (and its schema checked) before uvicorn starts, so a graph that cannot be reached
-    or lacks its constraints raises here, as one error, not inside the server's start-up. One worker
-    serves with that store; with several, each worker process builds its own app (and read model) from
-    the environment's settings and joins the embedded FalkorDB server this process started (started at
-    once, each would start its own on the same file)."""
+    One worker serves with that store; with several, each worker process builds its own app (and read
+    model) from the environment's settings and joins the embedded FalkorDB server the caller's store
+    started (started at once, each would start its own on the same file)."""
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": False, **uvicorn_options}
-    with open_store() as store:
-        if workers == 1:
-            uvicorn.run(create_app(settings, store=store), **options)
-        else:
-            uvicorn.run("rolegraph.api.app:create_app", factory=True, workers=workers, **options)
+    if workers == 1:
+        uvicorn.run(create_app(settings, store=store), **options)
+    else:
+        uvicorn.run("rolegraph.api.app:create_app", factory=True, workers=workers, **options)

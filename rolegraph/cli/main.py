@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(e), 1)
     except RolegraphError as e:
         return fail(str(e), 2)
+    except OSError as e:
+        if e.filename is None:
+            raise  # not about a path the user gave: a bug, shown with its traceback
+        return fail(f"{e.filename}: {e.strerror}", 2)
     except KeyboardInterrupt:
         return fail("interrupted — rerun the same command to resume (writes are idempotent)", 130)
 

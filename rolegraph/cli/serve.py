@@ -47,6 +47,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from rolegraph.api.server import listen_address, run_server
     from rolegraph.api.settings import ApiSettings
+    from rolegraph.graph.connect import open_store
 
     if args.workers < 1:
         raise InvalidInput(f"--workers must be at least 1, got {args.workers}")
@@ -55,10 +56,11 @@ def serve(args: argparse.Namespace) -> int:
     except ValidationError as e:
         raise ConfigError(f"ROLEGRAPH_API_* settings are invalid: {e}") from e
     host, port, warning = listen_address(settings, args.host, args.port)
-    if warning:
-        console.print(f"[yellow]{warning}[/yellow]")
-    console.print(f"rolegraph API on http://{host}:{port} — OpenAPI docs at /docs ({args.workers} workers)")
-    run_server(settings, host, port, args.workers)
+    with open_store() as store:  # an unreachable graph, or one without its schema, stops here
+        if warning:
+            console.print(f"[yellow]{warning}[/yellow]")
+        console.print(f"rolegraph API on http://{host}:{port} — OpenAPI docs at /docs ({args.workers} workers)")
+        run_server(settings, store, host, port, args.workers)
     return 0
 
 

@@ -12,11 +12,21 @@ from typing import Any
 
 from rolegraph.graph import validate as v
 from rolegraph.graph.backend import Backend, Row, deadline
-from rolegraph.graph.model import LogicKind, Source, TagKind
+from rolegraph.graph.model import LogicKind, RelType, Source, TagKind
 from rolegraph.graph.queries import statement
 
 _FRONTIER = {TagKind.USER: "frontier_user_tags", TagKind.ITEM: "frontier_item_tags"}
 _HOP = {LogicKind.U2I: "explore_u2i", LogicKind.I2U: "explore_i2u"}
+_REL_COUNTS = {
+    RelType.HAS_USER_TAG: "count_has_user_tag",
+    RelType.HAS_ITEM_TAG: "count_has_item_tag",
+    RelType.U2I: "count_u2i",
+    RelType.I2U: "count_i2u",
+    RelType.IN_COVER: "count_in_cover",
+    RelType.ALIAS_OF: "count_alias_of",
+    RelType.INTERACTED: "count_interacted",
+    RelType.HAS_ROLE: "count_has_role",
+}
 
 
 @dataclass(frozen=True)
@@ -140,8 +150,8 @@ class GraphReads:
     def stats(self) -> Stats:
         """Node counts per label and relationship counts per type."""
         nodes = {r["label"]: int(r["n"]) for r in self.read("count_nodes_by_label")}
-        rels = {r["type"]: int(r["n"]) for r in self.read("count_rels_by_type")}
-        return Stats(nodes, rels)
+        counts = {t.value: int(self.read(name)[0]["n"]) for t, name in _REL_COUNTS.items()}
+        return Stats(nodes, {t: n for t, n in sorted(counts.items()) if n})
 
     # ----------------------------------------------------------------- streaming reads
     def pages(

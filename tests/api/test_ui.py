@@ -3,7 +3,7 @@
 The browser tests start the real service under uvicorn on a free loopback port (no keys configured, so
 loopback callers need none), over the fixture world plus one tag whose name and rationale are HTML, and
 compare what the page shows with the world's own numbers (tests/api/world.py). Screenshots go to
-test-artifacts/. They are skipped only when Debian's chromium or chromedriver is missing.
+test-artifacts/. Debian's chromium and chromedriver are needed (`make setup` installs them).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_static_files_are_served_with_their_types_and_a_strict_policy(app: Any) 
 def _driver() -> Any:
     chromium = shutil.which("chromium")
     if chromium is None or not Path(CHROMEDRIVER).exists():
-        pytest.skip("no Debian chromium/chromedriver: install them with `apt-get install -y chromium chromium-driver`")
+        pytest.fail("no Debian chromium/chromedriver — `make setup` installs them (chromium, chromium-driver)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

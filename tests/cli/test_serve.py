@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,12 @@ def test_malformed_key_entries_fail_at_start(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ROLEGRAPH_API_KEYS", json.dumps([{"name": "x", "sha256": "not-hex"}]))
     with pytest.raises(ValueError, match="sha256"):
         ApiSettings()
+
+
+def test_serve_on_a_graph_without_its_schema_says_what_to_do_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/fresh.db")
+    assert main(["serve", "--port", "8799"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "run `rolegraph init`" in err[0], err

@@ -94,10 +94,15 @@ def test_dockerfile_builds_everything_it_needs_at_build_time() -> None:
         assert path.stat().st_mode & 0o111, f"{script} must be executable"
 
 
-def _compose_config(*args: str) -> subprocess.CompletedProcess[str]:
+def _compose() -> str:
     binary = shutil.which("docker-compose")
     if binary is None:
-        pytest.skip("docker-compose is not installed here")
+        pytest.fail("docker-compose is missing — `make setup` installs it (Debian's docker-compose)")
+    return binary
+
+
+def _compose_config(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = _compose()
     return subprocess.run(
         [binary, "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE), *args],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
@@ -114,9 +119,7 @@ def test_docker_compose_config_accepts_the_file() -> None:
 def test_docker_compose_config_needs_the_password(tmp_path: Path) -> None:
     env = tmp_path / "empty.env"
     env.write_text("")
-    binary = shutil.which("docker-compose")
-    if binary is None:
-        pytest.skip("docker-compose is not installed here")
+    binary = _compose()
     result = subprocess.run(
         [binary, "--env-file", str(env), "-f", str(COMPOSE), "config", "-q"],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,

@@ -1,4 +1,4 @@
-"""The named-statement catalog and the Neo4j-parser lint of cypher/."""
+"""The named-statement catalog and the Neo4j-parser lint of rolegraph/cypher/."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from rolegraph.errors import QueryError
-from rolegraph.graph.queries import CYPHER_DIR, catalog, parse_file, schema_statements, statement
+from rolegraph.graph.queries import catalog, parse_file, schema_statements, statement
 
-LINT = CYPHER_DIR / "lint" / "lint.mjs"
+LINT = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint" / "lint.mjs"
 
 
 def test_catalog_has_the_store_statements() -> None:
@@ -41,7 +41,7 @@ def test_schema_files_parse_for_both_backends() -> None:
 def _lint(*roots: Path) -> subprocess.CompletedProcess[str]:
     node = shutil.which("node")
     if node is None or not (LINT.parent / "node_modules").is_dir():
-        pytest.fail("node and cypher/lint/node_modules are needed — run `make setup`")
+        pytest.fail("node and tools/cypher-lint/node_modules are needed — run `make setup`")
     return subprocess.run([node, str(LINT), *map(str, roots)], capture_output=True, text=True, timeout=120)
 
 
