@@ -21,7 +21,7 @@ ORDER BY id;
 // params: day
 MATCH (i:Item)
 WHERE i.grow_day = $day
-RETURN i.id AS id, i.title AS title, i.text AS text, properties(i) AS props, i.tag_status AS status
+RETURN i.id AS id, i.title AS title, i.text AS text, i.tag_status AS status
 ORDER BY id;
 
 // name: grow_set_item_status

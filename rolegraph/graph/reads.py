@@ -1,31 +1,32 @@
 """Reads of the data model: lookups, the frontier, exploration hops, explanation paths, counts, and
-keyset-paged streaming reads with a content hash. `graph.store.GraphStore` adds the writes."""
+keyset-paged streaming reads with a content hash. `graph.store.GraphStore` adds the writes and the
+repositories of the growth run, the cover sets and the export."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from rolegraph.graph import validate as v
-from rolegraph.graph.backend import Backend, Row, deadline
-from rolegraph.graph.model import LogicKind, RelType, Source, TagKind
-from rolegraph.graph.queries import statement
+from rolegraph.graph.backend import Row
+from rolegraph.graph.model import LogicKind, RelType, RunRecord, Source, TagKind
+from rolegraph.graph.runner import StatementRunner
+from rolegraph.graph.statements import Stmt
 
-_FRONTIER = {TagKind.USER: "frontier_user_tags", TagKind.ITEM: "frontier_item_tags"}
-_HOP = {LogicKind.U2I: "explore_u2i", LogicKind.I2U: "explore_i2u"}
+_FRONTIER = {TagKind.USER: Stmt.FRONTIER_USER_TAGS, TagKind.ITEM: Stmt.FRONTIER_ITEM_TAGS}
+_HOP = {LogicKind.U2I: Stmt.EXPLORE_U2I, LogicKind.I2U: Stmt.EXPLORE_I2U}
 _REL_COUNTS = {
-    RelType.HAS_USER_TAG: "count_has_user_tag",
-    RelType.HAS_ITEM_TAG: "count_has_item_tag",
-    RelType.U2I: "count_u2i",
-    RelType.I2U: "count_i2u",
-    RelType.IN_COVER: "count_in_cover",
-    RelType.ALIAS_OF: "count_alias_of",
-    RelType.INTERACTED: "count_interacted",
-    RelType.HAS_ROLE: "count_has_role",
+    RelType.HAS_USER_TAG: Stmt.COUNT_HAS_USER_TAG,
+    RelType.HAS_ITEM_TAG: Stmt.COUNT_HAS_ITEM_TAG,
+    RelType.U2I: Stmt.COUNT_U2I,
+    RelType.I2U: Stmt.COUNT_I2U,
+    RelType.IN_COVER: Stmt.COUNT_IN_COVER,
+    RelType.ALIAS_OF: Stmt.COUNT_ALIAS_OF,
+    RelType.INTERACTED: Stmt.COUNT_INTERACTED,
+    RelType.HAS_ROLE: Stmt.COUNT_HAS_ROLE,
 }
 
 
@@ -37,31 +38,32 @@ class Stats:
     relationships: dict[str, int]
 
 
+class NodeRow(TypedDict):
+    """An item or a user as the streaming reads return it."""
+
+    id: str
+    props: dict[str, Any]
+
+
 _RUN_IDENTITY = frozenset({"id", "kind", "day", "model", "prompt_version", "status"})
+_RUN_FIELDS = ("kind", "day", "model", "prompt_version", "status", "started_at", "finished_at")
 
 
-class GraphReads:
+class GraphReads(StatementRunner):
     """The read half of the store (every statement runs read-only)."""
-
-    backend: Backend
-    page_size: int
-
-    def read(self, name: str, **params: Any) -> list[Row]:
-        """Runs the named statement read-only."""
-        return self.backend.run(statement(name), params, write=False)
 
     def ping(self) -> bool:
         """True when the database answers."""
-        return self.read("ping")[0]["ok"] == 1
+        return self.read(Stmt.PING)[0]["ok"] == 1
 
     def item(self, item_id: str) -> Row | None:
         """One item's properties, or None."""
-        rows = self.read("item_by_id", id=v.check_id(item_id, "item id"))
+        rows = self.read(Stmt.ITEM_BY_ID, id=v.check_id(item_id, "item id"))
         return rows[0] if rows else None
 
     def tag(self, key: str) -> Row | None:
         """One tag (key, name, vocabularies, dates, item_count), or None."""
-        rows = self.read("tag_by_key", key=v.check_tag_key(key))
+        rows = self.read(Stmt.TAG_BY_KEY, key=v.check_tag_key(key))
         return rows[0] if rows else None
 
     def frontier(self, kind: TagKind, limit: int | None = None) -> Iterator[Row]:
@@ -73,8 +75,8 @@ class GraphReads:
         """A tag's outgoing and incoming logic edges with provenance: {"out": [...], "in": [...]}."""
         key = v.check_tag_key(key)
         return {
-            "out": self.read("tag_out_logic", key=key, source=Source(source).value),
-            "in": self.read("tag_in_logic", key=key, source=Source(source).value),
+            "out": self.read(Stmt.TAG_OUT_LOGIC, key=key, source=Source(source).value),
+            "in": self.read(Stmt.TAG_IN_LOGIC, key=key, source=Source(source).value),
         }
 
     def logic_hop(self, kind: LogicKind, seeds: Sequence[str], source: Source) -> list[tuple[str, str, float]]:
@@ -87,32 +89,36 @@ class GraphReads:
         user, item = v.check_id(user_id, "user id"), v.check_id(item_id, "item id")
         src = Source(source).value
         return {
-            "direct": self.read("explain_direct", user=user, item=item),
-            "via_topic": self.read("explain_via_topic", user=user, item=item, source=src),
-            "via_topic_role": self.read("explain_via_topic_role", user=user, item=item, source=src),
+            "direct": self.read(Stmt.EXPLAIN_DIRECT, user=user, item=item),
+            "via_topic": self.read(Stmt.EXPLAIN_VIA_TOPIC, user=user, item=item, source=src),
+            "via_topic_role": self.read(Stmt.EXPLAIN_VIA_TOPIC_ROLE, user=user, item=item, source=src),
         }
 
     def user_roles(self, user_id: str, role_set: str = "T0") -> list[Row]:
         """A user's roles of one set (T0 or T1) by rank."""
-        return self.read("user_roles", user=v.check_id(user_id, "user id"), set=role_set)
+        return self.read(Stmt.USER_ROLES, user=v.check_id(user_id, "user id"), set=role_set)
 
-    def current_cover(self, kind: TagKind) -> list[str]:
-        """Keys of the current members of a cover set."""
-        return [r["key"] for r in self.read("current_cover", kind=kind.value)]
-
-    def cover_history(self, kind: TagKind) -> list[Row]:
-        """Every membership interval (key, since, until) of a cover set."""
-        return self.read("cover_history", kind=kind.value)
+    def run(self, run_id: str) -> RunRecord | None:
+        """One run (what it was, its status, timings and counts), or None."""
+        rows = self.read(Stmt.RUN_BY_ID, id=v.check_id(run_id, "run id"))
+        if not rows:
+            return None
+        props = dict(rows[0]["props"])
+        kind, day, model, prompt_version, status, started_at, finished_at = (
+            str(props.pop(f, None) or "") for f in _RUN_FIELDS
+        )
+        counts = {k: n for k, n in props.items() if k != "id" and isinstance(n, int | float)}
+        return RunRecord(run_id, kind, day, model, prompt_version, status, started_at, finished_at, counts)
 
     def user(self, user_id: str) -> Row | None:
         """One user as {id, interactions}, or None."""
-        rows = self.read("user_by_id", id=v.check_id(user_id, "user id"))
+        rows = self.read(Stmt.USER_BY_ID, id=v.check_id(user_id, "user id"))
         return rows[0] if rows else None
 
     def user_context(self, user_id: str) -> tuple[dict[str, float], set[str]] | None:
         """A user's T0 roles with positive p, and the ids of the items they interacted with; None when
         the user is unknown. One round trip (what exploring from a user needs)."""
-        rows = self.read("user_context", id=v.check_id(user_id, "user id"))
+        rows = self.read(Stmt.USER_CONTEXT, id=v.check_id(user_id, "user id"))
         if not rows:
             return None
         roles = {k: float(p) for k, p in rows[0]["roles"] if k is not None and p is not None and p > 0}
@@ -120,86 +126,61 @@ class GraphReads:
 
     def item_roles(self, item_id: str) -> list[Row]:
         """The roles an item serves, every source: rows {role, role_name, item_p, item_source, item_run}."""
-        return self.read("item_roles", item=v.check_id(item_id, "item id"))
+        return self.read(Stmt.ITEM_ROLES, item=v.check_id(item_id, "item id"))
 
     def item_topic_roles(self, item_id: str, source: Source) -> list[Row]:
         """The roles that want one of the item's topics in one graph view, with the U2I provenance."""
-        return self.read("item_topic_roles", item=v.check_id(item_id, "item id"), source=Source(source).value)
+        return self.read(Stmt.ITEM_TOPIC_ROLES, item=v.check_id(item_id, "item id"), source=Source(source).value)
 
     def item_tags(self, item_id: str) -> list[Row]:
         """An item's role and topic edges: rows {type, key, name, p, rank, source, run}."""
-        return self.read("item_tags", item=v.check_id(item_id, "item id"))
-
-    def tag_cover_membership(self, key: str) -> list[Row]:
-        """Every cover-set membership interval of a tag: rows {kind, since, until}."""
-        return self.read("tag_cover_membership", key=v.check_tag_key(key))
+        return self.read(Stmt.ITEM_TAGS, item=v.check_id(item_id, "item id"))
 
     def tag_aliases(self, key: str) -> dict[str, list[Row]]:
         """{"aliases": tags merged into this one, "canonical": the tag this one is an alias of}."""
         key = v.check_tag_key(key)
-        return {"aliases": self.read("tag_aliases", key=key), "canonical": self.read("tag_canonical", key=key)}
+        return {"aliases": self.read(Stmt.TAG_ALIASES, key=key), "canonical": self.read(Stmt.TAG_CANONICAL, key=key)}
 
     def tag_names(self, keys: Sequence[str]) -> dict[str, str]:
         """Display names of the given tag keys (keys that are not stored are left out)."""
-        return {r["key"]: r["name"] for r in self.read("tag_names", keys=list(keys))}
+        return {r["key"]: r["name"] for r in self.read(Stmt.TAG_NAMES, keys=list(keys))}
 
     def tag_count(self) -> int:
         """How many tags are stored."""
-        return int(self.read("tag_count")[0]["n"])
+        return int(self.read(Stmt.TAG_COUNT)[0]["n"])
 
     def stats(self) -> Stats:
         """Node counts per label and relationship counts per type."""
-        nodes = {r["label"]: int(r["n"]) for r in self.read("count_nodes_by_label")}
+        nodes = {r["label"]: int(r["n"]) for r in self.read(Stmt.COUNT_NODES_BY_LABEL)}
         counts = {t.value: int(self.read(name)[0]["n"]) for t, name in _REL_COUNTS.items()}
         return Stats(nodes, {t: n for t, n in sorted(counts.items()) if n})
 
     # ----------------------------------------------------------------- streaming reads
-    def pages(
-        self, name: str, key: str = "id", limit: int | None = None, each_within: float | None = None
-    ) -> Iterator[list[Row]]:
-        """Pages of a keyset-paged statement (``after``/``limit`` parameters), in key order; at most
-        ``limit`` rows in all when given. With ``each_within``, every page's statement must finish within
-        that many seconds (a `deadline` of its own, for long loads outside a request)."""
-        after, left = "", limit
-        while left is None or left > 0:
-            size = self.page_size if left is None else min(self.page_size, left)
-            with deadline(each_within) if each_within is not None else nullcontext():
-                page = self.read(name, after=after, limit=size)
-            if page:
-                yield page
-            if len(page) < size:
-                return
-            after = page[-1][key]
-            left = None if left is None else left - len(page)
-
-    def iter_items(self) -> Iterator[Row]:
+    def iter_items(self) -> Iterator[NodeRow]:
         """Every item as {id, props}, in id order."""
-        for page in self.pages("page_items"):
-            yield from page
+        return cast(Iterator[NodeRow], self.rows(Stmt.PAGE_ITEMS))
 
-    def iter_users(self) -> Iterator[Row]:
+    def iter_users(self) -> Iterator[NodeRow]:
         """Every user as {id, props}, in id order."""
-        for page in self.pages("page_users"):
-            yield from page
+        return cast(Iterator[NodeRow], self.rows(Stmt.PAGE_USERS))
 
     def iter_tags(self) -> Iterator[Row]:
         """Every tag as {key, is_user_tag, is_item_tag, props}, in key order."""
-        for page in self.pages("page_tags", key="key"):
-            yield from page
+        return self.rows(Stmt.PAGE_TAGS, key="key")
 
     def iter_interactions(self) -> Iterator[Row]:
         """Every interaction as {user, item, ts, rating}, in (user, ts, item) order."""
-        for page in self.pages("page_users"):
-            yield from self.read("interactions_of_users", ids=[r["id"] for r in page])
+        for page in self.pages(Stmt.PAGE_USERS):
+            yield from self.read(Stmt.INTERACTIONS_OF_USERS, ids=[r["id"] for r in page])
 
     def iter_edge_pages(self) -> Iterator[list[Row]]:
         """Every relationship as {src, type, dst, props}, a page of source nodes at a time."""
-        for page in self.pages("page_users"):
-            yield self.read("user_out_edges", ids=[r["id"] for r in page])
-        for page in self.pages("page_items"):
-            yield self.read("item_out_edges", ids=[r["id"] for r in page])
-        for page in self.pages("page_tags", key="key"):
-            yield self.read("tag_out_edges", keys=[r["key"] for r in page])
+        for page in self.pages(Stmt.PAGE_USERS):
+            yield self.read(Stmt.USER_OUT_EDGES, ids=[r["id"] for r in page])
+        for page in self.pages(Stmt.PAGE_ITEMS):
+            yield self.read(Stmt.ITEM_OUT_EDGES, ids=[r["id"] for r in page])
+        for page in self.pages(Stmt.PAGE_TAGS, key="key"):
+            yield self.read(Stmt.TAG_OUT_EDGES, keys=[r["key"] for r in page])
 
     def content_hash(self) -> str:
         """sha256-based hash of every node and relationship with its properties.
@@ -221,15 +202,15 @@ class GraphReads:
                 total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % 2**256
 
         for kind, name, key in (
-            ("item", "page_items", "id"),
-            ("user", "page_users", "id"),
-            ("tag", "page_tags", "key"),
-            ("run", "page_runs", "id"),
+            ("item", Stmt.PAGE_ITEMS, "id"),
+            ("user", Stmt.PAGE_USERS, "id"),
+            ("tag", Stmt.PAGE_TAGS, "key"),
+            ("run", Stmt.PAGE_RUNS, "id"),
         ):
             for page in self.pages(name, key=key):
                 feed(kind, page)
-        feed("cover", self.read("cover_sets"))
-        feed("snapshot", self.read("cover_snapshots"))
+        feed("cover", self.read(Stmt.COVER_SETS))
+        feed("snapshot", self.read(Stmt.COVER_SNAPSHOTS))
         for page in self.iter_edge_pages():
             feed("edge", page)
         return f"{total:064x}"

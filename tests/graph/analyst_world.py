@@ -99,5 +99,5 @@ def _cover(store: GraphStore) -> None:
     }
     for kind, days in history.items():
         for day, keys, recall in days:
-            added, removed = store.set_cover(kind, day, keys)
-            store.upsert_cover_snapshot(CoverSnapshotRecord(kind, day, len(keys), recall, added, removed))
+            added, removed = store.covers.set(kind, day, keys)
+            store.covers.snapshot(CoverSnapshotRecord(kind, day, len(keys), recall, added, removed))

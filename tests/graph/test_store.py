@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -118,15 +119,15 @@ def test_streaming_reads_cover_everything_across_pages(small_store: GraphStore) 
 
 def test_cover_membership_keeps_history(store: GraphStore) -> None:
     store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("a", "b", "c")])
-    assert store.set_cover(TagKind.USER, "2026-01-01", ["a", "b"]) == (2, 0)
-    assert store.set_cover(TagKind.USER, "2026-01-02", ["b", "c"]) == (1, 1)
-    assert store.set_cover(TagKind.USER, "2026-01-02", ["b", "c"]) == (0, 0)  # rerun: nothing changes
-    assert store.current_cover(TagKind.USER) == ["b", "c"]
-    history = {(r["key"], r["since"], r["until"]) for r in store.cover_history(TagKind.USER)}
+    assert store.covers.set(TagKind.USER, "2026-01-01", ["a", "b"]) == (2, 0)
+    assert store.covers.set(TagKind.USER, "2026-01-02", ["b", "c"]) == (1, 1)
+    assert store.covers.set(TagKind.USER, "2026-01-02", ["b", "c"]) == (0, 0)  # rerun: nothing changes
+    assert store.covers.current(TagKind.USER) == ["b", "c"]
+    history = {(r["key"], r["since"], r["until"]) for r in store.covers.history(TagKind.USER)}
     assert history == {("a", "2026-01-01", "2026-01-02"), ("b", "2026-01-01", None), ("c", "2026-01-02", None)}
     snap = CoverSnapshotRecord(TagKind.USER, "2026-01-02", size=2, recall=0.5, added=1, removed=1)
-    store.upsert_cover_snapshot(snap)
-    store.upsert_cover_snapshot(snap)
+    store.covers.snapshot(snap)
+    store.covers.snapshot(snap)
     assert store.stats().nodes["CoverSnapshot"] == 1
 
 
@@ -154,8 +155,12 @@ def test_explain_paths_have_provenance(store: GraphStore) -> None:
 def test_runs_and_roles(store: GraphStore) -> None:
     _world(store)
     store.upsert_run(RunRecord("run1", "grow", "2026-01-01", counts={"llm_calls": 3, "tokens": 120}))
-    store.upsert_run(RunRecord("run1", "grow", "2026-01-01", status="done", counts={"llm_calls": 3, "tokens": 120}))
+    done = RunRecord("run1", "grow", "2026-01-01", "m", "p1", "done", "t0", "t1", {"llm_calls": 3, "recall": 0.5})
+    store.upsert_run(done)
     assert store.stats().nodes["Run"] == 1
+    # counts SET again are replaced; one the second write left out stays
+    assert store.run("run1") == replace(done, counts={"llm_calls": 3, "recall": 0.5, "tokens": 120})
+    assert store.run("run2") is None
     assert [(r["key"], r["p"], r["rank"]) for r in store.user_roles("u1", "T0")] == [("r1", 0.9, 1)]
     assert store.user_roles("u1", "T1") == []
 
@@ -301,13 +306,13 @@ def test_weights_must_be_probabilities(store: GraphStore, weight: float) -> None
 
 def test_cover_days_only_move_forward(store: GraphStore) -> None:
     store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("r1", "r2")])
-    store.set_cover(TagKind.USER, "2026-01-01", ["r1", "r2"])
-    store.set_cover(TagKind.USER, "2026-01-02", ["r1"])
+    store.covers.set(TagKind.USER, "2026-01-01", ["r1", "r2"])
+    store.covers.set(TagKind.USER, "2026-01-02", ["r1"])
     with pytest.raises(InvalidInput, match="already changed on 2026-01-02"):
-        store.set_cover(TagKind.USER, "2026-01-01", ["r1", "r2"])
-    assert {(r["key"], r["until"]) for r in store.cover_history(TagKind.USER)} == {("r1", None), ("r2", "2026-01-02")}
+        store.covers.set(TagKind.USER, "2026-01-01", ["r1", "r2"])
+    assert {(r["key"], r["until"]) for r in store.covers.history(TagKind.USER)} == {("r1", None), ("r2", "2026-01-02")}
     with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
-        store.set_cover(TagKind.USER, "2026-01-03\n", ["r1"])
+        store.covers.set(TagKind.USER, "2026-01-03\n", ["r1"])
 
 
 @pytest.mark.parametrize("ts", [-1, 2**63, float("inf"), float("nan")])
@@ -326,7 +331,7 @@ def test_sizes_must_be_positive(store: GraphStore) -> None:
 def test_days_must_exist(store: GraphStore, day: str) -> None:
     store.upsert_tags(TagKind.USER, [TagRecord("r", "r")])
     with pytest.raises(InvalidInput, match="not a calendar day"):
-        store.set_cover(TagKind.USER, day, ["r"])
+        store.covers.set(TagKind.USER, day, ["r"])
 
 
 def test_numpy_numbers_are_numbers(store: GraphStore) -> None:

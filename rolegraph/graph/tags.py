@@ -1,0 +1,73 @@
+"""Upkeep of the two tag vocabularies: reading one for canonicalization, the days tags were last seen,
+the alias bookkeeping on item edges, and undoing a merge.
+
+When canonicalization merges a new tag into an existing one, the item edges go to the canonical tag and
+remember the alias they came through (``via``); `unmerge_edges` moves them back, and `pin` keeps the tag
+apart from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from rolegraph.graph import validate as v
+from rolegraph.graph.model import TagKind
+from rolegraph.graph.runner import Repository
+from rolegraph.graph.statements import Stmt
+
+
+@dataclass(frozen=True)
+class VocabularyTag:
+    """A tag of one vocabulary as the canonicalizer loads it: its stored embedding (None when it has
+    none), the tag it is an alias of (None when canonical) with the merge's score, and whether it is
+    pinned canonical."""
+
+    key: str
+    embedding: list[float] | None
+    canonical: str | None
+    score: float | None
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class AliasUse:
+    """An item → tag edge that reached the canonical ``tag`` through the alias ``via``."""
+
+    item: str
+    tag: str
+    via: str
+
+
+class TagMaintenance(Repository):
+    """Reads and writes that keep the vocabularies in shape."""
+
+    def vocabulary(self, kind: TagKind) -> Iterator[VocabularyTag]:
+        """Every tag of one vocabulary, in key order."""
+        for r in self._db.rows(Stmt.VOCABULARY_PAGE, key="key", kind=kind.value):
+            yield VocabularyTag(r["key"], r["embedding"], r["canonical"], r["score"], bool(r["pinned"]))
+
+    def last_seen(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """The day each of the given tags was last seen (None when never); keys naming no tag are left out."""
+        return {r["key"]: r["last_seen"] for r in self._db.read_each(Stmt.GROW_TAGS_LAST_SEEN, "keys", keys)}
+
+    def touch(self, keys: Sequence[str], day: str) -> None:
+        """Records that the given tags were seen on ``day`` (a tag's last-seen day only moves forward)."""
+        self._db.write_each(Stmt.TOUCH_TAGS, "keys", keys, day=day)
+
+    def mark_alias_uses(self, uses: Iterable[AliasUse]) -> None:
+        """Records on LLM item → tag edges the alias they reached their tag through."""
+        self._db.write_rows(Stmt.MARK_ALIAS_EDGES, ({"item": u.item, "tag": u.tag, "via": u.via} for u in uses))
+
+    def canonical_of(self, key: str) -> list[str]:
+        """The keys of the tags that ``key`` is an alias of (none when it is canonical)."""
+        return [r["canonical"] for r in self._db.read(Stmt.TAG_CANONICAL, key=v.check_tag_key(key))]
+
+    def unmerge_edges(self, alias: str, canonical: str) -> int:
+        """Moves the item edges that reached ``canonical`` through ``alias`` back onto ``alias``; returns
+        how many moved."""
+        return int(self._db.write(Stmt.UNMERGE_ITEM_EDGES, alias=alias, canonical=canonical)[0]["n"])
+
+    def pin(self, key: str) -> None:
+        """Marks a tag canonical for good, so later runs never merge it into another."""
+        self._db.write(Stmt.PIN_TAG, key=v.check_tag_key(key))

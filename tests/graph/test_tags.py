@@ -1,0 +1,45 @@
+"""Upkeep of the vocabularies: loading one, last-seen days, alias bookkeeping on item edges, unmerge."""
+
+from __future__ import annotations
+
+from rolegraph.graph.model import AliasEdge, ItemRecord, ItemTagEdge, TagKind, TagRecord
+from rolegraph.graph.statements import Stmt
+from rolegraph.graph.store import GraphStore
+from rolegraph.graph.tags import AliasUse, VocabularyTag
+
+
+def test_a_vocabulary_is_read_with_embeddings_aliases_and_pins(small_store: GraphStore) -> None:
+    store = small_store  # pages of 5: the 12 roles take three
+    roles = [TagRecord(f"role {n:02d}", f"Role {n}", embedding=[float(n), 1.0] if n % 2 else None) for n in range(12)]
+    store.upsert_tags(TagKind.USER, roles)
+    store.upsert_tags(TagKind.ITEM, [TagRecord("drama", "Drama")])
+    store.upsert_aliases([AliasEdge("role 01", "role 00", 0.93), AliasEdge("role 02", "role 00", 0.91)])
+    store.tags.pin("role 02")
+    vocabulary = {t.key: t for t in store.tags.vocabulary(TagKind.USER)}
+    assert sorted(vocabulary) == [f"role {n:02d}" for n in range(12)]
+    assert vocabulary["role 01"] == VocabularyTag("role 01", [1.0, 1.0], "role 00", 0.93, False)
+    assert vocabulary["role 02"] == VocabularyTag("role 02", None, "role 00", 0.91, True)
+    assert vocabulary["role 00"] == VocabularyTag("role 00", None, None, None, False)
+    assert [t.key for t in store.tags.vocabulary(TagKind.ITEM)] == ["drama"]
+    assert store.tags.canonical_of("role 01") == ["role 00"] and store.tags.canonical_of("role 00") == []
+
+
+def test_last_seen_only_moves_forward(small_store: GraphStore) -> None:
+    keys = [f"topic {n:02d}" for n in range(9)]  # more than a batch of 7
+    small_store.upsert_tags(TagKind.ITEM, [TagRecord(k, k, "2026-01-05") for k in keys])
+    small_store.tags.touch(keys[:8], "2026-01-07")
+    small_store.tags.touch(keys[:1], "2026-01-06")
+    seen = small_store.tags.last_seen([*keys, "unknown"])
+    assert seen == {**{k: "2026-01-07" for k in keys[:8]}, "topic 08": "2026-01-05"}
+
+
+def test_edges_marked_with_their_alias_move_back_on_unmerge(store: GraphStore) -> None:
+    store.upsert_items([ItemRecord("i1", "One"), ItemRecord("i2", "Two")])
+    store.upsert_tags(TagKind.USER, [TagRecord("kids", "Kids"), TagRecord("kid", "Kid")])
+    store.upsert_aliases([AliasEdge("kid", "kids", 0.95)])
+    store.upsert_item_tag_edges(TagKind.USER, [ItemTagEdge("i1", "kids", 1.0, 0), ItemTagEdge("i2", "kids", 1.0, 2)])
+    store.tags.mark_alias_uses([AliasUse("i1", "kids", "kid")])  # i1 said "kid", i2 said "kids"
+    assert store.tags.unmerge_edges("kid", "kids") == 1
+    edges = {(e["src"], e["dst"]) for e in store.read(Stmt.ITEM_OUT_EDGES, ids=["i1", "i2"])}
+    assert edges == {("i1", "kid"), ("i2", "kids")}
+    assert store.tags.unmerge_edges("kid", "kids") == 0  # nothing left to move
