@@ -12,11 +12,11 @@ def unmerge(store: GraphStore, alias: str) -> tuple[list[str], int]:
     canonical tag through it back onto it, and pins it so later runs keep it apart. Returns (the tags it
     was an alias of, item edges moved)."""
     alias = v.check_tag_key(alias)
-    targets = [r["dst"] for r in store.read("tag_out_edges", keys=[alias]) if r["type"] == "ALIAS_OF"]
+    targets = store.tags.canonical_of(alias)
     if not targets:
         raise InvalidInput(f"tag {alias!r} is not an alias of any tag")
-    moved = sum(int(store.write("unmerge_item_edges", alias=alias, canonical=c)[0]["n"]) for c in targets)
+    moved = sum(store.tags.unmerge_edges(alias, c) for c in targets)
     store.remove_alias(alias)
-    store.write("pin_tag", key=alias)
+    store.tags.pin(alias)
     store.refresh_tag_item_counts([alias, *targets])
     return targets, moved

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from rolegraph.graph.model import RoleEdge
-from rolegraph.graph.store import GraphStore, chunks
+from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.dataset import RecData, eval_inputs, history
 from rolegraph.recsys.models.tagcf import TagCF
 
@@ -40,12 +40,10 @@ def write_roles(store: GraphStore, model: TagCF, data: RecData, run: str) -> dic
     edges = list(role_edges(model, data, run))
     written = store.upsert_roles(edges)
     users = sorted({e.user_id for e in edges})
-    removed = 0
-    for batch in chunks(users, store.batch_size):
-        removed += int(store.write("delete_stale_roles", users=batch, run=run)[0]["n"])
+    removed = store.roles.delete_stale(users, run)
     return {"has_role_written": written, "has_role_removed": removed, "users": len(users)}
 
 
 def count_roles(store: GraphStore) -> dict[str, int]:
     """HAS_ROLE edges per set."""
-    return {r["set"]: int(r["n"]) for r in store.read("count_roles")}
+    return store.roles.counts()

@@ -51,7 +51,7 @@ def test_stored_model_is_served(world_store: GraphStore, tmp_path: Path) -> None
     scorer = load_scorer(settings)
     assert scorer.run_id == out["run"] and scorer.name == "tagcf-ut-expl"
     assert scorer.knows_user("u0000000") and not scorer.knows_user("nobody")
-    seen = {r["item"] for r in world_store.read("interactions_of_users", ids=["u0000000"])}
+    seen = {r["item"] for r in world_store.exports.interactions(["u0000000"])}
     for mode in ("util", "expl"):
         recs = scorer.recommend("u0000000", 5, mode)
         assert len(recs) == 5 and not {r.item_id for r in recs} & seen

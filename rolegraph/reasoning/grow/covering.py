@@ -9,12 +9,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from rolegraph.graph.model import CoverSnapshotRecord, TagKind
-from rolegraph.graph.store import chunks
 from rolegraph.reasoning.cover import cover_step
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext
 
-_EDGE = {TagKind.USER: "HAS_USER_TAG", TagKind.ITEM: "HAS_ITEM_TAG"}
 _NEVER = 10**6
 
 
@@ -22,20 +20,17 @@ def update_covers(ctx: RunContext, item_ids: list[str]) -> None:
     """Computes and writes both cover sets for the day (journaled like the LLM steps)."""
     for kind in TagKind:
         step_id = f"{ctx.run_id}/cover/{kind.value}"
-        done = journal.recorded(ctx.store, step_id)
+        done = ctx.store.journal.entry(step_id)
         if done is not None:
-            _count(ctx, done[1])
+            _count(ctx, done.payload)
             continue
         journal.commit(ctx.store, ctx.run_id, step_id, _compose(ctx, kind, item_ids), lambda p: apply(ctx, p))
 
 
 def _compose(ctx: RunContext, kind: TagKind, item_ids: list[str]) -> dict[str, Any]:
     store, cfg = ctx.store, ctx.config
-    pairs: list[tuple[str, str]] = []
-    for start in range(0, len(item_ids), store.batch_size):
-        rows = store.read("run_item_tag_edges", ids=item_ids[start : start + store.batch_size], run=ctx.run_id)
-        pairs += [(r["item"], r["tag"]) for r in rows if r["type"] == _EDGE[kind]]
-    current = store.current_cover(kind)
+    pairs = store.growth.run_item_tags(kind, ctx.run_id, item_ids)
+    current = store.covers.current(kind)
     tags = sorted({t for _, t in pairs} | set(current))
     col = {t: j for j, t in enumerate(tags)}
     items = sorted({i for i, _ in pairs})
@@ -47,8 +42,7 @@ def _compose(ctx: RunContext, kind: TagKind, item_ids: list[str]) -> dict[str, A
     members = np.zeros(len(tags), dtype=bool)
     members[[col[t] for t in current]] = True
     last_seen: dict[str, Any] = {t: None for t in tags}
-    for batch in chunks(current, store.batch_size):  # one statement per batch, not one per tag
-        last_seen.update((r["key"], r["last_seen"]) for r in store.read("grow_tags_last_seen", keys=batch))
+    last_seen.update(store.tags.last_seen(current))
     today = date.fromisoformat(cfg.day)
     seen_today = {t for _, t in pairs}
     days = np.array([0 if t in seen_today else _days(today, last_seen[t]) for t in tags], dtype=np.int64)
@@ -73,8 +67,8 @@ def _days(today: date, last_seen: Any) -> int:
 
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
     kind = TagKind(payload["kind"])
-    ctx.store.set_cover(kind, ctx.config.day, payload["members"])
-    ctx.store.upsert_cover_snapshot(
+    ctx.store.covers.set(kind, ctx.config.day, payload["members"])
+    ctx.store.covers.snapshot(
         CoverSnapshotRecord(
             kind, ctx.config.day, len(payload["members"]), payload["recall"], payload["added"], payload["removed"]
         )

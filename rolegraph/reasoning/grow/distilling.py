@@ -12,52 +12,47 @@ previous run's distilled edges. Training is seeded, so a rerun writes the same e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from rolegraph.graph.distillation import TaggedItem
+from rolegraph.graph.growth import ItemText
 from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, Source, TagKind
 from rolegraph.reasoning.distill import LogicConfig, TaggerConfig, save, top_b, train_logic, train_tagger
 from rolegraph.reasoning.grow.context import RunContext
+from rolegraph.reasoning.grow.tagging import subject
 
-_FIELD = {TagKind.USER: "roles", TagKind.ITEM: "topics"}
 _LOGIC = {LogicKind.U2I: (TagKind.USER, TagKind.ITEM), LogicKind.I2U: (TagKind.ITEM, TagKind.USER)}
 
 
-def _pages(ctx: RunContext, name: str, key: str = "id") -> list[dict[str, Any]]:
-    return [row for page in ctx.store.pages(name, key=key) for row in page]
-
-
-def _text(row: dict[str, Any]) -> str:
-    return str(row.get("text") or row.get("title") or row["id"])
+def _tags(item: TaggedItem, kind: TagKind) -> tuple[str, ...]:
+    return item.roles if kind is TagKind.USER else item.topics
 
 
 def distill_step(ctx: RunContext) -> None:
     """Trains the four models, writes the cover-set item tags and G*, removes the previous G*."""
     folder = Path(ctx.config.models_dir) / ctx.run_id
     folder.mkdir(parents=True, exist_ok=True)
-    tagged = _pages(ctx, "llm_item_tag_page")
-    untagged = _pages(ctx, "untagged_item_page")
-    covers = {kind: ctx.store.current_cover(kind) for kind in TagKind}
+    tagged = ctx.store.distillation.tagged_items()
+    untagged = ctx.store.distillation.untagged_items()
+    covers = {kind: ctx.store.covers.current(kind) for kind in TagKind}
     if tagged:
-        x_tagged = ctx.embedder.embed([_text(r) for r in tagged])
-        x_new = ctx.embedder.embed([_text(r) for r in untagged]) if untagged else x_tagged[:0]
+        x_tagged = ctx.embedder.embed([subject(r) for r in tagged])
+        x_new = ctx.embedder.embed([subject(r) for r in untagged]) if untagged else x_tagged[:0]
         for kind in TagKind:
             _distill_tags(ctx, kind, tagged, x_tagged, untagged, x_new, covers[kind], folder)
     for logic_kind in LogicKind:
         _distill_logic(ctx, logic_kind, covers, folder)
-    for name in ("delete_stale_distilled_logic", "delete_stale_distilled_item_tags"):
-        while n := int(ctx.store.write(name, run=ctx.run_id, limit=ctx.store.batch_size)[0]["n"]):
-            ctx.counts["distilled_edges_retired"] += n
+    ctx.counts["distilled_edges_retired"] += ctx.store.distillation.retire_stale(ctx.run_id)
 
 
 def _distill_tags(
     ctx: RunContext,
     kind: TagKind,
-    tagged: list[dict[str, Any]],
+    tagged: list[TaggedItem],
     x_tagged: np.ndarray,
-    untagged: list[dict[str, Any]],
+    untagged: list[ItemText],
     x_new: np.ndarray,
     cover: list[str],
     folder: Path,
@@ -68,7 +63,7 @@ def _distill_tags(
     col = {t: j for j, t in enumerate(cover)}
     rows, cols = [], []
     for i, row in enumerate(tagged):
-        for key in row[_FIELD[kind]]:
+        for key in _tags(row, kind):
             if key in col:
                 rows.append(i)
                 cols.append(col[key])
@@ -82,7 +77,7 @@ def _distill_tags(
     for i, j in zip(rows, cols, strict=True):
         known.setdefault(i, {})[j] = 1.0
     edges: list[ItemTagEdge] = []
-    items = [*tagged, *untagged]
+    items: list[ItemText] = [*tagged, *untagged]
     x_all = np.vstack([x_tagged, x_new]) if len(untagged) else x_tagged
     for i, best in enumerate(model.top_tags(x_all, k, min_p)):
         p = dict(best)
@@ -90,7 +85,7 @@ def _distill_tags(
             p[j] = max(q, p.get(j, 0.0))
         ranked = sorted(p.items(), key=lambda jp: (-jp[1], jp[0]))
         edges += [
-            ItemTagEdge(items[i]["id"], cover[j], float(q), rank, Source.DISTILLED, ctx.run_id)
+            ItemTagEdge(items[i].id, cover[j], float(q), rank, Source.DISTILLED, ctx.run_id)
             for rank, (j, q) in enumerate(ranked)
         ]
     ctx.counts[f"distilled_{kind.value}_tag_edges"] += ctx.store.upsert_item_tag_edges(kind, edges)
@@ -98,27 +93,21 @@ def _distill_tags(
 
 def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[str]], folder: Path) -> None:
     src_kind, dst_kind = _LOGIC[kind]
-    # every LLM logic edge of this kind as {key (source), type, dst, weight}
-    edges = [
-        {"key": row["key"], **edge}
-        for row in _pages(ctx, "llm_logic_page", key="key")
-        for edge in row["edges"]
-        if edge["type"] == kind.value
-    ]
+    edges = ctx.store.distillation.llm_logic(kind)
     src_cover, dst_cover = covers[src_kind], covers[dst_kind]
     if not edges or not src_cover or not dst_cover:
         return
     src_vocab, dst_vocab = ctx.vocab[src_kind], ctx.vocab[dst_kind]
-    src_keys = sorted({r["key"] for r in edges})
-    dst_keys = sorted({r["dst"] for r in edges} | set(dst_cover))
+    src_keys = sorted({e.src for e in edges})
+    dst_keys = sorted({e.dst for e in edges} | set(dst_cover))
     s_idx = {k: i for i, k in enumerate(src_keys)}
     d_idx = {k: i for i, k in enumerate(dst_keys)}
     src = np.stack([src_vocab.vector(k) for k in src_keys])
     dst = np.stack([dst_vocab.vector(k) for k in dst_keys])
     triples = (
-        np.array([s_idx[r["key"]] for r in edges]),
-        np.array([d_idx[r["dst"]] for r in edges]),
-        np.array([float(r["weight"]) for r in edges], dtype=np.float32),
+        np.array([s_idx[e.src] for e in edges]),
+        np.array([d_idx[e.dst] for e in edges]),
+        np.array([e.weight for e in edges], dtype=np.float32),
     )
     model = train_logic(src, dst, triples, LogicConfig(seed=ctx.config.seed))
     save(model, folder / f"logic-{kind.value.lower()}.pt")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rolegraph.graph.growth import PlannedTag, TagStatus
 from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind
 from rolegraph.reasoning.answers import normalized_weights
 from rolegraph.reasoning.grow import journal
@@ -22,31 +23,29 @@ _SPEC = {
 }
 
 
-def plan_sources(ctx: RunContext, kind: LogicKind) -> list[dict[str, Any]]:
+def plan_sources(ctx: RunContext, kind: LogicKind) -> list[PlannedTag]:
     """The day's frontier tags of one kind: the recorded plan, or a new one (first keys in order)."""
-    name = kind.value.lower()
-    planned = ctx.store.read(f"grow_planned_{name}", day=ctx.config.day)
+    day = ctx.config.day
+    planned = ctx.store.growth.planned_sources(kind, day)
     if not planned and ctx.config.max_tags > 0:
-        ctx.store.write(f"grow_plan_{name}", day=ctx.config.day, limit=ctx.config.max_tags)
-        planned = ctx.store.read(f"grow_planned_{name}", day=ctx.config.day)
+        ctx.store.growth.plan_sources(kind, day, ctx.config.max_tags)
+        planned = ctx.store.growth.planned_sources(kind, day)
     return planned
 
 
-def pending_chunks(
-    ctx: RunContext, kind: LogicKind, sources: list[dict[str, Any]]
-) -> list[tuple[str, list[dict[str, Any]]]]:
+def pending_chunks(ctx: RunContext, kind: LogicKind, sources: list[PlannedTag]) -> list[tuple[str, list[PlannedTag]]]:
     """(journal step id, source tags still to ask about) of each chunk of the plan not finished yet."""
     ctx.counts[f"{kind.value.lower()}_sources_planned"] = len(sources)
     return journal.pending_chunks(ctx.store, ctx.run_id, kind.value.lower(), sources, ctx.config.chunk)
 
 
-Asked = list[tuple[dict[str, Any], Outcome]]
+Asked = list[tuple[PlannedTag, Outcome]]
 
 
-def ask_chunk(ctx: RunContext, kind: LogicKind, sources: list[dict[str, Any]]) -> Asked:
+def ask_chunk(ctx: RunContext, kind: LogicKind, sources: list[PlannedTag]) -> Asked:
     """The LLM's targets for each source tag (concurrent up to the client's cap)."""
     task = _SPEC[kind][0]
-    outcomes = ctx.client.map(lambda s: ask(ctx.client, task, str(s["name"] or s["key"])), sources)
+    outcomes = ctx.client.map(lambda s: ask(ctx.client, task, s.name or s.key), sources)
     return list(zip(sources, outcomes, strict=True))
 
 
@@ -59,11 +58,11 @@ def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
     answered = []
     for source, outcome in asked:
         if outcome.status != "done":
-            statuses.append([source["key"], outcome.status, outcome.reason[:1000]])
+            statuses.append([source.key, outcome.status, outcome.reason[:1000]])
             continue
         assert outcome.parsed is not None
         answered.append((source, outcome.parsed.targets))
-        statuses.append([source["key"], "done", ""])
+        statuses.append([source.key, "done", ""])
     groups = [[t.name for t in targets] for _, targets in answered]
     for (source, targets), resolved in zip(
         answered, resolve_groups(ctx.vocab[target_kind], groups, writes), strict=True
@@ -74,7 +73,7 @@ def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
                 merged[key][1] += weight
             else:
                 merged[key] = [key, weight, target.rationale]
-        edges += [[source["key"], key, min(1.0, w), why] for key, w, why in merged.values()]
+        edges += [[source.key, key, min(1.0, w), why] for key, w, why in merged.values()]
     return {
         "phase": kind.value.lower(),
         "target_kind": target_kind.value,
@@ -97,7 +96,6 @@ def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
         for src, dst, w, why in payload["edges"]
     ]
     ctx.counts[f"{kind.value.lower()}_edges"] += store.upsert_logic(kind, edges)
-    rows = [{"key": k, "status": s, "reason": r, "run": run} for k, s, r in payload["sources"]]
-    store.write(f"grow_set_{kind.value.lower()}_status", rows=rows)
+    store.growth.set_source_status(kind, run, [TagStatus(k, s, r) for k, s, r in payload["sources"]])
     for _, status, _ in payload["sources"]:
         ctx.counts[f"{kind.value.lower()}_sources_{status}"] += 1

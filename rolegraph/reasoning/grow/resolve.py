@@ -64,8 +64,7 @@ def apply_tag_writes(ctx: RunContext, kind: TagKind, data: dict[str, Any]) -> No
     store.upsert_tags(kind, [TagRecord(k, v[0], day, v[1]) for k, v in sorted(new.items())])
     store.upsert_tags(kind, [TagRecord(k, v[0], day, v[3]) for k, v in sorted(aliases.items())])
     store.upsert_aliases([AliasEdge(k, v[1], v[2], run) for k, v in sorted(aliases.items())])
-    if data["seen"]:
-        store.write("touch_tags", keys=data["seen"], day=day)
+    store.tags.touch(data["seen"], day)
     ctx.counts[f"{kind.value}_tags_new"] += len(new)
     ctx.counts["aliases_merged"] += len(aliases)
     ctx.merges += [(alias, v[1], v[2]) for alias, v in aliases.items()]

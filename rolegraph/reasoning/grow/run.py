@@ -23,6 +23,7 @@ from typing import Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
+from rolegraph.graph.growth import PlannedItem, PlannedTag
 from rolegraph.graph.model import LogicKind, RunRecord, TagKind
 from rolegraph.reasoning.grow import covering, journal, logic, tagging
 from rolegraph.reasoning.grow.context import RunContext
@@ -34,8 +35,8 @@ from rolegraph.reasoning.tasks import Task
 class GrowState(TypedDict, total=False):
     finished_before: bool
     items: list[str]
-    tag_chunks: list[tuple[str, list[dict[str, Any]]]]
-    logic_chunks: list[tuple[LogicKind, str, list[dict[str, Any]]]]
+    tag_chunks: list[tuple[str, list[PlannedItem]]]
+    logic_chunks: list[tuple[LogicKind, str, list[PlannedTag]]]
     step_id: str
     asked: Any
     payload: dict[str, Any]
@@ -84,8 +85,8 @@ class GrowRun:
     # ----------------------------------------------------------------- nodes
     def start(self, state: GrowState) -> GrowState:
         ctx = self.ctx
-        found = ctx.store.read("run_by_id", id=ctx.run_id)
-        if found and found[0]["props"].get("status") == "done":
+        found = ctx.store.run(ctx.run_id)
+        if found is not None and found.status == "done":
             return {"finished_before": True}
         self._record("running")
         with ctx.timed("recover"):
@@ -109,7 +110,7 @@ class GrowRun:
             planned = tagging.plan_items(self.ctx)
             chunks = tagging.pending_chunks(self.ctx, planned)
         self._bar("tagging items", sum(len(c) for _, c in chunks))
-        return {"items": [i["id"] for i in planned], "tag_chunks": chunks}
+        return {"items": [i.id for i in planned], "tag_chunks": chunks}
 
     def tag(self, state: GrowState) -> GrowState:
         step_id, items = state["tag_chunks"][0]
@@ -129,7 +130,7 @@ class GrowRun:
 
     def frontier(self, state: GrowState) -> GrowState:
         self.bars.close()
-        chunks: list[tuple[LogicKind, str, list[dict[str, Any]]]] = []
+        chunks: list[tuple[LogicKind, str, list[PlannedTag]]] = []
         with self.ctx.timed("frontier"):
             for kind in LogicKind:
                 sources = logic.plan_sources(self.ctx, kind)
@@ -168,7 +169,7 @@ class GrowRun:
 
     def publish(self, state: GrowState) -> GrowState:
         with self.ctx.timed("publish"):
-            journal.clear(self.ctx.store, self.ctx.run_id)
+            self.ctx.store.journal.clear(self.ctx.run_id)
             self._record("done")
         return {}
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rolegraph.graph.growth import ItemStatus, ItemText, PlannedItem
 from rolegraph.graph.model import ItemTagEdge, Source, TagKind
+from rolegraph.graph.tags import AliasUse
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.ask import Outcome, ask
 from rolegraph.reasoning.grow.context import RunContext
@@ -15,31 +17,31 @@ from rolegraph.reasoning.tasks import Task
 _TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
 
 
-def plan_items(ctx: RunContext) -> list[dict[str, Any]]:
+def plan_items(ctx: RunContext) -> list[PlannedItem]:
     """The day's items: the recorded plan, or a new one (the first untagged items by id)."""
     day = ctx.config.day
-    planned = ctx.store.read("grow_planned_items", day=day)
+    planned = ctx.store.growth.planned_items(day)
     if not planned and ctx.config.max_items > 0:
-        ctx.store.write("grow_plan_items", day=day, limit=ctx.config.max_items)
-        planned = ctx.store.read("grow_planned_items", day=day)
+        ctx.store.growth.plan_items(day, ctx.config.max_items)
+        planned = ctx.store.growth.planned_items(day)
     return planned
 
 
-def subject(item: dict[str, Any]) -> str:
-    """The text the LLM reads about an item."""
-    return str(item.get("text") or item.get("title") or item["id"])
+def subject(item: ItemText) -> str:
+    """The text the LLM reads about an item: its text, else its title, else its id."""
+    return str(item.text or item.title or item.id)
 
 
-def pending_chunks(ctx: RunContext, items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def pending_chunks(ctx: RunContext, items: list[PlannedItem]) -> list[tuple[str, list[PlannedItem]]]:
     """(journal step id, items still to tag) of each chunk of the plan not finished yet."""
     ctx.counts["items_planned"] = len(items)
     return journal.pending_chunks(ctx.store, ctx.run_id, "tags", items, ctx.config.chunk)
 
 
-Asked = list[tuple[dict[str, Any], TagKind, Outcome]]
+Asked = list[tuple[PlannedItem, TagKind, Outcome]]
 
 
-def ask_chunk(ctx: RunContext, items: list[dict[str, Any]]) -> Asked:
+def ask_chunk(ctx: RunContext, items: list[PlannedItem]) -> Asked:
     """The LLM's roles and topics for each item (concurrent up to the client's cap)."""
     jobs = [(item, kind) for item in items for kind in (TagKind.USER, TagKind.ITEM)]
     outcomes = ctx.client.map(lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0])), jobs)
@@ -49,16 +51,13 @@ def ask_chunk(ctx: RunContext, items: list[dict[str, Any]]) -> Asked:
 def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
     """Canonicalizes the answers of a chunk into its journal payload (tags, aliases, edges, statuses)."""
     by_item: dict[str, dict[TagKind, Outcome]] = {}
-    items: dict[str, dict[str, Any]] = {}
     for item, kind, outcome in asked:
-        by_item.setdefault(item["id"], {})[kind] = outcome
-        items[item["id"]] = item
+        by_item.setdefault(item.id, {})[kind] = outcome
     writes = {kind: TagWrites() for kind in TagKind}
     edges: dict[str, list[list[Any]]] = {kind.value: [] for kind in TagKind}
     statuses = []
     answers: dict[TagKind, list[tuple[str, list[str]]]] = {kind: [] for kind in TagKind}
-    for item_id in items:
-        results = by_item[item_id]
+    for item_id, results in by_item.items():
         flags = ["prompt-injection"] if any(o.flagged for o in results.values()) else []
         failed = [o for o in results.values() if o.status == "failed"]
         bad = [o for o in results.values() if o.status == "quarantined"]
@@ -97,13 +96,10 @@ def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
         store.upsert_item_tag_edges(
             kind, [ItemTagEdge(i, t, 1.0, rank, Source.LLM, run) for i, t, rank, _ in best.values()]
         )
-        via = [{"item": i, "tag": t, "via": v} for i, t, _, v in best.values()]
-        for start in range(0, len(via), store.batch_size):
-            store.write("mark_alias_edges", rows=via[start : start + store.batch_size])
+        store.tags.mark_alias_uses(AliasUse(i, t, v) for i, t, _, v in best.values())
         ctx.counts[f"{kind.value}_tag_edges"] += len(best)
         store.refresh_tag_item_counts(sorted({t for _, t in best}))
-    rows = [{"id": i, "status": s, "reason": r, "run": run, "flags": f} for i, s, r, f in payload["items"]]
-    store.write("grow_set_item_status", rows=rows)
+    store.growth.set_item_status(run, [ItemStatus(i, s, r, f) for i, s, r, f in payload["items"]])
     for _, status, _, flags in payload["items"]:
         ctx.counts[f"items_{status}"] += 1
         ctx.counts["items_flagged"] += bool(flags)

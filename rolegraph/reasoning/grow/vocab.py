@@ -17,19 +17,12 @@ def load_vocabulary(store: GraphStore, kind: TagKind, embedder: Embedder, thresh
     keys: list[str] = []
     vectors: list[np.ndarray | None] = []
     aliases: list[tuple[str, str, float]] = []
-    after = ""
-    while True:
-        page = store.read("vocabulary_page", kind=kind.value, after=after, limit=store.page_size)
-        for row in page:
-            if row["canonical"] is not None and not row["pinned"]:
-                aliases.append((row["key"], row["canonical"], float(row["score"] or 0.0)))
-            else:
-                keys.append(row["key"])
-                emb = row["embedding"]
-                vectors.append(None if emb is None else np.asarray(emb, dtype=np.float32))
-        if len(page) < store.page_size:
-            break
-        after = page[-1]["key"]
+    for tag in store.tags.vocabulary(kind):
+        if tag.canonical is not None and not tag.pinned:
+            aliases.append((tag.key, tag.canonical, float(tag.score or 0.0)))
+        else:
+            keys.append(tag.key)
+            vectors.append(None if tag.embedding is None else np.asarray(tag.embedding, dtype=np.float32))
     missing = [i for i, v in enumerate(vectors) if v is None]
     if missing:
         fresh = embedder.embed([keys[i] for i in missing])

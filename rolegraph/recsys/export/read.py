@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from rolegraph.graph.backend import Row
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import LogicKind, Source, TagKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.export.idmap import extend_map
 
 #: id-map name → the list of ids it indexes
 MAP_NAMES = ("user", "item", "user_tag", "item_tag")
+Index = dict[str, dict[str, int]]  # id-map name → id → index
+_TAG_MAP = {TagKind.USER: "user_tag", TagKind.ITEM: "item_tag"}
+_LOGIC_ENDS = {LogicKind.U2I: (TagKind.USER, TagKind.ITEM), LogicKind.I2U: (TagKind.ITEM, TagKind.USER)}
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,6 @@ class GraphData:
         return len(self.maps[name])
 
 
-def _rows(store: GraphStore, name: str, key: str) -> Iterator[list[Row]]:
-    yield from store.pages(name, key=key)
-
-
 @dataclass
 class _EdgeRows:
     src: list[int] = field(default_factory=list)
@@ -86,68 +83,82 @@ def read_graph(store: GraphStore, source: Source, previous: dict[str, list[str]]
     ``previous`` id maps (from an earlier export) keep their indices; ids new to the graph are appended
     in sorted order. Every read is keyset-paged (``store.page_size`` rows per query).
     """
-    src = Source(source).value
-    users: dict[str, dict[str, Any]] = {}
-    for page in _rows(store, "page_users", "id"):
-        for r in page:
-            users[r["id"]] = {k: v for k, v in r["props"].items() if k != "id"}
+    view = Source(source)
+    users = {r["id"]: {k: v for k, v in r["props"].items() if k != "id"} for r in store.iter_users()}
     titles: dict[str, str] = {}
     item_pages: list[list[str]] = []
-    for page in _rows(store, "export_page_items", "id"):
+    for page in store.exports.item_pages():
         titles.update((r["id"], r["title"] or "") for r in page)
         item_pages.append([r["id"] for r in page])
-    user_tags: list[str] = []
-    item_tags: list[str] = []
-    for page in _rows(store, "export_page_tags", "key"):
-        user_tags += [r["key"] for r in page if r["is_user_tag"]]
-        item_tags += [r["key"] for r in page if r["is_item_tag"]]
+    tags: dict[TagKind, list[str]] = {kind: [] for kind in TagKind}
+    for tag in store.exports.tags():
+        if tag["is_user_tag"]:
+            tags[TagKind.USER].append(tag["key"])
+        if tag["is_item_tag"]:
+            tags[TagKind.ITEM].append(tag["key"])
     prev = previous or {}
     maps = {
         "user": extend_map(prev.get("user", []), users),
         "item": extend_map(prev.get("item", []), titles),
-        "user_tag": extend_map(prev.get("user_tag", []), user_tags),
-        "item_tag": extend_map(prev.get("item_tag", []), item_tags),
+        "user_tag": extend_map(prev.get("user_tag", []), tags[TagKind.USER]),
+        "item_tag": extend_map(prev.get("item_tag", []), tags[TagKind.ITEM]),
     }
     index = {name: {k: i for i, k in enumerate(ids)} for name, ids in maps.items()}
     runs: set[str] = set()
 
     inter: list[tuple[int, int, int, float]] = []
-    user_ids = sorted(users)
-    for start in range(0, len(user_ids), store.page_size):
-        for r in store.read("interactions_of_users", ids=user_ids[start : start + store.page_size]):
-            rating = float("nan") if r["rating"] is None else float(r["rating"])
-            inter.append((index["user"][r["user"]], index["item"][r["item"]], int(r["ts"]), rating))
+    for r in store.exports.interactions(sorted(users)):
+        rating = float("nan") if r["rating"] is None else float(r["rating"])
+        inter.append((index["user"][r["user"]], index["item"][r["item"]], int(r["ts"]), rating))
 
-    item_edges = {"has_user_tag": _EdgeRows(), "has_item_tag": _EdgeRows()}
-    for ids in item_pages:
-        for name, tag_map in (("has_user_tag", "user_tag"), ("has_item_tag", "item_tag")):
-            for r in store.read(f"export_{name}", ids=ids, source=src):
-                item_edges[name].add(index["item"][r["src"]], index[tag_map][r["dst"]], r["p"], r["rank"])
-                runs.add(str(r["run"] or ""))
-    logic = {"u2i": _EdgeRows(), "i2u": _EdgeRows()}
-    for name, keys, src_map, dst_map in (
-        ("u2i", sorted(user_tags), "user_tag", "item_tag"),
-        ("i2u", sorted(item_tags), "item_tag", "user_tag"),
-    ):
-        for start in range(0, len(keys), store.page_size):
-            for r in store.read(f"export_{name}", keys=keys[start : start + store.page_size], source=src):
-                logic[name].add(index[src_map][r["src"]], index[dst_map][r["dst"]], r["weight"], 0)
-                runs.add(str(r["run"] or ""))
+    item_edges = {kind: _item_tag_edges(store, kind, view, item_pages, index, runs) for kind in TagKind}
+    logic = {
+        kind: _logic_edges(store, kind, view, sorted(tags[_LOGIC_ENDS[kind][0]]), index, runs) for kind in LogicKind
+    }
 
     arr = np.asarray(inter, dtype=np.float64).reshape(-1, 4)
     return GraphData(
-        source=src,
+        source=view.value,
         maps=maps,
-        present={"user": len(users), "item": len(titles), "user_tag": len(user_tags), "item_tag": len(item_tags)},
+        present={
+            "user": len(users),
+            "item": len(titles),
+            "user_tag": len(tags[TagKind.USER]),
+            "item_tag": len(tags[TagKind.ITEM]),
+        },
         user_attrs=users,
         item_titles=titles,
         inter_user=arr[:, 0].astype(np.int64),
         inter_item=arr[:, 1].astype(np.int64),
         inter_ts=np.asarray([e[2] for e in inter], dtype=np.int64),
         inter_rating=arr[:, 3].astype(np.float32),
-        has_user_tag=item_edges["has_user_tag"].freeze(),
-        has_item_tag=item_edges["has_item_tag"].freeze(),
-        u2i=logic["u2i"].freeze(),
-        i2u=logic["i2u"].freeze(),
+        has_user_tag=item_edges[TagKind.USER],
+        has_item_tag=item_edges[TagKind.ITEM],
+        u2i=logic[LogicKind.U2I],
+        i2u=logic[LogicKind.I2U],
         runs=sorted(r for r in runs if r),
     )
+
+
+def _item_tag_edges(
+    store: GraphStore, kind: TagKind, view: Source, item_pages: list[list[str]], index: Index, runs: set[str]
+) -> Edges:
+    """The view's item → tag edges of one vocabulary, a page of items at a time; adds their runs to ``runs``."""
+    rows, items, tags = _EdgeRows(), index["item"], index[_TAG_MAP[kind]]
+    for ids in item_pages:
+        for e in store.exports.item_tags(kind, ids, view):
+            rows.add(items[e["src"]], tags[e["dst"]], e["p"], e["rank"])
+            runs.add(str(e["run"] or ""))
+    return rows.freeze()
+
+
+def _logic_edges(
+    store: GraphStore, kind: LogicKind, view: Source, keys: list[str], index: Index, runs: set[str]
+) -> Edges:
+    """The view's ``kind`` edges out of ``keys``; adds their runs to ``runs``."""
+    src_kind, dst_kind = _LOGIC_ENDS[kind]
+    rows, sources, targets = _EdgeRows(), index[_TAG_MAP[src_kind]], index[_TAG_MAP[dst_kind]]
+    for e in store.exports.logic(kind, keys, view):
+        rows.add(sources[e["src"]], targets[e["dst"]], e["weight"], 0)
+        runs.add(str(e["run"] or ""))
+    return rows.freeze()

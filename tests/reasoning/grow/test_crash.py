@@ -117,17 +117,18 @@ def test_sigkill_at_any_point_then_rerun_equals_an_uninterrupted_run(
             assert script.fired.wait(120), f"{case}: the child never reached request {trigger[0]}"
             _kill(proc)
             script.trigger = None
-            assert store.read("run_by_id", id="grow-2026-02-01")[0]["props"]["status"] == "running", case
+            run = store.run("grow-2026-02-01")
+            assert run is not None and run.status == "running", case
 
         # 3. inside a write batch: as soon as a chunk's journal entry exists but is not applied yet
         proc = child.start()
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
-            if store.read("pending_run_steps", run="grow-2026-02-01"):
+            if store.journal.pending("grow-2026-02-01"):
                 _kill(proc)
                 break
             time.sleep(0.002)
-        assert store.read("pending_run_steps", run="grow-2026-02-01"), "the kill did not land inside a write"
+        assert store.journal.pending("grow-2026-02-01"), "the kill did not land inside a write"
         assert store.content_hash() != expected
 
         child.run()

@@ -35,8 +35,8 @@ def test_grow_starts_the_embedded_server_tags_items_and_stops_it(
     assert c["llm_calls"] >= 6 and c["completion_tokens"] > 0
     assert c["items_done"] + c.get("items_quarantined", 0) == 3
     assert c["items_done"] >= 1, "the base model gave no usable line for any item"
-    run_props = store.read("run_by_id", id=summary.run)[0]["props"]
-    assert run_props["model"] == "gemma3-270m" and run_props["status"] == "done"
+    run = store.run(summary.run)
+    assert run is not None and run.model == "gemma3-270m" and run.status == "done"
 
     # a server already up (`rolegraph llm serve`) is used, not restarted, and left running
     with EmbeddedServer(settings) as server:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from rolegraph.graph.statements import Stmt
 from rolegraph.reasoning.canonical import normalize
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
@@ -71,7 +72,7 @@ def test_each_fault_ends_written_or_set_aside(grower_for: Callable[[Responder], 
     assert status["i003"][0] == expected, status["i003"]
     if expected != "done":
         assert status["i003"][1], "a set-aside item carries its reason"
-        assert not g.store.read("item_out_edges", ids=["i003"])
+        assert not g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i003"])
     others = {k: s for k, (s, _) in status.items() if k != "i003"}
     assert set(others.values()) == {"done"}
     assert summary.counts["items_done"] == 5 + (expected == "done")
@@ -94,7 +95,7 @@ def test_weights_that_are_nan_or_out_of_range_quarantine_the_source_tag(
     tags = {r["key"]: r["props"] for r in g.store.iter_tags()}
     for key in ("drama fan", "comedy fan"):
         assert tags[key]["u2i_status"] == "quarantined" and "weight" in tags[key]["u2i_reason"]
-        assert not [e for e in g.store.read("tag_out_edges", keys=[key]) if e["type"] == "U2I"]
+        assert not [e for e in g.store.read(Stmt.TAG_OUT_EDGES, keys=[key]) if e["type"] == "U2I"]
     assert tags[normalize("film critics")]["u2i_status"] == "done"
 
 
@@ -122,7 +123,7 @@ def test_prompt_injection_is_flagged_and_creates_nothing_outside_the_schema(
     g.run(max_tags=0)
     item = next(r for r in g.store.iter_items() if r["id"] == "evil")["props"]
     assert item["tag_status"] == "done" and item["flags"] == ["prompt-injection"]
-    roles = [e for e in g.store.read("item_out_edges", ids=["evil"]) if e["type"] == "HAS_USER_TAG"]
+    roles = [e for e in g.store.read(Stmt.ITEM_OUT_EDGES, ids=["evil"]) if e["type"] == "HAS_USER_TAG"]
     assert 1 <= len(roles) <= 10  # at most 10 tags per answer, duplicates merged
     assert g.store.stats().nodes["Item"] == before  # nothing deleted, nothing else created
     # the delimiters inside the item text were stripped before it reached the model

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rolegraph.graph.model import LogicKind, Source, TagKind, TagRecord
+from rolegraph.graph.statements import Stmt
 from rolegraph.reasoning.canonical import normalize
 from rolegraph.reasoning.unmerge import unmerge
 from tests.reasoning.grow import world
@@ -27,15 +28,15 @@ def test_grow_writes_tags_logic_and_cover_sets_with_provenance(grower_for: Calla
     tagged = {r["id"] for r in g.store.iter_items() if r["props"].get("tag_status") == "done"}
     assert tagged == {f"i{k:03d}" for k in range(8)}
     # an item's roles are what the LLM said for it
-    edges = g.store.read("item_out_edges", ids=["i000"])
+    edges = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i000"])
     roles = {e["dst"] for e in edges if e["type"] == "HAS_USER_TAG"}
     assert roles == {normalize(n) for n in ("drama fans", "comedy fans", "film critics")}
     # every logic edge carries provenance and a weight in [0, 1]; each source's weights sum to 1
     u2i = g.store.logic_hop(LogicKind.U2I, [normalize("drama fans")], Source.LLM)
     assert {c for _, c, _ in u2i} == {"drama", "cinema"}
     assert abs(sum(w for _, _, w in u2i) - 1.0) < 1e-9
-    run = g.store.read("run_by_id", id=summary.run)[0]["props"]
-    assert run["status"] == "done" and run["model"] == "scripted" and "u2i:" in run["prompt_version"]
+    run = g.store.run(summary.run)
+    assert run is not None and run.status == "done" and run.model == "scripted" and "u2i:" in run.prompt_version
     for page in g.store.iter_edge_pages():
         for e in page:
             if e["type"] in ("U2I", "I2U"):
@@ -45,7 +46,7 @@ def test_grow_writes_tags_logic_and_cover_sets_with_provenance(grower_for: Calla
     # cover sets cover today's items
     assert set(summary.cover) == {"user", "item"}
     for kind in TagKind:
-        assert g.store.current_cover(kind)
+        assert g.store.covers.current(kind)
         assert summary.cover[kind.value]["recall"] >= 0.99
 
 
@@ -107,19 +108,19 @@ def test_near_duplicate_tags_merge_and_unmerge_restores_them(grower_for: Callabl
     assert merged, "no merge"
     alias = next(iter(merged))
     assert merged[alias] == canonical
-    on_canonical = {e["src"] for e in g.store.read("item_out_edges", ids=["i000", "i001"]) if e["dst"] == canonical}
+    on_canonical = {e["src"] for e in g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i000", "i001"]) if e["dst"] == canonical}
     assert on_canonical == {"i000", "i001"}
 
     targets, moved = unmerge(g.store, alias)
     assert targets == [canonical] and moved == 1
-    edges = g.store.read("item_out_edges", ids=["i000", "i001"])
+    edges = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i000", "i001"])
     assert {e["src"] for e in edges if e["dst"] == canonical} == {"i000"}
     assert {e["src"] for e in edges if e["dst"] == alias} == {"i001"}
-    assert not [r for r in g.store.read("tag_out_edges", keys=[alias]) if r["type"] == "ALIAS_OF"]
+    assert not [r for r in g.store.read(Stmt.TAG_OUT_EDGES, keys=[alias]) if r["type"] == "ALIAS_OF"]
     # a later run keeps the pinned tag apart
     world.load(g.store, 3)
     g.run("2026-01-06", max_tags=0)
-    assert alias in {e["dst"] for e in g.store.read("item_out_edges", ids=["i002"])}
+    assert alias in {e["dst"] for e in g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i002"])}
 
 
 def test_distillation_publishes_g_star_and_tags_the_items_the_llm_did_not_see(
@@ -130,7 +131,7 @@ def test_distillation_publishes_g_star_and_tags_the_items_the_llm_did_not_see(
     g = grower_for(world.sensible)
     world.load(g.store, 24)
     summary = g.run(max_items=16, max_tags=50, distill=True, models_dir=str(tmp_path / "runs"))
-    covers = {kind: set(g.store.current_cover(kind)) for kind in TagKind}
+    covers = {kind: set(g.store.covers.current(kind)) for kind in TagKind}
     distilled_logic, distilled_tags = [], []
     for page in g.store.iter_edge_pages():
         for e in page:
@@ -179,11 +180,11 @@ def test_cover_members_not_seen_within_the_window_leave(grower_for: Callable[[Re
     world.load(g.store, 4)
     g.store.upsert_tags(TagKind.USER, [TagRecord("old fans", "old fans", "2025-11-01"),
                                        TagRecord("recent fans", "recent fans", "2025-12-20")])  # fmt: skip
-    g.store.set_cover(TagKind.USER, "2025-12-20", ["old fans", "recent fans"])
+    g.store.covers.set(TagKind.USER, "2025-12-20", ["old fans", "recent fans"])
     summary = g.run(window=30)  # DAY = 2026-01-05: 65 and 16 days later
     assert summary.status == "done"
-    current = set(g.store.current_cover(TagKind.USER))
+    current = set(g.store.covers.current(TagKind.USER))
     assert "recent fans" in current and "old fans" not in current
     assert summary.cover["user"]["removed"] == 1
-    left = {r["key"]: r["until"] for r in g.store.cover_history(TagKind.USER) if r["until"] is not None}
+    left = {r["key"]: r["until"] for r in g.store.covers.history(TagKind.USER) if r["until"] is not None}
     assert left == {"old fans": DAY}
