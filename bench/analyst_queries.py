@@ -30,6 +30,7 @@ from reporting import RESULTS, stamp, write
 
 from rolegraph.graph import analyst
 from rolegraph.graph.connect import open_store
+from rolegraph.graph.statements import Stmt
 from rolegraph.graph.store import GraphStore
 from rolegraph.settings import GraphSettings
 
@@ -37,23 +38,23 @@ ROOT = Path(__file__).resolve().parent.parent
 CLI = Path(sys.executable).parent / "rolegraph"
 
 # parameter → (sample statement, column, how it is chosen); QUERY_SAMPLES overrides it for one query
-Sample = tuple[str, str, str]
+Sample = tuple[Stmt, str, str]
 SAMPLES: dict[str, Sample] = {
-    "role": ("bench_sample_role", "role", "the role starting the most LLM logic chains"),
-    "topic": ("bench_sample_topic", "topic", "the topic with the most LLM logic edges"),
-    "item_a": ("bench_sample_items", "item_a", "the item pair sharing the most LLM roles"),
-    "item_b": ("bench_sample_items", "item_b", "the item pair sharing the most LLM roles"),
-    "item": ("bench_sample_items", "item_a", "the first item of the pair sharing the most LLM roles"),
-    "user": ("bench_sample_user", "user", "the user with the most probable T1 role"),
-    "run": ("bench_sample_run", "run", "the latest growth run"),
-    "before": ("bench_sample_run", "day", "the latest growth run's day (tags not seen in it)"),
-    "src": ("bench_sample_edge", "src", "the heaviest LLM U2I edge"),
-    "dst": ("bench_sample_edge", "dst", "the heaviest LLM U2I edge"),
+    "role": (Stmt.BENCH_SAMPLE_ROLE, "role", "the role starting the most LLM logic chains"),
+    "topic": (Stmt.BENCH_SAMPLE_TOPIC, "topic", "the topic with the most LLM logic edges"),
+    "item_a": (Stmt.BENCH_SAMPLE_ITEMS, "item_a", "the item pair sharing the most LLM roles"),
+    "item_b": (Stmt.BENCH_SAMPLE_ITEMS, "item_b", "the item pair sharing the most LLM roles"),
+    "item": (Stmt.BENCH_SAMPLE_ITEMS, "item_a", "the first item of the pair sharing the most LLM roles"),
+    "user": (Stmt.BENCH_SAMPLE_USER, "user", "the user with the most probable T1 role"),
+    "run": (Stmt.BENCH_SAMPLE_RUN, "run", "the latest growth run"),
+    "before": (Stmt.BENCH_SAMPLE_RUN, "day", "the latest growth run's day (tags not seen in it)"),
+    "src": (Stmt.BENCH_SAMPLE_EDGE, "src", "the heaviest LLM U2I edge"),
+    "dst": (Stmt.BENCH_SAMPLE_EDGE, "dst", "the heaviest LLM U2I edge"),
 }
 QUERY_SAMPLES: dict[str, dict[str, Sample]] = {
     "analyst_why_items_together_via_logic": {
-        "item_a": ("bench_sample_logic_items", "item_a", "the item pair with the most LLM logic links"),
-        "item_b": ("bench_sample_logic_items", "item_b", "the item pair with the most LLM logic links"),
+        "item_a": (Stmt.BENCH_SAMPLE_LOGIC_ITEMS, "item_a", "the item pair with the most LLM logic links"),
+        "item_b": (Stmt.BENCH_SAMPLE_LOGIC_ITEMS, "item_b", "the item pair with the most LLM logic links"),
     },
 }
 KINDS = ("user", "item")
