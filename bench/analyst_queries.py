@@ -1,6 +1,6 @@
 """Every query of the analysts' library run on a real graph through `rolegraph cypher run NAME`: rows and time.
 
-Issue #6 asks that each analyst query return rows on the demo graph (`make demo`: MovieLens-100K, one
+Each analyst query should return rows on the demo graph (`make demo`: MovieLens-100K, one
 growth run with LLM tags on a sample of items, distilled tags for the rest, a trained TagCF writing
 users' roles back). Optional parameters keep their header defaults; required ones take an example value
 read from the graph itself (the `bench_sample_*` statements of cypher/bench.cypher: the role starting the

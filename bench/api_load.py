@@ -13,7 +13,7 @@ every worker has loaded it), then with the read model turned off (the database p
 app returning a constant JSON object is measured with the same workers and the same load generator in
 the same run, and the report gives the ratio. The load generator is raw asyncio HTTP/1.1 on uvloop, so
 that it takes little CPU from the server on this 2-core machine; the report gives its CPU time per
-request. Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms.
+request. Goal: ≥ 500 req/s and p99 ≤ 50 ms.
 
     python bench/api_load.py [--seconds 15] [--connections 32] [--workers 2] [--graph-uri URI]
 

@@ -1,4 +1,4 @@
-"""Benchmark of the cover-set step (Algorithm 1) at 1M items × 10 tags, the scale issue #3 names.
+"""Benchmark of the cover-set step (Algorithm 1) at 1M items × 10 tags.
 
     python bench/cover.py [--items 1000000] [--tags-per-item 10] [--vocabulary 200000] [--tau 0.99]
 

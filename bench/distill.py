@@ -1,4 +1,4 @@
-"""Benchmark of the distilled models: P_θ on 100k items × 1k tags, P_φ on 2k × 2k tags (issue #3, item 6).
+"""Benchmark of the distilled models: P_θ on 100k items × 1k tags, P_φ on 2k × 2k tags.
 
     python bench/distill.py [--items 100000] [--tags 1000] [--sources 2000] [--targets 2000] [--threads 1 2]
 

@@ -1,6 +1,6 @@
 """Benchmark of the graph store on the embedded backend: logic-edge ingest and two-hop exploration.
 
-Workload (issue #2): 8,000 role tags and 20,000 topic tags; every tag gets 20 outgoing logic edges
+Workload: 8,000 role tags and 20,000 topic tags; every tag gets 20 outgoing logic edges
 (U2I from roles, I2U from topics) = 560,000 edges, written in batches through `GraphStore.upsert_logic`;
 then 10-seed explorations over them (`graph.explore.explore`). Targets on the 2-core machine:
 ≥ 60,000 edges/s ingest, exploration p50 ≤ 5 ms and p99 ≤ 20 ms.

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Why each pin (checked on these machines, see ../shared/PEERS.md): scipy<1.12 because LightGCN calls
+# Why each pin (checked on the development machines; docs/recommender.md, "Peers"): scipy<1.12 because LightGCN calls
 # dok_matrix._update; pandas<3 because RecBole relies on chained assignment; ray==2.6.3 because RecBole
 # pins ray<=2.6.3 and recbole.quick_start imports it.
 REQUIREMENTS = (

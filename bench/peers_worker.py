@@ -199,7 +199,7 @@ def train(args: argparse.Namespace) -> None:
 
 def _logged_epochs(out: Path) -> dict[str, list[float]]:
     """Epoch times and validation scores of an earlier run in ``out``: its ``progress.json``, or for runs
-    made before that file existed, read back from its TensorBoard log."""
+    without that file, read back from its TensorBoard log."""
     if (progress := out / "progress.json").is_file():
         log = json.loads(progress.read_text())
         return log | {"run_s": [sum(log["epoch_s"])]}

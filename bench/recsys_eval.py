@@ -1,4 +1,4 @@
-"""Recommender evaluation reports (issue #4): a synthetic world with oracle tags, and MovieLens-100K.
+"""Recommender evaluation reports: a synthetic world with oracle tags, and MovieLens-100K.
 
     python bench/recsys_eval.py synth [--seeds 5] [--users 2000 --items 3000 …] [--models …]
     python bench/recsys_eval.py movielens [--seeds 5] [--models …]   # the graph at ROLEGRAPH_GRAPH_URI

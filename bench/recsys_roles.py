@@ -1,4 +1,4 @@
-"""User-role identification (issue #4, item 4): do a user's top-5 inferred roles (T(0) written back as
+"""User-role identification: do a user's top-5 inferred roles (T(0) written back as
 HAS_ROLE) match what we know about the user, better than giving everyone the most common roles?
 
     python bench/recsys_roles.py synth [--users 1000 --items 500]   # planted roles, exact match

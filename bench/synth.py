@@ -1,4 +1,4 @@
-"""Benchmark of the synthetic world generator at the scale issue #2 asks for (1M users × 100k items).
+"""Benchmark of the synthetic world generator at 1M users × 100k items.
 
     python bench/synth.py [--users 1000000] [--items 100000] [--roles 8000] [--topics 20000]
 

@@ -1,7 +1,7 @@
 """rolegraph: a knowledge-graph service for role-aware, explainable recommendation.
 
-This package holds what every layer shares: the exception root, the settings and the command line.
-The layers themselves are the top-level packages `graph`, `reasoning`, `recsys` and `api`.
+Layers, bottom up: the core modules here (`errors`, `settings`, `progress`), which every layer shares, then
+`graph`, then `reasoning` and `recsys`, then `api`, then the command line `cli` (docs/design.md).
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The HTTP service: `api.app.create_app` builds it, `rolegraph serve` (api/cli.py) runs it.
+"""The HTTP service: `api.app.create_app` builds it, `rolegraph serve` (cli/serve.py) runs it.
 
 app.py        factory and lifespan (one graph store per process, the recommender loaded once)
 routes/       one router per resource: explore, explain, recommend, users, tags, items, health

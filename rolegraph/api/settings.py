@@ -2,7 +2,7 @@
 
 API keys are configured as hashes, never in clear: ``ROLEGRAPH_API_KEYS`` is a JSON list of
 ``{"name": …, "sha256": <hex digest of the key>, "scopes": ["read"] | ["read", "write"]}``
-(`rolegraph serve --new-key NAME` prints a fresh key and its entry). With no keys the service binds to
+(`rolegraph api-key NAME` prints a fresh key and its entry). With no keys the service binds to
 loopback only and lets every local caller read and write.
 """
 

@@ -1,4 +1,4 @@
-// Reads the HTTP API needs beyond the store's own (api/, issue #5). All read-only.
+// Reads the HTTP API needs beyond the store's own (rolegraph/api/). All read-only.
 
 // name: user_by_id
 // One user: id and number of interactions, or no row.

@@ -1,4 +1,4 @@
-// The three path shapes that explain item i for user u (DESIGN.md, paper Eq. 8–9), each edge with
+// The three path shapes that explain item i for user u (docs/design.md, paper Eq. 8–9), each edge with
 // its provenance. Scoring and ranking of the paths is done by the caller.
 
 // name: explain_direct

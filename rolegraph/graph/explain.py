@@ -1,4 +1,4 @@
-"""Explanations as ranked paths (DESIGN.md; paper Eq. 8–9), and the roles behind an item pair.
+"""Explanations as ranked paths (docs/design.md; paper Eq. 8–9), and the roles behind an item pair.
 
 Pure functions over the rows of `GraphReads.explain_paths`, `item_roles` and `item_topic_roles`; the
 database calls stay in `graph.reads`. A path's strength is the product of the probabilities along it:

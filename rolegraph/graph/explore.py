@@ -1,4 +1,4 @@
-"""Two-hop exploration over the logic graph (DESIGN.md; paper App. B.6).
+"""Two-hop exploration over the logic graph (docs/design.md; paper App. B.6).
 
 From seed roles T(0) with weights w_t (summing to 1):
   C(1): w_c = Σ_t w_t · P(c|t) over U2I; keep w_c > δ, the top ``branch``; renormalize.

@@ -2,7 +2,7 @@
 
 A file holds blocks that start with ``// name: <name>``; ``// params: a, b`` declares the parameters the
 block uses (``-`` for none). Everything up to the next name line is the statement. The same format is
-read by ``cypher/lint/lint.mjs``, which parses every block with Neo4j's front end.
+read by ``tools/cypher-lint/lint.mjs``, which parses every block with Neo4j's front end.
 """
 
 from __future__ import annotations

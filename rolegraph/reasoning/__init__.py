@@ -1,4 +1,5 @@
-"""LLM reasoning: tags, logic edges, canonicalization, cover sets and distillation (see DESIGN.md).
+"""LLM reasoning: tags, logic edges, canonicalization, cover sets and distillation (docs/growing.md).
 
-Not built yet; the daily growth run lands with its own issue.
+`llm` reaches the LLM, `prompts` holds the versioned templates; `canonical`, `cover` and `distill` are the
+steps' own logic, and `grow` is the daily growth run that ties them together.
 """

@@ -22,7 +22,7 @@ def _p(p: float | None) -> str:
 
 
 def goals(summary: dict[str, Any]) -> list[str]:
-    """The issue's goals, checked against the numbers (whatever the outcome)."""
+    """The evaluation's goals (TagCF against SASRec), checked against the numbers, met or not."""
     lines: list[str] = []
     base = summary.get("sasrec")
     if base is None:

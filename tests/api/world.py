@@ -1,4 +1,4 @@
-"""A small fixture world for the API tests, as plain data, and the oracle: DESIGN.md's formulas computed
+"""A small fixture world for the API tests, as plain data, and the oracle: docs/design.md's formulas computed
 independently of the service (numpy for exploration, plain enumeration for explanation paths)."""
 
 from __future__ import annotations

@@ -315,7 +315,7 @@ WRITES = [
     "MATCH (i:Item) WITH i LIMIT 1CREATE (n:Item {id: 'x'})",
     "MATCH (i:Item) WITH i LIMIT 0x1DETACH DELETE i",
     "ENABLE SERVER 'x'",
-    # the probes of issue #6: each write clause alone, in mixed case, behind comments, and `;`-chained
+    # each write clause alone, in mixed case, behind comments, and `;`-chained
     "CrEaTe (n:Item {id: 'x'})",
     "MeRgE (t:Tag {key: 'x'})",
     "MATCH (i:Item) Detach Delete i",

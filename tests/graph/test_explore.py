@@ -21,7 +21,7 @@ def _oracle(
     branch: int,
     k: int,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """DESIGN.md's formulas with dense matrices: u2i [R, C] = P(c|t), i2u [C, R] = P(t|c)."""
+    """docs/design.md's formulas with dense matrices: u2i [R, C] = P(c|t), i2u [C, R] = P(t|c)."""
     w0 = np.array([seeds.get(r, 0.0) for r in roles])
     w0 = w0 / w0.sum()
     wc = w0 @ u2i

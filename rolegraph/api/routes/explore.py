@@ -1,4 +1,4 @@
-"""``GET /explore``: two-hop exploration from a user's T0 roles or from given tags (DESIGN.md)."""
+"""``GET /explore``: two-hop exploration from a user's T0 roles or from given tags (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ LIMIT 100
 RETURN p;
 
 // name: bloom_why_item_for_user
-// Why an item for a user, as paths of the three explanation shapes (DESIGN.md): role the item serves;
+// Why an item for a user, as paths of the three explanation shapes (docs/design.md): role the item serves;
 // role -> topic the item is about; role -> topic -> new role the item serves. Bloom: "why $item for $user".
 // params: item, user
 // param item: string — the item id

@@ -1,5 +1,5 @@
 // Analysts' library: the logic graph. Run with `rolegraph cypher run NAME --param k=v`, or paste into
-// Neo4j Browser after `:param`. Every query here is read-only (see README, "Analysts (Cypher library)").
+// Neo4j Browser after `:param`. Every query here is read-only (docs/analysts.md).
 
 // name: analyst_logic_chains
 // Logic chains from a role: role -U2I-> topic -I2U-> new role in one graph view, strongest first.

@@ -1,4 +1,4 @@
-"""The daily growth run as a LangGraph graph whose nodes are the steps of DESIGN.md.
+"""The daily growth run as a LangGraph graph whose nodes are the steps of docs/design.md.
 
     start ─▶ select_items ─▶ tag ─▶ canonicalize ─▶ write_tags ─┐ (next chunk: back to tag)
                                                                  ▼

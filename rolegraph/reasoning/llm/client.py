@@ -1,7 +1,7 @@
 """One code path to the LLM: LangChain models over the OpenAI-compatible HTTP protocol.
 
 Two strategies, both over the same protocol and both validated by the same pydantic models afterwards
-(see ../shared/LLM-NOTES.md):
+(why two: docs/growing.md, "LLM endpoints"):
 
 - ``json``: an instruct model with structured output (``response_format`` ``json_schema``) through
   LangChain's ``ChatOpenAI`` — vLLM in production, any instruct server.
