@@ -1,8 +1,16 @@
-"""Neo4j 5 backend over Bolt with the official driver."""
+"""Neo4j 5 backend over Bolt with the official driver.
+
+Data statements run through ``driver.execute_query``: a managed transaction (``execute_read`` in a READ
+session for reads, ``execute_write`` for writes) that the driver retries on transient errors and whose
+result is consumed inside it, with the driver's bookmark manager, so a read after a write sees it. Schema
+statements (``cypher/schema/neo4j.cypher``) run on their own as auto-commit transactions: Neo4j refuses
+schema and data changes in one transaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import neo4j
@@ -27,19 +35,31 @@ class Neo4jBackend:
         self.uri = uri
 
     def _execute(self, stmt: Statement, params: Mapping[str, Any], routing: RoutingControl) -> list[neo4j.Record]:
-        timeout_ms = remaining_ms(stmt.name)
-        query = neo4j.Query(stmt.text, timeout=None if timeout_ms is None else timeout_ms / 1000)
-        try:
+        query = _query(stmt)
+        with self._translated(stmt):
             records, _, _ = self._driver.execute_query(query, dict(params), database_=self._database, routing_=routing)
+        return list(records)
+
+    def _auto_commit(self, stmt: Statement, params: Mapping[str, Any]) -> list[neo4j.Record]:
+        # not retried by the driver: schema statements are idempotent (IF NOT EXISTS) and rerun by `init`
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with self._translated(stmt), self._driver.session(database=self._database, bookmark_manager=bookmarks) as s:
+            return list(s.run(_query(stmt), dict(params)))
+
+    @contextmanager
+    def _translated(self, stmt: Statement) -> Iterator[None]:
+        try:
+            yield
         except DriverError as e:  # connection lost, session expired, …
             raise GraphUnavailable(f"lost the Neo4j connection at {self.uri}: {e}") from e
         except Neo4jError as e:
             if "TransactionTimedOut" in (e.code or ""):
                 raise QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline") from e
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
-        return list(records)
 
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        if write and _is_schema(stmt):
+            return [record.data() for record in self._auto_commit(stmt, params)]
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         return [record.data() for record in self._execute(stmt, params, routing)]
 
@@ -59,6 +79,17 @@ class Neo4jBackend:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _query(stmt: Statement) -> neo4j.Query:
+    """The statement with the time left before the current deadline as its transaction timeout."""
+    timeout_ms = remaining_ms(stmt.name)
+    return neo4j.Query(stmt.text, timeout=None if timeout_ms is None else timeout_ms / 1000)
+
+
+def _is_schema(stmt: Statement) -> bool:
+    """Whether ``stmt`` is DDL from the schema folder (`queries.schema_statements`)."""
+    return stmt.path.parent.name == "schema"
 
 
 def _plain(value: Any) -> Any:
