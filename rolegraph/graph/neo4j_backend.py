@@ -9,6 +9,7 @@ schema and data changes in one transaction.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,9 @@ from rolegraph.errors import GraphUnavailable, QueryError
 from rolegraph.graph.backend import QueryTimeout, Row, remaining_ms
 from rolegraph.graph.queries import Statement, schema_statements
 
+#: how long `close` waits for statements that other threads are running
+_CLOSE_WAIT_S = 30.0
+
 
 class Neo4jBackend:
     """Runs named statements on one Neo4j database; reads run in READ access mode (the server refuses a
@@ -33,6 +37,10 @@ class Neo4jBackend:
         self._driver = driver
         self._database = database
         self.uri = uri
+        # statements in flight on any thread: the driver must not be closed under them
+        self._in_flight = 0
+        self._closed = False
+        self._idle = threading.Condition()
 
     def _execute(self, stmt: Statement, params: Mapping[str, Any], routing: RoutingControl) -> list[neo4j.Record]:
         query = _query(stmt)
@@ -48,6 +56,11 @@ class Neo4jBackend:
 
     @contextmanager
     def _translated(self, stmt: Statement) -> Iterator[None]:
+        """Counts the statement as in flight and turns driver errors into rolegraph's."""
+        with self._idle:
+            if self._closed:
+                raise GraphUnavailable(f"the connection to Neo4j at {self.uri} is closed")
+            self._in_flight += 1
         try:
             yield
         except DriverError as e:  # connection lost, session expired, …
@@ -56,6 +69,10 @@ class Neo4jBackend:
             if "TransactionTimedOut" in (e.code or ""):
                 raise QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline") from e
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
         if write and _is_schema(stmt):
@@ -78,6 +95,11 @@ class Neo4jBackend:
         return {(row["label"], tuple(row["properties"])) for row in self.run(listing, {}, write=False)}
 
     def close(self) -> None:
+        # The driver closes connections that other threads are using (a service's background reload, say)
+        # and corrupts them: refuse new statements, let those in flight finish, then close.
+        with self._idle:
+            self._closed = True
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=_CLOSE_WAIT_S)
         self._driver.close()
 
 
