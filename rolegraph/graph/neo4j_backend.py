@@ -1,8 +1,17 @@
-"""Neo4j 5 backend over Bolt with the official driver."""
+"""Neo4j 5 backend over Bolt with the official driver.
+
+Data statements run through ``driver.execute_query``: a managed transaction (``execute_read`` in a READ
+session for reads, ``execute_write`` for writes) that the driver retries on transient errors and whose
+result is consumed inside it, with the driver's bookmark manager, so a read after a write sees it. Schema
+statements (``cypher/schema/neo4j.cypher``) run on their own as auto-commit transactions: Neo4j refuses
+schema and data changes in one transaction.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import neo4j
@@ -13,6 +22,9 @@ from neo4j.graph import Node, Path, Relationship
 from rolegraph.errors import GraphUnavailable, QueryError
 from rolegraph.graph.backend import QueryTimeout, Row, remaining_ms
 from rolegraph.graph.queries import Statement, schema_statements
+
+#: how long `close` waits for statements that other threads are running
+_CLOSE_WAIT_S = 30.0
 
 
 class Neo4jBackend:
@@ -25,21 +37,46 @@ class Neo4jBackend:
         self._driver = driver
         self._database = database
         self.uri = uri
+        # statements in flight on any thread: the driver must not be closed under them
+        self._in_flight = 0
+        self._closed = False
+        self._idle = threading.Condition()
 
     def _execute(self, stmt: Statement, params: Mapping[str, Any], routing: RoutingControl) -> list[neo4j.Record]:
-        timeout_ms = remaining_ms(stmt.name)
-        query = neo4j.Query(stmt.text, timeout=None if timeout_ms is None else timeout_ms / 1000)
-        try:
+        query = _query(stmt)
+        with self._translated(stmt):
             records, _, _ = self._driver.execute_query(query, dict(params), database_=self._database, routing_=routing)
+        return list(records)
+
+    def _auto_commit(self, stmt: Statement, params: Mapping[str, Any]) -> list[neo4j.Record]:
+        # not retried by the driver: schema statements are idempotent (IF NOT EXISTS) and rerun by `init`
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with self._translated(stmt), self._driver.session(database=self._database, bookmark_manager=bookmarks) as s:
+            return list(s.run(_query(stmt), dict(params)))
+
+    @contextmanager
+    def _translated(self, stmt: Statement) -> Iterator[None]:
+        """Counts the statement as in flight and turns driver errors into rolegraph's."""
+        with self._idle:
+            if self._closed:
+                raise GraphUnavailable(f"the connection to Neo4j at {self.uri} is closed")
+            self._in_flight += 1
+        try:
+            yield
         except DriverError as e:  # connection lost, session expired, …
             raise GraphUnavailable(f"lost the Neo4j connection at {self.uri}: {e}") from e
         except Neo4jError as e:
             if "TransactionTimedOut" in (e.code or ""):
                 raise QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline") from e
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
-        return list(records)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        if write and _is_schema(stmt):
+            return [record.data() for record in self._auto_commit(stmt, params)]
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         return [record.data() for record in self._execute(stmt, params, routing)]
 
@@ -58,7 +95,23 @@ class Neo4jBackend:
         return {(row["label"], tuple(row["properties"])) for row in self.run(listing, {}, write=False)}
 
     def close(self) -> None:
+        # The driver closes connections that other threads are using (a service's background reload, say)
+        # and corrupts them: refuse new statements, let those in flight finish, then close.
+        with self._idle:
+            self._closed = True
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=_CLOSE_WAIT_S)
         self._driver.close()
+
+
+def _query(stmt: Statement) -> neo4j.Query:
+    """The statement with the time left before the current deadline as its transaction timeout."""
+    timeout_ms = remaining_ms(stmt.name)
+    return neo4j.Query(stmt.text, timeout=None if timeout_ms is None else timeout_ms / 1000)
+
+
+def _is_schema(stmt: Statement) -> bool:
+    """Whether ``stmt`` is DDL from the schema folder (`queries.schema_statements`)."""
+    return stmt.path.parent.name == "schema"
 
 
 def _plain(value: Any) -> Any:
