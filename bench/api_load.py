@@ -46,10 +46,10 @@ from reporting import RESULTS, stamp, write
 from rolegraph.api.security import new_key
 from rolegraph.graph.backend import without_deadline
 from rolegraph.graph.connect import open_backend, open_store
+from rolegraph.graph.explore_reads import ExploreReads
 from rolegraph.graph.loaders.movielens import read_movielens
 from rolegraph.graph.loaders.write import write_dataset
 from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, RoleEdge, Source, TagKind, TagRecord
-from rolegraph.graph.readmodel import ExploreReads
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
@@ -157,7 +157,7 @@ def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
 
 def statement_costs(uri: str, users: list[str]) -> dict[str, Any]:
     """`step_costs` on the database path and on the read model, and the read model's load time and memory."""
-    from rolegraph.graph.readmodel import DatabaseReads, load_read_model, read_version
+    from rolegraph.graph.explore_reads import DatabaseReads, load_read_model, read_version
 
     out: dict[str, Any] = {}
     with open_store(GraphSettings(graph_uri=uri)) as store:

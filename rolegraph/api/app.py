@@ -20,7 +20,7 @@ from rolegraph import __version__
 from rolegraph.api import problems
 from rolegraph.api.limits import BodyLimit, Deadline, RateLimiter
 from rolegraph.api.metrics import Metrics, MetricsMiddleware
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.routes import explain, explore, health, items, recommend, tags, ui, users
 from rolegraph.api.security import KeyRing
 from rolegraph.api.settings import ApiSettings

@@ -13,10 +13,10 @@ from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
 from rolegraph.api.limits import retry_after
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.security import HEADER, Principal
 from rolegraph.api.tagsearch import TagIndex
-from rolegraph.graph.readmodel import DatabaseReads, ExploreReads
+from rolegraph.graph.explore_reads import DatabaseReads, ExploreReads
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 

@@ -1,5 +1,6 @@
-// The API's in-memory read model of what /explore needs (api/readmodel.py, graph/readmodel.py): a cheap
-// version of the graph, checked often, and keyset-paged loads, run when the version changes. All read-only.
+// The API's in-memory read model of what /explore needs (graph/explore_reads.py, kept current by
+// api/read_model_cache.py): a cheap version of the graph, checked often, and keyset-paged loads, run when
+// the version changes. All read-only.
 
 // name: read_model_node_counts
 // How many items, users, roles and topics there are, as rows {what, n} (answered from the engine's

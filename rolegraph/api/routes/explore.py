@@ -17,8 +17,8 @@ from rolegraph.api.schemas import ID_PATTERN, ExploreOut, GraphView
 from rolegraph.errors import InvalidInput
 from rolegraph.graph import validate as v
 from rolegraph.graph.explore import explore_over
+from rolegraph.graph.explore_reads import DatabaseReads, ExploreReads
 from rolegraph.graph.model import Source
-from rolegraph.graph.readmodel import DatabaseReads, ExploreReads
 
 router = APIRouter(tags=["explore"], dependencies=[require_read])
 
@@ -88,7 +88,7 @@ async def explore_route(
         body = _encode(await run_in_threadpool(answer, reads, ask))
         return Response(body, media_type="application/json", headers={SOURCE_HEADER: "database"})
     # memory only: about a millisecond of arithmetic, cheaper here than a thread hop; the answer is a
-    # pure function of this model and the request, so it is kept with the model (see api.readmodel)
+    # pure function of this model and the request, so it is kept with the model (see api.read_model_cache)
     answers = request.app.state.read_model.answers
     key = ask.key()
     body = answers.get(reads, key)

@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from rolegraph.api.deps import StoreDep, require_health, require_read
 from rolegraph.api.problems import responses
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.schemas import Health, ReadModelHealth
 from rolegraph.errors import RolegraphError
 from rolegraph.settings import LLMSettings

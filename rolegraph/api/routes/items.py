@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 
 from rolegraph.api.deps import StoreDep, require_read, require_write
 from rolegraph.api.problems import responses
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.schemas import ID_PATTERN, InteractionsIn, ItemOut, ItemsIn, ItemTagOut, Written
 from rolegraph.graph.model import InteractionRecord, ItemRecord
 

@@ -1,6 +1,6 @@
 """The service's in-memory read model for /explore, kept within a bounded staleness.
 
-Rule: a request is answered from the read model (`graph.readmodel.ReadModel`) only when the model's
+Rule: a request is answered from the read model (`graph.explore_reads.ReadModel`) only when the model's
 version equalled the database's at a check no more than ``staleness_s`` seconds ago; otherwise it is
 answered from the database (`DatabaseReads`), which is always current. So an answer lags a write by at
 most ``staleness_s`` (0: every request checks, and is answered from memory only when nothing changed).
@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 
 from rolegraph.errors import RolegraphError
 from rolegraph.graph.backend import deadline
-from rolegraph.graph.readmodel import ReadModel, Version, load_read_model, read_version
+from rolegraph.graph.explore_reads import ReadModel, Version, load_read_model, read_version
 from rolegraph.graph.reads import GraphReads
 
-log = logging.getLogger("rolegraph.api.readmodel")
+log = logging.getLogger("rolegraph.api.read_model_cache")
 
 PARTS = frozenset({"logic", "users", "seen"})
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from rolegraph.api.readmodel import AnswerCache, ReadModelCache
+from rolegraph.api.read_model_cache import AnswerCache, ReadModelCache
 from rolegraph.api.routes.explore import CACHE_HEADER, SOURCE_HEADER
 from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.model import LogicEdge, LogicKind, Source

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from rolegraph.graph.explore import explore_over
+from rolegraph.graph.explore_reads import DatabaseReads, load_read_model, read_version
 from rolegraph.graph.model import InteractionRecord, LogicEdge, LogicKind, RunRecord, Source, TagKind, TagRecord
-from rolegraph.graph.readmodel import DatabaseReads, load_read_model, read_version
 from rolegraph.graph.store import GraphStore
 from tests.api.world import World, build_world, write_world
 
