@@ -1,6 +1,6 @@
-// The API's in-memory read model of what /explore needs (graph/explore_reads.py, kept current by
-// api/read_model_cache.py): a cheap version of the graph, checked often, and keyset-paged loads, run when
-// the version changes. All read-only.
+// What /explore reads (graph/explore_reads.py): the per-user statements that the database path and the
+// in-memory read model share, the graph's cheap version (checked often by api/read_model_cache.py) and the
+// keyset-paged loads of the read model, run when the version changes. All read-only.
 
 // name: read_model_node_counts
 // How many items, users, roles and topics there are, as rows {what, n} (answered from the engine's
@@ -96,26 +96,31 @@ OPTIONAL MATCH (i)-[r:HAS_USER_TAG]->(t:UserTag)
 RETURN i.id AS id, i.title AS title, collect([t.key, r.source, r.p]) AS roles
 ORDER BY id;
 
-// name: read_model_users
-// A page of users (id order after `after`) with their T0 roles: rows {id, roles: [[key, p], ...]}.
+// name: read_model_user_ids
+// A page of user ids (id order after `after`): rows {id}; the read model loads `users_t0_roles` and
+// `users_seen` a page of users at a time.
 // params: after, limit
 MATCH (u:User)
 WHERE toString(u.id) > $after
 WITH u
 ORDER BY u.id
 LIMIT $limit
-OPTIONAL MATCH (u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag)
-RETURN u.id AS id, collect([t.key, r.p]) AS roles
+RETURN u.id AS id
 ORDER BY id;
 
-// name: read_model_seen
-// A page of users (id order after `after`) with the ids of the items they interacted with: rows {id, seen}.
-// params: after, limit
-MATCH (u:User)
-WHERE toString(u.id) > $after
-WITH u
-ORDER BY u.id
-LIMIT $limit
-OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
-RETURN u.id AS id, collect(DISTINCT i.id) AS seen
-ORDER BY id;
+// name: users_t0_roles
+// What exploring from a user starts from, for the database path (one id) and the read model (a page of
+// ids): the user's T0 roles with a positive p, rows {id, roles: [[key, p], ...]}. One row per id that is
+// a user (roles may be empty), none for an unknown id.
+// params: ids
+UNWIND $ids AS id
+MATCH (u:User {id: id})
+RETURN u.id AS id, [(u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag) WHERE r.p > 0 | [t.key, r.p]] AS roles;
+
+// name: users_seen
+// The ids of the items each given user interacted with (an item more than once when the user did), rows
+// {id, seen}; exploration leaves them out of its candidate items. None for an unknown id.
+// params: ids
+UNWIND $ids AS id
+MATCH (u:User {id: id})
+RETURN u.id AS id, [(u)-[:INTERACTED]->(i:Item) | i.id] AS seen;

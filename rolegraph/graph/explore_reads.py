@@ -1,7 +1,7 @@
 """What exploration reads, from the database or from an in-memory read model of it.
 
-`ExploreReads` is what /explore needs: a user's T0 roles and items, the logic hops of a graph view, and
-the items that carry given roles. Two implementations answer it with the same numbers:
+`ExploreReads` is what /explore needs: a user's T0 roles and items (`UserContext`), the logic hops of a
+graph view, and the items that carry given roles. Two implementations answer it with the same numbers:
 
 - `DatabaseReads` runs named statements per request (always current, about 30 ms of database work);
 - `ReadModel` is a read-only, in-memory copy of the same data (dicts of edge lists), loaded with
@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from rolegraph.graph.backend import Row
+from rolegraph.graph.backend import Row, deadline
 from rolegraph.graph.explore import Candidate, Edge, Hop, RoleItems, rank_candidates, view_p
 from rolegraph.graph.model import LogicKind, Source
 from rolegraph.graph.reads import GraphReads
@@ -39,11 +40,19 @@ _REL_COUNTS = {
 _LOGIC_RELS = ("U2I", "I2U", "HAS_USER_TAG")
 
 
+class UserContext(NamedTuple):
+    """What exploring from a user starts from: the T0 roles with positive p (the seeds, key -> p) and the
+    ids of the items the user interacted with (left out of the candidates)."""
+
+    roles: dict[str, float]
+    seen: frozenset[str]
+
+
 class ExploreReads(Protocol):
     """The reads of one /explore request."""
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], Iterable[str]] | None:
-        """The user's T0 roles with positive p and the items they interacted with; None when unknown."""
+    def user_context(self, user_id: str) -> UserContext | None:
+        """The user's seeds and seen items; None when the user is unknown."""
         ...
 
     def hop(self, source: Source) -> Hop:
@@ -66,14 +75,28 @@ def _by_source(pairs: Iterable[Sequence[Any]]) -> dict[str, float]:
     return out
 
 
+def _roles(row: Row) -> dict[str, float]:
+    """A `users_t0_roles` row's roles as key -> p."""
+    return {key: float(p) for key, p in row["roles"]}
+
+
+def _seen(row: Row) -> frozenset[str]:
+    """A `users_seen` row's item ids."""
+    return frozenset(row["seen"])
+
+
 class DatabaseReads:
     """`ExploreReads` answered by the database, statement by statement."""
 
     def __init__(self, store: GraphReads):
         self.store = store
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], Iterable[str]] | None:
-        return self.store.user_context(user_id)
+    def user_context(self, user_id: str) -> UserContext | None:
+        roles = self.store.read("users_t0_roles", ids=[user_id])
+        if not roles:
+            return None
+        seen = self.store.read("users_seen", ids=[user_id])
+        return UserContext(_roles(roles[0]), _seen(seen[0]) if seen else frozenset())
 
     def hop(self, source: Source) -> Hop:
         return lambda kind, keys: self.store.logic_hop(kind, keys, source)
@@ -148,11 +171,11 @@ class ReadModel:
     roles: dict[str, dict[str, float]]  # user -> T0 roles with positive p (every user, maybe none)
     seen: dict[str, frozenset[str]] = field(repr=False)
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], Iterable[str]] | None:
+    def user_context(self, user_id: str) -> UserContext | None:
         roles = self.roles.get(user_id)
         if roles is None:
             return None
-        return dict(roles), self.seen.get(user_id, frozenset())
+        return UserContext(dict(roles), self.seen.get(user_id, frozenset()))
 
     def hop(self, source: Source) -> Hop:
         return self.logic.views[Source(source)].hop
@@ -209,15 +232,20 @@ def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
     return Logic(views, titles)
 
 
+def _per_user(store: GraphReads, name: str, statement_s: float | None) -> Iterator[Row]:
+    """The rows of the per-user statement ``name`` (parameter ``ids``) for every user, a page at a time."""
+    for page in store.pages("read_model_user_ids", key="id", each_within=statement_s):
+        with deadline(statement_s) if statement_s is not None else nullcontext():
+            rows = store.read(name, ids=[r["id"] for r in page])
+        yield from rows
+
+
 def _load_roles(store: GraphReads, statement_s: float | None) -> dict[str, dict[str, float]]:
-    return {
-        row["id"]: {k: float(p) for k, p in row["roles"] if k is not None and p is not None and p > 0}
-        for row in _pages(store, "read_model_users", "id", statement_s)
-    }
+    return {row["id"]: _roles(row) for row in _per_user(store, "users_t0_roles", statement_s)}
 
 
 def _load_seen(store: GraphReads, statement_s: float | None) -> dict[str, frozenset[str]]:
-    return {row["id"]: frozenset(row["seen"]) for row in _pages(store, "read_model_seen", "id", statement_s)}
+    return {row["id"]: _seen(row) for row in _per_user(store, "users_seen", statement_s)}
 
 
 def load_read_model(
