@@ -9,8 +9,17 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from rolegraph.api.deps import StoreDep, TagIndexDep, require_read
 from rolegraph.api.problems import responses
-from rolegraph.api.routes.explore import VIEW
-from rolegraph.api.schemas import ID_PATTERN, AliasOut, CoverOut, GraphView, LogicOut, TagHitOut, TagOut, TagSearchOut
+from rolegraph.api.schemas import (
+    ID_PATTERN,
+    VIEW,
+    AliasOut,
+    CoverOut,
+    GraphView,
+    LogicOut,
+    TagHitOut,
+    TagOut,
+    TagSearchOut,
+)
 from rolegraph.graph.backend import Row
 
 router = APIRouter(tags=["tags"], dependencies=[require_read])
