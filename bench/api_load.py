@@ -43,6 +43,8 @@ import numpy as np
 import uvloop
 from reporting import RESULTS, stamp, write
 
+from rolegraph.api.explore_service import explore_out, to_json
+from rolegraph.api.schemas import ExploreParams
 from rolegraph.api.security import new_key
 from rolegraph.graph.backend import without_deadline
 from rolegraph.graph.connect import open_backend, open_store
@@ -151,6 +153,11 @@ def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
     for u in users:
         reads.candidates(e[u].roles, Source.DISTILLED, 20, ctx[u][1])
     costs["candidate items"] = (time.perf_counter() - started) / len(users)
+    outs = [explore_out(reads, ExploreParams(user=u)) for u in users]
+    started = time.perf_counter()
+    for out in outs:
+        to_json(out)
+    costs["answer validated and encoded as ExploreOut"] = (time.perf_counter() - started) / len(users)
     costs["total"] = sum(costs.values())
     return {step: round(s * 1000, 3) for step, s in costs.items()}
 
