@@ -91,8 +91,10 @@ async def caller(request: Request, key: Annotated[str | None, Security(api_key)]
     return principal
 
 
-def _scope(name: str) -> Callable[[Principal], Awaitable[Principal]]:
-    async def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+def _scope(name: str) -> Callable[[Request, str | None], Awaitable[Principal]]:
+    # one dependency for the caller and its scope: each dependency FastAPI solves costs every request
+    async def check(request: Request, key: Annotated[str | None, Security(api_key)]) -> Principal:
+        principal = await caller(request, key)
         if name not in principal.scopes:
             raise HTTPException(403, f"this key lacks the '{name}' scope")
         return principal
