@@ -97,8 +97,8 @@ RETURN i.id AS id, i.title AS title, collect([t.key, r.source, r.p]) AS roles
 ORDER BY id;
 
 // name: read_model_user_ids
-// A page of user ids (id order after `after`): rows {id}; the read model loads `users_t0_roles` and
-// `users_seen` a page of users at a time.
+// A page of user ids (id order after `after`): rows {id}; the read model loads `users_context` a page
+// of users at a time.
 // params: after, limit
 MATCH (u:User)
 WHERE toString(u.id) > $after
@@ -108,19 +108,13 @@ LIMIT $limit
 RETURN u.id AS id
 ORDER BY id;
 
-// name: users_t0_roles
+// name: users_context
 // What exploring from a user starts from, for the database path (one id) and the read model (a page of
-// ids): the user's T0 roles with a positive p, rows {id, roles: [[key, p], ...]}. One row per id that is
-// a user (roles may be empty), none for an unknown id.
+// ids): rows {id, roles, seen}, the user's T0 roles with a positive p as [key, p] pairs (the seeds) and the
+// ids of the items the user interacted with (left out of the candidates; an item more than once when the
+// user did). One row per id that is a user, none for an unknown id.
 // params: ids
 UNWIND $ids AS id
 MATCH (u:User {id: id})
-RETURN u.id AS id, [(u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag) WHERE r.p > 0 | [t.key, r.p]] AS roles;
-
-// name: users_seen
-// The ids of the items each given user interacted with (an item more than once when the user did), rows
-// {id, seen}; exploration leaves them out of its candidate items. None for an unknown id.
-// params: ids
-UNWIND $ids AS id
-MATCH (u:User {id: id})
-RETURN u.id AS id, [(u)-[:INTERACTED]->(i:Item) | i.id] AS seen;
+RETURN u.id AS id, [(u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag) WHERE r.p > 0 | [t.key, r.p]] AS roles,
+       [(u)-[:INTERACTED]->(i:Item) | i.id] AS seen;

@@ -10,7 +10,8 @@ graph view, and the items that carry given roles. Two implementations answer it 
 
 A `Version` is cheap to read (counters and a summary of the runs, a few milliseconds) and has one part
 per piece of the model: `logic` (tags, U2I/I2U edges of both views, items and their roles), `users`
-(users and their T0 roles) and `seen` (interactions), so a new interaction reloads only the interactions.
+(users and their T0 roles) and `seen` (interactions), so a new interaction leaves the logic as it was
+(users and their interactions are read together; a part whose version is unchanged keeps its old copy).
 It notices every node or edge added or removed and every run started or finished; a property SET again
 on an existing edge outside a run (a weight rewritten by hand) does not change it.
 """
@@ -75,14 +76,9 @@ def _by_source(pairs: Iterable[Sequence[Any]]) -> dict[str, float]:
     return out
 
 
-def _roles(row: Row) -> dict[str, float]:
-    """A `users_t0_roles` row's roles as key -> p."""
-    return {key: float(p) for key, p in row["roles"]}
-
-
-def _seen(row: Row) -> frozenset[str]:
-    """A `users_seen` row's item ids."""
-    return frozenset(row["seen"])
+def _context(row: Row) -> UserContext:
+    """A `users_context` row as a `UserContext`."""
+    return UserContext({key: float(p) for key, p in row["roles"]}, frozenset(row["seen"]))
 
 
 class DatabaseReads:
@@ -92,11 +88,8 @@ class DatabaseReads:
         self.store = store
 
     def user_context(self, user_id: str) -> UserContext | None:
-        roles = self.store.read("users_t0_roles", ids=[user_id])
-        if not roles:
-            return None
-        seen = self.store.read("users_seen", ids=[user_id])
-        return UserContext(_roles(roles[0]), _seen(seen[0]) if seen else frozenset())
+        rows = self.store.read("users_context", ids=[user_id])
+        return _context(rows[0]) if rows else None
 
     def hop(self, source: Source) -> Hop:
         return lambda kind, keys: self.store.logic_hop(kind, keys, source)
@@ -232,20 +225,14 @@ def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
     return Logic(views, titles)
 
 
-def _per_user(store: GraphReads, name: str, statement_s: float | None) -> Iterator[Row]:
-    """The rows of the per-user statement ``name`` (parameter ``ids``) for every user, a page at a time."""
+def _load_users(store: GraphReads, statement_s: float | None) -> dict[str, UserContext]:
+    """Every user's `UserContext`, a keyset page of users at a time."""
+    users: dict[str, UserContext] = {}
     for page in store.pages("read_model_user_ids", key="id", each_within=statement_s):
         with deadline(statement_s) if statement_s is not None else nullcontext():
-            rows = store.read(name, ids=[r["id"] for r in page])
-        yield from rows
-
-
-def _load_roles(store: GraphReads, statement_s: float | None) -> dict[str, dict[str, float]]:
-    return {row["id"]: _roles(row) for row in _per_user(store, "users_t0_roles", statement_s)}
-
-
-def _load_seen(store: GraphReads, statement_s: float | None) -> dict[str, frozenset[str]]:
-    return {row["id"]: _seen(row) for row in _per_user(store, "users_seen", statement_s)}
+            rows = store.read("users_context", ids=[r["id"] for r in page])
+        users.update((row["id"], _context(row)) for row in rows)
+    return users
 
 
 def load_read_model(
@@ -255,6 +242,11 @@ def load_read_model(
     is unchanged. Each paged statement must finish within ``statement_s`` seconds when given."""
     old = previous.version if previous is not None else None
     logic = previous.logic if previous and old and old.logic == version.logic else _load_logic(store, statement_s)
-    roles = previous.roles if previous and old and old.users == version.users else _load_roles(store, statement_s)
-    seen = previous.seen if previous and old and old.seen == version.seen else _load_seen(store, statement_s)
+    same_users = previous is not None and old is not None and old.users == version.users
+    same_seen = previous is not None and old is not None and old.seen == version.seen
+    if previous is not None and same_users and same_seen:
+        return ReadModel(version, logic, previous.roles, previous.seen)
+    users = _load_users(store, statement_s)
+    roles = previous.roles if previous is not None and same_users else {u: c.roles for u, c in users.items()}
+    seen = previous.seen if previous is not None and same_seen else {u: c.seen for u, c in users.items()}
     return ReadModel(version, logic, roles, seen)
