@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from rolegraph.api.deps import ExplorerDep, ReadModelDep, ScorerDep, StoreDep, require_health, require_read
+from rolegraph.api.explore_service import ExploreService
 from rolegraph.api.problems import responses
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.schemas import Health, ReadModelHealth
 from rolegraph.errors import RolegraphError
 from rolegraph.settings import LLMSettings
@@ -26,7 +28,7 @@ def _llm_reachable(settings: LLMSettings) -> bool:
         return False
 
 
-def _read_model(read_model: ReadModelDep, explorer: ExplorerDep) -> ReadModelHealth:
+def _read_model(read_model: ReadModelCache | None, explorer: ExploreService) -> ReadModelHealth:
     if read_model is None:
         return ReadModelHealth(enabled=False)
     return ReadModelHealth(enabled=True, **asdict(read_model.state()), answers=explorer.answers.stats())
