@@ -43,13 +43,15 @@ import numpy as np
 import uvloop
 from reporting import RESULTS, stamp, write
 
+from rolegraph.api.explore_service import explore_out, to_json
+from rolegraph.api.schemas import ExploreParams
 from rolegraph.api.security import new_key
 from rolegraph.graph.backend import without_deadline
 from rolegraph.graph.connect import open_backend, open_store
+from rolegraph.graph.explore_reads import ExploreReads
 from rolegraph.graph.loaders.movielens import read_movielens
 from rolegraph.graph.loaders.write import write_dataset
 from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, RoleEdge, Source, TagKind, TagRecord
-from rolegraph.graph.readmodel import ExploreReads
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
@@ -153,13 +155,18 @@ def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
     for u in users:
         reads.candidates(e[u].roles, Source.DISTILLED, 20, ctx[u][1])
     costs["candidate items"] = (time.perf_counter() - started) / len(users)
+    outs = [explore_out(reads, ExploreParams(user=u)) for u in users]
+    started = time.perf_counter()
+    for out in outs:
+        to_json(out)
+    costs["answer validated and encoded as ExploreOut"] = (time.perf_counter() - started) / len(users)
     costs["total"] = sum(costs.values())
     return {step: round(s * 1000, 3) for step, s in costs.items()}
 
 
 def statement_costs(uri: str, users: list[str]) -> dict[str, Any]:
     """`step_costs` on the database path and on the read model, and the read model's load time and memory."""
-    from rolegraph.graph.readmodel import DatabaseReads, load_read_model, read_version
+    from rolegraph.graph.explore_reads import DatabaseReads, load_read_model, read_version
 
     out: dict[str, Any] = {}
     with open_store(GraphSettings(graph_uri=uri)) as store:

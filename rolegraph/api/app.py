@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from rolegraph import __version__
 from rolegraph.api import problems
+from rolegraph.api.explore_service import ExploreService
 from rolegraph.api.limits import BodyLimit, Deadline, RateLimiter
 from rolegraph.api.metrics import Metrics, MetricsMiddleware
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.routes import explain, explore, health, items, recommend, tags, ui, users
 from rolegraph.api.security import KeyRing
 from rolegraph.api.settings import ApiSettings
@@ -67,9 +68,11 @@ def create_app(
                 staleness_s=settings.api_read_model_staleness_s,
                 max_age_s=settings.api_read_model_max_age_s,
                 statement_s=READ_MODEL_STATEMENT_FACTOR * settings.api_query_timeout_s,
-                answers=settings.api_explore_cache_size,
             )
             app.state.read_model.start()
+        app.state.explorer = ExploreService(
+            app.state.store, app.state.read_model, answers=settings.api_explore_cache_size
+        )
         if scorer == LOAD:
             try:
                 app.state.scorer = await run_in_threadpool(load_scorer)
@@ -80,7 +83,7 @@ def create_app(
         try:
             yield
         finally:
-            app.state.read_model = None
+            app.state.read_model = app.state.explorer = None
             if opened is not None:
                 await run_in_threadpool(opened.close)
 
@@ -89,6 +92,7 @@ def create_app(
     state.settings = settings
     state.store = store
     state.read_model = None  # a ReadModelCache while the service runs with api_read_model
+    state.explorer = None  # the ExploreService while the service runs
     state.scorer = None if scorer == LOAD else scorer
     state.keys = KeyRing(settings.api_keys)
     state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)

@@ -1,5 +1,6 @@
-"""Dependencies of the routes, as aliases: the store, the recommender, the tag index, and the caller
-with its scopes (which also takes the caller's rate-limit token)."""
+"""Dependencies of the routes, as aliases: the store, the /explore service, the read model, the
+recommender, the tag index, and the caller with its scopes (which also takes the caller's rate-limit
+token). Each is an ``async def`` that only reads the application's state, so none costs a thread hop."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
-from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
+from rolegraph.api.explore_service import ExploreService
 from rolegraph.api.limits import retry_after
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.security import HEADER, Principal
 from rolegraph.api.tagsearch import TagIndex
-from rolegraph.graph.readmodel import DatabaseReads, ExploreReads
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 
@@ -24,39 +25,43 @@ _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 api_key = APIKeyHeader(name=HEADER, auto_error=False, description="an API key with the operation's scope")
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     """The process's one graph store (opened in the lifespan)."""
     store: GraphStore = request.app.state.store
     return store
 
 
-async def explore_reads(request: Request) -> ExploreReads:
-    """What /explore reads from: the read model when it is current within the staleness bound, else the
-    database. When a version check is due it runs in a worker thread, under the request's deadline."""
+async def get_explorer(request: Request) -> ExploreService:
+    """The /explore service (built in the lifespan)."""
+    explorer: ExploreService = request.app.state.explorer
+    return explorer
+
+
+async def get_read_model(request: Request) -> ReadModelCache | None:
+    """The service's in-memory read model of the graph, or None when it is turned off."""
     cache: ReadModelCache | None = request.app.state.read_model
-    if cache is None:
-        model = None
-    elif cache.check_due():
-        model = await run_in_threadpool(cache.current)
-    else:
-        model = cache.current()  # no database call when no check is due
-    return model if model is not None else DatabaseReads(request.app.state.store)
+    return cache
 
 
-def get_scorer(request: Request) -> Scorer | None:
+async def get_scorer(request: Request) -> Scorer | None:
     """The trained recommender, or None when none is trained."""
     scorer: Scorer | None = request.app.state.scorer
     return scorer
 
 
-def get_tag_index(request: Request) -> TagIndex:
+async def get_tag_index(request: Request) -> TagIndex:
     """The semantic tag index (loads MiniLM on first use)."""
     index: TagIndex = request.app.state.tag_index
     return index
 
 
 def _query_fields(dependant: Dependant) -> Iterator[str]:
-    yield from (p.alias for p in dependant.query_params)
+    for param in dependant.query_params:
+        model = param.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):  # a query parameter model
+            yield from (field.alias or name for name, field in model.model_fields.items())
+        else:
+            yield param.alias
     for sub in dependant.dependencies:
         yield from _query_fields(sub)
 
@@ -86,8 +91,10 @@ async def caller(request: Request, key: Annotated[str | None, Security(api_key)]
     return principal
 
 
-def _scope(name: str) -> Callable[[Principal], Awaitable[Principal]]:
-    async def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+def _scope(name: str) -> Callable[[Request, str | None], Awaitable[Principal]]:
+    # one dependency for the caller and its scope: each dependency FastAPI solves costs every request
+    async def check(request: Request, key: Annotated[str | None, Security(api_key)]) -> Principal:
+        principal = await caller(request, key)
         if name not in principal.scopes:
             raise HTTPException(403, f"this key lacks the '{name}' scope")
         return principal
@@ -107,6 +114,8 @@ async def health_caller(request: Request, key: Annotated[str | None, Security(ap
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+ExplorerDep = Annotated[ExploreService, Depends(get_explorer)]
+ReadModelDep = Annotated[ReadModelCache | None, Depends(get_read_model)]
 ScorerDep = Annotated[Scorer | None, Depends(get_scorer)]
 TagIndexDep = Annotated[TagIndex, Depends(get_tag_index)]
 require_read = Depends(_scope("read"))

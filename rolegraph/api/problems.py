@@ -71,7 +71,9 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem(422, "the request is not valid", errors=_validation_errors(exc))
+    # a rule of our own (a cross-field check) says what is wrong in words written for the caller
+    own = [str(e["ctx"]["error"]) for e in exc.errors() if e.get("type") == "value_error" and "ctx" in e]
+    return problem(422, own[0][:500] if own else "the request is not valid", errors=_validation_errors(exc))
 
 
 async def _rolegraph(request: Request, exc: Exception) -> JSONResponse:

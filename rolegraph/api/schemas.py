@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+from rolegraph.errors import InvalidInput
+from rolegraph.graph import validate as v
+from rolegraph.graph.model import Source
 
 #: ids and tag keys: no control characters, no surrounding whitespace (graph/validate.py's rules)
 ID_PATTERN = r"^[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$"
@@ -17,6 +22,8 @@ AttrValue = (
     Text | bool | Annotated[int, Field(ge=-(2**63), le=2**63 - 1)] | Annotated[float, Field(allow_inf_nan=False)]
 )
 GraphView = Literal["cover", "full"]
+#: the graph view a `GraphView` names: cover = G* (distilled edges), full = G (the LLM's edges)
+VIEW: dict[GraphView, Source] = {"cover": Source.DISTILLED, "full": Source.LLM}
 ProvenanceValue = str | int | float | bool | None
 
 
@@ -25,6 +32,65 @@ class _Out(BaseModel):
 
 
 # ----------------------------------------------------------------- exploration
+MAX_SEEDS = 50
+
+
+class ExploreParams(BaseModel):
+    """The query of ``GET /explore``: seeds from a user's T0 roles or from tags (equal weights unless
+    ``weights`` gives one per tag), the graph view and the bounds. Frozen: equal queries are equal keys."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: Id | None = Field(None, description="seed from this user's T0 roles")
+    tags: str | None = Field(None, min_length=1, max_length=MAX_SEEDS * 61, description="comma-separated tag keys")
+    weights: str | None = Field(None, min_length=1, max_length=MAX_SEEDS * 32, description="one per tag")
+    graph: GraphView = Field("cover", description="cover = G* (distilled), full = G (llm)")
+    k: int = Field(10, ge=1, le=100, description="size of T(1)")
+    delta: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False, description="keep topics with w_c > δ")
+    branch: int = Field(20, ge=1, le=100, description="top-b topics kept in C(1)")
+    candidates: int = Field(20, ge=0, le=100, description="candidate items returned")
+    chains: int = Field(100, ge=0, le=1000, description="chains returned, strongest first")
+    _tag_seeds: dict[str, float] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _user_or_tags(self) -> Self:
+        if (self.user is None) == (self.tags is None):
+            raise ValueError("give either user or tags")
+        if self.weights is not None and self.tags is None:
+            raise ValueError("weights go with tags")
+        if self.tags is not None:
+            self._tag_seeds = parse_tag_seeds(self.tags, self.weights)
+        return self
+
+    @property
+    def tag_seeds(self) -> dict[str, float]:
+        """The seeds ``tags`` and ``weights`` give, key -> weight (empty when seeded from a user)."""
+        return dict(self._tag_seeds)
+
+
+def parse_tag_seeds(tags: str, weights: str | None) -> dict[str, float]:
+    """Seeds from comma-separated keys and optional weights; raises ValueError saying what is wrong."""
+    try:
+        keys = [v.check_tag_key(k.strip()) for k in tags.split(",")]
+    except InvalidInput as e:
+        raise ValueError(str(e)) from None
+    if len(keys) > MAX_SEEDS:
+        raise ValueError(f"at most {MAX_SEEDS} tags")
+    if len(set(keys)) != len(keys):
+        raise ValueError("tags repeat a key")
+    if weights is None:
+        return dict.fromkeys(keys, 1.0)
+    try:
+        values = [float(w) for w in weights.split(",")]
+    except ValueError:
+        raise ValueError("weights must be comma-separated numbers") from None
+    if len(values) != len(keys):
+        raise ValueError(f"{len(keys)} tags but {len(values)} weights")
+    if any(not math.isfinite(w) or w < 0 for w in values) or sum(values) <= 0:
+        raise ValueError("weights must be finite, non-negative and not all zero")
+    return dict(zip(keys, values, strict=True))
+
+
 class WeightedTag(_Out):
     key: str
     weight: float

@@ -1,4 +1,4 @@
-// Reads the HTTP API needs beyond the store's own (rolegraph/api/). All read-only.
+// Reads the HTTP API needs beyond the store's own. All read-only.
 
 // name: user_by_id
 // One user: id and number of interactions, or no row.
@@ -7,20 +7,10 @@ MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[r:INTERACTED]->(:Item)
 RETURN u.id AS id, count(r) AS interactions;
 
-// name: user_context
-// What exploring from a user needs in one round trip: the T0 roles as [key, p] pairs and the ids of the
-// items the user interacted with. No row for an unknown user.
-// params: id
-MATCH (u:User {id: $id})
-OPTIONAL MATCH (u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag)
-WITH u, collect([t.key, r.p]) AS roles
-OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
-RETURN roles, collect(DISTINCT i.id) AS seen;
-
 // name: explore_role_items
 // The items carrying the given roles (UserTag keys), for exploration's candidate items: rows
 // {role, item, title, sources}, sources being [source, p] pairs of the item's HAS_USER_TAG edges to the
-// role. graph/explore.py picks P(role|item) of the graph view and ranks the items.
+// role. graph/explore_reads.py picks P(role|item) of the graph view and ranks the items.
 // params: roles
 UNWIND $roles AS key
 MATCH (t:UserTag {key: key})<-[r:HAS_USER_TAG]-(i:Item)

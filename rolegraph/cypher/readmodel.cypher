@@ -1,5 +1,6 @@
-// The API's in-memory read model of what /explore needs (api/readmodel.py, graph/readmodel.py): a cheap
-// version of the graph, checked often, and keyset-paged loads, run when the version changes. All read-only.
+// What /explore reads (graph/explore_reads.py): the per-user statements that the database path and the
+// in-memory read model share, the graph's cheap version (checked often by api/read_model_cache.py) and the
+// keyset-paged loads of the read model, run when the version changes. All read-only.
 
 // name: read_model_node_counts
 // How many items, users, roles and topics there are, as rows {what, n} (answered from the engine's
@@ -12,41 +13,6 @@ UNION ALL
 MATCH (n:UserTag) RETURN 'UserTag' AS what, count(n) AS n
 UNION ALL
 MATCH (n:ItemTag) RETURN 'ItemTag' AS what, count(n) AS n;
-
-// name: read_model_count_u2i
-// How many U2I relationships there are (one statement per type: FalkorDB answers each from its
-// relationship counters, but scans when several are combined).
-// params: -
-MATCH ()-[r:U2I]->()
-RETURN count(r) AS n;
-
-// name: read_model_count_i2u
-// How many I2U relationships there are (one statement per type: FalkorDB answers each from its
-// relationship counters, but scans when several are combined).
-// params: -
-MATCH ()-[r:I2U]->()
-RETURN count(r) AS n;
-
-// name: read_model_count_has_user_tag
-// How many HAS_USER_TAG relationships there are (one statement per type: FalkorDB answers each from its
-// relationship counters, but scans when several are combined).
-// params: -
-MATCH ()-[r:HAS_USER_TAG]->()
-RETURN count(r) AS n;
-
-// name: read_model_count_has_role
-// How many HAS_ROLE relationships there are (one statement per type: FalkorDB answers each from its
-// relationship counters, but scans when several are combined).
-// params: -
-MATCH ()-[r:HAS_ROLE]->()
-RETURN count(r) AS n;
-
-// name: read_model_count_interacted
-// How many INTERACTED relationships there are (one statement per type: FalkorDB answers each from its
-// relationship counters, but scans when several are combined).
-// params: -
-MATCH ()-[r:INTERACTED]->()
-RETURN count(r) AS n;
 
 // name: read_model_runs
 // A summary of the runs (growth and training): how many, how many finished, the latest start and finish.
@@ -95,26 +61,25 @@ OPTIONAL MATCH (i)-[r:HAS_USER_TAG]->(t:UserTag)
 RETURN i.id AS id, i.title AS title, collect([t.key, r.source, r.p]) AS roles
 ORDER BY id;
 
-// name: read_model_users
-// A page of users (id order after `after`) with their T0 roles: rows {id, roles: [[key, p], ...]}.
+// name: read_model_user_ids
+// A page of user ids (id order after `after`): rows {id}; the read model loads `users_context` a page
+// of users at a time.
 // params: after, limit
 MATCH (u:User)
 WHERE toString(u.id) > $after
 WITH u
 ORDER BY u.id
 LIMIT $limit
-OPTIONAL MATCH (u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag)
-RETURN u.id AS id, collect([t.key, r.p]) AS roles
+RETURN u.id AS id
 ORDER BY id;
 
-// name: read_model_seen
-// A page of users (id order after `after`) with the ids of the items they interacted with: rows {id, seen}.
-// params: after, limit
-MATCH (u:User)
-WHERE toString(u.id) > $after
-WITH u
-ORDER BY u.id
-LIMIT $limit
-OPTIONAL MATCH (u)-[:INTERACTED]->(i:Item)
-RETURN u.id AS id, collect(DISTINCT i.id) AS seen
-ORDER BY id;
+// name: users_context
+// What exploring from a user starts from, for the database path (one id) and the read model (a page of
+// ids): rows {id, roles, seen}, the user's T0 roles with a positive p as [key, p] pairs (the seeds) and the
+// ids of the items the user interacted with (left out of the candidates; an item more than once when the
+// user did). One row per id that is a user, none for an unknown id.
+// params: ids
+UNWIND $ids AS id
+MATCH (u:User {id: id})
+RETURN u.id AS id, [(u)-[r:HAS_ROLE {set: 'T0'}]->(t:Tag) WHERE r.p > 0 | [t.key, r.p]] AS roles,
+       [(u)-[:INTERACTED]->(i:Item) | i.id] AS seen;

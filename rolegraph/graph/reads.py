@@ -115,15 +115,6 @@ class GraphReads(StatementRunner):
         rows = self.read(Stmt.USER_BY_ID, id=v.check_id(user_id, "user id"))
         return rows[0] if rows else None
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], set[str]] | None:
-        """A user's T0 roles with positive p, and the ids of the items they interacted with; None when
-        the user is unknown. One round trip (what exploring from a user needs)."""
-        rows = self.read(Stmt.USER_CONTEXT, id=v.check_id(user_id, "user id"))
-        if not rows:
-            return None
-        roles = {k: float(p) for k, p in rows[0]["roles"] if k is not None and p is not None and p > 0}
-        return roles, set(rows[0]["seen"])
-
     def item_roles(self, item_id: str) -> list[Row]:
         """The roles an item serves, every source: rows {role, role_name, item_p, item_source, item_run}."""
         return self.read(Stmt.ITEM_ROLES, item=v.check_id(item_id, "item id"))

@@ -19,7 +19,7 @@ class Stmt(StrEnum):
 
     # api.cypher
     USER_BY_ID = "user_by_id"
-    USER_CONTEXT = "user_context"
+    USERS_CONTEXT = "users_context"
     EXPLORE_ROLE_ITEMS = "explore_role_items"
     ITEM_ROLES = "item_roles"
     ITEM_TOPIC_ROLES = "item_topic_roles"
@@ -101,17 +101,11 @@ class Stmt(StrEnum):
     EXPLORE_I2U = "explore_i2u"
     # readmodel.cypher
     READ_MODEL_NODE_COUNTS = "read_model_node_counts"
-    READ_MODEL_COUNT_U2I = "read_model_count_u2i"
-    READ_MODEL_COUNT_I2U = "read_model_count_i2u"
-    READ_MODEL_COUNT_HAS_USER_TAG = "read_model_count_has_user_tag"
-    READ_MODEL_COUNT_HAS_ROLE = "read_model_count_has_role"
-    READ_MODEL_COUNT_INTERACTED = "read_model_count_interacted"
     READ_MODEL_RUNS = "read_model_runs"
     READ_MODEL_U2I = "read_model_u2i"
     READ_MODEL_I2U = "read_model_i2u"
     READ_MODEL_ITEMS = "read_model_items"
-    READ_MODEL_USERS = "read_model_users"
-    READ_MODEL_SEEN = "read_model_seen"
+    READ_MODEL_USER_IDS = "read_model_user_ids"
     # recsys.cypher
     DELETE_STALE_ROLES = "delete_stale_roles"
     COUNT_ROLES = "count_roles"

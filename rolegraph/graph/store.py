@@ -17,12 +17,12 @@ asks of the graph is a repository, an attribute of the store:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rolegraph.graph import validate as v
 from rolegraph.graph.backend import Backend
-from rolegraph.graph.covers import CoverMembership, CoverSets
+from rolegraph.graph.covers import CoverSets
 from rolegraph.graph.distillation import DistillationData
 from rolegraph.graph.exports import ExportReads
 from rolegraph.graph.growth import GrowthPlan
@@ -254,13 +254,3 @@ class GraphStore(GraphReads):
             finished_at=run.finished_at,
             counts=counts,
         )
-
-    # ----------------------------------------------------------------- transitional
-    # rolegraph/api and tests/api still call these two; they go once those callers use `store.covers`.
-    def set_cover(self, kind: TagKind, day: str, keys: Sequence[str]) -> tuple[int, int]:
-        """`CoverSets.set`."""
-        return self.covers.set(kind, day, keys)
-
-    def tag_cover_membership(self, key: str) -> list[CoverMembership]:
-        """`CoverSets.membership`."""
-        return self.covers.membership(key)

@@ -114,6 +114,21 @@ def test_bad_parameters_are_422(client: TestClient, params: dict[str, Any]) -> N
     assert r.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({}, "give either user or tags"),
+        ({"user": "alice", "tags": "role 0"}, "give either user or tags"),
+        ({"user": "alice", "weights": "1"}, "weights go with tags"),
+        ({"tags": "role 0,role 1", "weights": "1"}, "2 tags but 1 weights"),
+        ({"tags": "role 0, role 0"}, "tags repeat a key"),
+    ],
+)
+def test_rules_across_parameters_say_what_is_wrong(client: TestClient, params: dict[str, str], detail: str) -> None:
+    r = client.get("/explore", params=params)
+    assert r.status_code == 422 and r.json()["detail"] == detail
+
+
 def test_chains_and_candidates_are_bounded(client: TestClient) -> None:
     body = client.get("/explore", params={"user": "bob", "graph": "full", "chains": 2, "candidates": 3}).json()
     assert len(body["chains"]) == 2 and len(body["candidates"]) == 3

@@ -47,8 +47,8 @@ def own_store(falkordb_server: FalkorBackend) -> Iterator[GraphStore]:
 def test_tag_cover_membership_and_aliases(own_store: GraphStore) -> None:
     from rolegraph.graph.model import AliasEdge
 
-    own_store.set_cover(TagKind.USER, "2026-01-01", ["role 1", "role 2"])
-    own_store.set_cover(TagKind.USER, "2026-01-02", ["role 2"])
+    own_store.covers.set(TagKind.USER, "2026-01-01", ["role 1", "role 2"])
+    own_store.covers.set(TagKind.USER, "2026-01-02", ["role 2"])
     own_store.upsert_aliases([AliasEdge("role 3", "role 2", 0.93, "r1")])
     with TestClient(make_app(own_store), headers={"X-API-Key": READ_KEY}) as c:
         body = c.get("/tags/role 2").json()

@@ -10,9 +10,9 @@ from fastapi import APIRouter, HTTPException, Query
 
 from rolegraph.api.deps import ScorerDep, StoreDep, require_read
 from rolegraph.api.problems import NOT_TRAINED, responses
-from rolegraph.api.routes.explore import VIEW
 from rolegraph.api.schemas import (
     ID_PATTERN,
+    VIEW,
     ExplainOut,
     GraphParts,
     GraphView,

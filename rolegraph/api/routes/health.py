@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from rolegraph.api.deps import StoreDep, require_health, require_read
+from rolegraph.api.deps import ExplorerDep, ReadModelDep, ScorerDep, StoreDep, require_health, require_read
+from rolegraph.api.explore_service import ExploreService
 from rolegraph.api.problems import responses
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.schemas import Health, ReadModelHealth
 from rolegraph.errors import RolegraphError
 from rolegraph.settings import LLMSettings
@@ -27,11 +28,10 @@ def _llm_reachable(settings: LLMSettings) -> bool:
         return False
 
 
-def _read_model(request: Request) -> ReadModelHealth:
-    cache: ReadModelCache | None = request.app.state.read_model
-    if cache is None:
+def _read_model(read_model: ReadModelCache | None, explorer: ExploreService) -> ReadModelHealth:
+    if read_model is None:
         return ReadModelHealth(enabled=False)
-    return ReadModelHealth(enabled=True, **asdict(cache.state()))
+    return ReadModelHealth(enabled=True, **asdict(read_model.state()), answers=explorer.answers.stats())
 
 
 @router.get(
@@ -40,7 +40,7 @@ def _read_model(request: Request) -> ReadModelHealth:
     dependencies=[require_health],
     responses={**responses(401, 403, 429), 503: {"model": Health, "description": "the graph is unreachable"}},
 )
-def health(request: Request, store: StoreDep) -> JSONResponse:
+def health(store: StoreDep, scorer: ScorerDep, read_model: ReadModelDep, explorer: ExplorerDep) -> JSONResponse:
     """ok when graph and LLM answer, degraded when only the graph does, down (503) without the graph.
     Needs the read scope, except from loopback without a key (container healthchecks)."""
     try:
@@ -48,14 +48,13 @@ def health(request: Request, store: StoreDep) -> JSONResponse:
     except RolegraphError:
         graph = False
     llm = _llm_reachable(LLMSettings())
-    scorer = request.app.state.scorer
     body = Health(
         status="ok" if graph and llm else "degraded" if graph else "down",
         graph=graph,
         graph_backend=store.backend.kind,
         llm=llm,
         recommender=None if scorer is None else scorer.name,
-        read_model=_read_model(request),
+        read_model=_read_model(read_model, explorer),
     )
     return JSONResponse(body.model_dump(), status_code=200 if graph else 503)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path
 
-from rolegraph.api.deps import StoreDep, require_read, require_write
+from rolegraph.api.deps import ReadModelDep, StoreDep, require_read, require_write
 from rolegraph.api.problems import responses
-from rolegraph.api.readmodel import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.api.schemas import ID_PATTERN, InteractionsIn, ItemOut, ItemsIn, ItemTagOut, Written
 from rolegraph.graph.model import InteractionRecord, ItemRecord
 
@@ -41,14 +41,14 @@ def item(store: StoreDep, item_id: Annotated[str, Path(min_length=1, max_length=
     dependencies=[require_write],
     responses=responses(400, 401, 403, 413, 422, 429, 503, 504),
 )
-def add_items(request: Request, store: StoreDep, body: ItemsIn) -> Written:
+def add_items(store: StoreDep, read_model: ReadModelDep, body: ItemsIn) -> Written:
     """Upserts items by id (source ``api``, first seen today); the next daily run tags them."""
     today = datetime.now(UTC).date().isoformat()
     records = [ItemRecord(i.id, i.title, i.text, "api", today, dict(i.attrs)) for i in body.items]
     try:
         return Written(written=store.upsert_items(records))
     finally:
-        _changed(request, "logic")
+        _changed(read_model, "logic")
 
 
 @router.post(
@@ -57,7 +57,7 @@ def add_items(request: Request, store: StoreDep, body: ItemsIn) -> Written:
     dependencies=[require_write],
     responses=responses(400, 401, 403, 413, 422, 429, 503, 504),
 )
-def add_interactions(request: Request, store: StoreDep, body: InteractionsIn) -> Written:
+def add_interactions(store: StoreDep, read_model: ReadModelDep, body: InteractionsIn) -> Written:
     """Upserts interactions keyed by (user, item, ts); every item must exist (422 names the missing)."""
     ids = {e.item for e in body.interactions}
     missing = sorted(ids - store.existing_item_ids(ids))
@@ -68,11 +68,10 @@ def add_interactions(request: Request, store: StoreDep, body: InteractionsIn) ->
     try:
         return Written(written=store.upsert_interactions(records))
     finally:
-        _changed(request, "users", "seen")
+        _changed(read_model, "users", "seen")
 
 
-def _changed(request: Request, *parts: str) -> None:
+def _changed(read_model: ReadModelCache | None, *parts: str) -> None:
     """Tells the read model that this service wrote (even a failed batch may have written some rows)."""
-    cache: ReadModelCache | None = request.app.state.read_model
-    if cache is not None:
-        cache.invalidate(*parts)
+    if read_model is not None:
+        read_model.invalidate(*parts)

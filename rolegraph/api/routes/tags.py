@@ -9,8 +9,17 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from rolegraph.api.deps import StoreDep, TagIndexDep, require_read
 from rolegraph.api.problems import responses
-from rolegraph.api.routes.explore import VIEW
-from rolegraph.api.schemas import ID_PATTERN, AliasOut, CoverOut, GraphView, LogicOut, TagHitOut, TagOut, TagSearchOut
+from rolegraph.api.schemas import (
+    ID_PATTERN,
+    VIEW,
+    AliasOut,
+    CoverOut,
+    GraphView,
+    LogicOut,
+    TagHitOut,
+    TagOut,
+    TagSearchOut,
+)
 from rolegraph.graph.backend import Row
 
 router = APIRouter(tags=["tags"], dependencies=[require_read])
@@ -60,7 +69,7 @@ def tag(
         graph=graph,
         out=[_logic(r, "target") for r in hood["out"][:limit]],
         into=[_logic(r, "source_key") for r in hood["in"][:limit]],
-        cover=[CoverOut.model_validate(r) for r in store.tag_cover_membership(key)],
+        cover=[CoverOut.model_validate(r) for r in store.covers.membership(key)],
         aliases=[AliasOut(key=r["alias"], score=r["score"], run=r["run"]) for r in aliases["aliases"]],
         alias_of=[AliasOut(key=r["canonical"], score=r["score"], run=r["run"]) for r in aliases["canonical"]],
     )

@@ -6,8 +6,17 @@ from __future__ import annotations
 import pytest
 
 from rolegraph.graph.explore import explore_over
-from rolegraph.graph.model import InteractionRecord, LogicEdge, LogicKind, RunRecord, Source, TagKind, TagRecord
-from rolegraph.graph.readmodel import DatabaseReads, load_read_model, read_version
+from rolegraph.graph.explore_reads import DatabaseReads, load_read_model, read_version
+from rolegraph.graph.model import (
+    InteractionRecord,
+    LogicEdge,
+    LogicKind,
+    RoleEdge,
+    RunRecord,
+    Source,
+    TagKind,
+    TagRecord,
+)
 from rolegraph.graph.store import GraphStore
 from tests.api.world import World, build_world, write_world
 
@@ -24,7 +33,7 @@ def test_read_model_answers_like_the_database(world_in: tuple[GraphStore, World]
     model = load_read_model(store, read_version(store))
     db = DatabaseReads(store)
     for user in [*w.users, "mallory"]:
-        assert model.user_context(user) == _as_sets(db.user_context(user))
+        assert model.user_context(user) == db.user_context(user)
     for source in Source:
         for kind, keys in ((LogicKind.U2I, w.roles), (LogicKind.I2U, w.topics)):
             for key in [*keys, "no such tag"]:
@@ -42,8 +51,15 @@ def test_read_model_answers_like_the_database(world_in: tuple[GraphStore, World]
     assert sizes["users"] == len(w.users)
 
 
-def _as_sets(found: tuple[dict[str, float], object] | None) -> tuple[dict[str, float], frozenset[str]] | None:
-    return None if found is None else (found[0], frozenset(found[1]))  # type: ignore[arg-type]
+def test_only_t0_roles_with_positive_p_are_seeds(world_in: tuple[GraphStore, World]) -> None:
+    store, w = world_in
+    store.upsert_roles([RoleEdge("alice", "role 5", 0.0, 2, "T0", "r"), RoleEdge("alice", "role 6", 0.4, 1, "T1", "r")])
+    model = load_read_model(store, read_version(store))
+    for reads in (model, DatabaseReads(store)):
+        found = reads.user_context("alice")
+        assert found is not None and found.roles == w.user_roles["alice"]["T0"]
+        assert found.seen == w.interactions["alice"]
+        assert reads.user_context("nobody") == ({}, frozenset())
 
 
 def test_version_sees_every_write_exploration_reads(world_in: tuple[GraphStore, World]) -> None:

@@ -1,7 +1,7 @@
 """What exploration reads, from the database or from an in-memory read model of it.
 
-`ExploreReads` is what /explore needs: a user's T0 roles and items, the logic hops of a graph view, and
-the items that carry given roles. Two implementations answer it with the same numbers:
+`ExploreReads` is what /explore needs: a user's T0 roles and items (`UserContext`), the logic hops of a
+graph view, and the items that carry given roles. Two implementations answer it with the same numbers:
 
 - `DatabaseReads` runs named statements per request (always current, about 30 ms of database work);
 - `ReadModel` is a read-only, in-memory copy of the same data (dicts of edge lists), loaded with
@@ -10,7 +10,8 @@ the items that carry given roles. Two implementations answer it with the same nu
 
 A `Version` is cheap to read (counters and a summary of the runs, a few milliseconds) and has one part
 per piece of the model: `logic` (tags, U2I/I2U edges of both views, items and their roles), `users`
-(users and their T0 roles) and `seen` (interactions), so a new interaction reloads only the interactions.
+(users and their T0 roles) and `seen` (interactions), so a new interaction leaves the logic as it was
+(users and their interactions are read together; a part whose version is unchanged keeps its old copy).
 It notices every node or edge added or removed and every run started or finished; a property SET again
 on an existing edge outside a run (a weight rewritten by hand) does not change it.
 """
@@ -19,31 +20,41 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from rolegraph.graph.backend import Row
+from rolegraph.graph.backend import Row, deadline
 from rolegraph.graph.explore import Candidate, Edge, Hop, RoleItems, rank_candidates, view_p
 from rolegraph.graph.model import LogicKind, Source
 from rolegraph.graph.reads import GraphReads
+from rolegraph.graph.statements import Stmt
 
 _REL_COUNTS = {
-    "U2I": "read_model_count_u2i",
-    "I2U": "read_model_count_i2u",
-    "HAS_USER_TAG": "read_model_count_has_user_tag",
-    "HAS_ROLE": "read_model_count_has_role",
-    "INTERACTED": "read_model_count_interacted",
+    "U2I": Stmt.COUNT_U2I,
+    "I2U": Stmt.COUNT_I2U,
+    "HAS_USER_TAG": Stmt.COUNT_HAS_USER_TAG,
+    "HAS_ROLE": Stmt.COUNT_HAS_ROLE,
+    "INTERACTED": Stmt.COUNT_INTERACTED,
 }
 
 
 _LOGIC_RELS = ("U2I", "I2U", "HAS_USER_TAG")
 
 
+class UserContext(NamedTuple):
+    """What exploring from a user starts from: the T0 roles with positive p (the seeds, key -> p) and the
+    ids of the items the user interacted with (left out of the candidates)."""
+
+    roles: dict[str, float]
+    seen: frozenset[str]
+
+
 class ExploreReads(Protocol):
     """The reads of one /explore request."""
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], Iterable[str]] | None:
-        """The user's T0 roles with positive p and the items they interacted with; None when unknown."""
+    def user_context(self, user_id: str) -> UserContext | None:
+        """The user's seeds and seen items; None when the user is unknown."""
         ...
 
     def hop(self, source: Source) -> Hop:
@@ -66,14 +77,20 @@ def _by_source(pairs: Iterable[Sequence[Any]]) -> dict[str, float]:
     return out
 
 
+def _context(row: Row) -> UserContext:
+    """A `users_context` row as a `UserContext`."""
+    return UserContext({key: float(p) for key, p in row["roles"]}, frozenset(row["seen"]))
+
+
 class DatabaseReads:
     """`ExploreReads` answered by the database, statement by statement."""
 
     def __init__(self, store: GraphReads):
         self.store = store
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], Iterable[str]] | None:
-        return self.store.user_context(user_id)
+    def user_context(self, user_id: str) -> UserContext | None:
+        rows = self.store.read(Stmt.USERS_CONTEXT, ids=[user_id])
+        return _context(rows[0]) if rows else None
 
     def hop(self, source: Source) -> Hop:
         return lambda kind, keys: self.store.logic_hop(kind, keys, source)
@@ -85,7 +102,7 @@ class DatabaseReads:
             return []
         items: dict[str, list[tuple[str, float]]] = defaultdict(list)
         titles: dict[str, str | None] = {}
-        for row in self.store.read("explore_role_items", roles=list(roles)):
+        for row in self.store.read(Stmt.EXPLORE_ROLE_ITEMS, roles=list(roles)):
             by_source = _by_source(row["sources"])
             if by_source:
                 items[row["role"]].append((row["item"], view_p(by_source, source)))
@@ -106,9 +123,9 @@ class Version:
 
 def read_version(store: GraphReads) -> Version:
     """The current version: label and relationship counters and the runs' summary (a few statements)."""
-    nodes = {r["what"]: int(r["n"]) for r in store.read("read_model_node_counts")}
+    nodes = {r["what"]: int(r["n"]) for r in store.read(Stmt.READ_MODEL_NODE_COUNTS)}
     rels = {kind: int(store.read(name)[0]["n"]) for kind, name in _REL_COUNTS.items()}
-    run = store.read("read_model_runs")[0]
+    run = store.read(Stmt.READ_MODEL_RUNS)[0]
     runs = (int(run["runs"]), int(run["done"]), run["started"], run["finished"])
     return Version(
         logic=(*(nodes.get(n) for n in ("Item", "UserTag", "ItemTag")), *(rels[r] for r in _LOGIC_RELS), *runs),
@@ -148,11 +165,11 @@ class ReadModel:
     roles: dict[str, dict[str, float]]  # user -> T0 roles with positive p (every user, maybe none)
     seen: dict[str, frozenset[str]] = field(repr=False)
 
-    def user_context(self, user_id: str) -> tuple[dict[str, float], Iterable[str]] | None:
+    def user_context(self, user_id: str) -> UserContext | None:
         roles = self.roles.get(user_id)
         if roles is None:
             return None
-        return dict(roles), self.seen.get(user_id, frozenset())
+        return UserContext(dict(roles), self.seen.get(user_id, frozenset()))
 
     def hop(self, source: Source) -> Hop:
         return self.logic.views[Source(source)].hop
@@ -176,14 +193,14 @@ class ReadModel:
         }
 
 
-def _pages(store: GraphReads, name: str, key: str, statement_s: float | None) -> Iterator[Row]:
+def _pages(store: GraphReads, name: Stmt, key: str, statement_s: float | None) -> Iterator[Row]:
     for page in store.pages(name, key=key, each_within=statement_s):
         yield from page
 
 
 def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
     edges: dict[LogicKind, dict[str, dict[str, list[Edge]]]] = {}
-    for kind, name in ((LogicKind.U2I, "read_model_u2i"), (LogicKind.I2U, "read_model_i2u")):
+    for kind, name in ((LogicKind.U2I, Stmt.READ_MODEL_U2I), (LogicKind.I2U, Stmt.READ_MODEL_I2U)):
         edges[kind] = {s.value: defaultdict(list) for s in Source}
         for row in _pages(store, name, "key", statement_s):
             for source, dst, weight in row["out"]:
@@ -191,7 +208,7 @@ def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
                     edges[kind][source][row["key"]].append((row["key"], dst, float(weight)))
     items_of: dict[Source, dict[str, list[tuple[str, float]]]] = {s: defaultdict(list) for s in Source}
     titles: dict[str, str | None] = {}
-    for row in _pages(store, "read_model_items", "id", statement_s):
+    for row in _pages(store, Stmt.READ_MODEL_ITEMS, "id", statement_s):
         by_role: dict[str, list[tuple[str, Any]]] = defaultdict(list)
         for role, source, p in row["roles"]:
             if role is not None:
@@ -209,15 +226,14 @@ def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
     return Logic(views, titles)
 
 
-def _load_roles(store: GraphReads, statement_s: float | None) -> dict[str, dict[str, float]]:
-    return {
-        row["id"]: {k: float(p) for k, p in row["roles"] if k is not None and p is not None and p > 0}
-        for row in _pages(store, "read_model_users", "id", statement_s)
-    }
-
-
-def _load_seen(store: GraphReads, statement_s: float | None) -> dict[str, frozenset[str]]:
-    return {row["id"]: frozenset(row["seen"]) for row in _pages(store, "read_model_seen", "id", statement_s)}
+def _load_users(store: GraphReads, statement_s: float | None) -> dict[str, UserContext]:
+    """Every user's `UserContext`, a keyset page of users at a time."""
+    users: dict[str, UserContext] = {}
+    for page in store.pages(Stmt.READ_MODEL_USER_IDS, key="id", each_within=statement_s):
+        with deadline(statement_s) if statement_s is not None else nullcontext():
+            rows = store.read(Stmt.USERS_CONTEXT, ids=[r["id"] for r in page])
+        users.update((row["id"], _context(row)) for row in rows)
+    return users
 
 
 def load_read_model(
@@ -227,6 +243,11 @@ def load_read_model(
     is unchanged. Each paged statement must finish within ``statement_s`` seconds when given."""
     old = previous.version if previous is not None else None
     logic = previous.logic if previous and old and old.logic == version.logic else _load_logic(store, statement_s)
-    roles = previous.roles if previous and old and old.users == version.users else _load_roles(store, statement_s)
-    seen = previous.seen if previous and old and old.seen == version.seen else _load_seen(store, statement_s)
+    same_users = previous is not None and old is not None and old.users == version.users
+    same_seen = previous is not None and old is not None and old.seen == version.seen
+    if previous is not None and same_users and same_seen:
+        return ReadModel(version, logic, previous.roles, previous.seen)
+    users = _load_users(store, statement_s)
+    roles = previous.roles if previous is not None and same_users else {u: c.roles for u, c in users.items()}
+    seen = previous.seen if previous is not None and same_seen else {u: c.seen for u, c in users.items()}
     return ReadModel(version, logic, roles, seen)

@@ -1,6 +1,6 @@
 """The service's in-memory read model for /explore, kept within a bounded staleness.
 
-Rule: a request is answered from the read model (`graph.readmodel.ReadModel`) only when the model's
+Rule: a request is answered from the read model (`graph.explore_reads.ReadModel`) only when the model's
 version equalled the database's at a check no more than ``staleness_s`` seconds ago; otherwise it is
 answered from the database (`DatabaseReads`), which is always current. So an answer lags a write by at
 most ``staleness_s`` (0: every request checks, and is answered from memory only when nothing changed).
@@ -13,9 +13,8 @@ most ``staleness_s`` (0: every request checks, and is answered from memory only 
 - Each statement of a load has ``statement_s`` seconds; a failed load is logged and retried at the next
   check, and the database keeps answering.
 
-An /explore answer is a pure function of the model and the request, and a model never changes in place (a
-load makes a new one), so `AnswerCache` keeps encoded answers per model: it empties itself when the model
-it serves is replaced, so a cached answer is exactly as current as the model that computed it.
+A model never changes in place (a load makes a new one), so what is computed from one model stays exactly
+as current as that model (the /explore service keeps its answers per model on that ground).
 """
 
 from __future__ import annotations
@@ -24,16 +23,14 @@ import logging
 import math
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rolegraph.errors import RolegraphError
 from rolegraph.graph.backend import deadline
-from rolegraph.graph.readmodel import ReadModel, Version, load_read_model, read_version
+from rolegraph.graph.explore_reads import ReadModel, Version, load_read_model, read_version
 from rolegraph.graph.reads import GraphReads
 
-log = logging.getLogger("rolegraph.api.readmodel")
+log = logging.getLogger("rolegraph.api.read_model_cache")
 
 PARTS = frozenset({"logic", "users", "seen"})
 
@@ -49,57 +46,13 @@ class ReadModelState:
     load_s: float | None
     sizes: dict[str, int]
     error: str | None
-    answers: dict[str, int] = field(default_factory=dict)
-
-
-class AnswerCache:
-    """Encoded answers computed from one read model, at most ``size`` of them (least recently used
-    dropped first; 0 keeps none). Asking with another model than the one the entries came from finds
-    nothing, and the first answer stored for a new model drops every older one."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._model: object | None = None
-        self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, model: object, key: Hashable) -> bytes | None:
-        with self._lock:
-            body = self._answers.get(key) if model is self._model else None
-            if body is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self._answers.move_to_end(key)
-            return body
-
-    def put(self, model: object, key: Hashable, body: bytes) -> None:
-        if self.size < 1:
-            return
-        with self._lock:
-            if model is not self._model:
-                self._model = model
-                self._answers.clear()
-            self._answers[key] = body
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
-
-    def stats(self) -> dict[str, int]:
-        with self._lock:
-            return {"entries": len(self._answers), "hits": self.hits, "misses": self.misses, "size": self.size}
 
 
 class ReadModelCache:
     """Holds the current `ReadModel` of one store and decides when a request may use it."""
 
-    def __init__(
-        self, store: GraphReads, *, staleness_s: float, max_age_s: float, statement_s: float, answers: int = 0
-    ):
+    def __init__(self, store: GraphReads, *, staleness_s: float, max_age_s: float, statement_s: float):
         self.store = store
-        self.answers = AnswerCache(answers)
         self.staleness_s = staleness_s
         self.max_age_s = max_age_s
         self.statement_s = statement_s
@@ -173,7 +126,6 @@ class ReadModelCache:
             load_s=self._load_s,
             sizes=model.sizes() if model is not None else {},
             error=self._error,
-            answers=self.answers.stats(),
         )
 
     # ----------------------------------------------------------------- checks and loads

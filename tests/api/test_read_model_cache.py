@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from rolegraph.api.readmodel import AnswerCache, ReadModelCache
-from rolegraph.api.routes.explore import CACHE_HEADER, SOURCE_HEADER
+from rolegraph.api.explore_service import CACHE_HEADER, SOURCE_HEADER
+from rolegraph.api.read_model_cache import ReadModelCache
 from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.model import LogicEdge, LogicKind, Source
 from rolegraph.graph.store import GraphStore
@@ -170,19 +170,3 @@ def test_answers_are_kept_per_model_and_recomputed_after_a_write(own: tuple[Grap
         _check(fresh.json(), w, w.user_roles["erin"]["T0"], "full", "erin", **PARAMS)
         stats = c.get("/health").json()["read_model"]["answers"]
         assert stats["hits"] == 1 and stats["entries"] == 1
-
-
-def test_answer_cache_drops_the_least_recently_used_and_can_be_off() -> None:
-    model, newer = object(), object()
-    cache = AnswerCache(2)
-    cache.put(model, "a", b"A")
-    cache.put(model, "b", b"B")
-    assert cache.get(model, "a") == b"A"  # a is now the most recently used
-    cache.put(model, "c", b"C")
-    assert [cache.get(model, k) for k in "abc"] == [b"A", None, b"C"]
-    assert cache.get(newer, "a") is None  # another model finds nothing
-    cache.put(newer, "d", b"D")  # and drops what the old one stored
-    assert cache.get(model, "a") is None and cache.stats()["entries"] == 1
-    off = AnswerCache(0)
-    off.put(model, "a", b"A")
-    assert off.get(model, "a") is None and off.stats()["entries"] == 0
