@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "rolegraph"
 HELP_GOAL_S, READ_GOAL_S = 0.5, 2.0
 COMMANDS = ("init", "load", "stats", "synth", "load-truth", "llm", "grow", "tags", "export", "train", "evaluate")
-COMMANDS += ("serve", "api-key", "cypher")
+COMMANDS += ("serve", "api-key", "cypher", "neo4j")
 
 
 def timed(args: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
