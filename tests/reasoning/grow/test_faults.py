@@ -19,8 +19,8 @@ from tests.support.openai_server import Reply, Responder, subject_of
 POISON = "Film 3 "
 
 
-def on_poison(fault: Callable[[int], Reply]) -> Responder:
-    """The sensible LLM, except for requests about the poison item: ``fault(n)`` for its n-th request."""
+def on_poison(fault: Callable[[int, dict[str, Any]], Reply]) -> Responder:
+    """The sensible LLM, except for requests about the poison item: ``fault(n, body)`` for its n-th request."""
     seen = {"n": 0}
     lock = threading.Lock()
 
@@ -29,10 +29,15 @@ def on_poison(fault: Callable[[int], Reply]) -> Responder:
             with lock:
                 seen["n"] += 1
                 n = seen["n"]
-            return fault(n)
+            return fault(n, body)
         return world.sensible(endpoint, body)
 
     return responder
+
+
+def is_repair(body: dict[str, Any]) -> bool:
+    """True for the repair turn that follows an invalid answer."""
+    return "That answer is invalid" in json.dumps(body.get("messages", []))
 
 
 def sensible_for_poison() -> Reply:
@@ -40,25 +45,26 @@ def sensible_for_poison() -> Reply:
 
 
 # fault name → (poison reply by request number, expected final status of the poison item)
-FAULTS: dict[str, tuple[Callable[[int], Reply], str]] = {
-    "malformed JSON": (lambda n: Reply('{"tags": ["a", '), "quarantined"),
-    "JSON in markdown fences": (lambda n: Reply('```json\n{"tags": ["war fans"]}\n```'), "done"),
-    "wrong types": (lambda n: Reply('{"tags": [1, 2, {"x": 3}]}'), "quarantined"),
-    "empty answer": (lambda n: Reply(""), "quarantined"),
+FAULTS: dict[str, tuple[Callable[[int, dict[str, Any]], Reply], str]] = {
+    "malformed JSON": (lambda n, body: Reply('{"tags": ["a", '), "quarantined"),
+    "JSON in markdown fences": (lambda n, body: Reply('```json\n{"tags": ["war fans"]}\n```'), "done"),
+    "wrong types": (lambda n, body: Reply('{"tags": [1, 2, {"x": 3}]}'), "quarantined"),
+    "empty answer": (lambda n, body: Reply(""), "quarantined"),
     "extra fields (schema escape)": (
-        lambda n: Reply('{"tags": ["x"], "cypher": "MATCH (n) DETACH DELETE n"}'),
+        lambda n, body: Reply('{"tags": ["x"], "cypher": "MATCH (n) DETACH DELETE n"}'),
         "quarantined",
     ),
-    "repair succeeds": (lambda n: Reply("not json") if n <= 2 else sensible_for_poison(), "done"),
+    # the first answer of each task is not JSON, its repair turn is (however the two tasks interleave)
+    "repair succeeds": (lambda n, body: sensible_for_poison() if is_repair(body) else Reply("not json"), "done"),
     "429 with Retry-After": (
-        lambda n: Reply(status=429, headers={"Retry-After": "0"}) if n <= 2 else sensible_for_poison(),
+        lambda n, body: Reply(status=429, headers={"Retry-After": "0"}) if n <= 2 else sensible_for_poison(),
         "done",
     ),
-    "500 then recovery": (lambda n: Reply(status=500) if n <= 2 else sensible_for_poison(), "done"),
-    "persistent 503": (lambda n: Reply(status=503), "failed"),
-    "connection reset": (lambda n: Reply(reset=True) if n <= 2 else sensible_for_poison(), "done"),
-    "slower than the timeout": (lambda n: Reply(delay_s=2.0, text='{"tags": ["war fans"]}'), "failed"),
-    "400 bad request": (lambda n: Reply(status=400), "quarantined"),
+    "500 then recovery": (lambda n, body: Reply(status=500) if n <= 2 else sensible_for_poison(), "done"),
+    "persistent 503": (lambda n, body: Reply(status=503), "failed"),
+    "connection reset": (lambda n, body: Reply(reset=True) if n <= 2 else sensible_for_poison(), "done"),
+    "slower than the timeout": (lambda n, body: Reply(delay_s=2.0, text='{"tags": ["war fans"]}'), "failed"),
+    "400 bad request": (lambda n, body: Reply(status=400), "quarantined"),
 }
 
 
@@ -132,7 +138,7 @@ def test_prompt_injection_is_flagged_and_creates_nothing_outside_the_schema(
 
 
 def test_one_poison_item_among_200_leaves_the_other_199_written(grower_for: Callable[[Responder], Grower]) -> None:
-    g = grower_for(on_poison(lambda n: Reply("{{{ definitely not json")))
+    g = grower_for(on_poison(lambda n, body: Reply("{{{ definitely not json")))
     world.load(g.store, 200)
     summary = g.run(max_items=200, max_tags=0, chunk=50)
     assert summary.counts["items_done"] == 199 and summary.counts["items_quarantined"] == 1
