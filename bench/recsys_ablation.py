@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import tempfile
 import time
 from dataclasses import replace
@@ -48,15 +49,15 @@ OLD = {
 ROWS: list[tuple[str, str, dict[str, Any], str]] = [
     (RECIPE, RECIPE, {}, "the paper's recipe (every fix on)"),
     ("tagcf-ut-util-no-tli", "tagcf-ut-util-no-tli", {}, "recipe, β0 = β1 = 0 (no tag-logic inference)"),
-    ("− balanced tags", RECIPE, {"balanced_tags": False}, "negatives get only their own tags"),
-    ("− Eq. 6 negatives", RECIPE, {"it_negatives": "item"}, "L_it negatives from the negative item's tags"),
     ("− cover set", RECIPE, {"cover_only": False}, "T(0)/T(1) over the whole vocabulary"),
     ("− softmax P(t|u)", RECIPE, {"user_probs": "sigmoid"}, "P(t|u) = σ(φ_u·e_t)"),
     ("− β per run", RECIPE, {"beta_choice": "seed"}, "β chosen per seed"),
     ("logit tag score", RECIPE, {"tag_score": "logit"}, "the reference's logit-scale tag term"),
-    ("old recipe", RECIPE, OLD, "every fix turned back"),
     ("tagcf-ut-expl", "tagcf-ut-expl", {}, "expl: own training, β1 > 0"),
     ("expl − w_t", "tagcf-ut-expl", {"t1_weights": False}, "T(1) term weighted by P(t|u), not w_t"),
+    ("old recipe", RECIPE, OLD, "every fix turned back"),
+    ("− balanced tags", RECIPE, {"balanced_tags": False}, "negatives get only their own tags"),
+    ("− Eq. 6 negatives", RECIPE, {"it_negatives": "item"}, "L_it negatives from the negative item's tags"),
 ]
 BASELINES = ("sasrec", "tag-profile", "oracle-roles", "oracle-behaviour")
 
@@ -82,7 +83,8 @@ def ablation(ev: Evaluation, summary: dict[str, Any]) -> list[dict[str, Any]]:
         }
         row |= {m: entry[m]["mean"] for m in ("ndcg@10", "coverage@10", "gini@10")}
         row["ndcg@10_std"] = entry["ndcg@10"]["std"]
-        row["vs_recipe"] = paired_users(ev.ranks[name], ev.ranks[RECIPE]) if name != RECIPE else None
+        has_recipe = RECIPE in ev.ranks and name != RECIPE
+        row["vs_recipe"] = paired_users(ev.ranks[name], ev.ranks[RECIPE]) if has_recipe else None
         row["vs_sasrec"] = entry.get("paired", {}).get("sasrec")
         rows.append(row)
     return rows
@@ -126,16 +128,17 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--min-epochs", type=int, default=5)
+    parser.add_argument("--max-len", type=int, default=50, help="items of history the sequential models read")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     set_threads(args.threads)
     world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
-    cfg = ModelConfig(epochs=args.epochs, patience=args.patience, min_epochs=args.min_epochs)
+    cfg = ModelConfig(epochs=args.epochs, patience=args.patience, min_epochs=args.min_epochs, max_len=args.max_len)
     command = (
         f"python bench/recsys_ablation.py --users {args.users} --items {args.items} --interactions-per-user "
         f"{args.interactions_per_user} --seeds {args.seeds} --epochs {args.epochs} --patience {args.patience} "
-        f"--min-epochs {args.min_epochs}"
+        f"--min-epochs {args.min_epochs} --max-len {args.max_len}"
     )
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,40 +148,58 @@ def main() -> None:
             g = read_graph(store, Source.DISTILLED)
         models = specs(world)
         ev = Evaluation(seeds=[])
+        groups: dict[str, list[ModelSpec]] = {}
+        for spec in models:
+            groups.setdefault(spec.train_key, []).append(spec)
         for seed in range(args.seeds):
-            ev.seeds.append(seed)
-            evaluate_seed(g, models, seed, cfg, ev)
-            done = copy.deepcopy(ev)
-            finalize(done)
-            summary = summarize(done)
-            wall = time.monotonic() - started
-            report = stamp("recsys_ablation") | {
-                "command": command,
-                "world": counts,
-                "seeds": args.seeds,
-                "seeds_done": len(done.seeds),
-                "settings": cfg.to_dict(),
-                "wall_s": wall,
-                "rows": ablation(done, summary),
-                "timings": done.timings,
-                "betas": [{k: v for k, v in b.items() if k != "sweep"} for b in done.betas],
-            }
-            write(args.out, report, markdown(report))
-            context = {
-                "command": command + " (this report is the same run as recsys_ablation)",
-                "dataset": f"synthetic world v2 {counts}, oracle tags (load-truth), cover view",
-                "seeds done": f"{len(done.seeds)} of {args.seeds}",
-                "settings": cfg.to_dict(),
-            }
-            write_report(args.out / "recsys_synth_oracle.md", summary, done, context, wall_s=wall, cpu_s=0.0)
-            (args.out / "recsys_synth_oracle.json").write_text(_json(summary))
-            print(f"seed {seed} done after {wall:.0f} s", flush=True)
+            for k, group in enumerate(groups.values()):
+                evaluate_seed(g, group, seed, cfg, ev)
+                whole = k == len(groups) - 1
+                done = snapshot(ev, list(range(seed + 1)))
+                report = stamp("recsys_ablation" if whole else "recsys_ablation_partial") | {
+                    "command": command,
+                    "world": counts,
+                    "seeds": args.seeds,
+                    "seeds_done": len(done.seeds) if whole else f"{seed} (+ part of seed {seed})",
+                    "settings": cfg.to_dict(),
+                    "wall_s": time.monotonic() - started,
+                    "rows": ablation(done, summarize(done)),
+                    "timings": done.timings,
+                    "betas": [{k: v for k, v in b.items() if k != "sweep"} for b in done.betas],
+                }
+                write(args.out, report, markdown(report))
+                if whole:
+                    synth_report(args.out, done, command, counts, cfg, args.seeds, report["wall_s"])
+                print(f"seed {seed}, training {k + 1}/{len(groups)} done after {report['wall_s']:.0f} s", flush=True)
 
 
-def _json(summary: dict[str, Any]) -> str:
-    import json
+def snapshot(ev: Evaluation, seeds: list[int]) -> Evaluation:
+    """A finalized copy of ``ev`` holding the models that have every one of ``seeds``."""
+    done = copy.deepcopy(ev)
+    done.seeds = seeds
+    for name in list(done.ranks):
+        if len(done.ranks[name]) != len(seeds):
+            del done.ranks[name], done.metrics[name]
+    for name in list(done.sweeps):
+        if len(done.sweeps[name]) != len(seeds):
+            del done.sweeps[name]
+    finalize(done)
+    return done
 
-    return json.dumps(stamp("recsys_synth_oracle") | summary, indent=2) + "\n"
+
+def synth_report(
+    out: Path, ev: Evaluation, command: str, counts: dict[str, int], cfg: ModelConfig, seeds: int, wall: float
+) -> None:
+    """The `rolegraph evaluate` report of the same run: recsys_synth_oracle.{md,json}."""
+    summary = summarize(ev)
+    context = {
+        "command": command + " (the same run as recsys_ablation)",
+        "dataset": f"synthetic world v2 {counts}, oracle tags (load-truth), cover view",
+        "seeds done": f"{len(ev.seeds)} of {seeds}",
+        "settings": json.dumps(cfg.to_dict()),
+    }
+    write_report(out / "recsys_synth_oracle.md", summary, ev, context, wall_s=wall, cpu_s=0.0)
+    (out / "recsys_synth_oracle.json").write_text(json.dumps(stamp("recsys_synth_oracle") | summary, indent=2) + "\n")
 
 
 if __name__ == "__main__":
