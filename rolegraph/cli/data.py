@@ -55,7 +55,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed writes the same files")
     p.add_argument("--fanout", type=int, default=5, help="logic edges per role and per topic")
     p.add_argument("--interactions-per-user", type=float, default=20.0, help="mean (Poisson)")
-    p.add_argument("--noise", type=float, default=0.1, help="share of interactions with a random item")
+    p.add_argument("--noise", type=float, default=0.1, help="share of interactions with any item, by popularity")
+    p.add_argument("--session-length", type=float, default=5.0, help="mean items per session (geometric)")
+    p.add_argument("--stay", type=float, default=0.7, help="chance that a session's next item keeps its topic")
+    p.add_argument("--item-zipf", type=float, default=1.0, help="exponent of the items' long-tail popularity")
+    p.add_argument("--roles-per-item", type=int, default=3, help="draws of an item's role tags from its consumers")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=synth)
 
@@ -137,6 +141,10 @@ def synth(args: argparse.Namespace) -> int:
         fanout=args.fanout,
         interactions_per_user=args.interactions_per_user,
         noise=args.noise,
+        session_length=args.session_length,
+        stay=args.stay,
+        item_zipf=args.item_zipf,
+        roles_per_item=args.roles_per_item,
     )
     cfg.check()
     with progress_bar("users", cfg.users) as tick:

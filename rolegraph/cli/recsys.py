@@ -53,7 +53,11 @@ def register(sub: Subparsers) -> None:
 
     p = sub.add_parser("evaluate", help="train and test recommenders over seeds; JSON and Markdown report")
     p.add_argument("--dataset", default="movielens", help="movielens (the configured graph) or synth:DIR")
-    p.add_argument("--models", default="sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn", help="comma-separated")
+    p.add_argument(
+        "--models",
+        default="sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn,tag-profile",
+        help="comma-separated; also tag-profile-it, tagcf-it-…, and on synth:DIR oracle-roles, oracle-behaviour",
+    )
     p.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1")
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="model → metric → {mean, std, values}")
     p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
@@ -154,7 +158,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from rolegraph.recsys.workers import default_jobs
     from rolegraph.settings import RecsysSettings
 
-    specs = [parse_model(n) for n in args.models.split(",") if n.strip()]
+    specs = [_with_world(parse_model(n), args.dataset) for n in args.models.split(",") if n.strip()]
     if not specs or args.seeds < 1:
         raise InvalidInput("give at least one model and one seed")
     if args.jobs is not None and args.jobs < 1:
@@ -193,6 +197,17 @@ def evaluate(args: argparse.Namespace) -> int:
         sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
     write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, lambda_sweep=sweep)
     return 0
+
+
+def _with_world(spec: ModelSpec, dataset: str) -> ModelSpec:
+    """An oracle spec pointed at the synthetic world it reads; other specs unchanged."""
+    from dataclasses import replace
+
+    if spec.kind != "oracle":
+        return spec
+    if not dataset.startswith("synth:"):
+        raise InvalidInput(f"{spec.name} reads a synthetic world's truth: evaluate it on --dataset synth:DIR")
+    return replace(spec, world=dataset.removeprefix("synth:"))
 
 
 def _train_seeds(
