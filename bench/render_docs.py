@@ -376,6 +376,10 @@ def peers_table(name: str) -> str:
     return "\n".join(lines)
 
 
+def _peer_training(run: dict[str, Any]) -> str:
+    return f"{run['epochs_run']} epochs, {run['train_s']:,.0f} s of training"
+
+
 def _span(values: Any) -> str:
     v = sorted(values)
     return f"{v[0]}–{v[-1]}" if v[0] != v[-1] else str(v[0])
@@ -418,6 +422,8 @@ FIGURES: dict[str, Callable[[], str]] = (
             if name.startswith("recsys_") and name != "recsys_roles_synth"
             for model in MODELS
         },
+        **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
+        "peers_sasrec.training": lambda: _peer_training(report("peers_sasrec")["runs"]["sasrec"][0]),
         "peers_sasrec.target": lambda: _peers(report("peers_sasrec"))[1],
         "peers_sasrec.recbole": lambda: f"{report('peers_sasrec')['peers']['recbole-sasrec']['ndcg@10']['mean']:.4f}",
         "api_load.graph": lambda: str(report("api_load")["graph"]),
