@@ -140,7 +140,7 @@ def _canonical(r: dict[str, Any]) -> tuple[str, str]:
     keys = r["distinct_keys_after_normalization"]  # only these are embedded and resolved: the rate's work
     result = (
         f"{keys:,} distinct keys (of {r['tags']:,} names) resolved in "
-        f"{r['resolve_s']:.0f} s: {keys / r['resolve_s']:,.0f} keys/s (embedding-bound); "
+        f"{r['resolve_s']:,.0f} s: {keys / r['resolve_s']:,.0f} keys/s (embedding-bound); "
         f"{r['canonical_tags']:,} canonical tags at threshold {r['threshold']}"
     )
     return result, ""
