@@ -18,8 +18,9 @@ UI_VENDOR := $(UI_DIR)/static/vendor
 RECBOLE_VERSION := 1.2.1
 ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
+DEMO_GRAPH := data/graph.db
 
-.PHONY: help setup venv data model neo4j ui browser demo test lint lint-cypher typecheck pytest bench clean
+.PHONY: help setup venv data model neo4j ui browser demo test lint lint-cypher typecheck pytest bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -79,15 +80,14 @@ test: setup lint-cypher lint typecheck pytest ## set up, lint Cypher and Python,
 demo: setup ## MovieLens-100K → a daily growth run → TagCF → the API and web view, with example calls
 	@scripts/demo.sh
 
-bench: setup ## run the benchmarks; reports go to bench/results/
-	@$(PY) bench/graph_store.py
-	@$(PY) bench/synth.py
-	@$(PY) bench/cover.py
-	@$(PY) bench/canonical.py
-	@$(PY) bench/distill.py
-	@$(PY) bench/grow_recovery.py
-	@$(PY) bench/llm_throughput.py
-	@$(PY) bench/api_load.py
+bench: venv data model ## the quick benchmarks (≈ 15 min on 2 cores); reports to bench/results/ (bench/README.md)
+	@$(PY) bench/tiers.py run quick
+
+bench-full: venv data model $(DEMO_GRAPH) ## the long benchmarks (hours): 5-seed evaluations, RecBole peers, demo graph
+	@$(PY) bench/tiers.py run full
+
+$(DEMO_GRAPH): | venv data model
+	@DEMO_SERVE=0 scripts/demo.sh
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

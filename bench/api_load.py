@@ -377,7 +377,7 @@ def write_report(
         r["ratio_to_bare"] = round(r["req_per_s"] / bare, 3)
     main_run, cold = runs["/explore user, graph=cover (read model)"], runs[COLD]
     report = {
-        **stamp("api_load"),
+        **stamp("api_load", seeds=[args.seed]),
         "graph": args.graph_uri
         or f"MovieLens-100K + planted logic ({args.roles} roles, {args.topics} topics, fanout {args.fanout}, "
         f"G* top-{args.cover_b}), 3 roles + 3 topics per film, 3 T0 + 2 T1 roles per user, seed {args.seed}",
@@ -398,8 +398,9 @@ def write_report(
         },
         "load_average_1m": {"before": round(load[0], 2), "after": round(load[1], 2)},
         "goal": {"req_per_s": 500, "p99_ms": 50},
-        "goal_met": main_run["req_per_s"] >= 500 and main_run["p99_ms"] <= 50,
-        "goal_met_every_answer_computed": cold["req_per_s"] >= 500 and cold["p99_ms"] <= 50,
+        # the goal is judged with every answer computed: the answer cache repeats answers it already made
+        "goal_met": cold["req_per_s"] >= 500 and cold["p99_ms"] <= 50,
+        "goal_met_answer_cache": main_run["req_per_s"] >= 500 and main_run["p99_ms"] <= 50,
     }
     rows = "\n".join(
         f"| {name} | {r['req_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['failures']} | "
@@ -410,7 +411,7 @@ def write_report(
     db, rm = costs["database"], costs["read model"]
     cost_rows = "\n".join(f"| {step} | {db[step]} | {rm[step]} |" for step in db)
     verdict = "met" if report["goal_met"] else "not met"
-    verdict_cold = "met" if report["goal_met_every_answer_computed"] else "not met"
+    verdict_cache = "met" if report["goal_met_answer_cache"] else "not met"
     markdown = f"""# API load benchmark
 
 `python bench/api_load.py {"--graph-uri " + args.graph_uri if args.graph_uri else ""} --workers {args.workers}` —
@@ -433,8 +434,8 @@ so the measured runs are mostly cache hits); the "every answer computed" run tur
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {rows}
 
-Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) — **{verdict}** as the service
-runs by default (answer cache on); **{verdict_cold}** with every answer computed.
+Goal: ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) with every answer computed — **{verdict}**;
+{verdict_cache} as the service runs by default, where the answer cache repeats answers already computed.
 The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores,
 shared with other engineers' jobs when this was measured: re-run the command above on a quiet machine).
 

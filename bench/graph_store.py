@@ -131,7 +131,7 @@ def main() -> None:
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
 
-    report = stamp("graph_store") | {
+    report = stamp("graph_store", seeds=[0]) | {
         "backend": "falkordb-lite (embedded)",
         "workload": {
             "role_tags": args.roles,

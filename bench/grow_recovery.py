@@ -69,7 +69,10 @@ def main() -> None:
                 result = recovery(store, world)
                 rows.append({"noise": noise, "wall_s": round(time.monotonic() - started, 1), **result})
                 print(noise, result, flush=True)
-    report = stamp("grow_recovery") | {"config": {k: str(v) for k, v in vars(args).items()}, "runs": rows}
+    report = stamp("grow_recovery", seeds=[args.seed]) | {
+        "config": {k: str(v) for k, v in vars(args).items()},
+        "runs": rows,
+    }
     _plot(rows, args.out / "grow_recovery.png")
     lines = [
         f"# Recovery of planted logic by `rolegraph grow` ({report['date']})",

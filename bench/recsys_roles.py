@@ -118,7 +118,7 @@ def main() -> None:
                     raise SystemExit("the graph holds no role tags yet (run the growth pipeline first)")
                 occ = {u: [str(a["occupation"])] for u, a in g.user_attrs.items() if a.get("occupation")}
                 report = measure(store, occ, "minilm", args.threshold)
-    report = stamp(f"recsys_roles_{args.which}") | report
+    report = stamp(f"recsys_roles_{args.which}", seeds=[0]) | report
     lines = [
         f"# User-role identification ({args.which}, {report['date']})",
         "",

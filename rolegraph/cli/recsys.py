@@ -149,6 +149,7 @@ def evaluate(args: argparse.Namespace) -> int:
     """`rolegraph evaluate`: export, train every seed, summarize, report."""
     from rolegraph.cli.ui import progress_bar
     from rolegraph.graph.model import Source
+    from rolegraph.provenance import collect, process_wall_s
     from rolegraph.recsys.evaluate import summarize, sweep_lambda
     from rolegraph.recsys.export import export as write_export
     from rolegraph.recsys.models.registry import parse_model
@@ -166,6 +167,7 @@ def evaluate(args: argparse.Namespace) -> int:
     cfg = _model_config(args)
     set_threads(args.threads)
     device = str(pick_device(args.device))  # a bad name fails here, not in every worker
+    made = collect(list(range(args.seeds)))  # the commit and tree as they are when training starts
     slug = args.dataset.replace(":", "-").replace("/", "_").strip("_")
     out_dir = args.export_dir or Path(RecsysSettings().recsys_dir) / "exports" / f"{slug}-{args.graph}"
     started = time.monotonic()
@@ -177,7 +179,13 @@ def evaluate(args: argparse.Namespace) -> int:
     ev = _train_seeds(g, specs, cfg, args, jobs)
     wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
     summary = summarize(ev)
-    dump_json(summary, args.json)
+    tagcf = [s for s in specs if s.kind == "tagcf"]
+    sweep = None
+    if args.report is not None and args.sweep_lambda and tagcf:
+        lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
+        sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
+    provenance = made.finished(process_wall_s()).as_dict()
+    dump_json({**summary, "provenance": provenance}, args.json)
     if args.report is None:
         return 0
     context = {
@@ -190,12 +198,7 @@ def evaluate(args: argparse.Namespace) -> int:
         "device": device,
         "settings": json.dumps(cfg.to_dict()),
     }
-    tagcf = [s for s in specs if s.kind == "tagcf"]
-    sweep = None
-    if args.sweep_lambda and tagcf:
-        lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
-        sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
-    write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, lambda_sweep=sweep)
+    write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, provenance=provenance, lambda_sweep=sweep)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The Markdown report and PNG plots of `rolegraph evaluate`."""
+"""The Markdown report and PNG plots of `rolegraph evaluate`; every file says how it was made
+(`rolegraph.provenance`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from rolegraph.provenance import with_line
 from rolegraph.recsys.evaluate import Evaluation
 
 SHOWN = ("ndcg@10", "ndcg@20", "mrr@10", "coverage@10", "gini@10")
@@ -206,10 +208,12 @@ def write_report(
     *,
     wall_s: float,
     cpu_s: float,
+    provenance: dict[str, Any],
     lambda_sweep: tuple[str, list[dict[str, float]]] | None = None,
 ) -> None:
     """Writes the Markdown report at ``path`` with its plots beside it (``.betas.png``, ``.lambda.png``) and
-    the per-seed timings and β choices as ``.runs.json``. ``lambda_sweep`` is (model name, rows)."""
+    the per-seed timings and β choices as ``.runs.json``; both carry ``provenance`` (a
+    `rolegraph.provenance.Provenance` as a dict). ``lambda_sweep`` is (model name, rows)."""
     context = dict(context)
     png = path.with_suffix(".betas.png")
     if plot_betas(ev, png):
@@ -223,6 +227,6 @@ def write_report(
         )
         context[f"λ sweep ({name}, seed 0, test)"] = f"{shown} ![λ sweep]({lam_png.name})"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown("Recommender evaluation", summary, ev, context))
-    runs = {"timings": ev.timings, "betas": ev.betas, "wall_s": wall_s, "cpu_s": cpu_s}
+    path.write_text(with_line(markdown("Recommender evaluation", summary, ev, context), provenance))
+    runs = {"timings": ev.timings, "betas": ev.betas, "wall_s": wall_s, "cpu_s": cpu_s, "provenance": provenance}
     path.with_suffix(".runs.json").write_text(json.dumps(runs, indent=1) + "\n")

@@ -24,6 +24,8 @@ def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monke
     argv += ["--seeds", "2", "--epochs", "1", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8"]
     assert main([*argv, "--json", str(out), "--report", str(report)]) == 0
     data = json.loads(out.read_text())
+    made = data.pop("provenance")
+    assert made["seeds"] == [0, 1] and made["command"].startswith("python") and made["wall_s"] > 0
     assert set(data) == {"sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr", "tag-profile", "oracle-roles"}
     for name, entry in data.items():
         assert set(entry) == {*NAMES, "p_vs_sasrec", "paired"}
@@ -42,6 +44,7 @@ def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monke
     assert set(runs["timings"]) == trained | {"tag-profile", "oracle-roles"} and runs["cpu_s"] > 0
     assert all(len(t) == 2 for t in runs["timings"].values())
     assert all(r["cpu_s"] > 0 for key in trained for r in runs["timings"][key])
+    assert runs["provenance"] == made and "*Provenance:* commit" in text
     manifest = json.loads((tmp_path / "recsys" / "exports").glob("*/manifest.json").__next__().read_text())
     assert manifest["runs"] == ["synth-truth"]
 
@@ -62,7 +65,7 @@ def test_parallel_seeds_give_the_numbers_of_one_process(
     for jobs in (1, 2):
         out, report = tmp_path / f"jobs{jobs}.json", tmp_path / f"jobs{jobs}.md"
         assert main([*argv, "--jobs", str(jobs), "--json", str(out), "--report", str(report)]) == 0
-        results[jobs] = json.loads(out.read_text())
+        results[jobs] = {k: v for k, v in json.loads(out.read_text()).items() if k != "provenance"}
         runs = json.loads(report.with_suffix(".runs.json").read_text())
         assert [b["seed"] for b in runs["betas"]] == [0, 1, 2]
         assert all(len(rows) == 3 for rows in runs["timings"].values())
