@@ -33,7 +33,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from analyst_queries import cases
+from analyst_queries import cases as cases_of
 from grow_common import scratch_store
 from reporting import RESULTS, stamp, write
 
@@ -41,7 +41,9 @@ from rolegraph.graph import analyst
 from rolegraph.graph.loaders.files import read_items
 from rolegraph.graph.neo4j_backend import open_neo4j
 from rolegraph.graph.neo4j_server import ServerConfig, start, stop
+from rolegraph.graph.reads import _RUN_IDENTITY
 from rolegraph.graph.schema import init_schema
+from rolegraph.graph.statements import Stmt
 from rolegraph.graph.store import GraphStore
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
@@ -83,11 +85,30 @@ def compare(stmt_text: str, a: list[dict[str, Any]], b: list[dict[str, Any]]) ->
     return f"differ: {sum(only_a.values())} rows only on FalkorDB, {sum(only_b.values())} only on Neo4j"
 
 
+def runs(store: GraphStore) -> list[tuple[str, dict[str, str] | None]]:
+    """(query, --param values) for every library query as `bench/analyst_queries.py` samples them, or
+    (query, None) for a query whose required values this graph cannot give (e.g. no users' roles)."""
+    library = analyst.library()
+    out: list[tuple[str, dict[str, str] | None]] = []
+    for name in sorted(library):
+        one = {name: library[name]}
+        try:
+            found = cases_of(store, one)
+        except SystemExit:
+            out.append((name, None))
+            continue
+        out += [(n, given) for n, given, _ in found]
+    return out
+
+
 def parity(falkordb: GraphStore, neo4j: GraphStore) -> list[dict[str, Any]]:
     """Every library query (parameters sampled on FalkorDB) on both stores, rows compared."""
     library = analyst.library()
-    out = []
-    for name, given, _ in cases(falkordb):
+    out: list[dict[str, Any]] = []
+    for name, given in runs(falkordb):
+        if given is None:
+            out.append({"query": name, "params": {}, "rows": ["-", "-"], "result": "not run: no sample value here"})
+            continue
         q = library[name]
         params = analyst.bind(q, given)
         rows = [analyst.run(s.backend, q.statement, params) for s in (falkordb, neo4j)]
@@ -140,7 +161,7 @@ def main() -> None:
     args = ap.parse_args()
     embedder = load_minilm()
     graphs: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp, neo4j_store(args.neo4j_uri, Path(tmp) / "neo4j") as neo:
+    with tempfile.TemporaryDirectory() as tmp, neo4j_store(args.neo4j_uri, Path(tmp) / "neo4j-server") as neo:
         root = Path(tmp)
         for name in ("fixture", "grown", "falkordb", "neo4j"):
             (root / name).mkdir()
@@ -163,6 +184,41 @@ def main() -> None:
     write(args.out, report, markdown(report))
 
 
+def hashed_rows(store: GraphStore) -> dict[str, Counter[str]]:
+    """The rows `GraphStore.content_hash` hashes, by kind (runs without their timings), as JSON lines."""
+    out: dict[str, Counter[str]] = {}
+    for kind, name, key in (
+        ("item", Stmt.PAGE_ITEMS, "id"),
+        ("user", Stmt.PAGE_USERS, "id"),
+        ("tag", Stmt.PAGE_TAGS, "key"),
+        ("run", Stmt.PAGE_RUNS, "id"),
+    ):
+        rows = [r for page in store.pages(name, key=key) for r in page]
+        if kind == "run":
+            rows = [{**r, "props": {k: v for k, v in r["props"].items() if k in _RUN_IDENTITY}} for r in rows]
+        out[kind] = Counter(json.dumps(r, sort_keys=True, default=str) for r in rows)
+    out["cover"] = Counter(json.dumps(r, sort_keys=True, default=str) for r in store.read(Stmt.COVER_SETS))
+    out["snapshot"] = Counter(json.dumps(r, sort_keys=True, default=str) for r in store.read(Stmt.COVER_SNAPSHOTS))
+    out["edge"] = Counter(json.dumps(r, sort_keys=True, default=str) for p in store.iter_edge_pages() for r in p)
+    return out
+
+
+def differences(falkor: GraphStore, neo: GraphStore) -> list[str]:
+    """Per kind of hashed row: how many rows only one engine has, with one example of each side."""
+    a, b = hashed_rows(falkor), hashed_rows(neo)
+    out = []
+    for kind in a:
+        only_a, only_b = a[kind] - b[kind], b[kind] - a[kind]
+        if only_a or only_b:
+            ex_a = next(iter(only_a), "")[:400]
+            ex_b = next(iter(only_b), "")[:400]
+            out.append(
+                f"{kind}: {sum(only_a.values())} rows only on FalkorDB, {sum(only_b.values())} only on Neo4j; "
+                f"e.g. FalkorDB `{ex_a}` / Neo4j `{ex_b}`"
+            )
+    return out
+
+
 def _graph(title: str, falkor: GraphStore, neo: GraphStore) -> dict[str, Any]:
     hashes = [falkor.content_hash(), neo.content_hash()]
     stats = [falkor.stats(), neo.stats()]
@@ -172,6 +228,7 @@ def _graph(title: str, falkor: GraphStore, neo: GraphStore) -> dict[str, Any]:
         "relationships": stats[0].relationships,
         "same_counts": stats[0] == stats[1],
         "content_hash": {"falkordb": hashes[0], "neo4j": hashes[1], "equal": hashes[0] == hashes[1]},
+        "hash_differences": [] if hashes[0] == hashes[1] else differences(falkor, neo),
         "queries": parity(falkor, neo),
     }
 
@@ -196,6 +253,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"Nodes {g['nodes']}, relationships {g['relationships']}; counts "
             f"{'equal' if g['same_counts'] else 'DIFFER'} on both engines. Content hash "
             f"{'equal' if h['equal'] else 'DIFFERS'} (FalkorDB `{h['falkordb'][:16]}…`, Neo4j `{h['neo4j'][:16]}…`).",
+            "",
+            *(f"- hashed rows that differ: {d}" for d in g["hash_differences"]),
             "",
             f"**{equal} of {len(g['queries'])} query runs equal.**",
             "",
