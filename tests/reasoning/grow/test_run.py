@@ -104,7 +104,7 @@ def test_near_duplicate_tags_merge_and_unmerge_restores_them(grower_for: Callabl
     world.load(g.store, 2)
     summary = g.run(max_tags=0)
     canonical = normalize("science fiction fans")
-    merged = {a: c for a, c, _ in summary.merges}
+    merged = {m.alias_key: m.canonical_key for m in summary.merges}
     assert merged, "no merge"
     alias = next(iter(merged))
     assert merged[alias] == canonical
