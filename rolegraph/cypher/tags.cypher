@@ -106,3 +106,15 @@ RETURN count(r) AS n;
 MATCH (a:Tag {key: $alias})-[r:ALIAS_OF]->(:Tag)
 DELETE r
 RETURN count(*) AS n;
+
+// name: merge_counts
+// Canonicalization at a glance: merges in the graph (ALIAS_OF edges), merges the words blocked (summed
+// over the runs' merges_blocked counts) and merges undone (tags pinned by `tags unmerge`).
+// params: -
+OPTIONAL MATCH (run:Run)
+WITH sum(coalesce(run.merges_blocked, 0)) AS blocked
+OPTIONAL MATCH ()-[a:ALIAS_OF]->()
+WITH blocked, count(a) AS made
+OPTIONAL MATCH (t:Tag)
+WHERE t.pinned = true
+RETURN made, blocked, count(t) AS undone;

@@ -142,6 +142,7 @@ class Stmt(StrEnum):
     TAG_OUT_EDGES = "tag_out_edges"
     UPSERT_ALIASES = "upsert_aliases"
     DELETE_ALIAS = "delete_alias"
+    MERGE_COUNTS = "merge_counts"
     # users.cypher
     UPSERT_USERS = "upsert_users"
     PAGE_USERS = "page_users"

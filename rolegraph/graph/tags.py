@@ -114,6 +114,11 @@ class TagMaintenance(Repository):
         roles = self._db.write(Stmt.UNMERGE_USER_ROLES, alias=alias, canonical=canonical)[0]
         return Unmerged(items, logic, int(roles["n"]), int(roles["moved"] or 0))
 
+    def merge_counts(self) -> dict[str, int]:
+        """{made, blocked, undone}: aliases in the graph, merges the words refused in all runs, merges undone."""
+        row = self._db.read(Stmt.MERGE_COUNTS)[0]
+        return {k: int(row[k] or 0) for k in ("made", "blocked", "undone")}
+
     def pin(self, key: str) -> None:
         """Marks a tag canonical for good, so later runs never merge it into another."""
         self._db.write(Stmt.PIN_TAG, key=v.check_tag_key(key))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rolegraph.reasoning.wording import Lexicon, Unit, Wording, difference
 
-DEFAULT_THRESHOLD = 0.92  # MiniLM cosine at which a merge is proposed; chosen in docs/growing.md
+DEFAULT_THRESHOLD = 0.6  # MiniLM cosine at which a merge is proposed; chosen in docs/growing.md
 WORDS = "words"
 EMBEDDING_AND_WORDS = "embedding+words"
 EMBEDDING = "embedding"  # cosine alone (merges made before the words were read)

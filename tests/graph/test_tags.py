@@ -10,6 +10,7 @@ from rolegraph.graph.model import (
     LogicEdge,
     LogicKind,
     RoleEdge,
+    RunRecord,
     TagKind,
     TagRecord,
 )
@@ -80,3 +81,14 @@ def test_logic_edges_and_user_roles_through_an_alias_move_back_on_unmerge(store:
     roles = {(u, r["key"]) for u in ("u1", "u2", "u3") for r in store.read(Stmt.USER_ROLES, user=u, set="T0")}
     assert roles == {("u1", "kid"), ("u2", "kid"), ("u2", "kids"), ("u3", "kids")}
     assert store.tags.unmerge_edges("kid", "kids") == Unmerged(roles=1)  # u2's shared role is given again
+
+
+def test_merge_counts_say_how_many_merges_were_made_blocked_and_undone(store: GraphStore) -> None:
+    assert store.tags.merge_counts() == {"made": 0, "blocked": 0, "undone": 0}
+    store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("kids", "kid", "child", "adult")])
+    store.upsert_aliases([AliasEdge("kid", "kids", 0.95), AliasEdge("child", "kids", 0.58)])
+    store.tags.pin("adult")
+    for day, blocked in (("2026-01-01", 3), ("2026-01-02", 4)):
+        store.upsert_run(RunRecord(f"grow-{day}", "grow", day, counts={"merges_blocked": blocked}))
+    store.upsert_run(RunRecord("train-1", "train"))  # runs that merge nothing count nothing
+    assert store.tags.merge_counts() == {"made": 2, "blocked": 7, "undone": 1}
