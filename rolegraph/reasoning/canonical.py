@@ -211,6 +211,8 @@ class Canonicalizer:
         if lexicon is not None:
             wording = lexicon.read(key)
             target = self._meaning.get(wording.meaning) if wording.meaning else None
+            if target is None and wording.plain:
+                target = self._meaning.get(("plain", *wording.plain))
             if target is not None:
                 j = batch.fresh.get(target)
                 score = float(batch.within[j]) if j is not None else float(self._vectors[self._row[target]] @ vec)
@@ -240,7 +242,9 @@ class Canonicalizer:
 
     def _remember_meaning(self, key: str, canonical: str) -> None:
         if self.lexicon is not None:
-            self._meaning.setdefault(self.lexicon.read(key).meaning, canonical)
+            wording = self.lexicon.read(key)
+            self._meaning.setdefault(wording.meaning, canonical)
+            self._meaning.setdefault(("plain", *wording.plain), canonical)
 
     def _append(self, keys: list[str], vecs: np.ndarray) -> None:
         n = len(self._keys)

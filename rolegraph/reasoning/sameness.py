@@ -36,7 +36,7 @@ class Verdict:
 
 def judge(lexicon: Lexicon, a: Wording, b: Wording, cosine: float, threshold: float) -> Verdict:
     """Whether ``a`` and ``b`` name one group (see the module docstring)."""
-    if a.meaning == b.meaning:
+    if a.same(b):
         return Verdict(True, WORDS, same_words_reason(a, b))
     if cosine < threshold:
         return Verdict(False, "", f"cosine {cosine:.3f} below {threshold:.2f} and the words differ")

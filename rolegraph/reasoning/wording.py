@@ -52,11 +52,17 @@ class Wording:
 
     key: str
     units: tuple[Unit, ...]
+    plain: tuple[str, ...] = ()  # the meaning read word by word, without WordNet's phrases
 
     @property
     def meaning(self) -> tuple[str, ...]:
         """The sorted senses of the units, the head's marked: equal for keys that say the same thing."""
         return tuple(sorted(u.meaning for u in self.units))
+
+    def same(self, other: Wording) -> bool:
+        """True when both say the same thing, read with WordNet's phrases ("bird watchers" = "birders")
+        or word by word ("the vietnam war" = "the war in vietnam")."""
+        return self.meaning == other.meaning or (bool(self.plain) and self.plain == other.plain)
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,8 @@ class Lexicon:
         """The wording of a normalized key (see the module docstring)."""
         found = self._cache.get(key)
         if found is None:
-            found = Wording(key, tuple(self._units_of(key)))
+            plain = tuple(sorted(u.meaning for u in self._units_of(key, phrases=False)))
+            found = Wording(key, tuple(self._units_of(key)), plain)
             if len(self._cache) < 1_000_000:
                 self._cache[key] = found
         return found
@@ -132,14 +139,14 @@ class Lexicon:
         return _same_stem(a.text, b.text) and bool(a.related & b.related)
 
     # ------------------------------------------------------------------ reading
-    def _units_of(self, key: str) -> list[Unit]:
+    def _units_of(self, key: str, phrases: bool = True) -> list[Unit]:
         """The units in order. The head is the last word before the first preposition ("fans" of "fans of
         jazz"); in a list ("love friendship and romance", the commas lost in the key) every item before
         it is a head, so the order of the items does not matter."""
         out: list[Unit] = []
         linking = False
         main: list[list[int]] = []  # positions of the units of each segment before the first preposition
-        for after_link, texts in self._segments(self._tokens(key)):
+        for after_link, texts in self._segments(self._tokens(key), phrases):
             linking = linking or after_link  # "parents of toddlers and teens": both are the parents' children
             units = [self._unit(t) for t in texts]
             if linking and any(self._names_people(u) for u in units):
@@ -175,7 +182,7 @@ class Lexicon:
                 return [*tokens[n:], *form]
         return tokens
 
-    def _segments(self, tokens: list[str]) -> list[tuple[bool, list[str]]]:
+    def _segments(self, tokens: list[str], phrases: bool = True) -> list[tuple[bool, list[str]]]:
         """Runs of units between conjunctions and prepositions: (starts after a preposition, texts)."""
         segments: list[tuple[bool, list[str]]] = [(False, [])]
         i = 0
@@ -193,7 +200,7 @@ class Lexicon:
                     segments.append((False, []))
                 i += 1
             else:
-                n, text = self._phrase_at(tokens, i)
+                n, text = self._phrase_at(tokens, i, phrases)
                 segments[-1][1].append(text)
                 i += n
         return [(after_link, texts) for after_link, texts in segments if texts]
@@ -204,12 +211,12 @@ class Lexicon:
                 return len(phrase)
         return 0
 
-    def _phrase_at(self, tokens: list[str], i: int) -> tuple[int, str]:
+    def _phrase_at(self, tokens: list[str], i: int, phrases: bool = True) -> tuple[int, str]:
         """The longest phrase of the domain list or WordNet at ``i`` (its length in tokens and its text); two words
         that WordNet knows as one ("film makers" → filmmakers); else the word."""
         for n in range(min(_MAX_PHRASE, len(tokens) - i), 1, -1):
             text = " ".join(tokens[i : i + n])
-            if any(self._domain_group(f) for f in self._forms(text)) or self._base(text, "n") is not None:
+            if any(self._domain_group(f) for f in self._forms(text)) or (phrases and self._base(text, "n")):
                 return n, text
         if i + 1 < len(tokens) and self._base(tokens[i] + tokens[i + 1], "n"):
             return 2, tokens[i] + tokens[i + 1]
