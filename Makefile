@@ -20,12 +20,12 @@ ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 DEMO_GRAPH := data/graph.db
 
-.PHONY: help setup venv data model neo4j ui browser demo test lint lint-cypher typecheck pytest bench bench-full clean
+.PHONY: help setup venv data model neo4j wordnet ui browser demo test lint lint-cypher typecheck pytest bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: venv data model neo4j $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data, model and Neo4j
+setup: venv data model neo4j wordnet $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data, model and Neo4j
 
 venv: ## the Python 3.12 environment (cached outside the clone, keyed by the dependency files)
 	@scripts/setup-venv.sh "$(ROLEGRAPH_CACHE)" "$(VENV)"
@@ -49,6 +49,14 @@ ui: $(UI_VENDOR)/cytoscape.min.js ## the web view's front-end library from npm i
 $(UI_VENDOR)/cytoscape.min.js: $(UI_DIR)/package.json $(UI_DIR)/package-lock.json
 	@cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(UI_VENDOR) && cp $(UI_DIR)/node_modules/cytoscape/dist/cytoscape.min.js $(UI_VENDOR)/
+
+wordnet: ## Debian's WordNet 3.0 data (wordnet-base), which tag canonicalization reads for synonyms
+	@if [ -f "$${ROLEGRAPH_WORDNET_DIR:-/usr/share/wordnet}/index.noun" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y -qq wordnet-base >/dev/null 2>&1 \
+	    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wordnet-base >/dev/null 2>&1; } \
+	    || { echo "setup: apt-get could not install wordnet-base" >&2; exit 1; }; \
+	else echo "setup: as root run: apt-get install -y wordnet-base (tag canonicalization reads it)" >&2; exit 1; fi
 
 browser: ## Debian's headless Chromium and chromedriver (web view test) and docker-compose (compose file test)
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v docker-compose >/dev/null; then :; \

@@ -48,6 +48,7 @@ SAMPLES: dict[str, Sample] = {
     "user": (Stmt.BENCH_SAMPLE_USER, "user", "the user with the most probable T1 role"),
     "run": (Stmt.BENCH_SAMPLE_RUN, "run", "the latest growth run"),
     "before": (Stmt.BENCH_SAMPLE_RUN, "day", "the latest growth run's day (tags not seen in it)"),
+    "day": (Stmt.BENCH_SAMPLE_RUN, "day", "the latest growth run's day (its merges)"),
     "src": (Stmt.BENCH_SAMPLE_EDGE, "src", "the heaviest LLM U2I edge"),
     "dst": (Stmt.BENCH_SAMPLE_EDGE, "dst", "the heaviest LLM U2I edge"),
 }

@@ -25,6 +25,7 @@ from rolegraph.progress import no_progress
 from rolegraph.reasoning.embed import load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
+from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
 from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle, recovery
@@ -80,7 +81,8 @@ def main() -> None:
         f"Command: `python bench/grow_recovery.py` — synthetic world with {args.items} items, {args.roles} roles, "
         f"{args.topics} topics, fan-out {args.fanout}; an oracle LLM answering from the planted truth, each name "
         "swapped for another of its vocabulary with probability *noise*; two daily runs (json strategy, "
-        "canonicalization threshold 0.92); edges compared after mapping planted names through the graph's aliases.",
+        f"canonicalization threshold {DEFAULT_THRESHOLD}); edges compared after mapping planted names through the "
+        "graph's aliases.",
         "",
         "| noise | U2I recall | U2I precision | I2U recall | I2U precision | planted names merged | wall |",
         "|---|---|---|---|---|---|---|",

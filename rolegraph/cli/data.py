@@ -115,16 +115,19 @@ def load(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    """`rolegraph stats`: counts per label and per relationship type."""
+    """`rolegraph stats`: counts per label and per relationship type, and the tag merges made, blocked and
+    undone."""
     from rolegraph.graph.connect import open_store
 
     with open_store() as store:
         s = store.stats()
+        merges = store.tags.merge_counts()
     if args.json:
-        dump_json({"nodes": s.nodes, "relationships": s.relationships}, None)
+        dump_json({"nodes": s.nodes, "relationships": s.relationships, "merges": merges}, None)
         return 0
     table("nodes", ("label", "count"), sorted(s.nodes.items()))
     table("relationships", ("type", "count"), sorted(s.relationships.items()))
+    table("tag merges", ("what", "count"), [(f"merges {k}", n) for k, n in merges.items()])
     return 0
 
 

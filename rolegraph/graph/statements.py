@@ -75,6 +75,7 @@ class Stmt(StrEnum):
     SET_RUN_STEP_STATUS = "set_run_step_status"
     DELETE_RUN_STEPS = "delete_run_steps"
     MARK_ALIAS_EDGES = "mark_alias_edges"
+    MARK_ALIAS_LOGIC = "mark_alias_logic"
     RUN_ITEM_TAG_EDGES = "run_item_tag_edges"
     DELETE_STALE_DISTILLED_LOGIC = "delete_stale_distilled_logic"
     DELETE_STALE_DISTILLED_ITEM_TAGS = "delete_stale_distilled_item_tags"
@@ -85,6 +86,8 @@ class Stmt(StrEnum):
     UNMERGE_ITEM_EDGES = "unmerge_item_edges"
     TOUCH_TAGS = "touch_tags"
     PENDING_RUN_STEPS = "pending_run_steps"
+    UNMERGE_LOGIC_EDGES = "unmerge_logic_edges"
+    UNMERGE_USER_ROLES = "unmerge_user_roles"
     # items.cypher
     UPSERT_ITEMS = "upsert_items"
     EXISTING_ITEM_IDS = "existing_item_ids"
@@ -139,6 +142,7 @@ class Stmt(StrEnum):
     TAG_OUT_EDGES = "tag_out_edges"
     UPSERT_ALIASES = "upsert_aliases"
     DELETE_ALIAS = "delete_alias"
+    MERGE_COUNTS = "merge_counts"
     # users.cypher
     UPSERT_USERS = "upsert_users"
     PAGE_USERS = "page_users"

@@ -60,7 +60,11 @@ def test_synth_init_load_stats(tmp_path: Path, graph: GraphSettings) -> None:
     assert summary == {"written": {"interactions": n_events}, "skipped": []}
     result = _run(["stats", "--json"], tmp_path, graph)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"nodes": {"Item": 30, "User": 40}, "relationships": {"INTERACTED": n_events}}
+    assert json.loads(result.stdout) == {
+        "nodes": {"Item": 30, "User": 40},
+        "relationships": {"INTERACTED": n_events},
+        "merges": {"made": 0, "blocked": 0, "undone": 0},
+    }
 
 
 def test_load_before_init_says_what_to_do(tmp_path: Path, graph: GraphSettings) -> None:

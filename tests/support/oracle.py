@@ -3,6 +3,9 @@
 Tag questions about an item answer its planted roles or topics; logic questions about a role (topic)
 answer its planted U2I (I2U) targets with their planted weights. With probability ``noise`` each answered
 name is swapped for a random other name of the same vocabulary — a plausible confusion, not garbage.
+``variants`` plants other wordings: a planted name is answered, in about half of the questions, as its
+variant (a paraphrase that canonicalization should merge, or a contrast it should keep apart), and a
+question about a variant is answered as about its planted name.
 Answers are deterministic per question, so reruns and cache behave as with a real model at temperature 0.
 `recovery` measures how much of the planted logic a grown graph holds.
 """
@@ -23,7 +26,7 @@ from tests.support.openai_server import Reply, subject_of
 class Oracle:
     """A responder for `ScriptedServer` (json strategy)."""
 
-    def __init__(self, world: Path, noise: float = 0.0, seed: int = 0):
+    def __init__(self, world: Path, noise: float = 0.0, seed: int = 0, variants: dict[str, str] | None = None):
         truth = json.loads((world / "truth" / "logic.json").read_text())
         self.roles: list[str] = truth["roles"]
         self.topics: list[str] = truth["topics"]
@@ -45,13 +48,18 @@ class Oracle:
                 self.items[texts[row["id"]]] = {"roles": row["roles"], "topics": row["topics"]}
         self.noise = noise
         self.seed = seed
+        self.variants = dict(variants or {})
+        self.planted_as = {v: k for k, v in self.variants.items()}
 
     def _rng(self, task: str, subject: str) -> random.Random:
         digest = hashlib.sha256(f"{self.seed}|{task}|{subject}".encode()).digest()
         return random.Random(int.from_bytes(digest[:8], "big"))
 
     def _noisy(self, rng: random.Random, name: str, vocabulary: list[str]) -> str:
-        return rng.choice(vocabulary) if rng.random() < self.noise else name
+        said = rng.choice(vocabulary) if rng.random() < self.noise else name
+        if said in self.variants and rng.random() < 0.5:
+            return self.variants[said]
+        return said
 
     def answer(self, task: str, subject: str) -> dict[str, Any]:
         rng = self._rng(task, subject)
@@ -60,7 +68,7 @@ class Oracle:
             names, vocab = (truth["roles"], self.roles) if task == "item_roles" else (truth["topics"], self.topics)
             return {"tags": [self._noisy(rng, n, vocab) for n in names] or ["unknown"]}
         table, vocab = (self.u2i, self.topics) if task == "u2i" else (self.i2u, self.roles)
-        targets = table.get(subject, [])
+        targets = table.get(self.planted_as.get(subject, subject), [])
         return {
             "targets": [
                 {"tag": self._noisy(rng, name, vocab), "weight": round(w, 6), "rationale": "planted"}

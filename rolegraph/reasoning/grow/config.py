@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rolegraph.errors import InvalidInput
 from rolegraph.graph.validate import check_day
+from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class GrowConfig:
     max_items: int = 50
     max_tags: int = 50
     chunk: int = 16
-    threshold: float = 0.92
+    threshold: float = DEFAULT_THRESHOLD
     tau: float = 0.99
     window: int = 30
     top_b: int = 20

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from rolegraph.graph.model import TagKind
+from rolegraph.graph.model import AliasEdge, TagKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import ProgressFactory
 from rolegraph.reasoning.canonical import Canonicalizer
@@ -30,7 +30,7 @@ class RunContext:
     vocab: dict[TagKind, Canonicalizer] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
-    merges: list[tuple[str, str, float]] = field(default_factory=list)
+    merges: list[AliasEdge] = field(default_factory=list)
     cover: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
