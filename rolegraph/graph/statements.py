@@ -105,7 +105,7 @@ class Stmt(StrEnum):
     READ_MODEL_U2I = "read_model_u2i"
     READ_MODEL_I2U = "read_model_i2u"
     READ_MODEL_ITEMS = "read_model_items"
-    READ_MODEL_USER_IDS = "read_model_user_ids"
+    READ_MODEL_USERS = "read_model_users"
     # recsys.cypher
     DELETE_STALE_ROLES = "delete_stale_roles"
     COUNT_ROLES = "count_roles"
