@@ -75,7 +75,10 @@ async def explain(
             raise HTTPException(404, "no such item")
         found = explain_model(model.logic, model.people, u, i, source, limit)
         response.headers[SOURCE_HEADER] = "read-model"
-    score, note = _score(scorer, user, item, mode)
+    if scorer is None or scorer.tabled:
+        score, note = _score(scorer, user, item, mode)
+    else:
+        score, note = await run_in_threadpool(_score, scorer, user, item, mode)
     return ExplainOut(
         user=user,
         item=item,
