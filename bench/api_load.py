@@ -210,7 +210,7 @@ def serve(kind: str, env: dict[str, str], workers: int) -> Iterator[int]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", SERVER, kind, str(port), str(workers)], cwd=ROOT, env=env)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # a busy machine takes minutes to start a worker (torch, read model)
         while True:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
