@@ -82,6 +82,9 @@ STEPS = (
     Step("full", ("engine_parity",), ("python", "bench/engine_parity.py"),
          "every analyst query on FalkorDB and Neo4j, rows compared, and the content hash after one grow day",
          "10 min", "the Neo4j install (`make neo4j`)"),
+    Step("full", ("paper_scale",), ("python", "bench/paper_scale.py"),
+         "1M users × 100k items: load rates, the read model's build time and memory, batch exploration of every "
+         "user, /explore in process", "hours", "about 20 GB of memory and disk"),
     Step("full", ("cli_latency",), ("python", "bench/cli_latency.py"),
          "the command line as whole processes: every --help, stats and cypher run on the demo graph", "2 min",
          "the demo graph"),

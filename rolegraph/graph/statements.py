@@ -108,9 +108,10 @@ class Stmt(StrEnum):
     READ_MODEL_U2I = "read_model_u2i"
     READ_MODEL_I2U = "read_model_i2u"
     READ_MODEL_ITEMS = "read_model_items"
-    READ_MODEL_USER_IDS = "read_model_user_ids"
+    READ_MODEL_USERS = "read_model_users"
     # recsys.cypher
     DELETE_STALE_ROLES = "delete_stale_roles"
+    DELETE_OTHER_T1_ROLES = "delete_other_t1_roles"
     COUNT_ROLES = "count_roles"
     # runs.cypher
     UPSERT_RUN = "upsert_run"

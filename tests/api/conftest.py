@@ -60,6 +60,8 @@ class WorldScorer:
     def __init__(self, world: World):
         self.w = world
 
+    tabled = True  # answers from the world's dicts
+
     def knows_user(self, user_id: str) -> bool:
         return user_id in self.w.users
 
