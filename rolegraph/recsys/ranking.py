@@ -7,13 +7,14 @@ the target only when strictly better scored items exist (rank = number of candid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import torch
 
+from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, Stage, eval_inputs, history, trim
 from rolegraph.recsys.metrics import all_metrics
-from rolegraph.recsys.models.base import Recommender
 
 TOP_N = 20
 
@@ -28,10 +29,21 @@ class Parts:
     targets: torch.Tensor  # [U] item index + 1
 
 
+class PartsModel(Protocol):
+    """What ranking needs of a recommender (models.base.Recommender has it; the tag-profile baseline, itself
+    a model, ranks its validation through this module, so ranking does not import the models)."""
+
+    cfg: ModelConfig
+
+    def eval(self) -> object: ...
+
+    def train(self, mode: bool = True) -> object: ...
+
+    def score_parts(self, users: torch.Tensor, seqs: torch.Tensor) -> tuple[torch.Tensor, ...]: ...
+
+
 @torch.no_grad()
-def collect_parts(
-    model: Recommender, data: RecData, stage: Stage, device: torch.device, batch_size: int = 256
-) -> Parts:
+def collect_parts(model: PartsModel, data: RecData, stage: Stage, device: torch.device, batch_size: int = 256) -> Parts:
     """Runs the model over every user with a ``stage`` target (valid or test)."""
     model.eval()
     users = data.split.eval_users()
