@@ -138,7 +138,11 @@ def test_init_then_load_movielens_twice(tmp_path: Path, graph: GraphSettings, mo
     assert result.returncode == 0, result.stderr
     written = json.loads((tmp_path / "load.json").read_text())["written"]
     assert written == {"items": 1682, "users": 943, "interactions": 100_000}
-    expected = {"nodes": {"Item": 1682, "User": 943}, "relationships": {"INTERACTED": 100_000}}
+    expected = {
+        "nodes": {"Item": 1682, "User": 943},
+        "relationships": {"INTERACTED": 100_000},
+        "merges": {"made": 0, "blocked": 0, "undone": 0},
+    }
     assert json.loads(_run(["stats", "--json"], tmp_path, graph).stdout) == expected
     first = _content_hash(graph)
     assert _run(load, tmp_path, graph).returncode == 0

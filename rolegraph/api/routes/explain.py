@@ -64,15 +64,14 @@ async def explain(
     """Why ``item`` for ``user``: ŷ_raw, β0·ŷ_tag0, β1·ŷ_tag1 and the paths of the three shapes."""
     source = VIEW[graph]
     model = (await serve(read_model)).model
-    if model is None:
+    u = i = None
+    if model is not None:
+        u, i = model.user_index(user), model.logic.items.index.get(item)
+    if model is None or u is None or i is None:
+        # no read model, or a user or item newer than it (cold start): the database knows, or answers 404
         found = await run_in_threadpool(_from_database, store, user, item, source, limit)
         response.headers[SOURCE_HEADER] = "database"
     else:
-        u, i = model.user_index(user), model.logic.items.index.get(item)
-        if u is None:
-            raise HTTPException(404, "no such user")
-        if i is None:
-            raise HTTPException(404, "no such item")
         found = explain_model(model.logic, model.people, u, i, source, limit)
         response.headers[SOURCE_HEADER] = "read-model"
     if scorer is None or scorer.tabled:
