@@ -8,8 +8,9 @@ Each benchmark writes ``bench/results/<name>.json`` (the numbers) and ``<name>.m
 `stamp` gives the opening fields: ``benchmark`` (the name), ``date`` (UTC, ISO 8601), ``machine`` (cores,
 CPU model, memory in GiB, Python, platform) and ``provenance`` (`rolegraph.provenance.Provenance`: commit
 and whether the tree was dirty, the command line, the same date and machine, the library versions and the
-LLM model file, the seeds, wall time). `write` fills the provenance's wall time (seconds since the
-benchmark's process started), writes both files and puts the provenance line under the Markdown's title.
+LLM model file, the seeds, wall time, the load average at the start). `write` fills the provenance's wall
+time (seconds since the benchmark's process started) and the load average at the end, writes both files
+and puts the provenance line under the Markdown's title.
 bench/README.md documents the fields; tests/bench/test_reports.py checks every JSON in bench/results/.
 """
 
@@ -19,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rolegraph.provenance import collect, process_wall_s, with_line
+from rolegraph.provenance import collect, ended, process_wall_s, with_line
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -37,6 +38,7 @@ def write(out: Path, report: dict[str, Any], markdown: str) -> None:
     prov = report.setdefault("provenance", stamp(report["benchmark"])["provenance"])
     if prov.get("wall_s") is None:
         prov["wall_s"] = round(process_wall_s(), 1)
+    prov["load"] = ended(prov.get("load"))
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2) + "\n"
     (out / f"{report['benchmark']}.json").write_text(text)

@@ -5,6 +5,9 @@ through recsys/report.py) carries a `Provenance` as its ``provenance`` object, a
 same in one line (`Provenance.line`). A field that cannot be known is None and shown as "unknown"; it is
 never guessed.
 
+``load`` is the machine's load average (1, 5 and 15 minutes) when the run began and when its report was
+written: a time measured while other work ran says so. Reports made before it was recorded have null.
+
 ``dirty`` is whether the work tree differed from ``commit`` outside bench/results/ when the report was
 made: the reports a benchmark run writes are not a change to the code that made them.
 """
@@ -58,14 +61,15 @@ class Provenance:
     machine: Machine
     versions: dict[str, str | None] = field(default_factory=dict)
     note: str | None = None
+    load: dict[str, list[float] | None] | None = None  # {"start": [1, 5, 15 min], "end": [...]}
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form (the ``provenance`` object of a report)."""
         return asdict(self)
 
     def finished(self, wall_s: float) -> Provenance:
-        """The same provenance with the wall time known."""
-        return replace(self, wall_s=round(wall_s, 1))
+        """The same provenance with the wall time and the load average at the end known."""
+        return replace(self, wall_s=round(wall_s, 1), load=ended(self.load))
 
     def line(self) -> str:
         """One Markdown line saying the same as the JSON."""
@@ -92,7 +96,21 @@ def collect(
         machine=machine(),
         versions=versions(),
         note=note,
+        load={"start": load_average(), "end": None},
     )
+
+
+def load_average() -> list[float] | None:
+    """The machine's load average over 1, 5 and 15 minutes (None where the system does not say)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def ended(load: dict[str, list[float] | None] | None) -> dict[str, list[float] | None]:
+    """``load`` with its end reading taken now."""
+    return {"start": None if load is None else load.get("start"), "end": load_average()}
 
 
 def process_wall_s() -> float:
@@ -202,6 +220,10 @@ def line(prov: dict[str, Any]) -> str:
         where or "machine unknown",
         libs or "versions unknown",
     ]
+    load = prov.get("load") or {}
+    if load.get("start") or load.get("end"):
+        shown = [f"{k} {'/'.join(f'{x:g}' for x in v)}" for k, v in load.items() if v]
+        parts.append("load average (1/5/15 min) " + ", ".join(shown))
     note = f" Note: {prov['note']}" if prov.get("note") else ""
     return "*Provenance:* " + " · ".join(parts) + "." + note
 

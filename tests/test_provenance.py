@@ -58,6 +58,7 @@ def test_collect_records_this_machine_and_the_versions_that_matter() -> None:
     assert {"torch", "numpy", "falkordblite", "falkordb", "neo4j", "llm_model_file"} <= set(made["versions"])
     assert made["versions"]["torch"] and made["versions"]["llm_model_file"].endswith(".gguf")
     assert made["date"].endswith("+00:00")
+    assert set(made["load"]) == {"start", "end"} and all(len(v) == 3 and min(v) >= 0 for v in made["load"].values())
 
 
 def test_the_line_says_what_is_known_and_what_is_not() -> None:
@@ -66,6 +67,8 @@ def test_the_line_says_what_is_known_and_what_is_not() -> None:
     text = line(made)
     assert text.startswith("*Provenance:* commit `0123456789ab` (dirty)") and "`python bench/x.py`" in text
     assert "61.0 s wall" in text and "seeds 3" in text and "torch " in text and "\n" not in text
+    made["load"] = {"start": [0.5, 1.25, 2.0], "end": [3.0, 2.0, 1.0]}
+    assert line(made).endswith(" · load average (1/5/15 min) start 0.5/1.25/2, end 3/2/1.")
     unknown = line({"commit": None, "dirty": None, "command": None, "date": None, "wall_s": None, "seeds": None,
                     "machine": {}, "versions": {}, "note": "made before reports recorded it"})  # fmt: skip
     assert unknown == (

@@ -19,7 +19,7 @@ from tiers import STEPS
 from rolegraph.provenance import DISTRIBUTIONS, line
 
 REPORTS = sorted(RESULTS.glob("*.json"))
-FIELDS = {"commit", "dirty", "command", "date", "wall_s", "seeds", "machine", "versions", "note"}
+FIELDS = {"commit", "dirty", "command", "date", "wall_s", "seeds", "machine", "versions", "note", "load"}
 MACHINE = {"cores", "cpu_model", "memory_gib", "python", "platform"}
 
 
@@ -55,6 +55,8 @@ def test_each_report_has_the_provenance_schema(path: Path) -> None:
     assert isinstance(prov["versions"], dict)
     assert all(v is None or isinstance(v, str) for v in prov["versions"].values())
     assert prov["note"] is None or isinstance(prov["note"], str)
+    load = prov["load"]  # null: made before the load average was recorded
+    assert load is None or (set(load) == {"start", "end"} and all(v is None or len(v) == 3 for v in load.values()))
 
 
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)
