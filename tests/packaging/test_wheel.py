@@ -1,8 +1,9 @@
 """The distribution as users get it: a wheel installed (not editable) into a fresh environment works from
-any folder, with its Cypher statements, prompts and web view inside the package."""
+any folder, with its Cypher statements, prompts and web view inside the package, on either engine."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 import torch
+
+from tests.support.graphs import Graphs
+from tests.support.graphs import env as graph_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +52,9 @@ def test_the_wheel_holds_one_import_root_and_its_data(wheel: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_fresh_environment_runs_the_commands_from_anywhere(wheel: Path, tmp_path: Path) -> None:
+def test_a_fresh_environment_runs_the_commands_from_anywhere(
+    wheel: Path, tmp_path: Path, engine: str, graphs: Graphs
+) -> None:
     env_dir = tmp_path / "env"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -71,7 +77,16 @@ def test_a_fresh_environment_runs_the_commands_from_anywhere(wheel: Path, tmp_pa
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ROLEGRAPH_", "PYTHON"))}
-    env["ROLEGRAPH_GRAPH_URI"] = f"falkordb-lite://{work}/graph.db"
+    with contextlib.ExitStack() as stack:
+        if engine == "neo4j":  # an empty database of the session's server, without the schema
+            env |= graph_env(stack.enter_context(graphs.settings(engine, schema=False)))
+        else:  # an embedded database of the installed package's own, in the working folder
+            env["ROLEGRAPH_GRAPH_URI"] = f"falkordb-lite://{work}/graph.db"
+        _run_commands(env_dir, python, site, work, env)
+
+
+def _run_commands(env_dir: Path, python: Path, site: str, work: Path, env: dict[str, str]) -> None:
+    """The installed commands, run from ``work``: help, init, the analysts' library."""
 
     def rolegraph(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
