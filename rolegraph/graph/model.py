@@ -28,6 +28,7 @@ class Label(StrEnum):
     COVER_SNAPSHOT = "CoverSnapshot"
     RUN = "Run"
     RUN_STEP = "RunStep"
+    HANDBOOK = "Handbook"
 
 
 class RelType(StrEnum):
@@ -41,6 +42,7 @@ class RelType(StrEnum):
     ALIAS_OF = "ALIAS_OF"
     INTERACTED = "INTERACTED"
     HAS_ROLE = "HAS_ROLE"
+    CANDIDATE = "CANDIDATE"
 
 
 class TagKind(StrEnum):
@@ -89,6 +91,7 @@ NODE_KEYS: dict[Label, tuple[str, ...]] = {
     Label.COVER_SNAPSHOT: ("kind", "day"),
     Label.RUN: ("id",),
     Label.RUN_STEP: ("id",),
+    Label.HANDBOOK: ("category",),
 }
 
 
