@@ -111,16 +111,29 @@ def load(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    """`rolegraph stats`: counts per label and per relationship type."""
+    """`rolegraph stats`: counts per label and per relationship type, the item → tag edges the quality
+    gate quarantined (by type and reason) and the candidate pairs behaviour proposed (by kind and status)."""
     from rolegraph.graph.connect import open_store
 
     with open_store() as store:
         s = store.stats()
+        quarantined = store.quarantine.counts()
+        candidates = store.calibration.counts()
     if args.json:
-        dump_json({"nodes": s.nodes, "relationships": s.relationships}, None)
+        dump_json(
+            {
+                "nodes": s.nodes,
+                "relationships": s.relationships,
+                "quarantined": quarantined,
+                "candidates": candidates,
+            },
+            None,
+        )
         return 0
     table("nodes", ("label", "count"), sorted(s.nodes.items()))
     table("relationships", ("type", "count"), sorted(s.relationships.items()))
+    table("quarantined tag edges", ("type/reason", "count"), sorted(quarantined.items()))
+    table("candidate logic pairs", ("kind/status", "count"), sorted(candidates.items()))
     return 0
 
 

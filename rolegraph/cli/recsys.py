@@ -42,6 +42,12 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--out", type=Path, required=True, help="export folder; its id maps are continued if present")
     p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
     p.add_argument("--previous", type=Path, default=None, help="continue the id maps of this earlier export")
+    p.add_argument(
+        "--weights",
+        choices=("llm", "calibrated"),
+        default="calibrated",
+        help="logic weights: the LLM's, or behaviour-calibrated where calibration scored the edge (default)",
+    )
     p.set_defaults(func=export)
 
     p = sub.add_parser("train", help="train a recommender, store it as the current one, write users' roles back")
@@ -88,12 +94,12 @@ def _model_config(args: argparse.Namespace) -> ModelConfig:
 def export(args: argparse.Namespace) -> int:
     """`rolegraph export`."""
     from rolegraph.graph.connect import open_store
-    from rolegraph.graph.model import Source
+    from rolegraph.graph.model import Source, Weights
     from rolegraph.recsys.export import export as write_export
 
     started = time.monotonic()
     with open_store() as store:
-        _, meta = write_export(store, args.out, Source.view(args.graph), args.previous)
+        _, meta = write_export(store, args.out, Source.view(args.graph), args.previous, Weights(args.weights))
     title = f"export of {args.graph} graph to {args.out} ({time.monotonic() - started:.1f} s)"
     table(title, ("what", "count"), sorted(meta["counts"].items()))
     return 0

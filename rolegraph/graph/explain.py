@@ -7,7 +7,9 @@ database calls stay in `graph.reads`. A path's strength is the product of the pr
   via_topic       P(t|u)·P(c|t)·P(c|i)                u -HAS_ROLE-> t -U2I-> c <-HAS_ITEM_TAG- i
   via_topic_role  P(t|u)·P(c|t)·P(t'|c)·P(t'|i)       u -HAS_ROLE-> t -U2I-> c -I2U-> t' <-HAS_USER_TAG- i
 
-Logic edges come from the requested graph view (G* = distilled, G = llm). An item→tag edge may exist
+Logic edges come from the requested graph view (G* = distilled, G = llm); their P is the LLM's weight or,
+with ``weights="calibrated"``, the behaviour-calibrated weight where calibration scored the edge (both
+numbers, with support and lift, are in the edge's provenance). An item→tag edge may exist
 from both sources; the view's own edge is used when the item has one, else the other source's.
 A role held in both sets counts as T0 only (T1 is the exploration set T(1) \\ T(0)).
 """
@@ -20,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rolegraph.graph.backend import Row
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import Source, Weights
 
 Shape = Literal["direct", "via_topic", "via_topic_role"]
 _SHAPES: tuple[Shape, ...] = ("direct", "via_topic", "via_topic_role")
 _PROVENANCE = ("source", "run", "model", "prompt_version", "rationale")
+_BEHAVIOUR = ("weight", "calibrated", "support", "lift")  # logic edges: both weights and behaviour's counts
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,16 @@ def tag_parts(direct: Iterable[Row], source: Source) -> tuple[float, float]:
 
 
 def _prov(row: Row, prefix: str, source: Source | None = None) -> dict[str, Any]:
-    """The provenance fields of one edge of a row; logic edges are of the view's ``source``."""
-    found = {k: row[f"{prefix}_{k}"] for k in _PROVENANCE if row.get(f"{prefix}_{k}") not in (None, "")}
+    """The provenance fields of one edge of a row; logic edges are of the view's ``source`` and carry both
+    weights and behaviour's counts where present."""
+    fields = _PROVENANCE if source is None else _PROVENANCE + _BEHAVIOUR
+    found = {k: row[f"{prefix}_{k}"] for k in fields if row.get(f"{prefix}_{k}") not in (None, "")}
     return found if source is None else {"source": Source(source).value, **found}
+
+
+def _logic_p(row: Row, prefix: str, weights: Weights) -> float:
+    calibrated = row.get(f"{prefix}_calibrated")
+    return float(row[f"{prefix}_weight"] if weights is Weights.LLM or calibrated is None else calibrated)
 
 
 def _name(row: Row, field_: str) -> str:
@@ -103,7 +113,7 @@ def _item_edge(rtype: str, row: Row, tag: str) -> Edge:
     return Edge(rtype, "item", tag, float(row["item_p"]), _prov(row, "item"))
 
 
-def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path:
+def _path(shape: Shape, row: Row, source: Source, user: str, title: str, weights: Weights) -> Path:
     role, t = row["role"], _name(row, "role")
     edges = [Edge("HAS_ROLE", user, role, float(row["role_p"]), {"set": row["role_set"]})]
     topic = new_role = None
@@ -112,7 +122,7 @@ def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path
         sentence = f"Recommended because you look like one of the *{t}*, and {title} is made for *{t}*."
     else:
         topic, c = row["topic"], _name(row, "topic")
-        edges.append(Edge("U2I", role, topic, float(row["u2i_weight"]), _prov(row, "u2i", source)))
+        edges.append(Edge("U2I", role, topic, _logic_p(row, "u2i", weights), _prov(row, "u2i", source)))
         if shape == "via_topic":
             edges.append(_item_edge("HAS_ITEM_TAG", row, topic))
             sentence = (
@@ -120,7 +130,7 @@ def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path
             )
         else:
             new_role, t2 = row["new_role"], _name(row, "new_role")
-            edges.append(Edge("I2U", topic, new_role, float(row["i2u_weight"]), _prov(row, "i2u", source)))
+            edges.append(Edge("I2U", topic, new_role, _logic_p(row, "i2u", weights), _prov(row, "i2u", source)))
             edges.append(_item_edge("HAS_USER_TAG", row, new_role))
             sentence = (
                 f"Recommended because you look like one of the *{t}*; *{t}* want *{c}*, which draws *{t2}*, "
@@ -132,11 +142,14 @@ def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path
     return Path(shape, strength, role, str(row["role_set"]), topic, new_role, edges, sentence)
 
 
-def rank_paths(paths: dict[str, list[Row]], source: Source, user: str, title: str | None) -> list[Path]:
-    """Every path of the three shapes, strongest first (ties by shape, then keys)."""
+def rank_paths(
+    paths: dict[str, list[Row]], source: Source, user: str, title: str | None, weights: Weights = Weights.CALIBRATED
+) -> list[Path]:
+    """Every path of the three shapes, strongest first (ties by shape, then keys); logic edges weigh by
+    ``weights``."""
     shown = f"*{title}*" if title else "this item"
     ranked = [
-        _path(shape, row, source, user, shown)
+        _path(shape, row, source, user, shown, weights)
         for shape in _SHAPES
         for row in _one_set_per_role(prefer_source(paths.get(shape, []), source))
     ]

@@ -75,6 +75,14 @@ class Source(StrEnum):
 _VIEWS = {"cover": Source.DISTILLED, "full": Source.LLM}
 
 
+class Weights(StrEnum):
+    """Which weight of an LLM logic edge a reader uses: the LLM's own, or the behaviour-calibrated one
+    (``calibrated``, falling back to the LLM's weight on edges calibration has not scored)."""
+
+    LLM = "llm"
+    CALIBRATED = "calibrated"
+
+
 class LogicKind(StrEnum):
     """U2I: role → topic, P(c|t). I2U: topic → role, P(t|c)."""
 

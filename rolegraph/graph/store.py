@@ -22,6 +22,7 @@ from typing import Any
 
 from rolegraph.graph import validate as v
 from rolegraph.graph.backend import Backend
+from rolegraph.graph.calibration import Calibration
 from rolegraph.graph.covers import CoverSets
 from rolegraph.graph.distillation import DistillationData
 from rolegraph.graph.exports import ExportReads
@@ -41,6 +42,7 @@ from rolegraph.graph.model import (
     TagRecord,
     UserRecord,
 )
+from rolegraph.graph.quarantine import Quarantine
 from rolegraph.graph.reads import GraphReads
 from rolegraph.graph.roles import RoleWriteBack
 from rolegraph.graph.statements import Stmt
@@ -92,6 +94,8 @@ class GraphStore(GraphReads):
         self.distillation = DistillationData(self)
         self.exports = ExportReads(self)
         self.roles = RoleWriteBack(self)
+        self.calibration = Calibration(self)
+        self.quarantine = Quarantine(self)
 
     def clear(self) -> int:
         """Deletes every node and relationship, in batches; returns the number of nodes deleted."""

@@ -1,9 +1,11 @@
 """A synthetic world with planted roles, topics and logic, for scale and recovery tests.
 
 Planted truth: each role t wants ``fanout`` topics with weights P(c|t) (U2I); each topic c is wanted by
-``fanout`` roles with weights P(t|c) (I2U). Items carry 1–3 topics (popularity is Zipf-like) and roles
-drawn through I2U from those topics. Users hold 1–3 roles; each interaction picks one of the user's
-roles, a topic by U2I, then an item about that topic — or, with probability ``noise``, any item.
+``fanout`` roles with weights P(t|c) (I2U) — drawn apart, or with ``coherent`` the inverse of U2I (the
+roles that want c, by popularity × P(c|t), at most ``fanout``), so that behaviour agrees with both.
+Items carry 1–3 topics (popularity is Zipf-like) and roles drawn through I2U from those topics.
+Users hold 1–3 roles; each interaction picks one of the user's roles, a topic by U2I, then an item
+about that topic — or, with probability ``noise``, any item.
 
 Output (the generic loader formats, plus the truth kept apart so nothing leaks into the graph):
 ``items.jsonl``, ``users.jsonl``, ``interactions.csv``, ``truth/logic.json`` (vocabularies and both
@@ -77,6 +79,7 @@ class SynthConfig:
     fanout: int = 5
     interactions_per_user: float = 20.0
     noise: float = 0.1
+    coherent: bool = False  # I2U planted as the inverse of U2I, so behaviour agrees with both
 
     def check(self) -> None:
         """Raises InvalidInput for sizes that cannot make a world."""
@@ -117,6 +120,22 @@ def _logic(rng: np.random.Generator, n_src: int, n_dst: int, fanout: int) -> tup
     return targets, weights
 
 
+def _inverse(
+    u2i_dst: np.ndarray, u2i_w: np.ndarray, role_pop: np.ndarray, fallback_dst: np.ndarray, fallback_w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """I2U as the inverse of U2I: per topic the roles that want it, weighted by popularity × P(c|t) (at most
+    ``fanout``, the rest weight 0); a topic no role wants keeps its ``fallback`` row."""
+    n_topics, fanout = fallback_dst.shape
+    joint = np.zeros((n_topics, u2i_dst.shape[0]))
+    for t in range(u2i_dst.shape[0]):
+        joint[u2i_dst[t], t] = role_pop[t] * u2i_w[t]
+    dst = np.argsort(-joint, axis=1, kind="stable")[:, :fanout]
+    w = np.take_along_axis(joint, dst, axis=1)
+    wanted = w.sum(axis=1) > 0
+    w[wanted] /= w[wanted].sum(axis=1, keepdims=True)
+    return np.where(wanted[:, None], dst, fallback_dst), np.where(wanted[:, None], w, fallback_w)
+
+
 def _pick(cum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Row-wise categorical draw from cumulative weights [N, F] → column index [N]."""
     u = rng.random((cum.shape[0], 1)) * cum[:, -1:]
@@ -133,6 +152,10 @@ def generate(cfg: SynthConfig, out: Path, progress: Tick | None = None) -> dict[
     topics = _names(_ADJECTIVES, _TOPICS, cfg.topics)
     u2i_dst, u2i_w = _logic(rng, cfg.roles, cfg.topics, cfg.fanout)
     i2u_dst, i2u_w = _logic(rng, cfg.topics, cfg.roles, cfg.fanout)
+    role_pop = 1.0 / np.arange(1, cfg.roles + 1) ** 0.8
+    role_pop /= role_pop.sum()
+    if cfg.coherent:
+        i2u_dst, i2u_w = _inverse(u2i_dst, u2i_w, role_pop, i2u_dst, i2u_w)
 
     # Items: 1–3 topics by Zipf-like popularity, roles through I2U of the first topic.
     topic_pop = 1.0 / np.arange(1, cfg.topics + 1)
@@ -163,8 +186,6 @@ def generate(cfg: SynthConfig, out: Path, progress: Tick | None = None) -> dict[
             )
             truth_fh.write(json.dumps({"id": f"i{i:06d}", "topics": its, "roles": [roles[item_roles[i]]]}) + "\n")
 
-    role_pop = 1.0 / np.arange(1, cfg.roles + 1) ** 0.8
-    role_pop /= role_pop.sum()
     events = 0
     chunk = 50_000
     u2i_cum = np.cumsum(u2i_w, axis=1)
@@ -216,6 +237,7 @@ def generate(cfg: SynthConfig, out: Path, progress: Tick | None = None) -> dict[
             {"topic": topics[c], "role": roles[t], "weight": float(w)}
             for c in range(cfg.topics)
             for t, w in zip(i2u_dst[c], i2u_w[c], strict=True)
+            if w > 0
         ],
     }
     (out / "truth" / "logic.json").write_text(json.dumps(logic, indent=1))

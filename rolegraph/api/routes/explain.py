@@ -21,8 +21,10 @@ from rolegraph.api.schemas import (
     PairRoleOut,
     PathOut,
     ScoreOut,
+    WeightsParam,
 )
 from rolegraph.graph.explain import pair_roles, rank_paths, tag_parts
+from rolegraph.graph.model import Weights
 from rolegraph.recsys.scorer import Scorer
 
 router = APIRouter(tags=["explain"], dependencies=[require_read])
@@ -50,6 +52,7 @@ def explain(
     graph: GraphView = "cover",
     mode: Mode = "util",
     limit: Annotated[int, Query(ge=1, le=100, description="paths returned, strongest first")] = 10,
+    weights: WeightsParam = "calibrated",
 ) -> ExplainOut:
     """Why ``item`` for ``user``: ŷ_raw, β0·ŷ_tag0, β1·ŷ_tag1 and the paths of the three shapes."""
     if store.user(user) is None:
@@ -59,7 +62,7 @@ def explain(
         raise HTTPException(404, "no such item")
     source = VIEW[graph]
     rows = store.explain_paths(user, item, source)
-    ranked = rank_paths(rows, source, user, found.get("title"))
+    ranked = rank_paths(rows, source, user, found.get("title"), Weights(weights))
     tag0, tag1 = tag_parts(rows["direct"], source)
     score, note = _score(scorer, user, item, mode)
     counts = Counter[str](p.shape for p in ranked)
@@ -68,6 +71,7 @@ def explain(
         item=item,
         graph=graph,
         mode=mode,
+        weights=weights,
         score=score,
         note=note,
         graph_parts=GraphParts(tag0=tag0, tag1=tag1),

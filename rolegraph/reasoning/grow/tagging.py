@@ -18,11 +18,12 @@ _TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
 
 
 def plan_items(ctx: RunContext) -> list[PlannedItem]:
-    """The day's items: the recorded plan, or a new one (the first untagged items by id)."""
+    """The day's items: the recorded plan, or a new one (the first untagged items by id, or the
+    most-interacted with ``popular_first``)."""
     day = ctx.config.day
     planned = ctx.store.growth.planned_items(day)
     if not planned and ctx.config.max_items > 0:
-        ctx.store.growth.plan_items(day, ctx.config.max_items)
+        ctx.store.growth.plan_items(day, ctx.config.max_items, ctx.config.popular_first)
         planned = ctx.store.growth.planned_items(day)
     return planned
 

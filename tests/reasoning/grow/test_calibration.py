@@ -1,0 +1,104 @@
+"""The calibration and check steps of the daily run: behaviour's statistics on every LLM logic edge,
+candidates queued and checked the next day; and a SIGKILL inside each step, then a rerun, ends in the
+same graph as an uninterrupted run, whose rerun makes no LLM call."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.grow.config import CalibrationConfig
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
+from tests.conftest import new_falkordb_store
+from tests.reasoning.grow import world
+from tests.reasoning.grow.conftest import Grower
+from tests.reasoning.grow.test_crash import Child, Script, _kill
+from tests.support.openai_server import Responder, ScriptedServer
+
+RUN = "grow-2026-02-01"
+SMALL = CalibrationConfig(min_mass=1.0, candidate_lift=1.1, candidate_support=2)  # a world of 8 users
+
+
+def _logic(store: GraphStore) -> list[dict[str, object]]:
+    return [
+        {"src": e["src"], "dst": e["dst"], **e["props"]}
+        for page in store.iter_edge_pages()
+        for e in page
+        if e["type"] in ("U2I", "I2U") and e["props"].get("source") == "llm"
+    ]
+
+
+def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_day(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(world.sensible)
+    world.load(g.store, 8, users=8)
+    first = g.run("2026-01-05", max_items=8, max_tags=20, chunk=4, calibration=SMALL)
+    edges = _logic(g.store)
+    assert edges and all({"support", "lift", "calibrated", "contradicted"} <= e.keys() for e in edges)
+    assert all(0 <= float(e["calibrated"]) <= 1 and e["rationale"] for e in edges)  # type: ignore[arg-type]
+    assert any(int(e["support"]) > 0 for e in edges)  # type: ignore[call-overload]
+    queued = g.store.calibration.counts()
+    assert first.counts["u2i_candidates_queued"] + first.counts["i2u_candidates_queued"] == sum(queued.values()) > 0
+    second = g.run("2026-01-06", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
+    checked = g.store.calibration.counts()
+    verdicts = {
+        s: sum(second.counts.get(f"{k}_candidates_{s}", 0) for k in ("u2i", "i2u")) for s in ("confirmed", "refused")
+    }
+    assert verdicts == {s: sum(n for k, n in checked.items() if k.endswith(f"/{s}")) for s in verdicts}
+    assert sum(verdicts.values()) == sum(queued.values())  # every candidate of day 1 was checked on day 2
+    checks = {template(Task.U2I_CHECK).version, template(Task.I2U_CHECK).version}
+    made = [e for e in _logic(g.store) if e["prompt_version"] in checks]
+    assert len(made) == verdicts["confirmed"] and all(e["rationale"] for e in made)
+
+
+@pytest.fixture
+def fresh(falkordb_server: FalkorBackend) -> Iterator[Callable[[], GraphStore]]:
+    stores: list[GraphStore] = []
+
+    def make() -> GraphStore:
+        store = new_falkordb_store(falkordb_server)
+        world.load(store, 6, users=6)
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+def test_sigkill_inside_calibration_then_rerun_equals_an_uninterrupted_run(
+    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+) -> None:
+    script = Script()
+    with ScriptedServer(script) as llm:
+        baseline = fresh()
+        Child(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert any("calibrated" in e for e in _logic(baseline))
+
+        store = fresh()
+        child = Child(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        proc = child.start()
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            entry = store.journal.entry(f"{RUN}/calibrate")
+            if entry is not None and entry.status == "planned":
+                _kill(proc)
+                break
+            time.sleep(0.002)
+        entry = store.journal.entry(f"{RUN}/calibrate")
+        assert entry is not None and entry.status == "planned", "the kill did not land inside the calibration"
+        assert store.content_hash() != expected
+
+        child.run()
+        assert store.content_hash() == expected
+        script.n = 0
+        child.run()  # a finished day: no LLM call, no write
+        assert script.n == 0 and store.content_hash() == expected

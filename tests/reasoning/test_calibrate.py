@@ -1,0 +1,55 @@
+"""The calibration estimator: behaviour's support and lift, the Beta posterior around the LLM's weight,
+contradicted edges and candidate pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from rolegraph.errors import InvalidInput
+from rolegraph.graph.distillation import TaggedItem, WeightedEdge
+from rolegraph.graph.model import LogicKind
+from rolegraph.reasoning.calibrate import behaviour, candidates, score_edges
+from rolegraph.reasoning.grow.config import CalibrationConfig
+
+ITEMS = [
+    TaggedItem("i1", "Jazz film", "", ("musicians",), ("jazz",)),
+    TaggedItem("i2", "Farm film", "", ("farmers",), ("weather",)),
+    TaggedItem("i3", "Jazz club", "", ("musicians",), ("jazz", "nightlife")),
+]
+# ten users consume the jazz films, ten the farm film
+EVENTS = [(f"m{k}", i) for k in range(10) for i in ("i1", "i3")] + [(f"f{k}", "i2") for k in range(10)]
+
+
+def test_behaviour_confirms_weighs_and_contradicts_llm_edges() -> None:
+    beh = behaviour(EVENTS, ITEMS)
+    cfg = CalibrationConfig(prior_strength=10.0, min_mass=5.0)
+    edges = [WeightedEdge("musicians", "jazz", 0.5), WeightedEdge("musicians", "weather", 0.5)]
+    good, bad = score_edges(beh, LogicKind.U2I, edges, cfg)
+    assert good.support == 10 and bad.support == 0
+    # musicians' users: P̂(jazz | musicians) = 2/3 (jazz on both items, nightlife on one), base rate of jazz 1/3
+    assert good.lift == pytest.approx(2.0) and bad.lift == 0.0
+    assert good.calibrated == pytest.approx((10 * 0.5 + 10 * 2 / 3) / (10 + 10), abs=1e-6)
+    assert bad.calibrated == pytest.approx(10 * 0.5 / 20) and bad.contradicted and not good.contradicted
+
+
+def test_sparse_tags_keep_the_llm_weight() -> None:
+    beh = behaviour(EVENTS[:1], ITEMS)  # one user, one event
+    (stats,) = score_edges(beh, LogicKind.U2I, [WeightedEdge("musicians", "weather", 0.4)], CalibrationConfig())
+    assert not stats.contradicted and stats.calibrated == pytest.approx(20 * 0.4 / 21)
+    (unknown,) = score_edges(beh, LogicKind.I2U, [WeightedEdge("opera", "singers", 0.7)], CalibrationConfig())
+    assert unknown.support == 0 and unknown.calibrated == 0.7
+
+
+def test_supported_pairs_the_llm_never_proposed_become_candidates() -> None:
+    beh = behaviour(EVENTS, ITEMS)
+    cfg = CalibrationConfig(candidate_lift=1.5, candidate_support=5, candidates_per_source=2)
+    found = candidates(beh, LogicKind.U2I, [("musicians", "jazz")], cfg)
+    assert [(c.src, c.dst) for c in found] == [("farmers", "weather"), ("musicians", "nightlife")]
+    i2u = candidates(beh, LogicKind.I2U, [], cfg)
+    assert {(c.src, c.dst) for c in i2u} == {("jazz", "musicians"), ("nightlife", "musicians"), ("weather", "farmers")}
+    assert all(c.lift >= 1.5 and c.support >= 5 and 0 < c.estimate <= 1 for c in found + i2u)
+
+
+def test_bad_knobs_are_refused() -> None:
+    with pytest.raises(InvalidInput):
+        CalibrationConfig(prior_strength=0)
