@@ -44,6 +44,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--window", type=int, default=d.window, help="cover-set history in days (stale-tag removal)")
     p.add_argument("--top-b", type=int, default=d.top_b, help="G* edges per cover-set source")
     p.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
+    p.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
     p.add_argument("--distill-top-k", type=int, default=d.distill_top_k, help="distilled tags per unseen item")
     p.add_argument("--distill-min-p", type=float, default=d.distill_min_p, help="least P_θ(t|i) of a distilled tag")
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
@@ -62,6 +63,7 @@ def register(sub: Subparsers) -> None:
     b.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction per day")
     b.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
     b.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
+    b.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
     b.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summaries as JSON")
     b.set_defaults(func=backfill)
 
@@ -86,6 +88,7 @@ def grow(args: argparse.Namespace) -> int:
         day=args.day,
         max_items=args.max_items if args.budget is None else args.budget,
         popular_first=args.budget is not None,
+        handbook=args.handbook,
         max_tags=args.max_tags,
         chunk=args.chunk,
         threshold=args.threshold,
@@ -123,6 +126,7 @@ def backfill(args: argparse.Namespace) -> int:
                 chunk=args.chunk,
                 distill=not args.no_distill,
                 popular_first=True,
+                handbook=args.handbook,
             )
             with open_run(store, config, progress_bar) as run:
                 summary = run()

@@ -4,14 +4,15 @@
 // (generic, a person's name) gets `quarantine` = the reason and is never asked about.
 
 // name: gate_item_tag_edges
-// The LLM item → tag edges one run wrote for the given items, with the item's text and the tag's name and
-// embedding, in (item, type, tag) order.
+// The LLM item → tag edges one run wrote for the given items, with the item's text and the tag's name, in
+// (item, type, tag) order (the embeddings come from the run's vocabularies: reading them back per edge is
+// slow).
 // params: ids, run
 UNWIND $ids AS id
 MATCH (i:Item {id: id})-[r]->(t:Tag)
 WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG'] AND r.source = 'llm' AND r.run = $run
 RETURN i.id AS item, coalesce(i.text, i.title, i.id) AS text, type(r) AS type, t.key AS tag,
-       coalesce(t.name, t.key) AS name, t.embedding AS embedding
+       coalesce(t.name, t.key) AS name
 ORDER BY item, type, tag;
 
 // name: quarantine_item_tags

@@ -12,15 +12,13 @@ from rolegraph.graph.statements import Stmt
 
 @dataclass(frozen=True)
 class GatedEdge:
-    """An LLM item → tag edge as the gate reads it: the item's text, the edge type, the tag's key, name and
-    stored embedding (None when the tag has none)."""
+    """An LLM item → tag edge as the gate reads it: the item's text, the edge type, the tag's key and name."""
 
     item: str
     text: str
     type: str
     tag: str
     name: str
-    embedding: list[float] | None
 
 
 @dataclass(frozen=True)
@@ -33,14 +31,17 @@ class Quarantined:
     reason: str
 
 
+_PAGE = 200  # items per read: each brings its text and about 20 edges
+
+
 class Quarantine(Repository):
     """Reads for the gate and the quarantine it writes."""
 
     def run_edges(self, run: str, item_ids: Sequence[str]) -> list[GatedEdge]:
         """The LLM item → tag edges ``run`` wrote for ``item_ids``, by item, type and tag."""
         return [
-            GatedEdge(r["item"], str(r["text"]), r["type"], r["tag"], str(r["name"]), r["embedding"])
-            for r in self._db.read_each(Stmt.GATE_ITEM_TAG_EDGES, "ids", item_ids, run=run)
+            GatedEdge(r["item"], str(r["text"]), r["type"], r["tag"], str(r["name"]))
+            for r in self._db.read_each(Stmt.GATE_ITEM_TAG_EDGES, "ids", item_ids, _PAGE, run=run)
         ]
 
     def move(self, edges: Sequence[Quarantined]) -> int:

@@ -49,6 +49,9 @@ class Stmt(StrEnum):
     QUARANTINE_ITEM_TAGS = "quarantine_item_tags"
     QUARANTINE_TAGS = "quarantine_tags"
     COUNT_QUARANTINED = "count_quarantined"
+    # handbook.cypher
+    UPSERT_HANDBOOKS = "upsert_handbooks"
+    HANDBOOKS = "handbooks"
     # cover.cypher
     ENSURE_COVER_SET = "ensure_cover_set"
     COVER_LATEST_DAY = "cover_latest_day"

@@ -27,6 +27,7 @@ from rolegraph.graph.covers import CoverSets
 from rolegraph.graph.distillation import DistillationData
 from rolegraph.graph.exports import ExportReads
 from rolegraph.graph.growth import GrowthPlan
+from rolegraph.graph.handbooks import Handbooks
 from rolegraph.graph.journal import RunJournal
 from rolegraph.graph.model import (
     AliasEdge,
@@ -96,6 +97,7 @@ class GraphStore(GraphReads):
         self.roles = RoleWriteBack(self)
         self.calibration = Calibration(self)
         self.quarantine = Quarantine(self)
+        self.handbooks = Handbooks(self)
 
     def clear(self) -> int:
         """Deletes every node and relationship, in batches; returns the number of nodes deleted."""

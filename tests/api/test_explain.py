@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from rolegraph.graph.explain import rank_paths
+from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WorldScorer, make_app
 from tests.api.world import World, explain_oracle, item_p
@@ -59,6 +61,7 @@ def test_edges_carry_provenance_and_each_path_a_sentence(client: TestClient, wor
                     "model": "model-llm",
                     "prompt_version": "v1",
                     "rationale": f"{e['start']} → {e['end']}",
+                    "weight": e["p"],  # not calibrated: the LLM's weight, whichever `weights` is asked
                 }
             if e["type"] in ("HAS_USER_TAG", "HAS_ITEM_TAG"):
                 assert e["provenance"]["source"] in ("llm", "distilled")
@@ -139,3 +142,21 @@ def test_without_a_trained_recommender(world_store: GraphStore) -> None:
         body = c.get("/explain", params={"user": "bob", "item": "item 07"}).json()
         assert body["score"] is None and "no recommender is trained" in body["note"]
         assert body["paths"]
+
+
+def test_logic_edges_weigh_by_the_llm_or_the_calibrated_number() -> None:
+    row = {
+        "role": "t", "role_name": "T", "role_set": "T0", "role_p": 0.5, "topic": "c", "topic_name": "C",
+        "u2i_weight": 0.4, "u2i_calibrated": 0.8, "u2i_support": 12, "u2i_lift": 2.5, "u2i_run": "r",
+        "item_p": 1.0, "item_source": "llm",
+    }  # fmt: skip
+    for weights, p in ((Weights.LLM, 0.4), (Weights.CALIBRATED, 0.8)):
+        (path,) = rank_paths({"via_topic": [row]}, Source.LLM, "u", "x", weights)
+        u2i = path.edges[1]
+        assert u2i.p == p and path.strength == pytest.approx(0.5 * p)
+        assert {k: u2i.provenance[k] for k in ("weight", "calibrated", "support", "lift")} == {
+            "weight": 0.4,
+            "calibrated": 0.8,
+            "support": 12,
+            "lift": 2.5,
+        }

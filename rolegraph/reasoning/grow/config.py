@@ -44,6 +44,7 @@ class GrowConfig:
     distill_min_p: float = 0.2
     seed: int = 0
     models_dir: str = "data/runs"
+    handbook: bool = False  # build per-category handbooks and show them in the tagging prompts
     popular_first: bool = False  # plan the most-interacted untagged items first (the backfill's order)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
 

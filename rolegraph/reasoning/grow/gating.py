@@ -7,11 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from rolegraph.graph.quarantine import Quarantined
+from rolegraph.graph.model import TagKind
+from rolegraph.graph.quarantine import GatedEdge, Quarantined
 from rolegraph.reasoning.gate import GateConfig, grounding, reasons
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext
 
+_TYPES = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
 #: reasons that condemn a tag whatever item named it (the rest are about one item)
 _NAME_REASONS = ("generic", "person name")
 
@@ -34,14 +36,24 @@ def compose(ctx: RunContext, item_ids: list[str], cfg: GateConfig) -> dict[str, 
         return {"phase": "gate", "edges": [], "tags": {}, "judged": 0}
     texts = sorted({e.text for e in edges})
     text_vec = dict(zip(texts, ctx.embedder.embed(texts), strict=True))
-    missing = sorted({e.name for e in edges if e.embedding is None})
-    name_vec = dict(zip(missing, ctx.embedder.embed(missing), strict=True)) if missing else {}
-    tags = np.stack([np.asarray(e.embedding if e.embedding is not None else name_vec[e.name]) for e in edges])
+    missing = sorted({e.name for e in edges if _vector(ctx, e) is None})
+    fresh = dict(zip(missing, ctx.embedder.embed(missing), strict=True)) if missing else {}
+    rows = []
+    for e in edges:
+        vec = _vector(ctx, e)
+        rows.append(fresh[e.name] if vec is None else vec)
+    tags = np.stack(rows)
     sims = grounding(tags, np.stack([text_vec[e.text] for e in edges]))
     why = reasons([e.name for e in edges], [e.text for e in edges], sims, cfg)
     failed = [[e.item, e.type, e.tag, r] for e, r in zip(edges, why, strict=True) if r]
     condemned = {e.tag: r for e, r in zip(edges, why, strict=True) if r in _NAME_REASONS}
     return {"phase": "gate", "edges": failed, "tags": condemned, "judged": len(edges)}
+
+
+def _vector(ctx: RunContext, edge: GatedEdge) -> np.ndarray | None:
+    """The tag's embedding from the run's vocabulary (None when the vocabulary does not hold it)."""
+    canon = ctx.vocab.get(_TYPES[edge.type])
+    return canon.vector(edge.tag) if canon is not None and edge.tag in canon else None
 
 
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:

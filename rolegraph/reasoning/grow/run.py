@@ -8,8 +8,9 @@
                                    ▼
              calibrate ─▶ cover_sets ─▶ distill ─▶ publish ─▶ END
 
-`gate` quarantines today's item → tag edges below the quality gate (`grow.gating`); `check` puts the
-candidate pairs an earlier day's calibration queued to the LLM (`grow.checking`);
+`select_items` builds the handbooks of new item categories first, when the run uses them
+(`grow.handbooking`); `gate` quarantines today's item → tag edges below the quality gate (`grow.gating`);
+`check` puts the candidate pairs an earlier day's calibration queued to the LLM (`grow.checking`);
 `calibrate` sets behaviour's support, lift and calibrated weight on every LLM logic edge and queues
 the next candidates (`grow.calibrating`).
 
@@ -33,7 +34,7 @@ from langgraph.graph import END, START, StateGraph
 from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.growth import PlannedItem, PlannedTag
 from rolegraph.graph.model import LogicKind, RunRecord, TagKind
-from rolegraph.reasoning.grow import calibrating, checking, covering, gating, journal, logic, tagging
+from rolegraph.reasoning.grow import calibrating, checking, covering, gating, handbooking, journal, logic, tagging
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.vocab import load_vocabulary
 from rolegraph.reasoning.prompts import template
@@ -110,6 +111,7 @@ class GrowRun:
                     "check": lambda p: checking.apply(ctx, p),
                     "calibrate": lambda p: calibrating.apply(ctx, p),
                     "gate": lambda p: gating.apply(ctx, p),
+                    "handbook": lambda p: handbooking.apply(ctx, p),
                 },
             )
         with ctx.timed("vocabulary"):
@@ -121,6 +123,9 @@ class GrowRun:
         with self.ctx.timed("select"):
             planned = tagging.plan_items(self.ctx)
             chunks = tagging.pending_chunks(self.ctx, planned)
+        if self.ctx.config.handbook:
+            with self.ctx.timed("handbook (LLM)"):
+                handbooking.build(self.ctx, planned)
         self._bar("tagging items", sum(len(c) for _, c in chunks))
         return {"items": [i.id for i in planned], "tag_chunks": chunks}
 

@@ -12,6 +12,7 @@ from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.ask import Outcome, ask
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_groups
+from rolegraph.reasoning.handbook import hint
 from rolegraph.reasoning.tasks import Task
 
 _TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
@@ -45,7 +46,9 @@ Asked = list[tuple[PlannedItem, TagKind, Outcome]]
 def ask_chunk(ctx: RunContext, items: list[PlannedItem]) -> Asked:
     """The LLM's roles and topics for each item (concurrent up to the client's cap)."""
     jobs = [(item, kind) for item in items for kind in (TagKind.USER, TagKind.ITEM)]
-    outcomes = ctx.client.map(lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0])), jobs)
+    outcomes = ctx.client.map(
+        lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0]), hint(ctx.handbooks, job[0], job[1])), jobs
+    )
     return [(item, kind, outcome) for (item, kind), outcome in zip(jobs, outcomes, strict=True)]
 
 

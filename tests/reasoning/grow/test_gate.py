@@ -1,10 +1,12 @@
-"""The quality-gate step of the daily run: junk tags are quarantined with the reason (visible in stats and
-the analyst query), never asked about, and a SIGKILL inside the step, then a rerun, ends in the same graph
-as an uninterrupted run."""
+"""The quality-gate and handbook steps of the daily run: junk tags are quarantined with the reason (visible
+in stats and the analyst query) and never asked about; handbooks are built once per category and shown to
+the tagging prompts; a SIGKILL inside either step, then a rerun, ends in the same graph as an uninterrupted
+run."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ from rolegraph.graph.store import GraphStore
 from tests.conftest import new_falkordb_store
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
-from tests.reasoning.grow.test_crash import Child, Script, _kill
+from tests.reasoning.grow.test_crash import ARGS, ROLEGRAPH, Child, Script, _kill
 from tests.support.openai_server import Reply, Responder, ScriptedServer, subject_of
 
 RUN = "grow-2026-02-01"
@@ -46,7 +48,7 @@ def test_junk_is_quarantined_with_the_reason_and_never_asked_about(grower_for: C
     assert "andy warhol" not in sources  # condemned by name: no logic question
     query = analyst.library()["analyst_quarantined_tags"]
     rows = analyst.run(g.store.backend, query.statement, analyst.bind(query, {}))
-    assert {(r["key"], r["reason"].split(" (")[0], r["items"]) for r in rows} == {
+    assert {(r["key"], r["reason"], r["items"]) for r in rows} == {
         ("andy warhol", "person name", 4),
         ("dental hygiene", "not grounded", 4),
     }
@@ -102,3 +104,50 @@ def test_sigkill_inside_the_gate_then_rerun_equals_an_uninterrupted_run(
         script.n = 0
         child.run()  # a finished day: no LLM call, no write
         assert script.n == 0 and store.content_hash() == expected
+
+
+def test_handbooks_are_built_once_and_shown_to_the_tagging_prompts(grower_for: Callable[[Responder], Grower]) -> None:
+    g = grower_for(world.sensible)
+    world.load(g.store, 4)
+    first = g.run(max_items=2, max_tags=0, chunk=2, handbook=True)
+    books = g.store.handbooks.all()
+    assert set(books) == {"Drama", "Comedy", "Animation"} and first.counts["handbooks_built"] == 3
+    assert books["Drama"].roles == ["drama lovers", "critics"]
+    asked = [json.dumps(body) for _, body in g.server.requests]
+    assert sum("Ideas: drama lovers; critics" in a for a in asked) == 1  # Film 0 (Drama, Comedy), its roles
+    g.run("2026-01-06", max_items=2, max_tags=0, chunk=2, handbook=True)
+    assert set(g.store.handbooks.all()) == set(books) | {"Thriller", "Western", "Romance"}
+
+
+class HandbookChild(Child):
+    def start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [ROLEGRAPH, *ARGS, "--handbook"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+
+
+def test_sigkill_inside_the_handbook_step_then_rerun_equals_an_uninterrupted_run(
+    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+) -> None:
+    script = JunkyScript()
+    with ScriptedServer(script) as llm:
+        baseline = fresh()
+        HandbookChild(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert baseline.handbooks.all()
+
+        store = fresh()
+        child = HandbookChild(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        proc = child.start()
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            entry = store.journal.entry(f"{RUN}/handbook")
+            if entry is not None and entry.status == "planned":
+                _kill(proc)
+                break
+            time.sleep(0.0005)
+        entry = store.journal.entry(f"{RUN}/handbook")
+        assert entry is not None and entry.status == "planned", "the kill did not land inside the handbook step"
+
+        child.run()
+        assert store.content_hash() == expected

@@ -64,6 +64,9 @@ def answer(task: str, subject: str) -> dict[str, Any]:
         return {"tags": [f"{g} fans" for g in genres_of(subject)] + ["film critics"]}
     if task == "item_topics":
         return {"tags": [*genres_of(subject), "cinema"]}
+    if task.startswith("handbook_"):
+        genre = subject.split()[0].lower() if subject.split() else "cinema"
+        return {"tags": [f"{genre} lovers", "critics"] if task == "handbook_roles" else [genre, "plot"]}
     if task.endswith("_check"):
         src, _, dst = subject.partition("|")
         agree = src.split()[0].lower() == dst.split()[0].lower() if src.split() and dst.split() else False
