@@ -38,12 +38,14 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=20)
     ap.add_argument("--tags", type=int, default=40)
     ap.add_argument("--movielens", type=Path, default=Path("data/ml-100k"))
+    ap.add_argument("--only-backfill", action="store_true", help="run B only (A's numbers from an earlier report)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     embedder = load_minilm()
     data = read_movielens(args.movielens)
     runs: dict[str, dict[str, Any]] = {}
-    for name, handbook, tags in (("without handbook", False, 0), ("with handbook (backfill day)", True, args.tags)):
+    variants = [("without handbook", False, 0), ("with handbook (backfill day)", True, args.tags)]
+    for name, handbook, tags in variants[1:] if args.only_backfill else variants:
         with tempfile.TemporaryDirectory() as tmp, scratch_store(Path(tmp)) as store:
             store.upsert_items(data.items)
             store.upsert_users(data.users)
