@@ -47,7 +47,12 @@ def test_synth_init_load_stats(tmp_path: Path) -> None:
     assert summary == {"written": {"interactions": n_events}, "skipped": []}
     result = _run(["stats", "--json"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"nodes": {"Item": 30, "User": 40}, "relationships": {"INTERACTED": n_events}}
+    assert json.loads(result.stdout) == {
+        "nodes": {"Item": 30, "User": 40},
+        "relationships": {"INTERACTED": n_events},
+        "quarantined": {},  # nothing grown yet: no tag set aside by the quality gate
+        "candidates": {},  # nor any logic pair proposed by behaviour
+    }
 
 
 def test_load_before_init_says_what_to_do(tmp_path: Path) -> None:
