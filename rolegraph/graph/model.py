@@ -43,6 +43,7 @@ class RelType(StrEnum):
     INTERACTED = "INTERACTED"
     HAS_ROLE = "HAS_ROLE"
     CANDIDATE = "CANDIDATE"
+    QUARANTINED = "QUARANTINED"
 
 
 class TagKind(StrEnum):

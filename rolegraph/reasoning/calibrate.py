@@ -158,9 +158,9 @@ def candidates(
     src_keys, dst_keys = sorted(src_index, key=src_index.__getitem__), sorted(dst_index, key=dst_index.__getitem__)
     eligible = (lift >= cfg.candidate_lift) & (counts >= cfg.candidate_support)
     proposed_pairs = list(proposed)
-    for s, d in proposed_pairs:
-        if s in src_index and d in dst_index:
-            eligible[src_index[s], dst_index[d]] = False
+    for src, dst in proposed_pairs:
+        if src in src_index and dst in dst_index:
+            eligible[src_index[src], dst_index[dst]] = False
     degree = Counter(src for src, _ in proposed_pairs)
     out = []
     for s in np.flatnonzero(eligible.any(axis=1)):
