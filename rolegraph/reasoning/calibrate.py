@@ -126,11 +126,12 @@ def score_edges(
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
     a = cfg.prior_strength
-    tilted, total = [], defaultdict(float)
+    tilted: list[tuple[bool, float, float]] = []
+    total: defaultdict[str, float] = defaultdict(float)
     for e in edges:
         s, d = src_index.get(e.src), dst_index.get(e.dst)
         seen = s is not None and d is not None
-        post = (float(k[s, d]) + a) / (float(expected[s, d]) + a) if seen else 1.0  # type: ignore[index]
+        post = (float(k[s, d]) + a) / (float(expected[s, d]) + a) if s is not None and d is not None else 1.0
         tilted.append((seen, post, e.weight * post))
         total[e.src] += e.weight * post
     out = []

@@ -242,7 +242,8 @@ class LLMClient:
 
     def _call(self, request: Request) -> CachedAnswer:
         if self._completion is not None:
-            extra = {"extra_body": {**self._extra, **dict(request.sampling)}} if request.sampling else {}
+            body = {**self._extra, **dict(request.sampling)}
+            extra: dict[str, Any] = {"extra_body": body} if request.sampling else {}
             result = self._completion.generate([request.prompt], stop=["\n"], **extra)
             text = result.generations[0][0].text
             usage = (result.llm_output or {}).get("token_usage", {})
