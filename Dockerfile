@@ -4,9 +4,10 @@
 FROM python:3.12-slim
 
 # build tools for llama-cpp-python and falkordblite (both compile from source); npm for the web view's
-# drawing library (copied into rolegraph/api/ui/static/vendor at build time, served by the API, no CDN)
+# drawing library (copied into rolegraph/api/ui/static/vendor at build time, served by the API, no CDN);
+# WordNet's data for tag canonicalization
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential cmake git nodejs npm \
+ && apt-get install -y --no-install-recommends build-essential cmake git nodejs npm wordnet-base \
  && rm -rf /var/lib/apt/lists/*
 
 # CPU wheels of torch: the image never trains on a GPU (vLLM runs in its own image)

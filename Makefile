@@ -18,13 +18,14 @@ UI_VENDOR := $(UI_DIR)/static/vendor
 RECBOLE_VERSION := 1.2.1
 ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
+DEMO_GRAPH := data/graph.db
 
-.PHONY: help setup venv data model neo4j ui browser demo test lint lint-cypher typecheck pytest bench clean
+.PHONY: help setup venv data model neo4j wordnet ui browser demo test lint lint-cypher typecheck pytest bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: venv data model neo4j $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data, model and Neo4j
+setup: venv data model neo4j wordnet $(LINT_DIR)/node_modules/.installed ui browser ## build or reuse the environment, fetch data, model and Neo4j
 
 venv: ## the Python 3.12 environment (cached outside the clone, keyed by the dependency files)
 	@scripts/setup-venv.sh "$(ROLEGRAPH_CACHE)" "$(VENV)"
@@ -48,6 +49,14 @@ ui: $(UI_VENDOR)/cytoscape.min.js ## the web view's front-end library from npm i
 $(UI_VENDOR)/cytoscape.min.js: $(UI_DIR)/package.json $(UI_DIR)/package-lock.json
 	@cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(UI_VENDOR) && cp $(UI_DIR)/node_modules/cytoscape/dist/cytoscape.min.js $(UI_VENDOR)/
+
+wordnet: ## Debian's WordNet 3.0 data (wordnet-base), which tag canonicalization reads for synonyms
+	@if [ -f "$${ROLEGRAPH_WORDNET_DIR:-/usr/share/wordnet}/index.noun" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y -qq wordnet-base >/dev/null 2>&1 \
+	    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wordnet-base >/dev/null 2>&1; } \
+	    || { echo "setup: apt-get could not install wordnet-base" >&2; exit 1; }; \
+	else echo "setup: as root run: apt-get install -y wordnet-base (tag canonicalization reads it)" >&2; exit 1; fi
 
 browser: ## Debian's headless Chromium and chromedriver (web view test) and docker-compose (compose file test)
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v docker-compose >/dev/null; then :; \
@@ -79,15 +88,14 @@ test: setup lint-cypher lint typecheck pytest ## set up, lint Cypher and Python,
 demo: setup ## MovieLens-100K → a daily growth run → TagCF → the API and web view, with example calls
 	@scripts/demo.sh
 
-bench: setup ## run the benchmarks; reports go to bench/results/
-	@$(PY) bench/graph_store.py
-	@$(PY) bench/synth.py
-	@$(PY) bench/cover.py
-	@$(PY) bench/canonical.py
-	@$(PY) bench/distill.py
-	@$(PY) bench/grow_recovery.py
-	@$(PY) bench/llm_throughput.py
-	@$(PY) bench/api_load.py
+bench: venv data model ## the quick benchmarks (≈ 15 min on 2 cores); reports to bench/results/ (bench/README.md)
+	@$(PY) bench/tiers.py run quick
+
+bench-full: venv data model $(DEMO_GRAPH) ## the long benchmarks (hours): 5-seed evaluations, RecBole peers, demo graph
+	@$(PY) bench/tiers.py run full
+
+$(DEMO_GRAPH): | venv data model
+	@DEMO_SERVE=0 scripts/demo.sh
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -48,6 +48,7 @@ SAMPLES: dict[str, Sample] = {
     "user": (Stmt.BENCH_SAMPLE_USER, "user", "the user with the most probable T1 role"),
     "run": (Stmt.BENCH_SAMPLE_RUN, "run", "the latest growth run"),
     "before": (Stmt.BENCH_SAMPLE_RUN, "day", "the latest growth run's day (tags not seen in it)"),
+    "day": (Stmt.BENCH_SAMPLE_RUN, "day", "the latest growth run's day (its merges)"),
     "src": (Stmt.BENCH_SAMPLE_EDGE, "src", "the heaviest LLM U2I edge"),
     "dst": (Stmt.BENCH_SAMPLE_EDGE, "dst", "the heaviest LLM U2I edge"),
 }
@@ -67,11 +68,14 @@ def sample(query: str, param: str) -> Sample | None:
     return QUERY_SAMPLES.get(query, {}).get(param) or SAMPLES.get(param)
 
 
-def cases(store: GraphStore) -> list[tuple[str, dict[str, str], dict[str, str]]]:
+def cases(
+    store: GraphStore, library: dict[str, analyst.AnalystQuery] | None = None
+) -> list[tuple[str, dict[str, str], dict[str, str]]]:
     """(query name, --param values, how each was chosen) for every library query: required parameters
     sampled from the graph, `kind` both ways, optional ones left to their header defaults; then the
-    `EXTRA` runs. Raises SystemExit when a required value cannot be sampled."""
-    queries = sorted(analyst.library().values(), key=lambda q: q.name)
+    `EXTRA` runs (of ``library``: by default the whole library). Raises SystemExit when a required value
+    cannot be sampled."""
+    queries = sorted((library or analyst.library()).values(), key=lambda q: q.name)
     required = {q.name: [p.name for p in q.params.values() if p.required and p.name != "kind"] for q in queries}
     found = {(q, p): sample(q, p) for q, names in required.items() for p in names}
     missing = sorted(f"{q}: {p}" for (q, p), how in found.items() if how is None)
@@ -92,7 +96,7 @@ def cases(store: GraphStore) -> list[tuple[str, dict[str, str], dict[str, str]]]
                     raise SystemExit(f"{q.name}: {statement} found nothing for parameter {p} in this graph")
                 given[p] = str(rows[statement][column])
             out.append((q.name, given, why))
-    return out + [(name, given, {}) for name, given in EXTRA]
+    return out + [(name, given, {}) for name, given in EXTRA if name in required]
 
 
 def run_one(uri: str, name: str, given: dict[str, str]) -> dict[str, Any]:
@@ -155,7 +159,7 @@ def main() -> None:
         for name, given, why in todo
     ]
     report = {
-        **stamp("analyst_queries"),
+        **stamp("analyst_queries", seeds=[]),
         "command": shlex.join(["python", "bench/analyst_queries.py", *sys.argv[1:]]),
         "graph_uri": args.graph_uri,
         "graph": args.graph,

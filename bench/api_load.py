@@ -1,4 +1,5 @@
-"""Load benchmark of the HTTP API: GET /explore at 32 concurrent keep-alive connections on loopback.
+"""Load benchmark of the HTTP API: GET /explore, /explain and /recommend at 32 concurrent keep-alive
+connections on loopback.
 
 The graph is MovieLens-100K (items, users, 100k ratings) with tags and logic added deterministically,
 since the LLM growth run that tags MovieLens is not available here: the synthetic world's planted logic
@@ -13,9 +14,12 @@ every worker has loaded it), then with the read model turned off (the database p
 app returning a constant JSON object is measured with the same workers and the same load generator in
 the same run, and the report gives the ratio. The load generator is raw asyncio HTTP/1.1 on uvloop, so
 that it takes little CPU from the server on this 2-core machine; the report gives its CPU time per
-request. Goal: ≥ 500 req/s and p99 ≤ 50 ms.
+request. The headline runs have no answer cache: /explore with every answer computed
+(``ROLEGRAPH_API_EXPLORE_CACHE_SIZE=0``), /explain (user, item pairs) and /recommend (the recommender in
+``--recsys-dir``; skipped without one); /explain of one pair is also timed on one connection. Goals:
+/explore ≥ 1,000 req/s, /explain and /recommend ≥ 500 req/s, p99 ≤ 50 ms each, /explain of one pair ≤ 10 ms.
 
-    python bench/api_load.py [--seconds 15] [--connections 32] [--workers 2] [--graph-uri URI]
+    python bench/api_load.py [--seconds 15] [--connections 32] [--workers 2] [--graph-uri URI] [--recsys-dir DIR]
 
 Writes bench/results/api_load.json and bench/results/api_load.md.
 """
@@ -139,17 +143,26 @@ def sample_users(uri: str, n: int) -> list[str]:
     return out
 
 
+def sample_items(uri: str, n: int) -> list[str]:
+    """Up to ``n`` item ids, in id order."""
+    out: list[str] = []
+    with open_store(GraphSettings(graph_uri=uri)) as store, without_deadline():
+        for row in store.iter_items():
+            out.append(row["id"])
+            if len(out) >= n:
+                break
+    return out
+
+
 def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
     """Mean ms of each step of one /explore (graph=cover) through ``reads``, one request at a time."""
-    from rolegraph.graph.explore import explore_over
-
     costs: dict[str, float] = {}
     started = time.perf_counter()
     ctx = {u: reads.user_context(u) or ({}, ()) for u in users}
+    users = [u for u in users if ctx[u][0]]
     costs["user context (T0 roles, seen items)"] = (time.perf_counter() - started) / len(users)
     started = time.perf_counter()
-    hop = reads.hop(Source.DISTILLED)
-    e = {u: explore_over(hop, ctx[u][0], chains=100) for u in users}  # the service's defaults
+    e = {u: reads.explore(ctx[u][0], Source.DISTILLED, delta=0.0, branch=20, k=10, chains=100) for u in users}
     costs["explore: two hops + arithmetic"] = (time.perf_counter() - started) / len(users)
     started = time.perf_counter()
     for u in users:
@@ -197,7 +210,7 @@ def serve(kind: str, env: dict[str, str], workers: int) -> Iterator[int]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", SERVER, kind, str(port), str(workers)], cwd=ROOT, env=env)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # a busy machine takes minutes to start a worker (torch, read model)
         while True:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
@@ -271,12 +284,15 @@ async def _load(port: int, paths: list[str], key: str, connections: int, seconds
     return tally
 
 
-def measure(port: int, paths: list[str], key: str, args: argparse.Namespace) -> dict[str, float]:
+def measure(
+    port: int, paths: list[str], key: str, args: argparse.Namespace, connections: int | None = None
+) -> dict[str, float]:
     """Warm-up, then ``args.seconds`` of load; throughput, latency percentiles in ms, and the client's
     own CPU time per request (it shares the cores with the server)."""
-    uvloop.run(_load(port, paths, key, args.connections, args.warmup))
+    connections = connections or args.connections
+    uvloop.run(_load(port, paths, key, connections, args.warmup))
     started, cpu = time.perf_counter(), time.process_time()
-    tally = uvloop.run(_load(port, paths, key, args.connections, args.seconds))
+    tally = uvloop.run(_load(port, paths, key, connections, args.seconds))
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     ms = np.array(tally.latencies) * 1000
     return {
@@ -290,10 +306,14 @@ def measure(port: int, paths: list[str], key: str, args: argparse.Namespace) -> 
         "p99_ms": round(float(np.percentile(ms, 99)), 2),
         "max_ms": round(float(ms.max()), 2),
         "client_cpu_us_per_request": round(cpu / len(ms) * 1e6, 1),
+        "connections": connections,
     }
 
 
 COLD = "/explore user, graph=cover (read model, every answer computed)"
+EXPLAIN = "/explain user, item, graph=cover (read model, no answer cache)"
+RECOMMEND = "/recommend user (score table, no answer cache)"
+SINGLE = "/explain one pair at a time (1 connection)"
 
 
 def graph_counts(uri: str) -> dict[str, int]:
@@ -320,6 +340,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--users", type=int, default=500, help="distinct users the load cycles through")
+    parser.add_argument("--recsys-dir", type=Path, default=None, help="a trained recommender (for /recommend)")
+    parser.add_argument("--database-run", action="store_true", help="also /explore with the read model off")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
 
@@ -342,21 +364,29 @@ def main() -> None:
             "ROLEGRAPH_API_RATE_BURST": "1000000",
             "ROLEGRAPH_RECSYS_DIR": f"{tmp}/no-model",
         }
+        if args.recsys_dir is not None:
+            env["ROLEGRAPH_RECSYS_DIR"] = str(args.recsys_dir.resolve())
+        items = sample_items(uri, 2000)
+        rng = np.random.default_rng(args.seed)
+        pairs = [f"/explain?user={quote(u)}&item={quote(str(rng.choice(items)))}&graph=cover" for u in users]
         runs: dict[str, dict[str, Any]] = {}
         with serve("bare", env, args.workers) as port:
             runs["bare FastAPI JSON"] = measure(port, ["/bare"], key, args)
-        with serve("api", env, args.workers) as port:
-            read_model = wait_for_read_model(port, key, args.workers)
-            for view in ("cover", "full"):
-                paths = [f"/explore?user={quote(u)}&graph={view}" for u in users]
-                runs[f"/explore user, graph={view} (read model)"] = measure(port, paths, key, args)
         with serve("api", {**env, "ROLEGRAPH_API_EXPLORE_CACHE_SIZE": "0"}, args.workers) as port:
+            read_model = wait_for_read_model(port, key, args.workers)
+            runs[COLD] = measure(port, [f"/explore?user={quote(u)}&graph=cover" for u in users], key, args)
+            runs[EXPLAIN] = measure(port, pairs, key, args)
+            if args.recsys_dir is not None:
+                runs[RECOMMEND] = measure(port, [f"/recommend?user={quote(u)}" for u in users], key, args)
+            runs[SINGLE] = measure(port, pairs, key, args, connections=1)
+        with serve("api", env, args.workers) as port:
             wait_for_read_model(port, key, args.workers)
             paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
-            runs[COLD] = measure(port, paths, key, args)
-        with serve("api", {**env, "ROLEGRAPH_API_READ_MODEL": "false"}, args.workers) as port:
-            paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
-            runs["/explore user, graph=cover (database, read model off)"] = measure(port, paths, key, args)
+            runs["/explore user, graph=cover (read model, answer cache on)"] = measure(port, paths, key, args)
+        if args.database_run:
+            with serve("api", {**env, "ROLEGRAPH_API_READ_MODEL": "false"}, args.workers) as port:
+                paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
+                runs["/explore user, graph=cover (database, read model off)"] = measure(port, paths, key, args)
         load_after = os.getloadavg()
     write_report(args, counts, build_s, users, runs, costs, read_model, (load_before[0], load_after[0]))
 
@@ -375,9 +405,20 @@ def write_report(
     bare = runs["bare FastAPI JSON"]["req_per_s"]
     for r in runs.values():
         r["ratio_to_bare"] = round(r["req_per_s"] / bare, 3)
-    main_run, cold = runs["/explore user, graph=cover (read model)"], runs[COLD]
+    goals = {
+        COLD: {"req_per_s": 1000, "p99_ms": 50},
+        EXPLAIN: {"req_per_s": 500, "p99_ms": 50},
+        RECOMMEND: {"req_per_s": 500, "p99_ms": 50},
+        SINGLE: {"p50_ms": 10},
+    }
+    met = {
+        name: all(runs[name][m] >= v if m == "req_per_s" else runs[name][m] <= v for m, v in goal.items())
+        and runs[name]["failures"] == 0
+        for name, goal in goals.items()
+        if name in runs
+    }
     report = {
-        **stamp("api_load"),
+        **stamp("api_load", seeds=[args.seed]),
         "graph": args.graph_uri
         or f"MovieLens-100K + planted logic ({args.roles} roles, {args.topics} topics, fanout {args.fanout}, "
         f"G* top-{args.cover_b}), 3 roles + 3 topics per film, 3 T0 + 2 T1 roles per user, seed {args.seed}",
@@ -397,20 +438,25 @@ def write_report(
             "service_health": read_model,
         },
         "load_average_1m": {"before": round(load[0], 2), "after": round(load[1], 2)},
-        "goal": {"req_per_s": 500, "p99_ms": 50},
-        "goal_met": main_run["req_per_s"] >= 500 and main_run["p99_ms"] <= 50,
-        "goal_met_every_answer_computed": cold["req_per_s"] >= 500 and cold["p99_ms"] <= 50,
+        "goals": {name: goal for name, goal in goals.items() if name in runs},
+        "goals_met": met,
+        # the headline: /explore with every answer computed (no answer cache), as the issue asks
+        "goal_met": met[COLD],
+        "goal_met_every_run": all(met.values()),
     }
     rows = "\n".join(
-        f"| {name} | {r['req_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['failures']} | "
+        f"| {name} | {r['connections']} | {r['req_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
+        f"{r['failures']} | "
         f"{r['answered_by_database']:,} | {r['answer_cache_hits']:,} | {r['client_cpu_us_per_request']} | "
         f"{r['ratio_to_bare']} |"
         for name, r in runs.items()
     )
     db, rm = costs["database"], costs["read model"]
     cost_rows = "\n".join(f"| {step} | {db[step]} | {rm[step]} |" for step in db)
-    verdict = "met" if report["goal_met"] else "not met"
-    verdict_cold = "met" if report["goal_met_every_answer_computed"] else "not met"
+    verdicts = "\n".join(
+        f"- {name}: {', '.join(f'{m} {v:,}' for m, v in goals[name].items())} — **{'met' if ok else 'not met'}**"
+        for name, ok in met.items()
+    )
     markdown = f"""# API load benchmark
 
 `python bench/api_load.py {"--graph-uri " + args.graph_uri if args.graph_uri else ""} --workers {args.workers}` —
@@ -418,28 +464,29 @@ def write_report(
 
 Graph: {report["graph"]}. Counts: {json.dumps(counts)}.
 
-{args.connections} concurrent keep-alive connections on loopback, {args.seconds:g} s per run after
-{args.warmup:g} s of warm-up; /explore cycles through {len(users)} users (default k=10, branch=20, 20
-candidates). Server: `rolegraph serve --workers {args.workers}` as uvicorn runs it (uvloop, httptools), embedded
-FalkorDB; client: raw asyncio HTTP/1.1 on uvloop in the benchmark process, the same for every run — server,
-database and client share the machine's cores. The service answers /explore from its in-memory read model
-(staleness bound 5 s, the default) once /health says every worker has loaded it, keeping each answer
-with the model that computed it (answer cache, 4,096 per worker by default: the warm-up asks every user once,
-so the measured runs are mostly cache hits); the "every answer computed" run turns that cache off
-(`ROLEGRAPH_API_EXPLORE_CACHE_SIZE=0`), and the last run turns the read model off
-(`ROLEGRAPH_API_READ_MODEL=false`) to show the database path.
+{args.connections} concurrent keep-alive connections (one for the single-pair run) on loopback, {args.seconds:g} s
+per run after {args.warmup:g} s of warm-up; requests cycle through {len(users)} users (/explain: one item
+each, drawn with
+seed {args.seed}). Server: `rolegraph serve --workers {args.workers}` as uvicorn runs it (uvloop, httptools),
+embedded FalkorDB; client: raw asyncio HTTP/1.1 on uvloop in the benchmark process — server, database and
+client share the machine's cores. The headline runs have no answer cache (`ROLEGRAPH_API_EXPLORE_CACHE_SIZE=0`;
+/explain and /recommend have none): /explore and /explain are computed from the in-memory read model (sparse
+rows, two products + top-k), /recommend and the score of /explain from the recommender's score table computed
+at start-up. The service waits until /health says every worker has loaded its read model.
 
-| run | req/s | p50 ms | p90 ms | p99 ms | failures | by the database | cache hits | client CPU µs/req | ratio to bare |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| run | conn. | req/s | p50 ms | p90 ms | p99 ms | failures | by database | cache hits | client CPU µs/req | × bare |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {rows}
 
-Goal (issue #5): ≥ 500 req/s and p99 ≤ 50 ms for /explore (graph=cover) — **{verdict}** as the service
-runs by default (answer cache on); **{verdict_cold}** with every answer computed.
+Goals (`goal_met` is the /explore run with every answer computed):
+
+{verdicts}
+
 The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores,
 shared with other engineers' jobs when this was measured: re-run the command above on a quiet machine).
 
 Where the time goes — each step of one /explore (graph=cover), run one at a time in the benchmark
-process over {min(len(users), 200)} users (the service's defaults: k=10, branch=20, 100 chains, 20
+process over {min(len(users), 200)} users with T0 roles (the service's defaults: k=10, branch=20, 100 chains, 20
 candidates), mean ms of wall time on the shared machine:
 
 | step | database | read model |

@@ -85,7 +85,7 @@ def main() -> None:
     }
     graph_mb = sum(f.stat().st_size for f in args.graph.parent.glob(f"{args.graph.name}*") if f.is_file())
     graph_mb += sum(f.stat().st_size for f in args.graph.parent.glob(f"{args.graph.name}.aof/*"))
-    report = stamp("cli_latency") | {
+    report = stamp("cli_latency", seeds=[]) | {
         "graph": str(args.graph),
         "graph_mb": round(graph_mb / 1e6, 1),
         "load_average": os.getloadavg(),

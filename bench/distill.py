@@ -216,7 +216,7 @@ def main() -> None:
             done = subprocess.run(cmd, check=True, capture_output=True, text=True)
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(json.dumps(runs[-1]), file=sys.stderr)
-    report = stamp("distill") | {
+    report = stamp("distill", seeds=[0, 1]) | {
         "torch": torch.__version__,
         "load_average": [round(v, 1) for v in load],
         "config": {k: v for k, v in vars(args).items() if k in ("items", "tags", "sources", "targets", "threads")},

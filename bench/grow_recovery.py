@@ -3,7 +3,7 @@ behaviour-calibrated.
 
     python bench/grow_recovery.py [--items 1000] [--users 3000] [--roles 60] [--topics 120] [--noise 0,0.3,0.5]
 
-A coherent synthetic world (I2U planted as the inverse of U2I, users consuming by their roles) is loaded
+A synthetic world (I2U planted as the inverse of U2I, P(t|c) ∝ P(c|t)·P(t), users consuming by their roles) is loaded
 with its users and interactions. An oracle OpenAI-compatible server (tests/support/oracle.py) answers from
 the planted truth; with probability `noise` each name it answers is swapped for another name of the same
 vocabulary, and a check's verdict is a coin flip. Three days of `rolegraph grow` (day 1 tags the items,
@@ -29,6 +29,7 @@ from rolegraph.progress import no_progress
 from rolegraph.reasoning.embed import load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
+from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
 from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle, recovery
@@ -58,7 +59,6 @@ def main() -> None:
             topics=args.topics,
             seed=args.seed,
             fanout=args.fanout,
-            coherent=True,
         )
         generate(cfg, world)
         items = read_items(world / "items.jsonl").items
@@ -86,7 +86,10 @@ def main() -> None:
                 result = recovery(store, world, top_b)
                 rows.append({"noise": noise, "wall_s": round(time.monotonic() - started, 1), **result})
                 print(noise, result, flush=True)
-    report = stamp("grow_recovery") | {"config": {k: str(v) for k, v in vars(args).items()}, "runs": rows}
+    report = stamp("grow_recovery", seeds=[args.seed]) | {
+        "config": {k: str(v) for k, v in vars(args).items()},
+        "runs": rows,
+    }
     _plot(rows, args.out / "grow_recovery.png")
     lines = [
         f"# Recovery of planted logic by `rolegraph grow`, raw and calibrated ({report['date']})",
@@ -95,7 +98,8 @@ def main() -> None:
         f"{args.users} users, {args.roles} roles, {args.topics} topics, fan-out {args.fanout}; an oracle LLM "
         "answering from the planted truth, each name swapped for another of its vocabulary with probability "
         "*noise* (a check's verdict a coin flip); three daily runs (json strategy, canonicalization threshold "
-        f"0.92, default calibration); the top {top_b} edges per source compared with the planted ones after "
+        f"{DEFAULT_THRESHOLD}, default calibration); the top {top_b} edges per source compared with the planted "
+        "ones after "
         "mapping planted names through the graph's aliases. Raw: the LLM's proposals by weight. Calibrated: "
         "edges behaviour did not contradict, confirmed candidates included, by calibrated weight.",
         "",

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+# RecBole 1.2.1's defaults for the budget settings this script may change (its overall.yaml)
+RECBOLE_DEFAULTS = {"epochs": 300, "stopping_step": 10}
 METRICS = ("ndcg@10", "ndcg@20", "mrr@10", "mrr@20", "coverage@10", "coverage@20", "gini@10", "gini@20")
 LOGICREC = (
     "The paper's reference code (a RecBole model `LogicRec`) is public in github.com/Code2Q/TagCF "
@@ -62,6 +64,16 @@ def _rows(table: dict[str, dict[str, Any]], wall: dict[str, str]) -> list[str]:
         f"| {model} | " + " | ".join(_cell(metrics.get(m)) for m in METRICS) + f" | {wall.get(model, '–')} |"
         for model, metrics in table.items()
     ]
+
+
+def departure(model: str, config: dict[str, Any], report: dict[str, Any]) -> str:
+    """The budget settings of a run that differ from RecBole's defaults, and why ("none" when none)."""
+    changed = [f"{k} {config.get(k)} (default {d})" for k, d in RECBOLE_DEFAULTS.items() if config.get(k) != d]
+    if not changed:
+        return "none"
+    named = report.get("departures", {}).get(model)
+    why = named["reason"] if named else "reason not recorded (the report predates it)"
+    return f"{', '.join(changed)}: {why}"
 
 
 def _protocol_note(report: dict[str, Any]) -> list[str]:
@@ -124,8 +136,9 @@ def markdown(report: dict[str, Any]) -> str:
         "## How each peer ran",
         "",
         "| model | seed | epochs run (cap, patience) | stopped by | best valid epoch | s/epoch | train | test | "
-        "RecBole's own NDCG@10 / MRR@10 | hyperparameters (RecBole defaults) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "RecBole's own NDCG@10 / MRR@10 | departures from RecBole's defaults | other hyperparameters (RecBole "
+        "defaults) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for model, runs in report["runs"].items():
         for r in runs:
@@ -136,8 +149,8 @@ def markdown(report: dict[str, Any]) -> str:
                 f"{r['stopped']} | {r['best_epoch']} | {r['epoch_s_mean']} | {r['train_s']:,.0f} s | "
                 f"{r['test_s']:,.1f} s | "
                 f"{own.get('ndcg@10', float('nan')):.4f} / {own.get('mrr@10', float('nan')):.4f} | "
-                f"{', '.join(f'{k}={v}' for k, v in c['model_params'].items())}; batch {c['train_batch_size']}, "
-                f"lr {c['learning_rate']} |"
+                f"{departure(model, c, report)} | {', '.join(f'{k}={v}' for k, v in c['model_params'].items())}; "
+                f"batch {c['train_batch_size']}, lr {c['learning_rate']} |"
             )
     cut = [f"recbole-{m}" for m, runs in report["runs"].items() if any("limit" in r["stopped"] for r in runs)]
     if cut:

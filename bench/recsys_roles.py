@@ -24,10 +24,19 @@ from rolegraph.graph.store import GraphStore
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
 from rolegraph.recsys.config import ModelConfig
-from rolegraph.recsys.export.read import read_graph
+from rolegraph.recsys.dataset import build
+from rolegraph.recsys.export.read import GraphData, read_graph
 from rolegraph.recsys.models.registry import parse_model
+from rolegraph.recsys.models.tagprofile import profile_roles
 from rolegraph.recsys.pipeline import run_training
-from rolegraph.recsys.roles_eval import identify, popular_roles, similarity_table, threshold_matcher
+from rolegraph.recsys.roles_eval import (
+    Match,
+    hit_rate,
+    identify,
+    popular_roles,
+    similarity_table,
+    threshold_matcher,
+)
 from rolegraph.recsys.sources import dataset_store
 
 TOP = 5
@@ -44,9 +53,10 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         item_roles.setdefault(g.maps["item"][s], []).append(tag_of[d])
     baseline = popular_roles(item_roles, [g.maps["item"][i] for i in g.inter_item], TOP)
     inferred = {u: [r["key"] for r in store.user_roles(u, "T0")][:TOP] for u in truth}
+    profile = interaction_profile(g)
     table: dict[str, list[tuple[str, float]]] = {}
     if match_rule == "exact":
-        result = identify(inferred, truth, baseline, lambda t, r: t == r)
+        match: Match = str.__eq__
     else:
         from rolegraph.reasoning.embed import load_minilm
 
@@ -54,10 +64,11 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         attributes = sorted({a for values in truth.values() for a in values})
         roles = sorted(set(tag_of))
         sims = similarity_table(attributes, roles, model.embed)
-        result = identify(inferred, truth, baseline, threshold_matcher(attributes, roles, sims, threshold))
+        match = threshold_matcher(attributes, roles, sims, threshold)
         for i, a in enumerate(attributes):
             best = np.argsort(-sims[i])[:5]
             table[a] = [(roles[j], round(float(sims[i, j]), 3)) for j in best if sims[i, j] >= threshold]
+    result = identify(inferred, truth, baseline, match)
     return {
         "train": {k: v for k, v in facts.items() if k != "folder"},
         "users": result.users,
@@ -65,16 +76,30 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         "model_hit_rate": result.model_hit_rate,
         "baseline_hit_rate": result.baseline_hit_rate,
         "baseline_roles": result.baseline_roles,
+        "profile_hit_rate": hit_rate(profile, truth, match),
+        "profile": "each user's tags by the summed ratings (1 each without) of the interacted items carrying them",
         "match": match_rule if match_rule == "exact" else f"MiniLM cosine ≥ {threshold}",
         "matching_table": table,
     }
+
+
+def interaction_profile(g: GraphData) -> dict[str, list[str]]:
+    """Each user's top roles by an interaction-weighted tag profile (ratings where the data has them)."""
+    data = build(g, "user", ModelConfig().max_tags)
+    rated = ~np.isnan(g.inter_rating)
+    weights = np.where(rated, g.inter_rating, 1.0).astype(np.float32)
+    starts = np.searchsorted(g.inter_user, np.arange(data.n_users + 1))
+    histories = [g.inter_item[starts[u] : starts[u + 1]] + 1 for u in range(data.n_users)]
+    scale = [weights[starts[u] : starts[u + 1]] for u in range(data.n_users)]
+    tops = profile_roles(histories, data.item_tags, data.n_tags, TOP, scale)
+    return {data.user_ids[u]: [data.tag_keys[t - 1] for t in top] for u, top in enumerate(tops)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("which", choices=["synth", "movielens"])
     parser.add_argument("--users", type=int, default=1000)
-    parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -93,7 +118,7 @@ def main() -> None:
                     raise SystemExit("the graph holds no role tags yet (run the growth pipeline first)")
                 occ = {u: [str(a["occupation"])] for u, a in g.user_attrs.items() if a.get("occupation")}
                 report = measure(store, occ, "minilm", args.threshold)
-    report = stamp(f"recsys_roles_{args.which}") | report
+    report = stamp(f"recsys_roles_{args.which}", seeds=[0]) | report
     lines = [
         f"# User-role identification ({args.which}, {report['date']})",
         "",
@@ -105,6 +130,7 @@ def main() -> None:
         f"| TagCF-ut T(0) | {report['users']} | {report['model_hit_rate']:.3f} |",
         f"| popularity baseline ({', '.join(report['baseline_roles'])}) | {report['users']} | "
         f"{report['baseline_hit_rate']:.3f} |",
+        f"| interaction-weighted tag profile | {report['users']} | {report['profile_hit_rate']:.3f} |",
     ]
     if report["matching_table"]:
         lines += ["", "| occupation | roles at or above the threshold (cosine) |", "|---|---|"]

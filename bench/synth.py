@@ -37,7 +37,7 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report = stamp("synth") | {
+    report = stamp("synth", seeds=[cfg.seed]) | {
         "config": {"users": cfg.users, "items": cfg.items, "roles": cfg.roles, "topics": cfg.topics},
         "counts": counts,
         "wall_s": round(wall, 1),

@@ -2,7 +2,8 @@
 # `make demo`: MovieLens-100K → one daily growth run on a sample (embedded Gemma 3 270M) → a brief TagCF
 # training that writes every user's roles → the API and the graph web view, with three example calls and
 # their real output. Knobs (environment): DEMO_ITEMS (50), DEMO_TAGS (50), DEMO_EPOCHS (3), DEMO_PORT (8000),
-# DEMO_DAY (today, UTC), DEMO_SERVE=0 to stop the API after the examples instead of serving until Ctrl-C.
+# DEMO_DAY (today, UTC), DEMO_SERVE=0 to stop the API after the examples instead of serving until Ctrl-C,
+# DEMO_GRAPH=neo4j to run it all on the local Neo4j server (`rolegraph neo4j start`; any ROLEGRAPH_GRAPH_URI works too).
 set -euo pipefail
 bin=.venv/bin
 items=${DEMO_ITEMS:-50}
@@ -15,9 +16,18 @@ started=$(date +%s)
 
 step() { printf '\n\033[1m== %s\033[0m  (%ss so far)\n' "$*" "$(($(date +%s) - started))"; }
 
-step "1/5 graph schema"
+if [[ "${DEMO_GRAPH:-}" == neo4j ]]; then
+  # the local Neo4j server of `make neo4j` (reused when it already runs); its URI is the command's last line
+  step "0/5 the local Neo4j server"
+  ROLEGRAPH_GRAPH_URI=$("$bin/rolegraph" neo4j start | tail -n 1)
+  export ROLEGRAPH_GRAPH_URI
+elif [[ -n "${DEMO_GRAPH:-}" ]]; then
+  echo "demo: DEMO_GRAPH=$DEMO_GRAPH — only 'neo4j' (or unset: the graph of ROLEGRAPH_GRAPH_URI)" >&2
+  exit 2
+fi
+step "1/5 graph schema on ${ROLEGRAPH_GRAPH_URI:-the embedded graph}"
 "$bin/rolegraph" init
-step "2/5 MovieLens-100K into the embedded graph"
+step "2/5 MovieLens-100K into the graph"
 "$bin/rolegraph" load movielens
 step "3/5 daily growth run: $items items, $tags frontier tags per direction (embedded LLM, CPU)"
 mkdir -p data/demo

@@ -6,6 +6,9 @@
 # (grow itself is resumable and makes no LLM call for a finished day). State in WORKER_STATE_DIR
 # (default /state): `last-day` holds the last day that succeeded; `running` exists during a run.
 # WORKER_GROW_ARGS adds arguments (e.g. "--max-items 500"). SIGTERM stops it between or during runs.
+# WORKER_CLOCK (a command printing the current day, default `date -u +%F`) and WORKER_WAIT (a command run
+# with the interval in seconds that returns when the next check is due, default `sleep`) let a test drive
+# the schedule by events instead of waiting on the clock.
 set -u
 state=${WORKER_STATE_DIR:-/state}
 interval=${WORKER_CHECK_S:-3600}
@@ -18,7 +21,8 @@ stop() {
 }
 trap stop TERM INT
 while :; do
-  day=$(date -u +%F)
+  # shellcheck disable=SC2086  # the default is a command with its arguments
+  day=$(${WORKER_CLOCK:-date -u +%F})
   if [ "$(cat "$state/last-day" 2>/dev/null)" != "$day" ]; then
     : >"$state/running"
     echo "worker: rolegraph grow --day $day ${WORKER_GROW_ARGS:-}"
@@ -34,7 +38,8 @@ while :; do
     child=
     rm -f "$state/running"
   fi
-  sleep "$interval" &
+  # shellcheck disable=SC2086  # WORKER_WAIT is a command name
+  ${WORKER_WAIT:-sleep} "$interval" &
   child=$!
   wait "$child"
   child=

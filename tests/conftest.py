@@ -1,28 +1,30 @@
-"""Shared fixtures: a real embedded FalkorDB for every test, and Neo4j too when configured.
+"""Shared fixtures: every graph test runs on a real embedded FalkorDB and on a real local Neo4j.
 
-``ROLEGRAPH_TEST_NEO4J_URI`` (with ``ROLEGRAPH_TEST_NEO4J_USER`` / ``…_PASSWORD`` / ``…_DATABASE``) adds a
-Neo4j run of every test that uses the ``store`` fixture; that database is wiped before each test.
+The ``engine`` fixture is parametrized over both engines at module scope, so a module's tests run on
+FalkorDB, then on Neo4j, and a module-scoped graph (the API's world) is built once per engine. A Neo4j
+server is started for the session on first use (`tests.support.neo4j.LocalNeo4j`, about 20 s; nothing
+is skipped when it cannot start: the tests fail). ``ROLEGRAPH_TEST_ENGINES=falkordb`` narrows a local run
+to one engine; `make test` runs both.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from rolegraph.graph.falkor import FalkorBackend, open_embedded
-from rolegraph.graph.schema import init_schema
 from rolegraph.graph.store import GraphStore
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.reasoning.embed import MiniLMEmbedder, load_minilm
+from tests.support.graphs import ENGINES, Graphs
+from tests.support.neo4j import LocalNeo4j
 
-NEO4J_URI = os.environ.get("ROLEGRAPH_TEST_NEO4J_URI")
-ENGINES = ["falkordb", "neo4j"] if NEO4J_URI else ["falkordb"]
+SELECTED = [e.strip() for e in os.environ.get("ROLEGRAPH_TEST_ENGINES", ",".join(ENGINES)).split(",") if e.strip()]
+if set(SELECTED) - set(ENGINES) or not SELECTED:
+    raise pytest.UsageError(f"ROLEGRAPH_TEST_ENGINES={SELECTED} — choose from {', '.join(ENGINES)}")
 
 
 @pytest.fixture(scope="session")
@@ -34,63 +36,38 @@ def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Falkor
     backend.close()
 
 
-def new_falkordb_store(server: FalkorBackend, batch_size: int = 5000, page_size: int = 10_000) -> GraphStore:
-    """A store on a fresh, empty graph of the session's server, with its schema."""
-    db: Any = server._db
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    graph = db.select_graph(name)
-
-    def drop_graph() -> None:  # keeps the session's server running
-        with contextlib.suppress(Exception):  # the graph may never have been created
-            graph.delete()
-
-    backend = FalkorBackend(db, graph, f"{server.uri}#{name}", drop_graph)
-    init_schema(backend)
-    return GraphStore(backend, batch_size=batch_size, page_size=page_size)
+@pytest.fixture(scope="session")
+def local_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    """The session's Neo4j databases (the server starts when a test first needs one)."""
+    neo4j = LocalNeo4j(tmp_path_factory.mktemp("neo4j"))
+    yield neo4j
+    neo4j.close()
 
 
-def new_neo4j_store(batch_size: int = 5000, page_size: int = 10_000) -> GraphStore:
-    """A store on the configured Neo4j database, wiped, with its schema."""
-    from rolegraph.graph.neo4j_backend import open_neo4j
-
-    assert NEO4J_URI
-    backend = open_neo4j(
-        NEO4J_URI,
-        os.environ.get("ROLEGRAPH_TEST_NEO4J_USER", "neo4j"),
-        os.environ.get("ROLEGRAPH_TEST_NEO4J_PASSWORD", ""),
-        os.environ.get("ROLEGRAPH_TEST_NEO4J_DATABASE", "neo4j"),
-        10.0,
-    )
-    store = GraphStore(backend, batch_size=batch_size, page_size=page_size)
-    store.clear()
-    init_schema(backend)
-    return store
+@pytest.fixture(scope="session")
+def graphs(falkordb_server: FalkorBackend, local_neo4j: LocalNeo4j) -> Graphs:
+    """Fresh graphs on either engine: stores, bare backends and URIs for child processes."""
+    return Graphs(falkordb_server, local_neo4j)
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(scope="module", params=SELECTED)
 def engine(request: pytest.FixtureRequest) -> str:
-    """The engine under test: always falkordb; neo4j too when ROLEGRAPH_TEST_NEO4J_URI is set."""
+    """The engine under test: each module's graph tests run on FalkorDB and on Neo4j."""
     return str(request.param)
 
 
 @pytest.fixture
-def store(engine: str, falkordb_server: FalkorBackend) -> Iterator[GraphStore]:
-    """An empty graph store with its schema, on each configured engine."""
-    s = new_falkordb_store(falkordb_server) if engine == "falkordb" else new_neo4j_store()
-    yield s
-    s.close()
+def store(engine: str, graphs: Graphs) -> Iterator[GraphStore]:
+    """An empty graph store with its schema, on the engine under test."""
+    with graphs.store(engine) as s:
+        yield s
 
 
 @pytest.fixture
-def small_store(engine: str, falkordb_server: FalkorBackend) -> Iterator[GraphStore]:
+def small_store(engine: str, graphs: Graphs) -> Iterator[GraphStore]:
     """Like ``store`` with batches of 7 rows and pages of 5, so batching and paging are exercised."""
-    s = (
-        new_falkordb_store(falkordb_server, batch_size=7, page_size=5)
-        if engine == "falkordb"
-        else new_neo4j_store(batch_size=7, page_size=5)
-    )
-    yield s
-    s.close()
+    with graphs.store(engine, batch_size=7, page_size=5) as s:
+        yield s
 
 
 TINY = SynthConfig(users=60, items=40, roles=6, topics=8, seed=3, fanout=3, interactions_per_user=12.0)

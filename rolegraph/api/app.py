@@ -62,6 +62,9 @@ def create_app(
         opened = None
         if app.state.store is None:
             opened = app.state.store = await run_in_threadpool(open_store, graph_settings)
+        supervisor = getattr(app.state.store.backend, "supervisor", None)  # the embedded database's
+        if supervisor is not None:
+            app.state.metrics.watch_graph(supervisor)
         if settings.api_read_model:
             app.state.read_model = ReadModelCache(
                 app.state.store,

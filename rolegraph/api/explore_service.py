@@ -2,9 +2,10 @@
 
 `ExploreService.answer` takes a validated `ExploreParams` and returns the encoded `ExploreOut`:
 
-- from the in-memory read model when `ReadModelCache.current` offers one (current within the staleness
-  bound), computed in the event loop (about a millisecond of arithmetic, cheaper than a thread hop) and
-  kept in an `AnswerCache` with the model that computed it;
+- from the in-memory read model when `ReadModelCache.serving` offers one (current within the staleness
+  bound, or the last one, marked stale, while the database cannot be reached), computed in the event
+  loop (two sparse products, cheaper than a thread hop) and kept in an `AnswerCache` with the model
+  that computed it;
 - else from the database (`DatabaseReads`, always current), in a worker thread since its calls block.
 
 An answer is a pure function of the model and the query, and a model never changes in place (a load makes
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,16 +25,18 @@ from fastapi import HTTPException
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
-from rolegraph.api.read_model_cache import ReadModelCache
+from rolegraph.api.read_model_cache import ReadModelCache, serve
 from rolegraph.api.schemas import VIEW, ExploreOut, ExploreParams
-from rolegraph.graph.explore import explore_over
-from rolegraph.graph.explore_reads import DatabaseReads, ExploreReads, ReadModel
+from rolegraph.graph.explore_reads import DatabaseReads, ExploreReads
 from rolegraph.graph.reads import GraphReads
 
 #: response header naming what answered: ``read-model`` (in memory) or ``database``
 SOURCE_HEADER = "X-Rolegraph-Source"
 #: response header of a read-model answer: ``hit`` when it came from the answer cache, else ``miss``
 CACHE_HEADER = "X-Rolegraph-Cache"
+#: response header of an answer given while the database could not be reached (the read model's last state)
+STALE_HEADER = "X-Rolegraph-Stale"
+STALE = "database-unavailable"
 
 _EXPLORE_OUT = TypeAdapter(ExploreOut)
 
@@ -45,13 +48,17 @@ class Answer:
     body: bytes
     source: Literal["read-model", "database"]
     cached: bool | None = None
+    stale: bool = False
 
     @property
     def headers(self) -> dict[str, str]:
-        """The response headers saying where the answer came from."""
-        if self.cached is None:
-            return {SOURCE_HEADER: self.source}
-        return {SOURCE_HEADER: self.source, CACHE_HEADER: "hit" if self.cached else "miss"}
+        """The response headers saying where the answer came from (and that it is stale, when it is)."""
+        headers: dict[str, str] = {SOURCE_HEADER: self.source}
+        if self.cached is not None:
+            headers[CACHE_HEADER] = "hit" if self.cached else "miss"
+        if self.stale:
+            headers[STALE_HEADER] = STALE
+        return headers
 
 
 class ExploreService:
@@ -63,26 +70,18 @@ class ExploreService:
         self.answers = AnswerCache(answers)
 
     async def answer(self, params: ExploreParams) -> Answer:
-        """The answer to ``params``; 404 when its user is unknown."""
-        model = await self._current_model()
+        """The answer to ``params``; 404 when its user is unknown. While the database cannot be reached the
+        last read model answers, marked stale."""
+        served = await serve(self.read_model, stale_ok=True)
+        model = served.model
         if model is None:
             return Answer(await run_in_threadpool(encode, self.database, params), "database")
         body = self.answers.get(model, params)
         if body is not None:
-            return Answer(body, "read-model", cached=True)
+            return Answer(body, "read-model", cached=True, stale=served.stale)
         body = encode(model, params)
         self.answers.put(model, params, body)
-        return Answer(body, "read-model", cached=False)
-
-    async def _current_model(self) -> ReadModel | None:
-        """The read model when it is current, else None. A due version check (a database call) runs in
-        a worker thread, under the request's deadline."""
-        cache = self.read_model
-        if cache is None:
-            return None
-        if cache.check_due():
-            return await run_in_threadpool(cache.current)
-        return cache.current()  # no database call when no check is due
+        return Answer(body, "read-model", cached=False, stale=served.stale)
 
 
 def encode(reads: ExploreReads, params: ExploreParams) -> bytes:
@@ -98,7 +97,8 @@ def to_json(out: dict[str, Any]) -> bytes:
 def explore_out(reads: ExploreReads, params: ExploreParams) -> dict[str, Any]:
     """The exploration ``params`` asks for, read through ``reads``, as the fields of an `ExploreOut`;
     404 when its user is unknown."""
-    seeds, seen = params.tag_seeds, frozenset[str]()
+    seeds: dict[str, float] = params.tag_seeds
+    seen: Collection[str] = frozenset()
     if params.user is not None:
         found = reads.user_context(params.user)
         if found is None:
@@ -109,8 +109,7 @@ def explore_out(reads: ExploreReads, params: ExploreParams) -> dict[str, Any]:
     if not seeds:
         return out
     source = VIEW[params.graph]
-    hop = reads.hop(source)
-    e = explore_over(hop, seeds, delta=params.delta, branch=params.branch, k=params.k, chains=params.chains)
+    e = reads.explore(seeds, source, delta=params.delta, branch=params.branch, k=params.k, chains=params.chains)
     found_items = reads.candidates(e.roles, source, params.candidates, seen) if params.candidates else []
     out["seeds"] = [{"key": t, "weight": w} for t, w in sorted(e.seeds.items(), key=lambda kv: (-kv[1], kv[0]))]
     out["topics"] = [{"key": t, "weight": w} for t, w in e.topics.items()]

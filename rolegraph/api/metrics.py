@@ -4,8 +4,9 @@ with its own registry, so several apps in one process do not collide)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -26,6 +27,23 @@ class Metrics:
             buckets=_BUCKETS,
             registry=self.registry,
         )
+        self._supervisor: Any = None
+
+    def watch_graph(self, supervisor: Any) -> None:
+        """Gauges of the embedded database's supervisor (`graph.falkor.Supervisor`), read at each scrape
+        (registered once per registry; a later call points them at another supervisor)."""
+        first = self._supervisor is None
+        self._supervisor = supervisor
+        if not first:
+            return
+        up = Gauge(
+            "rolegraph_graph_up", "1 while the embedded database runs, 0 while it is restarted", registry=self.registry
+        )
+        up.set_function(lambda: 1.0 if self._supervisor.up else 0.0)
+        restarts = Gauge(
+            "rolegraph_graph_restarts", "restarts of the embedded database by this process", registry=self.registry
+        )
+        restarts.set_function(lambda: float(self._supervisor.restarts))
 
 
 class MetricsMiddleware:

@@ -12,6 +12,8 @@ most ``staleness_s`` (0: every request checks, and is answered from memory only 
   go to the database meanwhile once the bound has passed.
 - Each statement of a load has ``statement_s`` seconds; a failed load is logged and retried at the next
   check, and the database keeps answering.
+- When a check finds the database unreachable, `serving` may still offer the last model, marked stale,
+  to a caller that accepts it (/explore), until a check reaches the database again.
 
 A model never changes in place (a load makes a new one), so what is computed from one model stays exactly
 as current as that model (the /explore service keeps its answers per model on that ground).
@@ -25,7 +27,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from rolegraph.errors import RolegraphError
+from starlette.concurrency import run_in_threadpool
+
+from rolegraph.errors import GraphUnavailable, RolegraphError
 from rolegraph.graph.backend import deadline
 from rolegraph.graph.explore_reads import ReadModel, Version, load_read_model, read_version
 from rolegraph.graph.reads import GraphReads
@@ -33,6 +37,15 @@ from rolegraph.graph.reads import GraphReads
 log = logging.getLogger("rolegraph.api.read_model_cache")
 
 PARTS = frozenset({"logic", "users", "seen"})
+
+
+@dataclass(frozen=True)
+class Served:
+    """The model a request may use (None: ask the database), and whether it is stale: the database was
+    unreachable at the last check, so the model may lag it by more than the staleness bound."""
+
+    model: ReadModel | None
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class ReadModelCache:
         self._built_at = -math.inf
         self._verified_at = -math.inf  # monotonic time of the last check that found the model current
         self._checked_at = -math.inf
+        self._down = False  # the last version check could not reach the database
         self._dirty: set[str] = set()  # parts the service itself changed since the last load began
         self._generation = 0  # bumped by every invalidate()
         self._loading = False
@@ -92,6 +106,19 @@ class ReadModelCache:
         if model is not None and (just_verified or time.monotonic() - self._verified_at <= self.staleness_s):
             return model
         return None
+
+    def serving(self, *, stale_ok: bool = False) -> Served:
+        """`current`, and with ``stale_ok`` the last model marked stale when the database cannot be reached
+        (instead of None, or the `GraphUnavailable` of the check)."""
+        try:
+            model = self.current()
+        except GraphUnavailable:
+            if not stale_ok or self._model is None:
+                raise
+            return Served(self._model, stale=True)
+        if stale_ok and self._down and self._model is not None:
+            return Served(self._model, stale=True)
+        return Served(model)
 
     def invalidate(self, *parts: str) -> None:
         """The service changed these parts of the graph: stop answering from the model until a load that
@@ -140,7 +167,12 @@ class ReadModelCache:
         with self._lock:
             dirty = bool(self._dirty)
             generation = self._generation
-        version = read_version(self.store)
+        try:
+            version = read_version(self.store)
+        except GraphUnavailable:
+            self._down = True
+            raise
+        self._down = False
         old = time.monotonic() - self._built_at > self.max_age_s
         if version == model.version and not dirty and not old:
             with self._lock:
@@ -201,4 +233,14 @@ def _without(model: ReadModel | None, parts: set[str]) -> ReadModel | None:
         users=blank if "users" in parts else v.users,
         seen=blank if "seen" in parts else v.seen,
     )
-    return ReadModel(version, model.logic, model.roles, model.seen)
+    return ReadModel(version, model.logic, model.people)
+
+
+async def serve(cache: ReadModelCache | None, *, stale_ok: bool = False) -> Served:
+    """`ReadModelCache.serving` for a request: a due version check (a database call) runs in a worker
+    thread, under the request's deadline; without a due check no thread hop is paid."""
+    if cache is None:
+        return Served(None)
+    if cache.check_due():
+        return await run_in_threadpool(lambda: cache.serving(stale_ok=stale_ok))
+    return cache.serving(stale_ok=stale_ok)

@@ -346,10 +346,22 @@ class ReadModelHealth(BaseModel):
     )
 
 
+class GraphServerHealth(BaseModel):
+    """The embedded database as its supervisor in this process sees it."""
+
+    up: bool
+    restarts: int
+    down_since: float | None = Field(None, description="Unix time it was found dead, while it is down")
+    last_error: str | None = None
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded", "down"]
     graph: bool
     graph_backend: str
+    graph_server: GraphServerHealth | None = Field(
+        None, description="the embedded database's supervisor (absent for an external database)"
+    )
     llm: bool
     recommender: str | None
     read_model: ReadModelHealth

@@ -12,9 +12,11 @@ from typing import Any
 from rolegraph.cli.ui import Subparsers, out, table
 from rolegraph.errors import InvalidInput
 from rolegraph.graph import analyst
-from rolegraph.graph.backend import Row
+from rolegraph.graph.backend import Row, deadline
 
 FORMATS = ("table", "json", "csv")
+#: an analyst's query that runs longer is cancelled by the database itself, not left running on the server
+DEFAULT_TIMEOUT_S = 60.0
 
 
 def register(sub: Subparsers) -> None:
@@ -48,6 +50,13 @@ def register(sub: Subparsers) -> None:
         "--param", action="append", default=[], metavar="K=V", help="a parameter value (repeat for several)"
     )
     run.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"the database cancels the query after this long (default: {DEFAULT_TIMEOUT_S:g})",
+    )
     run.set_defaults(func=run_query)
 
 
@@ -107,7 +116,9 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         text = args.query if args.query is not None else _read(args.file)
         stmt, params = analyst.adhoc(text, given)
-    with open_store() as store:
+    if not args.timeout > 0:
+        raise InvalidInput(f"--timeout must be positive seconds, not {args.timeout:g}")
+    with open_store() as store, deadline(args.timeout):
         rows = analyst.run(store.backend, stmt, params)
     write_rows([{k: analyst.display(v) for k, v in r.items()} for r in rows], args.format, title=stmt.name)
     return 0

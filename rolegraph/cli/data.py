@@ -55,7 +55,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed writes the same files")
     p.add_argument("--fanout", type=int, default=5, help="logic edges per role and per topic")
     p.add_argument("--interactions-per-user", type=float, default=20.0, help="mean (Poisson)")
-    p.add_argument("--noise", type=float, default=0.1, help="share of interactions with a random item")
+    p.add_argument("--noise", type=float, default=0.1, help="share of interactions with any item, by popularity")
+    p.add_argument("--session-length", type=float, default=5.0, help="mean items per session (geometric)")
+    p.add_argument("--stay", type=float, default=0.7, help="chance that a session's next item keeps its topic")
+    p.add_argument("--item-zipf", type=float, default=1.0, help="exponent of the items' long-tail popularity")
+    p.add_argument("--roles-per-item", type=int, default=3, help="draws of an item's role tags from its consumers")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=synth)
 
@@ -111,12 +115,14 @@ def load(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    """`rolegraph stats`: counts per label and per relationship type, the item → tag edges the quality
-    gate quarantined (by type and reason) and the candidate pairs behaviour proposed (by kind and status)."""
+    """`rolegraph stats`: counts per label and per relationship type, the tag merges made, blocked and undone,
+    the item → tag edges the quality gate quarantined (by type and reason) and the candidate pairs behaviour
+    proposed (by kind and status)."""
     from rolegraph.graph.connect import open_store
 
     with open_store() as store:
         s = store.stats()
+        merges = store.tags.merge_counts()
         quarantined = store.quarantine.counts()
         candidates = store.calibration.counts()
     if args.json:
@@ -124,6 +130,7 @@ def stats(args: argparse.Namespace) -> int:
             {
                 "nodes": s.nodes,
                 "relationships": s.relationships,
+                "merges": merges,
                 "quarantined": quarantined,
                 "candidates": candidates,
             },
@@ -132,6 +139,7 @@ def stats(args: argparse.Namespace) -> int:
         return 0
     table("nodes", ("label", "count"), sorted(s.nodes.items()))
     table("relationships", ("type", "count"), sorted(s.relationships.items()))
+    table("tag merges", ("what", "count"), [(f"merges {k}", n) for k, n in merges.items()])
     table("quarantined tag edges", ("type/reason", "count"), sorted(quarantined.items()))
     table("candidate logic pairs", ("kind/status", "count"), sorted(candidates.items()))
     return 0
@@ -150,6 +158,10 @@ def synth(args: argparse.Namespace) -> int:
         fanout=args.fanout,
         interactions_per_user=args.interactions_per_user,
         noise=args.noise,
+        session_length=args.session_length,
+        stay=args.stay,
+        item_zipf=args.item_zipf,
+        roles_per_item=args.roles_per_item,
     )
     cfg.check()
     with progress_bar("users", cfg.users) as tick:

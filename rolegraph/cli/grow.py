@@ -39,7 +39,7 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction (U2I, I2U)")
     p.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
-    p.add_argument("--threshold", type=float, default=d.threshold, help="cosine at which a new tag merges into one")
+    p.add_argument("--threshold", type=float, default=d.threshold, help="MiniLM cosine at which a merge is proposed")
     p.add_argument("--tau", type=float, default=d.tau, help="cover-set coverage target")
     p.add_argument("--window", type=int, default=d.window, help="cover-set history in days (stale-tag removal)")
     p.add_argument("--top-b", type=int, default=d.top_b, help="G* edges per cover-set source")
@@ -72,8 +72,9 @@ def register(sub: Subparsers) -> None:
     u = action.add_parser(
         "unmerge",
         help="undo a canonicalization merge: the alias becomes its own tag again, with its items",
-        description="Removes ALIAS_OF from the alias, moves the item edges that reached the canonical tag "
-        "through it back, and pins it so later runs keep it apart.",
+        description="Removes ALIAS_OF from the alias, moves the item edges, logic edges (U2I and I2U) and user "
+        "roles that reached the canonical tag through it back, and pins it so later runs keep it apart (the next "
+        "daily run asks for its own logic).",
     )
     u.add_argument("alias", help="the alias tag's key (as shown in a grow summary)")
     u.set_defaults(func=unmerge)
@@ -155,8 +156,8 @@ def _show(summary: Summary) -> None:
             ],
         )
     if summary.merges:
-        merges = [(a, c, f"{s:.3f}") for a, c, s in summary.merges[:15]]
-        table(f"merges ({len(summary.merges)})", ("alias", "canonical", "cosine"), merges)
+        merges = [(m.alias_key, m.canonical_key, f"{m.score:.3f}", m.method, m.reason) for m in summary.merges[:15]]
+        table(f"merges ({len(summary.merges)})", ("alias", "canonical", "cosine", "method", "reason"), merges)
     table("timings", ("step", "seconds"), [(k, f"{s:.1f}") for k, s in summary.timings.items()])
 
 
@@ -169,5 +170,9 @@ def unmerge(args: argparse.Namespace) -> int:
     alias = validate.check_tag_key(args.alias)  # refused before the graph is opened
     with open_store() as store:
         targets, moved = unmerge_tag(store, alias)
-    console.print(f"{alias} is its own tag again (was an alias of {', '.join(targets)}); {moved} item edges moved back")
+    console.print(
+        f"{alias} is its own tag again (was an alias of {', '.join(targets)}); moved back: {moved.item_edges} item "
+        f"edges, {moved.logic_edges} logic edges, {moved.roles} user roles ({moved.roles_moved} taken off "
+        f"{', '.join(targets)}, the others shared with it)"
+    )
     return 0

@@ -15,12 +15,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from rolegraph import __version__
-from rolegraph.cli import cypher, data, grow, llm, neo4j, recsys, serve
+from rolegraph.cli import cypher, data, explore, grow, llm, neo4j, recsys, serve
 from rolegraph.cli.ui import fail
 from rolegraph.errors import InvalidInput, RolegraphError
 
 #: the command groups in the order `rolegraph --help` lists them
-GROUPS = (data, llm, grow, recsys, serve, cypher, neo4j)
+GROUPS = (data, llm, grow, explore, recsys, serve, cypher, neo4j)
 
 
 def build_parser() -> argparse.ArgumentParser:

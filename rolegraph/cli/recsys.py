@@ -59,7 +59,11 @@ def register(sub: Subparsers) -> None:
 
     p = sub.add_parser("evaluate", help="train and test recommenders over seeds; JSON and Markdown report")
     p.add_argument("--dataset", default="movielens", help="movielens (the configured graph) or synth:DIR")
-    p.add_argument("--models", default="sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn", help="comma-separated")
+    p.add_argument(
+        "--models",
+        default="sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn,tag-profile",
+        help="comma-separated; also tag-profile-it, tagcf-it-…, and on synth:DIR oracle-roles, oracle-behaviour",
+    )
     p.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1")
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="model → metric → {mean, std, values}")
     p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
@@ -151,6 +155,7 @@ def evaluate(args: argparse.Namespace) -> int:
     """`rolegraph evaluate`: export, train every seed, summarize, report."""
     from rolegraph.cli.ui import progress_bar
     from rolegraph.graph.model import Source
+    from rolegraph.provenance import collect, process_wall_s
     from rolegraph.recsys.evaluate import summarize, sweep_lambda
     from rolegraph.recsys.export import export as write_export
     from rolegraph.recsys.models.registry import parse_model
@@ -160,7 +165,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from rolegraph.recsys.workers import default_jobs
     from rolegraph.settings import RecsysSettings
 
-    specs = [parse_model(n) for n in args.models.split(",") if n.strip()]
+    specs = [_with_world(parse_model(n), args.dataset) for n in args.models.split(",") if n.strip()]
     if not specs or args.seeds < 1:
         raise InvalidInput("give at least one model and one seed")
     if args.jobs is not None and args.jobs < 1:
@@ -168,6 +173,7 @@ def evaluate(args: argparse.Namespace) -> int:
     cfg = _model_config(args)
     set_threads(args.threads)
     device = str(pick_device(args.device))  # a bad name fails here, not in every worker
+    made = collect(list(range(args.seeds)))  # the commit and tree as they are when training starts
     slug = args.dataset.replace(":", "-").replace("/", "_").strip("_")
     out_dir = args.export_dir or Path(RecsysSettings().recsys_dir) / "exports" / f"{slug}-{args.graph}"
     started = time.monotonic()
@@ -179,7 +185,13 @@ def evaluate(args: argparse.Namespace) -> int:
     ev = _train_seeds(g, specs, cfg, args, jobs)
     wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
     summary = summarize(ev)
-    dump_json(summary, args.json)
+    tagcf = [s for s in specs if s.kind == "tagcf"]
+    sweep = None
+    if args.report is not None and args.sweep_lambda and tagcf:
+        lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
+        sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
+    provenance = made.finished(process_wall_s()).as_dict()
+    dump_json({**summary, "provenance": provenance}, args.json)
     if args.report is None:
         return 0
     context = {
@@ -192,13 +204,19 @@ def evaluate(args: argparse.Namespace) -> int:
         "device": device,
         "settings": json.dumps(cfg.to_dict()),
     }
-    tagcf = [s for s in specs if s.kind == "tagcf"]
-    sweep = None
-    if args.sweep_lambda and tagcf:
-        lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
-        sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
-    write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, lambda_sweep=sweep)
+    write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, provenance=provenance, lambda_sweep=sweep)
     return 0
+
+
+def _with_world(spec: ModelSpec, dataset: str) -> ModelSpec:
+    """An oracle spec pointed at the synthetic world it reads; other specs unchanged."""
+    from dataclasses import replace
+
+    if spec.kind != "oracle":
+        return spec
+    if not dataset.startswith("synth:"):
+        raise InvalidInput(f"{spec.name} reads a synthetic world's truth: evaluate it on --dataset synth:DIR")
+    return replace(spec, world=dataset.removeprefix("synth:"))
 
 
 def _train_seeds(

@@ -115,13 +115,15 @@ SET t.i2u_status = row.status, t.i2u_reason = row.reason, t.i2u_run = row.run
 RETURN count(t) AS n;
 
 // name: vocabulary_page
-// A page of tags of one vocabulary ('user' or 'item') with embedding and alias target, in key order.
+// A page of tags of one vocabulary ('user' or 'item') with embedding and alias target (with the merge's
+// score, method and reason), in key order.
 // params: kind, after, limit
 MATCH (t:Tag)
 WHERE toString(t.key) > $after AND (($kind = 'user' AND t:UserTag) OR ($kind = 'item' AND t:ItemTag))
 OPTIONAL MATCH (t)-[a:ALIAS_OF]->(c:Tag)
 WHERE ($kind = 'user' AND c:UserTag) OR ($kind = 'item' AND c:ItemTag)
-RETURN t.key AS key, t.embedding AS embedding, c.key AS canonical, a.score AS score, t.pinned AS pinned
+RETURN t.key AS key, t.embedding AS embedding, c.key AS canonical, a.score AS score, a.method AS method,
+       a.reason AS reason, t.pinned AS pinned
 ORDER BY key
 LIMIT $limit;
 
@@ -170,6 +172,16 @@ RETURN count(*) AS n;
 UNWIND $rows AS row
 MATCH (:Item {id: row.item})-[r]->(:Tag {key: row.tag})
 WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG'] AND r.source = 'llm'
+SET r.via = row.via
+RETURN count(r) AS n;
+
+// name: mark_alias_logic
+// Records on LLM logic edges (U2I, I2U) that their target was reached through an alias (for `tags unmerge`).
+// params: rows
+// rows: [{src, dst, via}]; returns: n
+UNWIND $rows AS row
+MATCH (:Tag {key: row.src})-[r]->(:Tag {key: row.dst})
+WHERE type(r) IN ['U2I', 'I2U'] AND r.source = 'llm'
 SET r.via = row.via
 RETURN count(r) AS n;
 
@@ -272,3 +284,39 @@ MATCH (s:RunStep)
 WHERE s.run = $run AND s.status = 'planned'
 RETURN s.id AS id, s.payload AS payload
 ORDER BY id;
+
+// name: unmerge_logic_edges
+// Moves logic edges (U2I and I2U, whatever their source tag) that reached `canonical` through the alias
+// `alias` back onto the alias tag, with all their properties.
+// params: alias, canonical
+MATCH (a:Tag {key: $alias})
+MATCH (s:Tag)-[r]->(c:Tag {key: $canonical})
+WHERE type(r) IN ['U2I', 'I2U'] AND r.via = $alias
+WITH a, s, r, type(r) AS kind, properties(r) AS props
+FOREACH (_ IN CASE WHEN kind = 'U2I' THEN [1] ELSE [] END |
+  MERGE (s)-[n:U2I {source: props.source}]->(a)
+  SET n += props)
+FOREACH (_ IN CASE WHEN kind = 'I2U' THEN [1] ELSE [] END |
+  MERGE (s)-[n:I2U {source: props.source}]->(a)
+  SET n += props)
+DELETE r
+RETURN count(*) AS n;
+
+// name: unmerge_user_roles
+// After the item edges went back to `alias`: each user role on `canonical` held by a user who interacted
+// with an item that carries the alias is given to the alias too (same set, p, rank, run; `via` names the
+// canonical tag it came from), and taken off the canonical tag when none of the user's items carries it.
+// Returns the roles given to the alias and how many of them were taken off the canonical tag.
+// params: alias, canonical
+MATCH (a:Tag {key: $alias})
+MATCH (c:Tag {key: $canonical})
+MATCH (u:User)-[h:HAS_ROLE]->(c)
+MATCH (u)-[:INTERACTED]->(:Item)-[:HAS_USER_TAG]->(a)
+WITH DISTINCT a, c, u, h
+OPTIONAL MATCH (u)-[:INTERACTED]->(j:Item)-[:HAS_USER_TAG]->(c)
+WITH a, u, h, h.set AS set, h.p AS p, h.rank AS rank, h.run AS run, count(j) AS own
+MERGE (u)-[n:HAS_ROLE {set: set}]->(a)
+SET n.p = p, n.rank = rank, n.run = run, n.via = $canonical
+WITH h, own
+FOREACH (_ IN CASE WHEN own > 0 THEN [] ELSE [1] END | DELETE h)
+RETURN count(*) AS n, sum(CASE WHEN own > 0 THEN 0 ELSE 1 END) AS moved;

@@ -23,54 +23,61 @@ RETURN count(r) AS runs, count(CASE WHEN r.status = 'done' THEN 1 END) AS done,
        max(r.started_at) AS started, max(r.finished_at) AS finished;
 
 // name: read_model_u2i
-// A page of roles (UserTag, in key order after `after`) with their U2I edges of both graph views:
-// rows {key, out: [[source, topic, weight], ...]}.
+// A page of roles (UserTag, in key order after `after`) with their names and their U2I edges of both
+// graph views, with provenance: rows {key, name, out: [[source, topic, weight, run, model,
+// prompt_version, rationale], ...]}.
 // params: after, limit
 MATCH (t:UserTag)
 WHERE toString(t.key) > $after
 WITH t
 ORDER BY t.key
 LIMIT $limit
-OPTIONAL MATCH (t)-[r:U2I]->(c)
-RETURN t.key AS key, collect([r.source, c.key, r.weight]) AS out
+RETURN t.key AS key, t.name AS name,
+       [(t)-[r:U2I]->(c:Tag) | [r.source, c.key, r.weight, r.run, r.model, r.prompt_version, r.rationale]] AS out
 ORDER BY key;
 
 // name: read_model_i2u
-// A page of topics (ItemTag, in key order after `after`) with their I2U edges of both graph views:
-// rows {key, out: [[source, role, weight], ...]}.
+// A page of topics (ItemTag, in key order after `after`) with their names and their I2U edges of both
+// graph views, with provenance: rows {key, name, out: [[source, role, weight, run, model,
+// prompt_version, rationale], ...]}.
 // params: after, limit
 MATCH (c:ItemTag)
 WHERE toString(c.key) > $after
 WITH c
 ORDER BY c.key
 LIMIT $limit
-OPTIONAL MATCH (c)-[r:I2U]->(t)
-RETURN c.key AS key, collect([r.source, t.key, r.weight]) AS out
+RETURN c.key AS key, c.name AS name,
+       [(c)-[r:I2U]->(t:Tag) | [r.source, t.key, r.weight, r.run, r.model, r.prompt_version, r.rationale]] AS out
 ORDER BY key;
 
 // name: read_model_items
-// A page of items (id order after `after`) with title and their roles: rows
-// {id, title, roles: [[role, source, p], ...]} (HAS_USER_TAG edges to UserTags).
+// A page of items (id order after `after`) with title, roles (HAS_USER_TAG edges to UserTags) and topics
+// (HAS_ITEM_TAG edges to ItemTags): rows {id, title, roles: [[role, source, p, run], ...],
+// topics: [[topic, source, p, run], ...]}. Each pattern comprehension names its own variables: FalkorDB
+// 4.x mixes up two comprehensions of one RETURN that share a variable name.
 // params: after, limit
 MATCH (i:Item)
 WHERE toString(i.id) > $after
 WITH i
 ORDER BY i.id
 LIMIT $limit
-OPTIONAL MATCH (i)-[r:HAS_USER_TAG]->(t:UserTag)
-RETURN i.id AS id, i.title AS title, collect([t.key, r.source, r.p]) AS roles
+RETURN i.id AS id, i.title AS title,
+       [(i)-[hr:HAS_USER_TAG]->(t:UserTag) | [t.key, hr.source, hr.p, hr.run]] AS roles,
+       [(i)-[ht:HAS_ITEM_TAG]->(c:ItemTag) | [c.key, ht.source, ht.p, ht.run]] AS topics
 ORDER BY id;
 
-// name: read_model_user_ids
-// A page of user ids (id order after `after`): rows {id}; the read model loads `users_context` a page
-// of users at a time.
+// name: read_model_users
+// A page of users (id order after `after`) with every role they hold and the items they interacted with:
+// rows {id, roles: [[role, set, p], ...], seen: [item id, ...]} (an item more than once when the user
+// interacted with it more than once).
 // params: after, limit
 MATCH (u:User)
 WHERE toString(u.id) > $after
 WITH u
 ORDER BY u.id
 LIMIT $limit
-RETURN u.id AS id
+RETURN u.id AS id, [(u)-[r:HAS_ROLE]->(t:Tag) | [t.key, r.set, r.p]] AS roles,
+       [(u)-[:INTERACTED]->(i:Item) | i.id] AS seen
 ORDER BY id;
 
 // name: users_context

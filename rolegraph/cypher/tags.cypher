@@ -90,14 +90,14 @@ RETURN t.key AS src, type(r) AS type, coalesce(x.key, x.kind) AS dst, properties
 ORDER BY src, type, dst;
 
 // name: upsert_aliases
-// ALIAS_OF edges alias → canonical, keyed by the pair; score and run are SET.
+// ALIAS_OF edges alias → canonical, keyed by the pair; score (cosine), method, reason and run are SET.
 // params: rows
-// rows: [{alias, canonical, score, run}]; returns: n
+// rows: [{alias, canonical, score, method, reason, run}]; returns: n
 UNWIND $rows AS row
 MATCH (a:Tag {key: row.alias})
 MATCH (c:Tag {key: row.canonical})
 MERGE (a)-[r:ALIAS_OF]->(c)
-SET r.score = row.score, r.run = row.run
+SET r.score = row.score, r.method = row.method, r.reason = row.reason, r.run = row.run
 RETURN count(r) AS n;
 
 // name: delete_alias
@@ -106,3 +106,15 @@ RETURN count(r) AS n;
 MATCH (a:Tag {key: $alias})-[r:ALIAS_OF]->(:Tag)
 DELETE r
 RETURN count(*) AS n;
+
+// name: merge_counts
+// Canonicalization at a glance: merges in the graph (ALIAS_OF edges), merges the words blocked (summed
+// over the runs' merges_blocked counts) and merges undone (tags pinned by `tags unmerge`).
+// params: -
+OPTIONAL MATCH (run:Run)
+WITH sum(coalesce(run.merges_blocked, 0)) AS blocked
+OPTIONAL MATCH ()-[a:ALIAS_OF]->()
+WITH blocked, count(a) AS made
+OPTIONAL MATCH (t:Tag)
+WHERE t.pinned = true
+RETURN made, blocked, count(t) AS undone;

@@ -1,7 +1,9 @@
 """Explanations as ranked paths (docs/design.md; paper Eq. 8–9), and the roles behind an item pair.
 
 Pure functions over the rows of `GraphReads.explain_paths`, `item_roles` and `item_topic_roles`; the
-database calls stay in `graph.reads`. A path's strength is the product of the probabilities along it:
+database calls stay in `graph.reads`. `explain_model` finds the same paths in the in-memory read model
+(`graph.explore_model`) with a few array operations, and builds rows for the returned paths only.
+A path's strength is the product of the probabilities along it:
 
   direct          P(t|u)·P(t|i)                       u -HAS_ROLE-> t <-HAS_USER_TAG- i
   via_topic       P(t|u)·P(c|t)·P(c|i)                u -HAS_ROLE-> t -U2I-> c <-HAS_ITEM_TAG- i
@@ -16,12 +18,16 @@ A role held in both sets counts as T0 only (T1 is the exploration set T(1) \\ T(
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 from rolegraph.graph.backend import Row
+from rolegraph.graph.explore_matrix import SparseRows
+from rolegraph.graph.explore_model import NOTE_FIELDS, ROLE_SETS, Logic, People, View
 from rolegraph.graph.model import Source, Weights
 
 Shape = Literal["direct", "via_topic", "via_topic_role"]
@@ -155,6 +161,177 @@ def rank_paths(
     ]
     ranked.sort(key=lambda p: (-p.strength, _SHAPES.index(p.shape), p.role, p.topic or "", p.new_role or ""))
     return ranked
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the graph says about one (user, item): the strongest paths, how many paths of each shape there
+    are, and the graph's ŷ_tag0 and ŷ_tag1."""
+
+    paths: list[Path]
+    counts: dict[str, int]
+    tag0: float
+    tag1: float
+
+
+def explain_rows(
+    paths: dict[str, list[Row]],
+    source: Source,
+    user: str,
+    title: str | None,
+    limit: int,
+    weights: Weights = Weights.CALIBRATED,
+) -> Explanation:
+    """The `Explanation` of the rows of `GraphReads.explain_paths` (at most ``limit`` paths; logic edges
+    weigh by ``weights``)."""
+    ranked = rank_paths(paths, source, user, title, weights)
+    counts = Counter[str](p.shape for p in ranked)
+    tag0, tag1 = tag_parts(paths["direct"], source)
+    return Explanation(ranked[:limit], {s: counts.get(s, 0) for s in _SHAPES}, tag0, tag1)
+
+
+def explain_model(logic: Logic, people: People, user: int, item: int, source: Source, limit: int) -> Explanation:
+    """`explain_rows` with ``weights=llm`` answered from the read model (it holds the LLM's weights): every
+    path's strength as arrays, rows built for the ``limit`` strongest only. ``user`` and ``item`` are
+    indices into the model."""
+    found = _model_paths(logic, people, user, item, Source(source))
+    strength, shape, role, topic, new_role = (found[k] for k in ("strength", "shape", "role", "topic", "new_role"))
+    order = np.lexsort((new_role, topic, role, shape, -strength))[:limit]  # -1: no topic, sorts first as ""
+    shown = logic.titles[item]
+    title = f"*{shown}*" if shown else "this item"
+    uid = people.ids[user]
+    view = logic.views[Source(source)]
+    paths = [
+        _path(_SHAPES[shape[n]], _model_row(logic, view, found, n), source, uid, title, Weights.LLM)
+        for n in order.tolist()
+    ]
+    counts = np.bincount(shape, minlength=len(_SHAPES)).tolist()
+    direct = np.flatnonzero(shape == 0)
+    direct = direct[np.argsort(role[direct])]  # the database path sums in role key order
+    is_t0 = found["role_set"][direct] == 0
+    parts = found["role_p"][direct] * found["item_p"][direct]
+    return Explanation(
+        paths, dict(zip(_SHAPES, counts, strict=True)), sum(parts[is_t0].tolist()), sum(parts[~is_t0].tolist())
+    )
+
+
+def _model_paths(logic: Logic, people: People, user: int, item: int, source: Source) -> dict[str, np.ndarray]:
+    """Every path from ``user`` to ``item`` as parallel arrays (one entry per path)."""
+    view = logic.views[source]
+    a, b = people.roles.indptr[user], people.roles.indptr[user + 1]
+    cols, ps, sets = people.roles.indices[a:b], people.roles.data[a:b], people.role_set[a:b]
+    once = (sets == 0) | ~np.isin(cols, cols[sets == 0])  # a role held in both sets counts as T0 only
+    cols, ps, sets = cols[once], ps[once], sets[once]
+    # where each role / topic has its edge from the item (-1: none), over the whole vocabulary
+    role_edge = _edge_at(view.item_roles.p, item)
+    topic_edge = _edge_at(view.item_topics.p, item)
+    parts: list[dict[str, np.ndarray]] = []
+    # direct: u -HAS_ROLE-> t <-HAS_USER_TAG- i
+    at = np.where(cols < len(role_edge), role_edge[np.minimum(cols, len(role_edge) - 1)], -1)
+    hit = at >= 0
+    parts.append(_entries(0, np.flatnonzero(hit), cols, ps, sets, item_edge=at[hit], item_role=cols[hit]))
+    # via a topic: u -HAS_ROLE-> t -U2I-> c, then c <-HAS_ITEM_TAG- i or c -I2U-> t' <-HAS_USER_TAG- i
+    known = np.flatnonzero(cols < view.logic.u2i.rows)
+    e1, by1 = view.logic.u2i.gather(cols[known])
+    owner, c = known[by1], view.logic.u2i.indices[e1]
+    at = topic_edge[c]
+    hit = at >= 0
+    parts.append(_entries(1, owner[hit], cols, ps, sets, u2i=e1[hit], item_edge=at[hit], topic=c[hit]))
+    e2, by2 = view.logic.i2u.gather(c)
+    new_role = view.logic.i2u.indices[e2]
+    at = role_edge[new_role]
+    hit = at >= 0
+    hop1 = by2[hit]
+    parts.append(
+        _entries(
+            2, owner[hop1], cols, ps, sets, u2i=e1[hop1], i2u=e2[hit], item_edge=at[hit],
+            topic=c[hop1], item_role=new_role[hit],
+        )
+    )  # fmt: skip
+    found = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    found["u2i_w"] = _values(view.logic.u2i.data, found["u2i"], found["u2i"] >= 0)
+    found["i2u_w"] = _values(view.logic.i2u.data, found["i2u"], found["i2u"] >= 0)
+    on_topic = found["shape"] == 1
+    found["item_p"] = _values(view.item_topics.p.data, found["item_edge"], on_topic)
+    found["item_p"][~on_topic] = view.item_roles.p.data[found["item_edge"][~on_topic]]
+    # the product in edge order, as `_path` takes it (a missing edge is a factor 1.0)
+    found["strength"] = found["role_p"] * found["u2i_w"] * found["i2u_w"] * found["item_p"]
+    return found
+
+
+def _edge_at(edges: SparseRows, item: int) -> np.ndarray:
+    """[columns] the position of the item's edge to each tag in ``edges`` (-1: no edge)."""
+    at = np.full(edges.columns, -1, np.int64)
+    start, end = edges.indptr[item], edges.indptr[item + 1]
+    at[edges.indices[start:end]] = np.arange(start, end)
+    return at
+
+
+def _values(data: np.ndarray, at: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``data[at]`` where ``where`` holds, 1.0 elsewhere."""
+    out = np.ones(len(at))
+    out[where] = data[at[where]]
+    return out
+
+
+def _entries(
+    shape: int,
+    owner: np.ndarray,
+    cols: np.ndarray,
+    ps: np.ndarray,
+    sets: np.ndarray,
+    *,
+    item_edge: np.ndarray,
+    u2i: np.ndarray | None = None,
+    i2u: np.ndarray | None = None,
+    topic: np.ndarray | None = None,
+    item_role: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """One shape's paths as arrays; -1 where a path has no such edge or key."""
+    n = len(owner)
+    none = np.full(n, -1, np.int64)
+    return {
+        "shape": np.full(n, shape, np.int64),
+        "role": cols[owner],
+        "role_p": ps[owner],
+        "role_set": sets[owner],
+        "u2i": none if u2i is None else u2i,
+        "i2u": none if i2u is None else i2u,
+        "item_edge": item_edge,
+        "topic": none if topic is None else topic,
+        "new_role": none if item_role is None or shape == 0 else item_role,
+    }
+
+
+def _model_row(logic: Logic, view: View, found: dict[str, np.ndarray], n: int) -> Row:
+    """Path ``n`` of `_model_paths` as the row the database would return for it."""
+    shape, role = int(found["shape"][n]), int(found["role"][n])
+    items = view.item_topics if shape == 1 else view.item_roles
+    item_source, item_run = logic.item_notes[int(items.notes[found["item_edge"][n]])]
+    row: Row = {
+        "role": logic.roles.keys[role],
+        "role_name": logic.role_names[role],
+        "role_set": ROLE_SETS[int(found["role_set"][n])],
+        "role_p": float(found["role_p"][n]),
+        "item_p": float(found["item_p"][n]),
+        "item_source": item_source,
+        "item_run": item_run,
+    }
+    if shape > 0:
+        topic = int(found["topic"][n])
+        row |= {"topic": logic.topics.keys[topic], "topic_name": logic.topic_names[topic]}
+        row |= {"u2i_weight": float(found["u2i_w"][n])}
+        row |= _notes("u2i", logic.notes[int(view.u2i_notes[found["u2i"][n]])])
+    if shape == 2:
+        new_role = int(found["new_role"][n])
+        row |= {"new_role": logic.roles.keys[new_role], "new_role_name": logic.role_names[new_role]}
+        row |= {"i2u_weight": float(found["i2u_w"][n])}
+        row |= _notes("i2u", logic.notes[int(view.i2u_notes[found["i2u"][n]])])
+    return row
+
+
+def _notes(prefix: str, values: tuple[Any, ...]) -> Row:
+    return {f"{prefix}_{k}": v for k, v in zip(NOTE_FIELDS, values, strict=True)}
 
 
 def _affinities(direct: Sequence[Row], via_topic: Sequence[Row], source: Source) -> dict[str, list[Edge]]:

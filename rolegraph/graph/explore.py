@@ -155,7 +155,7 @@ def explore_over(
     u2i = hop(LogicKind.U2I, list(t0))
     _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)
     i2u = hop(LogicKind.I2U, list(c1)) if c1 else []
-    return explore_weights(t0, u2i, i2u, delta=delta, branch=branch, k=k, chains=chains)
+    return explore_weights(seeds, u2i, i2u, delta=delta, branch=branch, k=k, chains=chains)
 
 
 def explore(

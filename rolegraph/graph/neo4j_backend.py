@@ -140,7 +140,11 @@ def open_neo4j(uri: str, user: str, password: str, database: str, timeout_s: flo
     """Connects to Neo4j and checks that the server answers."""
     driver = None
     try:
-        driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=timeout_s)
+        # no notifications: the server's hints on a statement (an unknown property key on an empty
+        # graph, say) are for someone writing Cypher, not for a service's log
+        driver = GraphDatabase.driver(
+            uri, auth=(user, password), connection_timeout=timeout_s, notifications_min_severity="OFF"
+        )
         driver.verify_connectivity()
     except (Neo4jError, DriverError, ValueError, OSError) as e:
         if driver is not None:

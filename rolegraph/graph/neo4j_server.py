@@ -41,6 +41,9 @@ class ServerConfig:
 
     data_dir: Path = Path("data/neo4j")
     port: int = 7687
+    #: more servers in the same JVM, one per port, each with its own database (data under
+    #: ``<data_dir>/instances/<n>``): Community holds one user database per server, and tests want several
+    extra_ports: tuple[int, ...] = ()
     heap_mib: int = 512
     pagecache_mib: int = 256
     start_timeout_s: float = 180.0
@@ -57,11 +60,17 @@ class ServerState:
     pid: int
     port: int
     version: str
+    extra_ports: tuple[int, ...] = ()
 
     @property
     def uri(self) -> str:
         """The Bolt URI to give ``ROLEGRAPH_GRAPH_URI``."""
         return f"bolt://127.0.0.1:{self.port}"
+
+    @property
+    def uris(self) -> tuple[str, ...]:
+        """The URI of every server of the process: `uri` first, then one per extra port."""
+        return (self.uri, *(f"bolt://127.0.0.1:{p}" for p in self.extra_ports))
 
 
 @dataclass(frozen=True)
@@ -144,11 +153,12 @@ def start(config: ServerConfig) -> ServerState:
             f"a Neo4j server already runs for {data_dir} (pid {running.pid}, {running.uri}) — "
             "`rolegraph neo4j stop` it first"
         )
-    if not port_is_free(config.port):
-        raise GraphUnavailable(f"port {config.port} on 127.0.0.1 is taken — stop what listens there or pick --port")
+    for port in (config.port, *config.extra_ports):
+        if not port_is_free(port):
+            raise GraphUnavailable(f"port {port} on 127.0.0.1 is taken — stop what listens there or pick --port")
     data_dir.mkdir(parents=True, exist_ok=True)
     process = _spawn(java, cp, data_dir, config)
-    state = ServerState(process.pid, config.port, NEO4J_VERSION)
+    state = ServerState(process.pid, config.port, NEO4J_VERSION, tuple(config.extra_ports))
     _write_state(data_dir, state)
     try:
         _wait_until_answering(process, state, data_dir, config.start_timeout_s)
@@ -193,7 +203,7 @@ def _spawn(java: str, cp: str, data_dir: Path, config: ServerConfig) -> subproce
         "--home",
         str(data_dir),
         "--port",
-        str(config.port),
+        ",".join(map(str, (config.port, *config.extra_ports))),
         "--pagecache-mib",
         str(config.pagecache_mib),
     ]
@@ -215,7 +225,7 @@ def _wait_until_answering(
                 f"Neo4j exited during start-up (code {code}): {_last_line(data_dir / OUTPUT_FILE)} — "
                 f"see {data_dir / OUTPUT_FILE} and {data_dir / 'logs' / 'debug.log'}"
             )
-        if _answers(state.uri, timeout_s=2.0):
+        if all(_answers(uri, timeout_s=2.0) for uri in state.uris):
             return
         time.sleep(0.5)
     raise GraphUnavailable(
@@ -269,8 +279,9 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
 def _read_state(data_dir: Path) -> ServerState | None:
     try:
         raw = json.loads((data_dir / STATE_FILE).read_text())
-        return ServerState(int(raw["pid"]), int(raw["port"]), str(raw["version"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        extra = tuple(int(p) for p in raw.get("extra_ports", ()))
+        return ServerState(int(raw["pid"]), int(raw["port"]), str(raw["version"]), extra)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

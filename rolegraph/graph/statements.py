@@ -91,6 +91,7 @@ class Stmt(StrEnum):
     SET_RUN_STEP_STATUS = "set_run_step_status"
     DELETE_RUN_STEPS = "delete_run_steps"
     MARK_ALIAS_EDGES = "mark_alias_edges"
+    MARK_ALIAS_LOGIC = "mark_alias_logic"
     RUN_ITEM_TAG_EDGES = "run_item_tag_edges"
     DELETE_STALE_DISTILLED_LOGIC = "delete_stale_distilled_logic"
     DELETE_STALE_DISTILLED_ITEM_TAGS = "delete_stale_distilled_item_tags"
@@ -101,6 +102,8 @@ class Stmt(StrEnum):
     UNMERGE_ITEM_EDGES = "unmerge_item_edges"
     TOUCH_TAGS = "touch_tags"
     PENDING_RUN_STEPS = "pending_run_steps"
+    UNMERGE_LOGIC_EDGES = "unmerge_logic_edges"
+    UNMERGE_USER_ROLES = "unmerge_user_roles"
     # items.cypher
     UPSERT_ITEMS = "upsert_items"
     EXISTING_ITEM_IDS = "existing_item_ids"
@@ -121,9 +124,10 @@ class Stmt(StrEnum):
     READ_MODEL_U2I = "read_model_u2i"
     READ_MODEL_I2U = "read_model_i2u"
     READ_MODEL_ITEMS = "read_model_items"
-    READ_MODEL_USER_IDS = "read_model_user_ids"
+    READ_MODEL_USERS = "read_model_users"
     # recsys.cypher
     DELETE_STALE_ROLES = "delete_stale_roles"
+    DELETE_OTHER_T1_ROLES = "delete_other_t1_roles"
     COUNT_ROLES = "count_roles"
     # runs.cypher
     UPSERT_RUN = "upsert_run"
@@ -155,6 +159,7 @@ class Stmt(StrEnum):
     TAG_OUT_EDGES = "tag_out_edges"
     UPSERT_ALIASES = "upsert_aliases"
     DELETE_ALIAS = "delete_alias"
+    MERGE_COUNTS = "merge_counts"
     # users.cypher
     UPSERT_USERS = "upsert_users"
     PAGE_USERS = "page_users"

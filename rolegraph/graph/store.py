@@ -220,6 +220,8 @@ class GraphStore(GraphReads):
                 "alias": v.check_tag_key(a.alias_key),
                 "canonical": v.check_tag_key(a.canonical_key),
                 "score": v.check_number(a.score, "score"),
+                "method": a.method,
+                "reason": a.reason,
                 "run": a.run,
             }
             for a in aliases

@@ -2,8 +2,11 @@
 
 `normalize` turns a display name into a key (Unicode NFKC, case-folded, punctuation to spaces, spaces
 collapsed, a simple plural on the last word made singular): "Jazz Musicians!" → "jazz musician".
-`Canonicalizer` then maps a key onto an existing canonical tag when their MiniLM embeddings have cosine
-≥ ``threshold`` (an ALIAS_OF edge in the graph, reversible), and otherwise makes it a new canonical tag.
+`Canonicalizer` then maps a key onto an existing canonical tag — an ALIAS_OF edge in the graph, with the
+method, score and reason of the merge, reversible — or makes it a new canonical tag. With a `Lexicon`
+the words decide (`reasoning.sameness`): names with the same senses merge whatever their cosine, and a
+MiniLM cosine ≥ ``threshold`` only proposes candidates whose differing words must be near-synonyms;
+without one, the cosine alone decides (the method before the words were read, kept for comparison).
 The index is vectorized: one matrix product per batch of names.
 """
 
@@ -18,9 +21,13 @@ import numpy as np
 
 from rolegraph.errors import InvalidInput
 from rolegraph.reasoning.embed import Embedder
+from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD, EMBEDDING, WORDS, judge, same_words_reason
+from rolegraph.reasoning.wording import Lexicon
 
-DEFAULT_THRESHOLD = 0.92
+__all__ = ["DEFAULT_THRESHOLD", "Blocked", "Canonicalizer", "Resolution", "normalize", "singular"]
+
 MAX_KEY_CHARS = 60  # the store's limit on tag keys
+CANDIDATES = 5  # nearest canonical tags above the threshold whose words are read, best first
 _PUNCT = re.compile(r"[^\w\s'-]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _KEEP_S = ("ss", "us", "is", "ics", "news", "series", "species")
@@ -59,6 +66,16 @@ def normalize(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Merge:
+    """Why a key is an alias: the canonical key, the cosine between them, the method and the reason."""
+
+    canonical: str
+    score: float
+    method: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Resolution:
     """How one name was resolved: its own key, and the canonical key it maps to (itself when new)."""
 
@@ -66,6 +83,8 @@ class Resolution:
     key: str
     canonical: str
     score: float  # cosine to the canonical tag (1.0 for exact or new)
+    method: str = ""  # how it was merged ("" when it was not)
+    reason: str = ""
 
     @property
     def merged(self) -> bool:
@@ -73,19 +92,48 @@ class Resolution:
         return self.key != self.canonical
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """A merge the embedding proposed and the words refused: the key, its nearest tag, cosine, reason."""
+
+    key: str
+    candidate: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """The batch being resolved, seen from one of its keys: its keys, those already made canonical (with
+    their positions) and the key's cosine to each (-1 where not canonical)."""
+
+    keys: list[str]
+    fresh: dict[str, int]
+    within: np.ndarray
+
+
 class Canonicalizer:
     """An index of canonical tags (keys with unit embeddings) that resolves new names against it."""
 
-    def __init__(self, embedder: Embedder, threshold: float = DEFAULT_THRESHOLD, batch: int = 4096):
+    def __init__(
+        self,
+        embedder: Embedder,
+        threshold: float = DEFAULT_THRESHOLD,
+        batch: int = 4096,
+        lexicon: Lexicon | None = None,
+    ):
         if not 0.0 < threshold <= 1.0:
             raise InvalidInput(f"threshold must be in (0, 1], got {threshold}")
         self.embedder = embedder
         self.threshold = threshold
         self.batch = batch
+        self.lexicon = lexicon
+        self.blocked: list[Blocked] = []  # every refused proposal, in resolution order
         self._keys: list[str] = []
         self._row: dict[str, int] = {}
-        self._alias: dict[str, tuple[str, float]] = {}
+        self._alias: dict[str, Merge] = {}
         self._alias_vectors: dict[str, np.ndarray] = {}  # embeddings of the aliases resolved here
+        self._meaning: dict[tuple[str, ...], str] = {}  # senses of a name → the canonical key holding them
         self._vectors = np.zeros((1024, embedder.dimensions), dtype=np.float32)  # rows [0, len) in use
 
     def __len__(self) -> int:
@@ -104,10 +152,13 @@ class Canonicalizer:
         new = [keys[i] for i in rows]
         vecs = self.embedder.embed(new) if vectors is None else np.asarray(vectors, np.float32)[rows]
         self._append(new, vecs)
+        for key in new:
+            self._remember_meaning(key, key)
 
-    def add_alias(self, alias: str, canonical: str, score: float) -> None:
+    def add_alias(self, alias: str, canonical: str, score: float, method: str = EMBEDDING, reason: str = "") -> None:
         """Records a known alias (e.g. an ALIAS_OF edge read from the graph)."""
-        self._alias[alias] = (canonical, score)
+        self._alias[alias] = Merge(canonical, score, method, reason)
+        self._remember_meaning(alias, canonical)
 
     def resolve(self, names: Iterable[str]) -> list[Resolution]:
         """Resolves names in order; a new key can absorb later names of the same call."""
@@ -119,8 +170,11 @@ class Canonicalizer:
             self._resolve_batch(unknown[start : start + self.batch], vectors[start : start + self.batch])
         out = []
         for name, key in zip(names, keys, strict=True):
-            canonical, score = self._alias.get(key, (key, 1.0))
-            out.append(Resolution(name, key, canonical, score))
+            merge = self._alias.get(key)
+            if merge is None:
+                out.append(Resolution(name, key, key, 1.0))
+            else:
+                out.append(Resolution(name, key, merge.canonical, merge.score, merge.method, merge.reason))
         return out
 
     def vector(self, key: str) -> np.ndarray:
@@ -130,28 +184,67 @@ class Canonicalizer:
         return self._alias_vectors[key]
 
     def _resolve_batch(self, keys: list[str], vecs: np.ndarray) -> None:
-        """Each key goes to its nearest canonical tag — existing, or new earlier in this batch — if close
-        enough; otherwise it becomes canonical itself. One matrix product against the index per batch."""
+        """Each key goes to a canonical tag — existing, or new earlier in this batch — when the method
+        accepts one; otherwise it becomes canonical itself. One matrix product against the index per batch."""
         n = len(self._keys)
-        if n:
-            scores = self._vectors[:n] @ vecs.T  # [n, b]
-            best_old = scores.argmax(axis=0)
-            best_old_score = scores[best_old, np.arange(len(keys))]
+        scores = vecs @ self._vectors[:n].T if n else np.zeros((len(keys), 0), np.float32)  # [b, n]
         within = vecs @ vecs.T  # [b, b]
-        fresh: list[int] = []  # batch positions that became canonical
+        fresh: dict[str, int] = {}  # keys of this batch that became canonical → batch position
+        is_fresh = np.zeros(len(keys), dtype=bool)
         for j, key in enumerate(keys):
-            score, best = (float(best_old_score[j]), self._keys[best_old[j]]) if n else (-1.0, "")
-            if fresh:
-                near = within[j, fresh]
-                k = int(near.argmax())
-                if near[k] > score:
-                    score, best = float(near[k]), keys[fresh[k]]
-            if score >= self.threshold:
-                self._alias[key] = (best, score)
-                self._alias_vectors[key] = vecs[j]
+            batch = _Batch(keys, fresh, np.where(is_fresh, within[j], -1.0))
+            merge = self._decide(key, vecs[j], scores[j], batch)
+            if merge is None:
+                fresh[key] = j
+                is_fresh[j] = True
+                self._remember_meaning(key, key)
             else:
-                fresh.append(j)
-        self._append([keys[j] for j in fresh], vecs[fresh])
+                self._alias[key] = merge
+                self._alias_vectors[key] = vecs[j]
+                self._remember_meaning(key, merge.canonical)
+        positions = list(fresh.values())
+        self._append(list(fresh), vecs[positions])
+
+    def _decide(self, key: str, vec: np.ndarray, old: np.ndarray, batch: _Batch) -> Merge | None:
+        """The merge of one key, or None (it becomes canonical); refused proposals go to ``blocked``."""
+        lexicon = self.lexicon
+        if lexicon is not None:
+            wording = lexicon.read(key)
+            target = self._meaning.get(wording.meaning) if wording.meaning else None
+            if target is None and wording.plain:
+                target = self._meaning.get(("plain", *wording.plain))
+            if target is not None:
+                j = batch.fresh.get(target)
+                score = float(batch.within[j]) if j is not None else float(self._vectors[self._row[target]] @ vec)
+                return Merge(target, score, WORDS, same_words_reason(wording, lexicon.read(target)))
+        candidates = self._candidates(old, batch)
+        if not candidates:
+            return None
+        if lexicon is None:
+            score, best = candidates[0]
+            return Merge(best, score, EMBEDDING, f"cosine {score:.3f}")
+        refused: Blocked | None = None
+        for score, candidate in candidates:
+            verdict = judge(lexicon, wording, lexicon.read(candidate), score, self.threshold)
+            if verdict.same:
+                return Merge(candidate, score, verdict.method, verdict.reason)
+            refused = refused or Blocked(key, candidate, score, verdict.reason)
+        assert refused is not None
+        self.blocked.append(refused)
+        return None
+
+    def _candidates(self, old: np.ndarray, batch: _Batch) -> list[tuple[float, str]]:
+        """Canonical tags with cosine ≥ threshold, best first, at most CANDIDATES."""
+        found = [(float(old[i]), self._keys[i]) for i in _top(old, self.threshold)]
+        found += [(float(batch.within[j]), batch.keys[j]) for j in _top(batch.within, self.threshold)]
+        found.sort(key=lambda sk: -sk[0])
+        return found[:CANDIDATES]
+
+    def _remember_meaning(self, key: str, canonical: str) -> None:
+        if self.lexicon is not None:
+            wording = self.lexicon.read(key)
+            self._meaning.setdefault(wording.meaning, canonical)
+            self._meaning.setdefault(("plain", *wording.plain), canonical)
 
     def _append(self, keys: list[str], vecs: np.ndarray) -> None:
         n = len(self._keys)
@@ -163,3 +256,11 @@ class Canonicalizer:
         for offset, key in enumerate(keys):
             self._row[key] = n + offset
         self._keys.extend(keys)
+
+
+def _top(scores: np.ndarray, threshold: float) -> np.ndarray:
+    """Indices of the CANDIDATES highest scores ≥ threshold (any order)."""
+    above = np.flatnonzero(scores >= threshold)
+    if len(above) > CANDIDATES:
+        above = above[np.argpartition(-scores[above], CANDIDATES)[:CANDIDATES]]
+    return above

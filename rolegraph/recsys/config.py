@@ -55,6 +55,19 @@ class ModelConfig:
     )
     use_te: bool = True  # the tag encoder branch (ablation -no-te)
     use_ta: bool = True  # tag learning augmentation with logic-reached tags (ablation -no-ta)
+    # TagCF's recipe, after the paper and its reference model; each switch is a row of bench/recsys_ablation.py.
+    balanced_tags: bool = True  # a negative item's tags get their logic-reached tags too, like the target's
+    it_negatives: Literal["eq6", "item"] = "eq6"  # L_it negatives: tags outside the item's own (Eq. 6), or the
+    # sampled negative item's tags
+    it_neg_samples: int = 8  # Eq. 6 negative tags drawn per target
+    cover_only: bool = True  # T(0) and T(1) only among the tags some item carries (the cover set)
+    user_probs: Literal["softmax", "sigmoid"] = "softmax"  # P(t|u): normalized over those candidate tags, or σ
+    t1_weights: bool = True  # the T(1) term weights a tag by its exploration weight w_t, not by P(t|u)
+    tag_score: Literal["paper", "logit"] = "paper"  # Eq. 9's Σ P(t|u)P(t|i), or the reference's logit form
+    # (mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i)
+    beta_choice: Literal["run", "seed"] = "run"  # β from the validation of all seeds together, or per seed
+    expl: bool = False  # a TagCF-expl training: early stopping reads the score with β1 = expl_beta1
+    expl_beta1: float = 4.0
     gcn_layers: int = 2  # LightGCN propagation layers
     lambda_reg: float = 1e-4  # LightGCN embedding L2
 
@@ -63,6 +76,8 @@ class ModelConfig:
             raise InvalidInput(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads})")
         if self.stride < 0:
             raise InvalidInput(f"stride must be 0 or more (0: max_len, windows apart), got {self.stride}")
+        if self.it_neg_samples < 1 or self.k < 1:
+            raise InvalidInput("it_neg_samples and k must be at least 1")
 
     @property
     def window_stride(self) -> int:

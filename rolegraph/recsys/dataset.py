@@ -34,6 +34,7 @@ class RecData:
     item_tags: torch.Tensor  # [n_items + 1, M] long, tag index + 1, 0 = none
     hop1: torch.Tensor  # sparse [n_tags + 1, n_mid + 1]
     hop2: torch.Tensor  # sparse [n_mid + 1, n_tags + 1]
+    ratings: torch.Tensor | None = None  # [n_users, n_items + 1] float32, 0 = unrated; None without ratings
 
     @property
     def n_users(self) -> int:
@@ -46,6 +47,18 @@ class RecData:
     @property
     def n_tags(self) -> int:
         return len(self.tag_keys)
+
+    def candidate_tags(self) -> torch.Tensor:
+        """[n_tags + 1] bool: the tags some item carries (the cover set's, in a cover view); never the padding."""
+        mask = torch.zeros(self.n_tags + 1, dtype=torch.bool)
+        mask[self.item_tags.flatten()] = True
+        mask[0] = False
+        return mask
+
+    def train_counts(self) -> torch.Tensor:
+        """[n_items + 1] training interactions per item (popularity; 0 for the padding)."""
+        items = np.concatenate(self.split.train) if self.split.train else np.zeros(0, dtype=np.int64)
+        return torch.from_numpy(np.bincount(items, minlength=self.n_items + 1).astype(np.float32))
 
 
 def sparse_logic(edges: Edges, n_src: int, n_dst: int) -> torch.Tensor:
@@ -91,7 +104,21 @@ def build(g: GraphData, tag_kind: TagKindName = "user", max_tags: int = 8) -> Re
         item_tags=tag_lists(tags, g.size("item"), max_tags),
         hop1=hop1,
         hop2=hop2,
+        ratings=rating_matrix(g),
     )
+
+
+def rating_matrix(g: GraphData) -> torch.Tensor | None:
+    """[n_users, n_items + 1] each interaction's rating (the last one of a repeated pair), 0 where none;
+    None when the export holds no rating at all."""
+    rated = ~np.isnan(g.inter_rating)
+    if not rated.any():
+        return None
+    out = torch.zeros(g.size("user"), g.size("item") + 1)
+    users = torch.from_numpy(g.inter_user[rated])
+    items = torch.from_numpy(g.inter_item[rated] + 1)
+    out[users, items] = torch.from_numpy(g.inter_rating[rated].astype(np.float32))
+    return out
 
 
 def left_pad(seq: np.ndarray, length: int) -> np.ndarray:

@@ -1,10 +1,12 @@
-"""`rolegraph evaluate`: every model on the same leave-one-out split, several seeds, paired t-tests.
+"""`rolegraph evaluate`: every model on the same leave-one-out split, several seeds, paired tests.
 
 Per seed, each distinct training (`ModelSpec.train_key`) runs once with early stopping on validation
-NDCG@10; TagCF variants that differ only in inference share it. TagCF's β are chosen on validation:
-β0 from `BETA0_GRID` (β1 = 0) by NDCG@10 for util; β1 for expl from 0 and `BETA1_GRID`: the one with the
-highest validation coverage@10 among those whose NDCG@10 stays within `EXPL_TOLERANCE` of util's
-(diversity at a bounded accuracy cost; β1 = 0 when the T(1) term never widens coverage).
+NDCG@10; TagCF variants that differ only in inference share it (TagCF-expl trains its own). TagCF's β are
+chosen on validation, by default once per run from every seed's validation together (`beta_choice`):
+for util β0 from `BETA0_GRID` (β1 = 0) by NDCG@10; for expl β0 likewise and then β1 > 0 from
+`BETA1_GRID`: the one with the highest validation coverage@10 among those whose NDCG@10 stays within
+`EXPL_TOLERANCE` of β1 = 0 (the smallest β1 when none does). So every seed records the validation and
+test metrics of each grid point (`Sweep`), and `finalize` picks after the last seed.
 """
 
 from __future__ import annotations
@@ -20,54 +22,126 @@ from scipy import stats
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
-from rolegraph.recsys.metrics import NAMES
+from rolegraph.recsys.metrics import NAMES, all_metrics
 from rolegraph.recsys.models.registry import ModelSpec, build_model
-from rolegraph.recsys.ranking import Parts, collect_parts, rank_metrics
+from rolegraph.recsys.models.tagprofile import TagProfile
+from rolegraph.recsys.ranking import Parts, collect_parts, rank_top
+from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import EpochHook, fit, pick_device, seed_everything
 
-BETA0_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-BETA1_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+BETA0_GRID = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+BETA1_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 EXPL_TOLERANCE = 0.98
+PAIRED_BASELINES = ("sasrec", "tag-profile")
 
 #: (training key, seed) → the epoch hook of that training, for progress display
 HookFactory = Callable[[str, int], EpochHook | None]
 
 
 @dataclass
+class Sweep:
+    """One TagCF spec and seed: validation and test metrics (and test ranks) at every (β0, β1) of its grid."""
+
+    mode: str  # util, expl or none (no tag-logic inference)
+    choice: str  # run or seed
+    grid: list[tuple[float, float]]
+    valid: list[dict[str, float]]
+    test: list[dict[str, float]]
+    test_ranks: list[np.ndarray]
+
+
+@dataclass
 class Evaluation:
-    """Test metrics per model name and seed, plus timings and the β choices."""
+    """Test metrics and per-user test ranks per model name and seed, plus timings and choices."""
 
     seeds: list[int]
     metrics: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    ranks: dict[str, list[np.ndarray]] = field(default_factory=dict)  # per seed, aligned with eval_users()
     timings: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # train_key → per seed
-    betas: list[dict[str, Any]] = field(default_factory=list)  # per (seed, train_key): chosen β and sweeps
+    betas: list[dict[str, Any]] = field(default_factory=list)  # per (seed, TagCF spec): chosen β and sweeps
+    sweeps: dict[str, list[Sweep]] = field(default_factory=dict)  # TagCF spec → per seed, until `finalize`
+    choices: list[dict[str, Any]] = field(default_factory=list)  # per (seed, model): settings picked on validation
 
-    def add(self, name: str, values: dict[str, float]) -> None:
+    def add(self, name: str, values: dict[str, float], ranks: np.ndarray) -> None:
         for metric, value in values.items():
             self.metrics.setdefault(name, {}).setdefault(metric, []).append(value)
+        self.ranks.setdefault(name, []).append(ranks)
 
 
-def choose_betas(valid: Parts, n_items: int) -> dict[str, Any]:
-    """β0 for util and β1 for expl on validation, with every grid point's NDCG@10 / coverage@10 / gini@10."""
-    keep = ("ndcg@10", "coverage@10", "gini@10")
-    sweep0 = [{"beta0": b, **{k: rank_metrics(valid, n_items, b, 0.0)[k] for k in keep}} for b in BETA0_GRID]
-    best = max(sweep0, key=lambda r: r["ndcg@10"])
-    beta0 = float(best["beta0"])
-    sweep1 = [{"beta1": b, **{k: rank_metrics(valid, n_items, beta0, b)[k] for k in keep}} for b in BETA1_GRID]
-    allowed = [{**best, "beta1": 0.0}] + [r for r in sweep1 if r["ndcg@10"] >= EXPL_TOLERANCE * best["ndcg@10"]]
-    beta1 = float(max(allowed, key=lambda r: (r["coverage@10"], -r["beta1"]))["beta1"])
-    return {"beta0": beta0, "beta1": beta1, "sweep_beta0": sweep0, "sweep_beta1": sweep1}
+def grid_of(mode: str) -> list[tuple[float, float]]:
+    """The (β0, β1) points a TagCF spec is scored at."""
+    if mode == "none":
+        return [(0.0, 0.0)]
+    ones = [0.0, *BETA1_GRID] if mode == "expl" else [0.0]
+    return [(b0, b1) for b0 in BETA0_GRID for b1 in ones]
+
+
+def sweep_parts(spec: ModelSpec, cfg: ModelConfig, valid: Parts, test: Parts, n_items: int) -> Sweep:
+    """Scores ``valid`` and ``test`` at every point of the spec's grid."""
+    mode = spec.mode if spec.use_tli else "none"
+    grid = grid_of(mode)
+    rows_valid, rows_test, ranks = [], [], []
+    for b0, b1 in grid:
+        rows_valid.append(all_metrics(*rank_top(valid, n_items, b0, b1), n_items))
+        r, top = rank_top(test, n_items, b0, b1)
+        rows_test.append(all_metrics(r, top, n_items))
+        ranks.append(r.astype(np.int32))
+    return Sweep(mode, cfg.beta_choice, grid, rows_valid, rows_test, ranks)
+
+
+def choose_point(grid: list[tuple[float, float]], valid: list[list[dict[str, float]]], mode: str) -> int:
+    """The chosen grid index from the validation rows of one or more seeds (``valid[seed][point]``).
+
+    util: the highest mean NDCG@10 at β1 = 0. expl: that β0, then the β1 > 0 with the highest mean
+    coverage@10 among those within `EXPL_TOLERANCE` of its NDCG@10 at β1 = 0 (else the smallest β1 > 0).
+    """
+    mean = {m: np.mean([[row[m] for row in seed] for seed in valid], axis=0) for m in ("ndcg@10", "coverage@10")}
+    flat = [k for k, (_, b1) in enumerate(grid) if b1 == 0.0]
+    best = max(flat, key=lambda k: (mean["ndcg@10"][k], -grid[k][0]))
+    if mode != "expl":
+        return best
+    beta0 = grid[best][0]
+    raised = [k for k, (b0, b1) in enumerate(grid) if b0 == beta0 and b1 > 0]
+    near = [k for k in raised if mean["ndcg@10"][k] >= EXPL_TOLERANCE * mean["ndcg@10"][best]]
+    if not near:
+        return min(raised, key=lambda k: grid[k][1])
+    return max(near, key=lambda k: (mean["coverage@10"][k], -grid[k][1]))
+
+
+def choose_betas(mode: str, valid: Parts, n_items: int) -> tuple[float, float]:
+    """(β0, β1) for one trained model from its own validation (``mode``: util, expl or none)."""
+    grid = grid_of(mode)
+    rows = [all_metrics(*rank_top(valid, n_items, b0, b1), n_items) for b0, b1 in grid]
+    return grid[choose_point(grid, [rows], mode)]
+
+
+def finalize(ev: Evaluation) -> None:
+    """Picks each TagCF spec's β (once for the run or per seed, as its sweep says) and adds its metrics."""
+    for name, sweeps in ev.sweeps.items():
+        picks = (
+            [choose_point(s.grid, [s.valid], s.mode) for s in sweeps]
+            if sweeps[0].choice == "seed"
+            else [choose_point(sweeps[0].grid, [s.valid for s in sweeps], sweeps[0].mode)] * len(sweeps)
+        )
+        for seed, sweep, k in zip(ev.seeds, sweeps, picks, strict=True):
+            ev.add(name, sweep.test[k], sweep.test_ranks[k])
+            b0, b1 = sweep.grid[k]
+            ev.betas.append(
+                {
+                    "seed": seed,
+                    "model": name,
+                    "beta0": b0,
+                    "beta1": b1,
+                    "choice": sweep.choice,
+                    "sweep": [{"beta0": x, "beta1": y, **v} for (x, y), v in zip(sweep.grid, sweep.valid, strict=True)],
+                }
+            )
+    ev.sweeps.clear()
 
 
 def train_keys(specs: Sequence[ModelSpec]) -> list[str]:
     """The distinct trainings of ``specs`` in the order `evaluate_seed` runs them."""
     return list(dict.fromkeys(spec.train_key for spec in specs))
-
-
-def _betas(spec: ModelSpec, chosen: dict[str, Any]) -> tuple[float, float]:
-    if spec.kind != "tagcf" or not spec.use_tli:
-        return 0.0, 0.0
-    return chosen["beta0"], chosen["beta1"] if spec.mode == "expl" else 0.0
 
 
 def evaluate_seed(
@@ -79,7 +153,8 @@ def evaluate_seed(
     device: str = "auto",
     hooks: HookFactory | None = None,
 ) -> None:
-    """Trains and tests every distinct training of ``specs`` with one seed; adds to ``out``."""
+    """Trains and tests every distinct training of ``specs`` with one seed; adds to ``out`` (TagCF specs
+    as sweeps: call `finalize` after the last seed)."""
     dev = pick_device(device)
     datasets: dict[str, RecData] = {}
     groups: dict[str, list[ModelSpec]] = {}
@@ -93,19 +168,24 @@ def evaluate_seed(
         model = build_model(group[0], data, cfg)
         fitted = fit(model, data, generator, dev, hooks(key, seed) if hooks else None)
         started = time.perf_counter()
-        chosen: dict[str, Any] = {}
-        if group[0].kind == "tagcf":
-            chosen = choose_betas(collect_parts(model, data, "valid", dev), data.n_items)
-            out.betas.append({"seed": seed, "model": key, **chosen})
-        test = collect_parts(model, data, "test", dev)
+        trained = model.cfg
         for spec in group:
-            out.add(spec.name, rank_metrics(test, data.n_items, *_betas(spec, chosen)))
+            if spec.kind == "tagcf":
+                model.cfg = spec.config(cfg)
+                valid, test = collect_parts(model, data, "valid", dev), collect_parts(model, data, "test", dev)
+                out.sweeps.setdefault(spec.name, []).append(sweep_parts(spec, model.cfg, valid, test, data.n_items))
+            else:
+                ranks, top = rank_top(collect_parts(model, data, "test", dev), data.n_items)
+                out.add(spec.name, all_metrics(ranks, top, data.n_items), ranks.astype(np.int32))
+        model.cfg = trained
+        if isinstance(model, TagProfile):
+            out.choices.append({"seed": seed, "model": key, **model.choices()})
         out.timings.setdefault(key, []).append(
             {
                 "epochs": fitted.epochs,
                 "best_epoch": fitted.best_epoch,
-                "train_s_per_epoch": float(np.mean(fitted.epoch_seconds)),
-                "valid_s_per_epoch": float(np.mean(fitted.valid_seconds)),
+                "train_s_per_epoch": float(np.mean(fitted.epoch_seconds)) if fitted.epochs else 0.0,
+                "valid_s_per_epoch": float(np.mean(fitted.valid_seconds)) if fitted.epochs else 0.0,
                 "train_s": float(np.sum(fitted.epoch_seconds) + np.sum(fitted.valid_seconds)),
                 "test_eval_s": time.perf_counter() - started,
                 "cpu_s": time.process_time() - cpu,
@@ -121,6 +201,7 @@ def sweep_lambda(
     for lam in lambdas:
         ev = Evaluation(seeds=[0])
         evaluate_seed(g, [spec], 0, cfg.with_overrides(lam=lam), ev, device)
+        finalize(ev)
         rows.append({"lambda": lam, **{m: ev.metrics[spec.name][m][0] for m in ("ndcg@10", "coverage@10")}})
     return rows
 
@@ -136,10 +217,12 @@ def p_value(values: list[float], baseline: list[float]) -> float | None:
 
 
 def summarize(ev: Evaluation) -> dict[str, Any]:
-    """The ``--json`` layout: model → metric → {mean, std, values}, and model → p_vs_sasrec → metric → p.
+    """The ``--json`` layout: model → metric → {mean, std, values}, model → p_vs_sasrec → metric → p, and
+    model → paired → baseline → the per-user NDCG@10 comparison of `recsys.stats.paired_users`.
 
     std is the sample standard deviation over seeds (ddof = 1; 0 with one seed). p_vs_sasrec is null for
-    SASRec itself, when SASRec was not evaluated, or with fewer than two seeds.
+    SASRec itself, when SASRec was not evaluated, or with fewer than two seeds. ``paired`` holds the
+    baselines of `PAIRED_BASELINES` that were evaluated (never the model itself).
     """
     out: dict[str, Any] = {}
     base = ev.metrics.get("sasrec")
@@ -151,6 +234,9 @@ def summarize(ev: Evaluation) -> dict[str, Any]:
             entry[metric] = {"mean": float(np.mean(values)), "std": std, "values": values}
         entry["p_vs_sasrec"] = {
             m: (None if base is None or name == "sasrec" else p_value(by_metric[m], base[m])) for m in NAMES
+        }
+        entry["paired"] = {
+            b: paired_users(ev.ranks[name], ev.ranks[b]) for b in PAIRED_BASELINES if b in ev.ranks and b != name
         }
         out[name] = entry
     return out

@@ -3,7 +3,7 @@
 From seed tags T(0) with weights w (rows of a [B, n_tags + 1] matrix), hop 1 reaches the other vocabulary
 (w_c = Σ_t w_t · hop1[t, c], keep w_c > δ, top-b, renormalize) and hop 2 comes back
 (w_t' = Σ_c w_c · hop2[c, t'], drop T(0), keep the top k, renormalize). Column 0 is the padding tag and
-never carries weight.
+never carries weight. ``allowed`` restricts T(1) to a set of tags (the cover set: the tags items carry).
 """
 
 from __future__ import annotations
@@ -28,17 +28,26 @@ def keep_top(weights: torch.Tensor, k: int, threshold: float = 0.0) -> torch.Ten
 
 
 def explore(
-    seeds: torch.Tensor, hop1: torch.Tensor, hop2: torch.Tensor, k: int, top_b: int = 20, delta: float = 0.0
+    seeds: torch.Tensor,
+    hop1: torch.Tensor,
+    hop2: torch.Tensor,
+    k: int,
+    top_b: int = 20,
+    delta: float = 0.0,
+    allowed: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """T(1) weights [B, n_tags + 1] from T(0) weights ``seeds`` (rows need not be normalized).
+    """T(1) weights [B, n_tags + 1] from T(0) weights ``seeds`` (rows need not be normalized); ``allowed``
+    [n_tags + 1] bool keeps T(1) among those tags.
 
     Returns zero rows where the logic graph reaches nothing new.
     """
     w0 = seeds / seeds.sum(dim=1, keepdim=True).clamp_min(1e-12)
     mid = keep_top(sparse_rows_product(w0, hop1), top_b, delta)  # C(1)
     reached = sparse_rows_product(mid, hop2)
-    reached = torch.where(w0 > 0, torch.zeros_like(reached), reached)  # T(1) excludes T(0)
-    return keep_top(reached, k)
+    drop = w0 > 0  # T(1) excludes T(0)
+    if allowed is not None:
+        drop = drop | ~allowed.to(reached.device)[None, :]
+    return keep_top(torch.where(drop, torch.zeros_like(reached), reached), k)
 
 
 def augment_tags(item_tags: torch.Tensor, hop1: torch.Tensor, hop2: torch.Tensor, k: int) -> torch.Tensor:

@@ -32,11 +32,10 @@ def train_model(
     fitted = fit(model, data, generator, dev, hook)
     facts: dict[str, Any] = {"epochs": fitted.epochs, "best_epoch": fitted.best_epoch, "seed": seed}
     if isinstance(model, TagCF):
-        chosen = choose_betas(collect_parts(model, data, "valid", dev), data.n_items)
-        facts |= {"beta0": chosen["beta0"], "beta1": chosen["beta1"] if spec.mode == "expl" else 0.0}
-        if not spec.use_tli:
-            facts |= {"beta0": 0.0, "beta1": 0.0}
-        model.cfg = model.cfg.with_overrides(beta0=facts["beta0"], beta1=facts["beta1"])
+        mode = spec.mode if spec.use_tli else "none"
+        beta0, beta1 = choose_betas(mode, collect_parts(model, data, "valid", dev), data.n_items)
+        facts |= {"beta0": beta0, "beta1": beta1}
+        model.cfg = model.cfg.with_overrides(beta0=beta0, beta1=beta1)
     test = rank_metrics(collect_parts(model, data, "test", dev), data.n_items, model.cfg.beta0, model.cfg.beta1)
     facts["test"] = test
     model.to("cpu")

@@ -7,13 +7,14 @@ the target only when strictly better scored items exist (rank = number of candid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import torch
 
+from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, Stage, eval_inputs, history, trim
 from rolegraph.recsys.metrics import all_metrics
-from rolegraph.recsys.models.base import Recommender
 
 TOP_N = 20
 
@@ -28,10 +29,21 @@ class Parts:
     targets: torch.Tensor  # [U] item index + 1
 
 
+class PartsModel(Protocol):
+    """What ranking needs of a recommender (models.base.Recommender has it; the tag-profile baseline, itself
+    a model, ranks its validation through this module, so ranking does not import the models)."""
+
+    cfg: ModelConfig
+
+    def eval(self) -> object: ...
+
+    def train(self, mode: bool = True) -> object: ...
+
+    def score_parts(self, users: torch.Tensor, seqs: torch.Tensor) -> tuple[torch.Tensor, ...]: ...
+
+
 @torch.no_grad()
-def collect_parts(
-    model: Recommender, data: RecData, stage: Stage, device: torch.device, batch_size: int = 256
-) -> Parts:
+def collect_parts(model: PartsModel, data: RecData, stage: Stage, device: torch.device, batch_size: int = 256) -> Parts:
     """Runs the model over every user with a ``stage`` target (valid or test)."""
     model.eval()
     users = data.split.eval_users()
@@ -53,12 +65,22 @@ def collect_parts(
     return Parts(raw, tag0, tag1, torch.from_numpy(targets.astype(np.int64)))
 
 
-def rank_metrics(parts: Parts, n_items: int, beta0: float = 0.0, beta1: float = 0.0) -> dict[str, float]:
-    """All metrics of ``recsys.metrics`` for ŷ = raw + β0·tag0 + β1·tag1."""
-    scores = parts.raw + beta0 * parts.tag0 + beta1 * parts.tag1
+def rank_top(parts: Parts, n_items: int, beta0: float = 0.0, beta1: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """(each target's rank [U], each user's top `TOP_N` items [U, N], 0-based, -1 = empty slot) for
+    ŷ = raw + β0·tag0 + β1·tag1."""
+    scores = parts.raw
+    if beta0:
+        scores = scores + beta0 * parts.tag0
+    if beta1:
+        scores = scores + beta1 * parts.tag1
     rows = torch.arange(scores.shape[0])
     target = scores[rows, parts.targets]
     ranks = (scores > target[:, None]).sum(dim=1).numpy()
     best = torch.topk(scores, min(TOP_N, n_items), dim=1)
-    top = torch.where(torch.isfinite(best.values), best.indices - 1, -1).numpy()  # 0-based, -1 = empty slot
-    return all_metrics(ranks, top, n_items)
+    top = torch.where(torch.isfinite(best.values), best.indices - 1, -1).numpy()
+    return ranks, top
+
+
+def rank_metrics(parts: Parts, n_items: int, beta0: float = 0.0, beta1: float = 0.0) -> dict[str, float]:
+    """All metrics of ``recsys.metrics`` for ŷ = raw + β0·tag0 + β1·tag1."""
+    return all_metrics(*rank_top(parts, n_items, beta0, beta1), n_items)

@@ -1,4 +1,5 @@
-"""The Markdown report and PNG plots of `rolegraph evaluate`."""
+"""The Markdown report and PNG plots of `rolegraph evaluate`; every file says how it was made
+(`rolegraph.provenance`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from rolegraph.provenance import with_line
 from rolegraph.recsys.evaluate import Evaluation
 
 SHOWN = ("ndcg@10", "ndcg@20", "mrr@10", "coverage@10", "gini@10")
@@ -53,6 +55,31 @@ def goals(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def paired_goals(summary: dict[str, Any]) -> list[str]:
+    """TagCF-ut against SASRec (+10 %, per-user p < 0.01, the synthetic world's bar) and against the tag
+    profile of the same run (above it), read from the per-user comparisons."""
+    lines: list[str] = []
+    for name in ("tagcf-ut-util", "tagcf-ut-expl"):
+        paired = summary.get(name, {}).get("paired", {})
+        if "sasrec" in paired:
+            c = paired["sasrec"]
+            ok = c["rel"] is not None and c["rel"] >= 0.10 and c["p_users"] is not None and c["p_users"] < 0.01
+            lines.append(f"{name} vs SASRec per user: {_rel(c)} — bar +10 %, p < 0.01: {'met' if ok else 'not met'}")
+        if "tag-profile" in paired:
+            c = paired["tag-profile"]
+            ok = c["diff"] > 0 and c["p_users"] is not None and c["p_users"] < 0.05
+            lines.append(
+                f"{name} vs tag-profile per user: {_rel(c)} — above it (p < 0.05): {'met' if ok else 'not met'}"
+            )
+    return lines
+
+
+def _rel(c: dict[str, Any]) -> str:
+    if c["rel"] is None:
+        return f"Δ NDCG@10 {c['diff']:+.4f}"
+    return f"{c['rel'] * 100:+.1f} % [{c['rel_ci'][0] * 100:+.1f}, {c['rel_ci'][1] * 100:+.1f}], p = {_p(c['p_users'])}"
+
+
 def markdown(title: str, summary: dict[str, Any], ev: Evaluation, context: dict[str, Any]) -> str:
     """The report: metrics table, p-values, goals, timings, β choices and the settings used."""
     out = [f"# {title}", ""]
@@ -62,7 +89,8 @@ def markdown(title: str, summary: dict[str, Any], ev: Evaluation, context: dict[
     for name, entry in summary.items():
         cells = " | ".join(_cell(entry[m]) for m in SHOWN)
         out.append(f"| {name} | {cells} | {_p(entry['p_vs_sasrec']['ndcg@10'])} |")
-    out += ["", "## Goals", ""] + [f"- {line}" for line in goals(summary)]
+    out += paired_lines(summary)
+    out += ["", "## Goals", ""] + [f"- {line}" for line in goals(summary) + paired_goals(summary)]
     out += [
         "",
         "## Training and evaluation time",
@@ -101,7 +129,9 @@ def plot_betas(ev: Evaluation, path: Path) -> bool:
         if b["model"] in seen:
             continue
         seen.add(b["model"])
-        for ax, key, grid in ((axes[0], "beta0", b["sweep_beta0"]), (axes[1], "beta1", b["sweep_beta1"])):
+        for ax, key, grid in ((axes[0], "beta0", beta_line(b, "beta0")), (axes[1], "beta1", beta_line(b, "beta1"))):
+            if len(grid) < 2:
+                continue
             xs = [r[key] for r in grid]
             ax.plot(xs, [r["ndcg@10"] for r in grid], marker="o", label=f"{b['model']} NDCG@10")
             ax.plot(xs, [r["coverage@10"] for r in grid], marker="x", linestyle="--", label=f"{b['model']} coverage@10")
@@ -115,6 +145,42 @@ def plot_betas(ev: Evaluation, path: Path) -> bool:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return True
+
+
+def beta_line(choice: dict[str, Any], key: str) -> list[dict[str, float]]:
+    """One line of a choice's validation sweep: over β0 at β1 = 0 (``beta0``), or over β1 at the chosen β0."""
+    if key == "beta0":
+        return [r for r in choice["sweep"] if r["beta1"] == 0.0]
+    return [r for r in choice["sweep"] if r["beta0"] == choice["beta0"]]
+
+
+def paired_lines(summary: dict[str, Any]) -> list[str]:
+    """The per-user comparisons of `recsys.stats.paired_users` (NDCG@10 against SASRec and tag-profile)."""
+    rows = [(name, base, c) for name, entry in summary.items() for base, c in entry.get("paired", {}).items()]
+    if not rows:
+        return []
+    out = [
+        "",
+        "## Paired per-user tests (NDCG@10)",
+        "",
+        "Each user's NDCG@10 averaged over seeds; Δ and the relative change with 95 % bootstrap intervals over "
+        "users; p = Wilcoxon signed-rank over users (pooled, and per seed).",
+        "",
+        "| model | vs | users | Δ NDCG@10 [95 % CI] | relative [95 % CI] | p (users) | p per seed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, base, c in rows:
+        rel = (
+            "–"
+            if c["rel"] is None
+            else f"{c['rel'] * 100:+.1f} % [{c['rel_ci'][0] * 100:+.1f}, {c['rel_ci'][1] * 100:+.1f}]"
+        )
+        per_seed = ", ".join(_p(p) for p in c["p_users_per_seed"])
+        out.append(
+            f"| {name} | {base} | {c['users']} | {c['diff']:+.4f} [{c['diff_ci'][0]:+.4f}, {c['diff_ci'][1]:+.4f}] "
+            f"| {rel} | {_p(c['p_users'])} | {per_seed} |"
+        )
+    return out
 
 
 def plot_lambda(rows: list[dict[str, float]], path: Path) -> None:
@@ -142,10 +208,12 @@ def write_report(
     *,
     wall_s: float,
     cpu_s: float,
+    provenance: dict[str, Any],
     lambda_sweep: tuple[str, list[dict[str, float]]] | None = None,
 ) -> None:
     """Writes the Markdown report at ``path`` with its plots beside it (``.betas.png``, ``.lambda.png``) and
-    the per-seed timings and β choices as ``.runs.json``. ``lambda_sweep`` is (model name, rows)."""
+    the per-seed timings and β choices as ``.runs.json``; both carry ``provenance`` (a
+    `rolegraph.provenance.Provenance` as a dict). ``lambda_sweep`` is (model name, rows)."""
     context = dict(context)
     png = path.with_suffix(".betas.png")
     if plot_betas(ev, png):
@@ -159,6 +227,6 @@ def write_report(
         )
         context[f"λ sweep ({name}, seed 0, test)"] = f"{shown} ![λ sweep]({lam_png.name})"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown("Recommender evaluation", summary, ev, context))
-    runs = {"timings": ev.timings, "betas": ev.betas, "wall_s": wall_s, "cpu_s": cpu_s}
+    path.write_text(with_line(markdown("Recommender evaluation", summary, ev, context), provenance))
+    runs = {"timings": ev.timings, "betas": ev.betas, "wall_s": wall_s, "cpu_s": cpu_s, "provenance": provenance}
     path.with_suffix(".runs.json").write_text(json.dumps(runs, indent=1) + "\n")

@@ -1,6 +1,11 @@
 """The `Scorer` the API loads: the current trained model (`rolegraph.recsys.artifact`), answering for
 known users. A trained model lives in ``ROLEGRAPH_RECSYS_DIR/current/`` (a link to the latest run's
-folder) with a ``manifest.json`` naming its ``format``; the API calls `load_scorer` once at start-up."""
+folder) with a ``manifest.json`` naming its ``format``; the API calls `load_scorer` once at start-up.
+
+A model's answers are a pure function of its artifact, so at load the scorer computes every known user's
+score parts (raw, ŷ_tag0, ŷ_tag1 over all items) in batches into a table held in memory, when that table
+fits in ``table_bytes``: /recommend and the score of /explain then cost a row lookup and a top-k instead
+of a forward pass. Without the table (too large) each call runs the forward pass for its user."""
 
 from __future__ import annotations
 
@@ -16,14 +21,42 @@ from rolegraph.recsys.dataset import eval_inputs, history
 from rolegraph.recsys.scorer import Mode, Recommendation, ScoreParts
 from rolegraph.settings import RecsysSettings
 
+#: the largest score table computed at load (3 float32 parts × users × items)
+TABLE_BYTES = 1 << 30
+_TABLE_BATCH = 256
+
 
 class TrainedScorer:
-    """Implements `recsys.scorer.Scorer` over an `Artifact` (CPU, one user at a time)."""
+    """Implements `recsys.scorer.Scorer` over an `Artifact` (CPU): from the score table when it fits in
+    ``table_bytes``, else one forward pass per call."""
 
-    def __init__(self, artifact: Artifact):
+    def __init__(self, artifact: Artifact, table_bytes: int = TABLE_BYTES):
         self.artifact = artifact
         self._users = {u: i for i, u in enumerate(artifact.data.user_ids)}
         self._items = {it: i + 1 for i, it in enumerate(artifact.data.item_ids)}
+        self._table: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
+        if 3 * 4 * len(self._users) * (len(self._items) + 1) <= table_bytes:
+            self._table = self._score_table()
+
+    @property
+    def tabled(self) -> bool:
+        """Whether calls answer from the score table computed at load."""
+        return self._table is not None
+
+    def _score_table(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(raw, tag0, tag1) [users, items + 1] for every known user, computed in batches."""
+        data, length = self.artifact.data, self.artifact.model.cfg.max_len
+        parts: list[tuple[torch.Tensor, ...]] = []
+        with torch.no_grad():
+            for start in range(0, len(self._users), _TABLE_BATCH):
+                users = np.arange(start, min(start + _TABLE_BATCH, len(self._users)))
+                seqs = eval_inputs(data, users, "serve", length)
+                parts.append(tuple(p.float() for p in self.artifact.model.score_parts(torch.from_numpy(users), seqs)))
+        if not parts:
+            empty = torch.zeros(0, len(self._items) + 1)
+            return empty, empty, empty
+        raw, tag0, tag1 = (torch.cat([p[n] for p in parts]) for n in range(3))
+        return raw, tag0, tag1
 
     @property
     def name(self) -> str:
@@ -49,6 +82,9 @@ class TrainedScorer:
             raise InvalidInput(f"unknown user {user_id!r} (not in the trained model)")
         user = self._users[user_id]
         data = self.artifact.data
+        if self._table is not None:
+            raw, tag0, tag1 = (part[user] for part in self._table)
+            return raw, tag0, tag1, history(data, user, "serve")
         seqs = eval_inputs(data, np.array([user]), "serve", self.artifact.model.cfg.max_len)
         with torch.no_grad():
             raw, tag0, tag1 = self.artifact.model.score_parts(torch.tensor([user]), seqs)
@@ -81,7 +117,7 @@ class TrainedScorer:
         return ScoreParts(float(raw[i]), beta0 * float(tag0[i]), beta1 * float(tag1[i]), beta0, beta1)
 
 
-def load_scorer(settings: RecsysSettings | None = None) -> TrainedScorer:
+def load_scorer(settings: RecsysSettings | None = None, table_bytes: int = TABLE_BYTES) -> TrainedScorer:
     """The current trained recommender; `ModelNotTrained` when there is none (or its format is unknown)."""
     folder = Path((settings or RecsysSettings()).recsys_dir) / "current"
     manifest = folder / "manifest.json"
@@ -93,4 +129,4 @@ def load_scorer(settings: RecsysSettings | None = None) -> TrainedScorer:
         raise ModelNotTrained(f"{manifest} is not a recommender manifest ({e})") from e
     if fmt != FORMAT:
         raise ModelNotTrained(f"{manifest}: unknown model format {fmt!r} (this version reads {FORMAT!r})")
-    return TrainedScorer(load(folder))
+    return TrainedScorer(load(folder), table_bytes)

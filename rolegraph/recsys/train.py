@@ -71,6 +71,9 @@ def fit(
     cfg = model.cfg
     model.to(device)
     model.prepare(data)
+    if not model.trainable:
+        model.eval()
+        return FitResult()
     model.train()
     lr, weight_decay = model.optimizer_settings()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -88,7 +91,7 @@ def fit(
         result.losses.append(total / max(steps, 1))
         started = time.perf_counter()
         parts = collect_parts(model, data, "valid", device)
-        valid = rank_metrics(parts, data.n_items, model.cfg.beta0, model.cfg.beta1)["ndcg@10"]
+        valid = rank_metrics(parts, data.n_items, *model.selection_betas())["ndcg@10"]
         result.valid_seconds.append(time.perf_counter() - started)
         result.valid_ndcg10.append(valid)
         if on_epoch is not None:

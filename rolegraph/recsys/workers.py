@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from rolegraph.recsys.config import ModelConfig
-from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, train_keys
+from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, train_keys
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.registry import ModelSpec
 from rolegraph.recsys.progress import EvalProgress
@@ -47,10 +47,10 @@ def train_seeds(
     jobs: int,
     events: SeedEvents,
 ) -> Evaluation:
-    """Every seed's trainings and tests, ``jobs`` seeds at a time (in worker processes when more than one);
-    a seed's numbers do not depend on ``jobs``."""
+    """Every seed's trainings and tests, ``jobs`` seeds at a time (in worker processes when more than one),
+    finalized (TagCF's β chosen); a seed's numbers do not depend on ``jobs``."""
     if jobs > 1:
-        return run_parallel(
+        ev = run_parallel(
             g,
             specs,
             seeds,
@@ -62,6 +62,8 @@ def train_seeds(
             seed_started=events.started,
             seed_done=events.done,
         )
+        finalize(ev)
+        return ev
     ev = Evaluation(seeds=list(seeds))
     tracker = EvalProgress(train_keys(specs), seeds, cfg.min_epochs, cfg.patience, cfg.epochs)
 
@@ -74,6 +76,7 @@ def train_seeds(
         evaluate_seed(g, specs, seed, cfg, ev, device, hooks)
         tracker.finish()
         events.done(seed)
+    finalize(ev)
     return ev
 
 
@@ -117,9 +120,14 @@ def merge(parts: Sequence[Evaluation]) -> Evaluation:
         for name, by_metric in part.metrics.items():
             for metric, values in by_metric.items():
                 out.metrics.setdefault(name, {}).setdefault(metric, []).extend(values)
+        for name, ranks in part.ranks.items():
+            out.ranks.setdefault(name, []).extend(ranks)
         for key, rows in part.timings.items():
             out.timings.setdefault(key, []).extend(rows)
+        for name, sweeps in part.sweeps.items():
+            out.sweeps.setdefault(name, []).extend(sweeps)
         out.betas.extend(part.betas)
+        out.choices.extend(part.choices)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: the fixture world in an embedded FalkorDB graph, keys, and clients."""
+"""Fixtures of the API tests: the fixture world in a graph of the engine under test, keys, and clients."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from fastapi.testclient import TestClient
 from rolegraph.api.app import create_app
 from rolegraph.api.security import new_key
 from rolegraph.api.settings import ApiSettings
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.store import GraphStore
 from rolegraph.reasoning.embed import load_minilm
 from rolegraph.recsys.scorer import Mode, Recommendation, ScoreParts
 from tests.api.world import VIEW, World, build_world, item_p, write_world
-from tests.conftest import new_falkordb_store
+from tests.support.graphs import Graphs
 
 READ_KEY, READ_ENTRY = new_key("reader", ["read"])
 WRITE_KEY, WRITE_ENTRY = new_key("writer", ["read", "write"])
@@ -35,20 +34,17 @@ def world() -> World:
 
 
 @contextlib.contextmanager
-def world_graph(server: FalkorBackend, world: World) -> Iterator[GraphStore]:
-    """A store on a fresh graph holding ``world``, dropped afterwards."""
-    store = new_falkordb_store(server)
-    write_world(store, world)
-    try:
+def world_graph(graphs: Graphs, engine: str, world: World) -> Iterator[GraphStore]:
+    """A store on a fresh graph of ``engine`` holding ``world``, dropped afterwards."""
+    with graphs.store(engine) as store:
+        write_world(store, world)
         yield store
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")
-def world_store(falkordb_server: FalkorBackend, world: World) -> Iterator[GraphStore]:
+def world_store(graphs: Graphs, engine: str, world: World) -> Iterator[GraphStore]:
     """The fixture world in its own graph; tests must not write to it."""
-    with world_graph(falkordb_server, world) as store:
+    with world_graph(graphs, engine, world) as store:
         yield store
 
 
@@ -63,6 +59,8 @@ class WorldScorer:
 
     def __init__(self, world: World):
         self.w = world
+
+    tabled = True  # answers from the world's dicts
 
     def knows_user(self, user_id: str) -> bool:
         return user_id in self.w.users

@@ -160,3 +160,39 @@ def test_logic_edges_weigh_by_the_llm_or_the_calibrated_number() -> None:
             "support": 12,
             "lift": 2.5,
         }
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal JSON values, numbers to 1e-9."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) <= 1e-9
+    return a == b
+
+
+def test_the_read_model_explains_as_the_database_does(world_store: GraphStore, world: World) -> None:
+    apps = {
+        source: make_app(world_store, WorldScorer(world), api_read_model=source == "read-model", api_rate_per_s=10_000)
+        for source in ("read-model", "database")
+    }
+    with (
+        TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
+        TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
+    ):
+        assert apps["read-model"].state.read_model.wait(30)
+        for user in [*world.users, "nobody"]:
+            for item in [*world.items, "no such item"]:
+                for view in ("cover", "full"):
+                    params = {"user": user, "item": item, "graph": view, "limit": 100, "mode": "expl", "weights": "llm"}
+                    a, b = memory.get("/explain", params=params), db.get("/explain", params=params)
+                    assert a.status_code == b.status_code, (params, a.text, b.text)
+                    if a.status_code == 200:
+                        assert a.headers["X-Rolegraph-Source"] == "read-model"
+                        assert b.headers["X-Rolegraph-Source"] == "database"
+                        assert _same(a.json(), b.json()), params
+        # the read model holds the LLM's weights: calibrated ones (the default) are read through the database
+        found = memory.get("/explain", params={"user": world.users[0], "item": world.items[0]})
+        assert found.status_code == 200 and found.headers["X-Rolegraph-Source"] == "database"

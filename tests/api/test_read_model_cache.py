@@ -12,20 +12,20 @@ from fastapi.testclient import TestClient
 
 from rolegraph.api.explore_service import CACHE_HEADER, SOURCE_HEADER
 from rolegraph.api.read_model_cache import ReadModelCache
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.model import LogicEdge, LogicKind, Source
 from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WRITE_KEY, make_app, world_graph
 from tests.api.test_explore import _check
 from tests.api.world import World, build_world
+from tests.support.graphs import Graphs
 
 PARAMS = {"delta": 0.0, "branch": 20, "k": 10}
 
 
 @pytest.fixture
-def own(falkordb_server: FalkorBackend) -> Iterator[tuple[GraphStore, World]]:
+def own(graphs: Graphs, engine: str) -> Iterator[tuple[GraphStore, World]]:
     w = build_world()
-    with world_graph(falkordb_server, w) as store:
+    with world_graph(graphs, engine, w) as store:
         yield store, w
 
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.model import TagKind
 from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WRITE_KEY, make_app, world_graph
 from tests.api.world import World, build_world
+from tests.support.graphs import Graphs
 
 
 def test_user_roles(client: TestClient, world: World) -> None:
@@ -39,8 +39,8 @@ def test_tag_neighbours_cover_and_aliases(world_store: GraphStore, client: TestC
 
 
 @pytest.fixture
-def own_store(falkordb_server: FalkorBackend) -> Iterator[GraphStore]:
-    with world_graph(falkordb_server, build_world()) as store:
+def own_store(graphs: Graphs, engine: str) -> Iterator[GraphStore]:
+    with world_graph(graphs, engine, build_world()) as store:
         yield store
 
 
@@ -110,9 +110,9 @@ def test_writes_need_the_write_scope_and_are_idempotent(own_store: GraphStore) -
     assert own_store.stats().nodes["Item"] == 25
 
 
-def test_health_and_metrics(client: TestClient) -> None:
+def test_health_and_metrics(client: TestClient, engine: str) -> None:
     body = client.get("/health").json()
-    assert body["graph"] is True and body["graph_backend"] == "falkordb" and body["recommender"] == "world-scorer"
+    assert body["graph"] is True and body["graph_backend"] == engine and body["recommender"] == "world-scorer"
     assert body["status"] in ("ok", "degraded")
     client.get("/explore", params={"user": "alice"})
     text = client.get("/metrics").text

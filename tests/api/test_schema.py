@@ -15,16 +15,16 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from rolegraph.api.app import create_app
 from rolegraph.api.settings import ApiSettings
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.store import GraphStore
 from tests.api.conftest import WRITE_KEY, WorldScorer, make_app, world_graph
 from tests.api.world import World
+from tests.support.graphs import Graphs
 
 
 @pytest.fixture(scope="module")
-def fuzz_store(falkordb_server: FalkorBackend, world: World) -> Iterator[GraphStore]:
+def fuzz_store(graphs: Graphs, engine: str, world: World) -> Iterator[GraphStore]:
     """The world in its own graph: the fuzzer writes (POST /items, /interactions)."""
-    with world_graph(falkordb_server, world) as store:
+    with world_graph(graphs, engine, world) as store:
         yield store
 
 

@@ -23,11 +23,11 @@ from fastapi.testclient import TestClient
 
 from rolegraph.api.app import create_app
 from rolegraph.api.settings import ApiKeyEntry, ApiSettings
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
 from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_ENTRY, READ_KEY, minilm, world_graph
 from tests.api.world import World, explore_oracle
+from tests.support.graphs import Graphs
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -77,9 +77,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def ui_store(falkordb_server: FalkorBackend, world: World) -> Iterator[GraphStore]:
+def engine() -> str:
+    """The web view in a browser runs on one engine: the API under it is tested on both."""
+    return "falkordb"
+
+
+@pytest.fixture(scope="module")
+def ui_store(graphs: Graphs, engine: str, world: World) -> Iterator[GraphStore]:
     """The world plus a role whose name and rationale are HTML (LLM output is untrusted)."""
-    with world_graph(falkordb_server, world) as store:
+    with world_graph(graphs, engine, world) as store:
         store.upsert_tags(TagKind.USER, [TagRecord("evil", EVIL_NAME)])
         store.upsert_logic(
             LogicKind.U2I, [LogicEdge("evil", "topic 0", 0.5, Source.DISTILLED, "run-x", "m", "v1", EVIL_RATIONALE)]

@@ -1,4 +1,4 @@
-"""`rolegraph cypher list|show|run` in-process on an embedded graph file holding the analysts' test world."""
+"""`rolegraph cypher list|show|run` in-process on a graph of each engine holding the analysts' test world."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ import pytest
 
 from rolegraph.cli.main import main
 from rolegraph.graph import analyst
-from rolegraph.graph.connect import open_backend
-from rolegraph.graph.schema import init_schema
-from rolegraph.graph.store import GraphStore
+from rolegraph.graph.connect import open_store
 from rolegraph.settings import GraphSettings
 from tests.graph import analyst_world
+from tests.support.graphs import Graphs, env
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -27,18 +26,16 @@ ROLES_BEHIND_CRIME = [
 
 
 @pytest.fixture(scope="module")
-def graph_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    uri = f"falkordb-lite://{tmp_path_factory.mktemp('cli') / 'graph.db'}"
-    backend = open_backend(GraphSettings(graph_uri=uri))
-    init_schema(backend)
-    with GraphStore(backend) as store:
-        analyst_world.build(store)
-    yield uri
+def graph(graphs: Graphs, engine: str) -> Iterator[GraphSettings]:
+    with graphs.settings(engine) as settings:
+        with open_store(settings) as store:
+            analyst_world.build(store)
+        yield settings
 
 
-@pytest.fixture
-def cli(graph_uri: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", graph_uri)
+def _cli(variables: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(list(args))
@@ -48,25 +45,36 @@ def cli(graph_uri: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return run
 
 
-def _hash(uri: str) -> str:
-    with GraphStore(open_backend(GraphSettings(graph_uri=uri))) as store:
+@pytest.fixture
+def cli(graph: GraphSettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return _cli(env(graph), monkeypatch, capsys)
+
+
+@pytest.fixture
+def offline_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """`list` and `show` read the package's files: no database answers at this URI."""
+    return _cli({"ROLEGRAPH_GRAPH_URI": "bolt://127.0.0.1:1"}, monkeypatch, capsys)
+
+
+def _hash(graph: GraphSettings) -> str:
+    with open_store(graph) as store:
         return store.content_hash()
 
 
-def test_list_names_every_query(cli: Cli) -> None:
-    code, out, _ = cli("cypher", "list", "--json")
+def test_list_names_every_query(offline_cli: Cli) -> None:
+    code, out, _ = offline_cli("cypher", "list", "--json")
     assert code == 0
     listed = {q["name"]: q for q in json.loads(out)}
     assert set(listed) == set(analyst.library())
     chains = listed["analyst_logic_chains"]
     assert chains["params"]["limit"] == {"type": "int", "default": 25, "doc": "at most this many chains"}
     assert chains["file"] == "cypher/analyst/logic.cypher"
-    code, out, _ = cli("cypher", "list")
+    code, out, _ = offline_cli("cypher", "list")
     assert code == 0 and "analyst_cover_churn" in out
 
 
-def test_show_prints_pasteable_cypher(cli: Cli) -> None:
-    code, out, _ = cli("cypher", "show", "analyst_edge_rationale")
+def test_show_prints_pasteable_cypher(offline_cli: Cli) -> None:
+    code, out, _ = offline_cli("cypher", "show", "analyst_edge_rationale")
     assert code == 0
     assert out.endswith(analyst.library()["analyst_edge_rationale"].text + ";\n")
     assert "// $src: string — the source tag key" in out
@@ -115,18 +123,28 @@ def test_run_free_cypher_with_guessed_parameter_types(cli: Cli) -> None:
         (["analyst_logic_chains", "--query", "RETURN 1"], "exactly one of NAME"),
     ],
 )
-def test_refusals_exit_1_and_change_nothing(cli: Cli, graph_uri: str, args: list[str], message: str) -> None:
-    before = _hash(graph_uri)
+def test_refusals_exit_1_and_change_nothing(cli: Cli, graph: GraphSettings, args: list[str], message: str) -> None:
+    before = _hash(graph)
     code, out, err = cli("cypher", "run", *args)
     assert code == 1
     assert message in err and out == ""
-    assert _hash(graph_uri) == before
+    assert _hash(graph) == before
 
 
-def test_a_refused_file_leaves_the_graph_as_it_was(cli: Cli, graph_uri: str, tmp_path: Path) -> None:
-    before = _hash(graph_uri)
+def test_a_refused_file_leaves_the_graph_as_it_was(cli: Cli, graph: GraphSettings, tmp_path: Path) -> None:
+    before = _hash(graph)
     script = tmp_path / "evil.cypher"
     script.write_text("MATCH (i:Item)\n// harmless?\nMERGE (i)-[:HAS_USER_TAG]->(:Tag {key: 'x'});\n")
     code, _, err = cli("cypher", "run", "--file", str(script))
     assert code == 1 and "line 3: MERGE writes" in err
-    assert _hash(graph_uri) == before
+    assert _hash(graph) == before
+
+
+def test_a_query_past_its_timeout_is_cancelled_by_the_database(cli: Cli) -> None:
+    endless = "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b UNWIND range(1, 3000) AS c RETURN count(*) AS n"
+    # minutes of work for the server: the call ends because the database aborts it
+    code, out, err = cli("cypher", "run", "--query", endless, "--timeout", "0.5")
+    assert code == 2 and out == ""  # a database error, as when the graph cannot be reached
+    assert "cancelled by the database at its deadline" in err
+    code, _, err = cli("cypher", "run", "--query", "RETURN 1 AS one", "--timeout", "0")
+    assert code == 1 and "--timeout must be positive" in err

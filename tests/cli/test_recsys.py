@@ -14,28 +14,44 @@ from rolegraph.recsys.metrics import NAMES
 def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
     out, report = tmp_path / "eval.json", tmp_path / "eval.md"
-    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,tagcf-ut-util,tagcf-ut-expl,bpr"]
+    argv = [
+        "evaluate",
+        "--dataset",
+        f"synth:{tiny_world}",
+        "--models",
+        "sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,tag-profile,oracle-roles",
+    ]
     argv += ["--seeds", "2", "--epochs", "1", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8"]
     assert main([*argv, "--json", str(out), "--report", str(report)]) == 0
     data = json.loads(out.read_text())
-    assert set(data) == {"sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr"}
-    for entry in data.values():
-        assert set(entry) == {*NAMES, "p_vs_sasrec"}
+    made = data.pop("provenance")
+    assert made["seeds"] == [0, 1] and made["command"].startswith("python") and made["wall_s"] > 0
+    assert set(data) == {"sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr", "tag-profile", "oracle-roles"}
+    for name, entry in data.items():
+        assert set(entry) == {*NAMES, "p_vs_sasrec", "paired"}
+        assert set(entry["paired"]) == {"sasrec", "tag-profile"} - {name}
+        for c in entry["paired"].values():
+            assert c["users"] == 60 and len(c["p_users_per_seed"]) == 2 and c["diff_ci"][0] <= c["diff_ci"][1]
         for metric in NAMES:
             assert set(entry[metric]) == {"mean", "std", "values"} and len(entry[metric]["values"]) == 2
             assert entry[metric]["mean"] == pytest.approx(sum(entry[metric]["values"]) / 2)
         assert set(entry["p_vs_sasrec"]) == set(NAMES)
     assert all(p is None for p in data["sasrec"]["p_vs_sasrec"].values())
-    assert "## Goals" in report.read_text() and report.with_suffix(".betas.png").is_file()
+    text = report.read_text()
+    assert "## Goals" in text and "## Paired per-user tests" in text and report.with_suffix(".betas.png").is_file()
     runs = json.loads(report.with_suffix(".runs.json").read_text())
-    assert set(runs["timings"]) == {"sasrec", "tagcf-ut", "bpr"} and runs["cpu_s"] > 0
-    assert all(len(t) == 2 and all(r["cpu_s"] > 0 for r in t) for t in runs["timings"].values())
+    trained = {"sasrec", "tagcf-ut", "tagcf-ut-expl", "bpr"}
+    assert set(runs["timings"]) == trained | {"tag-profile", "oracle-roles"} and runs["cpu_s"] > 0
+    assert all(len(t) == 2 for t in runs["timings"].values())
+    assert all(r["cpu_s"] > 0 for key in trained for r in runs["timings"][key])
+    assert runs["provenance"] == made and "*Provenance:* commit" in text
     manifest = json.loads((tmp_path / "recsys" / "exports").glob("*/manifest.json").__next__().read_text())
     assert manifest["runs"] == ["synth-truth"]
 
 
 def test_evaluate_refuses_unknown_model_and_dataset(tmp_path: Path) -> None:
     assert main(["evaluate", "--models", "sasrec,nope", "--json", str(tmp_path / "x.json")]) == 1
+    assert main(["evaluate", "--models", "oracle-roles", "--json", str(tmp_path / "x.json")]) == 1
     assert main(["evaluate", "--dataset", "synth:/no/such/folder"]) == 1
 
 
@@ -49,7 +65,7 @@ def test_parallel_seeds_give_the_numbers_of_one_process(
     for jobs in (1, 2):
         out, report = tmp_path / f"jobs{jobs}.json", tmp_path / f"jobs{jobs}.md"
         assert main([*argv, "--jobs", str(jobs), "--json", str(out), "--report", str(report)]) == 0
-        results[jobs] = json.loads(out.read_text())
+        results[jobs] = {k: v for k, v in json.loads(out.read_text()).items() if k != "provenance"}
         runs = json.loads(report.with_suffix(".runs.json").read_text())
         assert [b["seed"] for b in runs["betas"]] == [0, 1, 2]
         assert all(len(rows) == 3 for rows in runs["timings"].values())

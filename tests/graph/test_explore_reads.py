@@ -91,12 +91,16 @@ def test_version_sees_every_write_exploration_reads(world_in: tuple[GraphStore, 
 def test_reload_keeps_unchanged_parts_and_reloads_changed_ones(world_in: tuple[GraphStore, World]) -> None:
     store, w = world_in
     first = load_read_model(store, read_version(store))
+    assert load_read_model(store, read_version(store), first).people is first.people  # nothing changed
     item = next(i for i in w.items if i not in w.interactions["alice"])
     store.upsert_interactions([InteractionRecord("alice", item, 1234)])
     second = load_read_model(store, read_version(store), first)
-    assert second.logic is first.logic and second.roles is first.roles
-    assert item in second.seen["alice"] and item not in first.seen["alice"]
+    assert second.logic is first.logic and second.people is not first.people
+    seen = [m.user_context("alice") for m in (first, second)]
+    assert seen[1] is not None and item in seen[1].seen and seen[0] is not None and item not in seen[0].seen
     store.upsert_logic(LogicKind.I2U, [LogicEdge("topic 0", "hermits", 0.7, Source.LLM, "r", "m", "v", "x")])
     third = load_read_model(store, read_version(store), second)
-    assert third.logic is not second.logic and third.seen is second.seen
+    # the users' part is indexed by the logic part's vocabularies: it comes with a new logic part
+    assert third.logic is not second.logic and third.people is not second.people
+    assert third.user_context("alice") == second.user_context("alice")
     assert ("topic 0", "hermits", 0.7) in third.hop(Source.LLM)(LogicKind.I2U, ["topic 0"])

@@ -12,14 +12,14 @@ import pytest
 from rolegraph.errors import GraphUnavailable
 from rolegraph.graph.neo4j_backend import Neo4jBackend, open_neo4j
 from rolegraph.graph.queries import Statement
-from tests.support.neo4j import local_neo4j
+from tests.support.neo4j import LocalNeo4j
 
 SUM = Statement("sum_range", "UNWIND range(1, $n) AS x RETURN sum(x) AS s", frozenset({"n"}), Path(), 0)
 
 
-@pytest.fixture(scope="module")
-def uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with local_neo4j(tmp_path_factory.mktemp("neo4j-backend")) as found:
+@pytest.fixture
+def uri(local_neo4j: LocalNeo4j) -> Iterator[str]:
+    with local_neo4j.databases().lend(schema=True) as found:
         yield found
 
 

@@ -15,16 +15,23 @@ from neo4j import GraphDatabase
 from rolegraph.errors import GraphUnavailable
 from rolegraph.graph import neo4j_server
 from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, start, status, stop
-from tests.support.neo4j import free_port, local_neo4j
+from tests.support.neo4j import LocalNeo4j, free_port
+from tests.support.neo4j import local_neo4j as start_local
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+def server(local_neo4j: LocalNeo4j, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The session's server (one JVM serving every database of the suite), or one of its own when the
+    session uses servers given by ROLEGRAPH_TEST_NEO4J_URI."""
+    local_neo4j.databases()
+    if local_neo4j.state is not None:
+        yield local_neo4j.folder, local_neo4j.state.uri
+        return
     folder = tmp_path_factory.mktemp("neo4j-server")
-    with local_neo4j(folder) as uri:
-        yield folder, uri
+    with start_local(folder) as state:
+        yield folder, state.uri
 
 
 def test_the_server_answers_bolt_as_community_of_the_pinned_version(server: tuple[Path, str]) -> None:

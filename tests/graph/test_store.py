@@ -23,8 +23,11 @@ from rolegraph.graph.model import (
     TagRecord,
     UserRecord,
 )
+from rolegraph.graph.queries import parse_file, schema_statements
 from rolegraph.graph.schema import check_schema, required_constraints
 from rolegraph.graph.store import GraphStore
+from tests.support.graphs import Graphs
+from tests.support.neo4j import RESET_FILE
 
 
 def _world(store: GraphStore) -> None:
@@ -48,15 +51,15 @@ def test_schema_has_every_key_constraint(store: GraphStore) -> None:
     check_schema(store.backend)
 
 
-def test_check_schema_refuses_a_graph_without_constraints(store: GraphStore) -> None:
-    if store.backend.kind != "falkordb":
-        pytest.skip("a Neo4j test database cannot be without its constraints once the suite made them")
-    from rolegraph.graph.falkor import FalkorBackend
-
-    assert isinstance(store.backend, FalkorBackend)
-    bare = FalkorBackend(store.backend._db, store.backend._db.select_graph("no_schema_graph"), "bare", lambda: None)
-    with pytest.raises(SchemaError, match="rolegraph init"):
+def test_check_schema_refuses_a_graph_without_constraints(engine: str, graphs: Graphs) -> None:
+    with graphs.bare(engine) as bare, pytest.raises(SchemaError, match="rolegraph init"):
         check_schema(bare)
+
+
+def test_the_neo4j_reset_drops_what_init_creates() -> None:
+    # the test support's DROP file must name every schema statement, or a "bare" database keeps some
+    created = {s.name for s in schema_statements("neo4j") if not s.name.startswith("list_")}
+    assert {s.name for s in parse_file(RESET_FILE)} == created
 
 
 def test_items_round_trip_and_rerun_changes_nothing(store: GraphStore) -> None:

@@ -37,7 +37,11 @@ def test_planted_logic_is_a_distribution(world: tuple[Path, dict[str, int]]) -> 
     for e in logic["u2i"]:
         per_role[e["role"]] += e["weight"]
     assert len(per_role) == 12 and all(abs(w - 1) < 1e-9 for w in per_role.values())
-    assert len(logic["i2u"]) == 20 * 5
+    per_topic: dict[str, list[float]] = defaultdict(list)
+    for e in logic["i2u"]:
+        per_topic[e["topic"]].append(e["weight"])
+    # P(t|c) over at most `fanout` roles per topic (the topic's consumers), renormalized
+    assert all(len(w) <= 5 and abs(sum(w) - 1) < 1e-9 for w in per_topic.values())
 
 
 def test_noise_free_behaviour_follows_the_logic(world: tuple[Path, dict[str, int]]) -> None:
@@ -54,6 +58,41 @@ def test_noise_free_behaviour_follows_the_logic(world: tuple[Path, dict[str, int
     )
     # every event goes role → wanted topic → an item about it, unless that topic has no items at all
     assert explained / len(events) > 0.9
+
+
+def test_item_roles_are_the_roles_that_consume_them(world: tuple[Path, dict[str, int]]) -> None:
+    out, _ = world
+    item_roles = {r["id"]: set(r["roles"]) for r in map(json.loads, (out / "truth" / "items.jsonl").open())}
+    user_roles = {r["id"]: set(r["roles"]) for r in map(json.loads, (out / "truth" / "users.jsonl").open())}
+    events = read_interactions(out / "interactions.csv").interactions
+    hit = sum(1 for e in events if item_roles[e.item_id] & user_roles[e.user_id]) / len(events)
+    # chance: a random item's roles against a random user's roles
+    items, users = list(item_roles.values()), list(user_roles.values())
+    chance = sum(1 for a in items for b in users[:50] if a & b) / (len(items) * 50)
+    assert hit > 0.5 and hit > 2 * chance
+
+
+def test_sessions_keep_their_topic(world: tuple[Path, dict[str, int]]) -> None:
+    out, _ = world
+    topics = {r["id"]: set(r["topics"]) for r in map(json.loads, (out / "truth" / "items.jsonl").open())}
+    events = read_interactions(out / "interactions.csv").interactions
+    by_user: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for e in events:
+        by_user[e.user_id].append((e.ts, e.item_id))
+    pairs = [(a[1], b[1]) for seq in by_user.values() for a, b in zip(sorted(seq), sorted(seq)[1:], strict=False)]
+    shared = sum(1 for a, b in pairs if topics[a] & topics[b]) / len(pairs)
+    shuffled = [(a, pairs[(k * 7919) % len(pairs)][1]) for k, (a, _) in enumerate(pairs)]
+    baseline = sum(1 for a, b in shuffled if topics[a] & topics[b]) / len(shuffled)
+    assert shared > 1.5 * baseline  # the order carries the session's topic: a sequence to learn
+
+
+def test_long_tail_catalogue(tmp_path: Path) -> None:
+    generate(SynthConfig(users=400, items=2000, roles=12, topics=20, seed=1), tmp_path)
+    counts: dict[str, int] = defaultdict(int)
+    for e in read_interactions(tmp_path / "interactions.csv").interactions:
+        counts[e.item_id] += 1
+    per_item = [counts.get(f"i{i:06d}", 0) for i in range(2000)]
+    assert sum(1 for c in per_item if c < 5) / 2000 > 0.5 and max(per_item) > 50
 
 
 def test_same_seed_same_world(tmp_path: Path) -> None:

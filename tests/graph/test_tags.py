@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from rolegraph.graph.model import AliasEdge, ItemRecord, ItemTagEdge, TagKind, TagRecord
+from rolegraph.graph.model import (
+    AliasEdge,
+    InteractionRecord,
+    ItemRecord,
+    ItemTagEdge,
+    LogicEdge,
+    LogicKind,
+    RoleEdge,
+    RunRecord,
+    TagKind,
+    TagRecord,
+)
 from rolegraph.graph.statements import Stmt
 from rolegraph.graph.store import GraphStore
-from rolegraph.graph.tags import AliasUse, VocabularyTag
+from rolegraph.graph.tags import AliasUse, LogicAliasUse, Unmerged, VocabularyTag
 
 
 def test_a_vocabulary_is_read_with_embeddings_aliases_and_pins(small_store: GraphStore) -> None:
@@ -13,11 +24,12 @@ def test_a_vocabulary_is_read_with_embeddings_aliases_and_pins(small_store: Grap
     roles = [TagRecord(f"role {n:02d}", f"Role {n}", embedding=[float(n), 1.0] if n % 2 else None) for n in range(12)]
     store.upsert_tags(TagKind.USER, roles)
     store.upsert_tags(TagKind.ITEM, [TagRecord("drama", "Drama")])
-    store.upsert_aliases([AliasEdge("role 01", "role 00", 0.93), AliasEdge("role 02", "role 00", 0.91)])
+    merge = AliasEdge("role 01", "role 00", 0.93, "grow-2026-01-01", "words", "same senses")
+    store.upsert_aliases([merge, AliasEdge("role 02", "role 00", 0.91)])
     store.tags.pin("role 02")
     vocabulary = {t.key: t for t in store.tags.vocabulary(TagKind.USER)}
     assert sorted(vocabulary) == [f"role {n:02d}" for n in range(12)]
-    assert vocabulary["role 01"] == VocabularyTag("role 01", [1.0, 1.0], "role 00", 0.93, False)
+    assert vocabulary["role 01"] == VocabularyTag("role 01", [1.0, 1.0], "role 00", 0.93, False, "words", "same senses")
     assert vocabulary["role 02"] == VocabularyTag("role 02", None, "role 00", 0.91, True)
     assert vocabulary["role 00"] == VocabularyTag("role 00", None, None, None, False)
     assert [t.key for t in store.tags.vocabulary(TagKind.ITEM)] == ["drama"]
@@ -39,7 +51,44 @@ def test_edges_marked_with_their_alias_move_back_on_unmerge(store: GraphStore) -
     store.upsert_aliases([AliasEdge("kid", "kids", 0.95)])
     store.upsert_item_tag_edges(TagKind.USER, [ItemTagEdge("i1", "kids", 1.0, 0), ItemTagEdge("i2", "kids", 1.0, 2)])
     store.tags.mark_alias_uses([AliasUse("i1", "kids", "kid")])  # i1 said "kid", i2 said "kids"
-    assert store.tags.unmerge_edges("kid", "kids") == 1
+    assert store.tags.unmerge_edges("kid", "kids") == Unmerged(item_edges=1)
     edges = {(e["src"], e["dst"]) for e in store.read(Stmt.ITEM_OUT_EDGES, ids=["i1", "i2"])}
     assert edges == {("i1", "kid"), ("i2", "kids")}
-    assert store.tags.unmerge_edges("kid", "kids") == 0  # nothing left to move
+    assert store.tags.unmerge_edges("kid", "kids") == Unmerged()  # nothing left to move
+
+
+def test_logic_edges_and_user_roles_through_an_alias_move_back_on_unmerge(store: GraphStore) -> None:
+    store.upsert_items([ItemRecord("i1", "One"), ItemRecord("i2", "Two")])
+    store.upsert_tags(TagKind.USER, [TagRecord("kids", "Kids"), TagRecord("kid", "Kid")])
+    store.upsert_tags(TagKind.ITEM, [TagRecord("cartoons", "Cartoons"), TagRecord("toys", "Toys")])
+    store.upsert_aliases([AliasEdge("kid", "kids", 0.95, "grow-2026-01-01", "words", "same senses: kid = kids")])
+    store.upsert_item_tag_edges(TagKind.USER, [ItemTagEdge("i1", "kids", 1.0, 0), ItemTagEdge("i2", "kids", 1.0, 0)])
+    store.tags.mark_alias_uses([AliasUse("i1", "kids", "kid")])
+    # I2U: a topic's LLM answer named "kid" (through the alias) and U2I from the canonical role: its own
+    store.upsert_logic(LogicKind.I2U, [LogicEdge("cartoons", "kids", 0.8), LogicEdge("toys", "kids", 0.6)])
+    store.upsert_logic(LogicKind.U2I, [LogicEdge("kids", "toys", 0.7)])
+    store.tags.mark_logic_alias_uses([LogicAliasUse("cartoons", "kids", "kid")])
+    store.upsert_interactions([InteractionRecord("u1", "i1", 1), InteractionRecord("u2", "i1", 1)])
+    store.upsert_interactions([InteractionRecord("u2", "i2", 2), InteractionRecord("u3", "i2", 2)])
+    store.upsert_roles([RoleEdge(u, "kids", 0.9, 0, "T0", "r1") for u in ("u1", "u2", "u3")])
+
+    moved = store.tags.unmerge_edges("kid", "kids")
+
+    # u1 reached the role only through "kid": it moves; u2 has items of both: shared; u3: untouched
+    assert moved == Unmerged(item_edges=1, logic_edges=1, roles=2, roles_moved=1)
+    logic = {(e["src"], e["dst"]) for e in store.read(Stmt.TAG_OUT_EDGES, keys=["cartoons", "toys", "kids"])}
+    assert logic == {("cartoons", "kid"), ("toys", "kids"), ("kids", "toys")}
+    roles = {(u, r["key"]) for u in ("u1", "u2", "u3") for r in store.read(Stmt.USER_ROLES, user=u, set="T0")}
+    assert roles == {("u1", "kid"), ("u2", "kid"), ("u2", "kids"), ("u3", "kids")}
+    assert store.tags.unmerge_edges("kid", "kids") == Unmerged(roles=1)  # u2's shared role is given again
+
+
+def test_merge_counts_say_how_many_merges_were_made_blocked_and_undone(store: GraphStore) -> None:
+    assert store.tags.merge_counts() == {"made": 0, "blocked": 0, "undone": 0}
+    store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("kids", "kid", "child", "adult")])
+    store.upsert_aliases([AliasEdge("kid", "kids", 0.95), AliasEdge("child", "kids", 0.58)])
+    store.tags.pin("adult")
+    for day, blocked in (("2026-01-01", 3), ("2026-01-02", 4)):
+        store.upsert_run(RunRecord(f"grow-{day}", "grow", day, counts={"merges_blocked": blocked}))
+    store.upsert_run(RunRecord("train-1", "train"))  # runs that merge nothing count nothing
+    assert store.tags.merge_counts() == {"made": 2, "blocked": 7, "undone": 1}

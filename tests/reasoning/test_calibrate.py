@@ -8,8 +8,7 @@ import pytest
 from rolegraph.errors import InvalidInput
 from rolegraph.graph.distillation import TaggedItem, WeightedEdge
 from rolegraph.graph.model import LogicKind
-from rolegraph.reasoning.calibrate import behaviour, candidates, score_edges
-from rolegraph.reasoning.grow.config import CalibrationConfig
+from rolegraph.reasoning.calibrate import CalibrationConfig, behaviour, candidates, score_edges
 
 ITEMS = [
     TaggedItem("i1", "Jazz film", "", ("musicians",), ("jazz",)),

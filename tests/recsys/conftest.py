@@ -1,4 +1,4 @@
-"""A tiny synthetic world with its planted tags and logic in a real embedded FalkorDB."""
+"""A tiny synthetic world with its planted tags and logic in a real graph."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.loaders.synth_truth import load_world
 from rolegraph.graph.model import Source
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import no_progress
 from rolegraph.recsys.export.read import GraphData, read_graph
-from tests.conftest import new_falkordb_store
+from tests.support.graphs import Graphs
 
 
 @pytest.fixture
@@ -23,11 +22,9 @@ def world_store(small_store: GraphStore, tiny_world: Path) -> GraphStore:
 
 
 @pytest.fixture(scope="session")
-def tiny_graph(falkordb_server: FalkorBackend, tiny_world: Path) -> GraphData:
-    """The tiny world's cover view, read once for the model tests."""
-    store = new_falkordb_store(falkordb_server)
-    try:
+def tiny_graph(graphs: Graphs, tiny_world: Path) -> GraphData:
+    """The tiny world's cover view, read once for the model tests (which see only this export: the export
+    itself is tested on both engines)."""
+    with graphs.store("falkordb") as store:
         load_world(store, tiny_world, no_progress)
         return read_graph(store, Source.DISTILLED)
-    finally:
-        store.close()

@@ -33,3 +33,10 @@ def test_augment_tags_lists_reached_tags_best_first() -> None:
     aug = augment_tags(item_tags, U2I, I2U, k=2)
     assert aug[1].tolist() == [3, 2]
     assert aug[2].tolist() == [0, 0]  # role 2 → topic 2 → role 2 only: nothing new
+
+
+def test_explore_keeps_t1_inside_the_allowed_tags() -> None:
+    # without a mask role 1 → {3: 2/3, 2: 1/3}; with role 3 outside the cover set only role 2 is left
+    allowed = torch.tensor([False, True, True, False])
+    out = explore(torch.tensor([[0.0, 1.0, 0.0, 0.0]]), U2I, I2U, k=5, allowed=allowed)
+    assert torch.allclose(out, torch.tensor([[0.0, 0.0, 1.0, 0.0]]))

@@ -12,7 +12,7 @@ from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.bpr import pair_batches, pair_keys, train_pairs, unseen_negatives
 from rolegraph.recsys.models.lightgcn import LightGCN
 from rolegraph.recsys.models.registry import build_model, parse_model
-from rolegraph.recsys.models.tagcf import TagCF
+from rolegraph.recsys.models.tagcf import TagCF, other_tags
 
 CFG = ModelConfig(hidden=16, layers=1, heads=2, max_len=8, dropout=0.0, batch_size=16, pair_batch_size=64, lr=5e-3)
 NAMES = ["sasrec", "bpr", "lightgcn", "tagcf-ut-util", "tagcf-it-expl", "tagcf-ut-util-no-te-no-ta"]
@@ -126,3 +126,45 @@ def test_pair_models_train_with_their_own_optimizer_settings(
     spec = parse_model(name)
     cfg = CFG.with_overrides(lr=1e-3, weight_decay=1e-5, pair_lr=7e-3, pair_weight_decay=0.0)
     assert build_model(spec, data[spec.tag_kind], cfg).optimizer_settings() == expected
+
+
+def test_tagcf_user_probs_are_a_distribution_over_the_cover_set(data: dict[str, RecData]) -> None:
+    d = data["user"]
+    seqs = eval_inputs(d, np.arange(4), "test", CFG.max_len)
+    model = build_model(parse_model("tagcf-ut-util"), d, CFG)
+    assert isinstance(model, TagCF)
+    model.eval()
+    with torch.no_grad():
+        _, probs = model.user_tag_probs(seqs)
+        t0, t1 = model._sets(probs)
+    cover = d.candidate_tags()
+    assert torch.allclose(probs.sum(dim=1), torch.ones(4), atol=1e-5)
+    assert (probs[:, ~cover] == 0).all() and not cover[0]
+    assert (t0[:, ~cover] == 0).all() and (t1[:, ~cover] == 0).all()
+    sigmoid = build_model(parse_model("tagcf-ut-util"), d, CFG.with_overrides(user_probs="sigmoid", cover_only=False))
+    assert isinstance(sigmoid, TagCF)
+    with torch.no_grad():
+        _, p = sigmoid.user_tag_probs(seqs)
+    assert (p[:, 1:] > 0).all() and (p[:, 0] == 0).all()
+
+
+def test_eq6_negatives_leave_out_the_items_own_tags() -> None:
+    own = torch.tensor([[1, 2, 0], [3, 0, 0]])
+    drawn = torch.tensor([[2, 4, 1], [3, 3, 5]])
+    assert other_tags(own, drawn).tolist() == [[0, 4, 0], [0, 0, 5]]
+
+
+@pytest.mark.parametrize(
+    "overrides", [{}, {"balanced_tags": False, "it_negatives": "item"}, {"tag_score": "logit", "t1_weights": False}]
+)
+def test_tagcf_recipe_switches_train_and_score(data: dict[str, RecData], overrides: dict[str, object]) -> None:
+    d = data["user"]
+    torch.manual_seed(0)
+    model = build_model(parse_model("tagcf-ut-expl"), d, CFG.with_overrides(**overrides))
+    model.prepare(d)
+    batch = next(iter(model.batches(d, torch.Generator().manual_seed(0))))
+    assert "neg_tags" in batch and batch["neg_tags"].shape[-1] == CFG.it_neg_samples
+    assert np.isfinite(float(model.loss(batch).detach()))
+    with torch.no_grad():
+        parts = model.score_parts(torch.arange(3), eval_inputs(d, np.arange(3), "test", CFG.max_len))
+    assert all(torch.isfinite(p[:, 1:]).all() for p in parts)

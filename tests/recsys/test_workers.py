@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 
+import numpy as np
 import pytest
 
 from rolegraph.recsys.config import ModelConfig
@@ -59,11 +60,12 @@ def test_a_failing_seed_ends_the_run_with_its_error(tiny_graph: GraphData) -> No
 
 def test_merge_keeps_seed_order_and_default_jobs_fit_the_cores() -> None:
     a, b = Evaluation(seeds=[0]), Evaluation(seeds=[1])
-    a.add("m", {"ndcg@10": 0.1})
-    b.add("m", {"ndcg@10": 0.2})
+    a.add("m", {"ndcg@10": 0.1}, np.array([0, 3]))
+    b.add("m", {"ndcg@10": 0.2}, np.array([1, 2]))
     a.timings["m"], b.timings["m"] = [{"cpu_s": 1.0}], [{"cpu_s": 2.0}]
     merged = merge([a, b])
     assert merged.seeds == [0, 1] and merged.metrics["m"]["ndcg@10"] == [0.1, 0.2]
     assert merged.timings["m"] == [{"cpu_s": 1.0}, {"cpu_s": 2.0}]
+    assert [r.tolist() for r in merged.ranks["m"]] == [[0, 3], [1, 2]]
     assert default_jobs(5, 1, "cuda") == 1 and default_jobs(1, 1, "cpu") == 1
     assert 1 <= default_jobs(5, 1, "cpu") <= 5 and default_jobs(5, 10_000, "cpu") == 1

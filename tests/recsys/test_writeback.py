@@ -65,6 +65,21 @@ def test_stored_model_is_served(world_store: GraphStore, tmp_path: Path) -> None
         scorer.score_parts("u0000000", "no-such-item")
 
 
+def test_the_score_table_answers_as_the_forward_pass(world_store: GraphStore, tmp_path: Path) -> None:
+    settings = RecsysSettings(recsys_dir=str(tmp_path))
+    _train(world_store, tmp_path)
+    tabled, direct = load_scorer(settings), load_scorer(settings, table_bytes=0)
+    assert tabled.tabled and not direct.tabled
+    for user in tabled.artifact.data.user_ids:
+        for mode in ("util", "expl"):
+            a, b = tabled.recommend(user, 10, mode), direct.recommend(user, 10, mode)
+            assert [r.item_id for r in a] == [r.item_id for r in b]
+            assert [r.score for r in a] == pytest.approx([r.score for r in b], rel=1e-5, abs=1e-6)
+            item = a[0].item_id
+            pa, pb = tabled.score_parts(user, item, mode), direct.score_parts(user, item, mode)
+            assert (pa.raw, pa.tag0, pa.tag1) == pytest.approx((pb.raw, pb.tag0, pb.tag1), rel=1e-5, abs=1e-6)
+
+
 def test_a_seed_fixes_the_whole_training(world_store: GraphStore) -> None:
     """Initialization included: two trainings in one process with one seed give the same weights."""
     g = read_graph(world_store, Source.DISTILLED)

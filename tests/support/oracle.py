@@ -7,6 +7,9 @@ With probability ``junk`` a tag answer also carries one junk name (a person's na
 off-topic phrase, `JUNK`), recorded in ``injected`` — the quality gate's test.
 Checks of a proposed pair (``role | topic``, ``topic | role``) answer whether the pair is planted; with
 probability ``noise`` the verdict is a coin flip instead.
+``variants`` plants other wordings: a planted name is answered, in about half of the questions, as its
+variant (a paraphrase that canonicalization should merge, or a contrast it should keep apart), and a
+question about a variant is answered as about its planted name.
 Answers are deterministic per question, so reruns and cache behave as with a real model at temperature 0.
 `recovery` measures how much of the planted logic a grown graph holds.
 """
@@ -36,7 +39,14 @@ JUNK = {
 class Oracle:
     """A responder for `ScriptedServer` (json strategy)."""
 
-    def __init__(self, world: Path, noise: float = 0.0, seed: int = 0, junk: float = 0.0):
+    def __init__(
+        self,
+        world: Path,
+        noise: float = 0.0,
+        seed: int = 0,
+        junk: float = 0.0,
+        variants: dict[str, str] | None = None,
+    ):
         truth = json.loads((world / "truth" / "logic.json").read_text())
         self.roles: list[str] = truth["roles"]
         self.topics: list[str] = truth["topics"]
@@ -60,13 +70,18 @@ class Oracle:
         self.seed = seed
         self.junk = junk
         self.injected: set[tuple[str, str]] = set()  # (subject, junk name)
+        self.variants = dict(variants or {})
+        self.planted_as = {v: k for k, v in self.variants.items()}
 
     def _rng(self, task: str, subject: str) -> random.Random:
         digest = hashlib.sha256(f"{self.seed}|{task}|{subject}".encode()).digest()
         return random.Random(int.from_bytes(digest[:8], "big"))
 
     def _noisy(self, rng: random.Random, name: str, vocabulary: list[str]) -> str:
-        return rng.choice(vocabulary) if rng.random() < self.noise else name
+        said = rng.choice(vocabulary) if rng.random() < self.noise else name
+        if said in self.variants and rng.random() < 0.5:
+            return self.variants[said]
+        return said
 
     def answer(self, task: str, subject: str) -> dict[str, Any]:
         rng = self._rng(task, subject)
@@ -86,7 +101,7 @@ class Oracle:
                 tags.insert(rng.randrange(len(tags) + 1), bad)
             return {"tags": tags}
         table, vocab = (self.u2i, self.topics) if task == "u2i" else (self.i2u, self.roles)
-        targets = table.get(subject, [])
+        targets = table.get(self.planted_as.get(subject, subject), [])
         return {
             "targets": [
                 {"tag": self._noisy(rng, name, vocab), "weight": round(w, 6), "rationale": "planted"}

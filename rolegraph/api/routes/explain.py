@@ -1,15 +1,22 @@
 """``GET /explain`` (score parts and ranked paths for a user and an item) and ``GET /explain/pair``
-(the roles that make two items go together)."""
+(the roles that make two items go together).
+
+/explain with ``weights=llm`` answers from the in-memory read model when it is current
+(`graph.explain.explain_model`: array operations, rows built for the returned paths only; the read model
+holds the LLM's weights), else (and for the default ``weights=calibrated``) from the database in a worker thread (the
+reference: the same answer, tests/graph/test_explore_matrix.py)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
+from starlette.concurrency import run_in_threadpool
 
-from rolegraph.api.deps import ScorerDep, StoreDep, require_read
+from rolegraph.api.deps import ReadModelDep, ScorerDep, StoreDep, require_read
+from rolegraph.api.explore_service import SOURCE_HEADER
 from rolegraph.api.problems import NOT_TRAINED, responses
+from rolegraph.api.read_model_cache import serve
 from rolegraph.api.schemas import (
     ID_PATTERN,
     VIEW,
@@ -23,8 +30,9 @@ from rolegraph.api.schemas import (
     ScoreOut,
     WeightsParam,
 )
-from rolegraph.graph.explain import pair_roles, rank_paths, tag_parts
-from rolegraph.graph.model import Weights
+from rolegraph.graph.explain import Explanation, explain_model, explain_rows, pair_roles
+from rolegraph.graph.model import Source, Weights
+from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 
 router = APIRouter(tags=["explain"], dependencies=[require_read])
@@ -44,8 +52,10 @@ def _score(scorer: Scorer | None, user: str, item: str, mode: Mode) -> tuple[Sco
 
 
 @router.get("/explain", response_model=ExplainOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
-def explain(
+async def explain(
+    response: Response,
     store: StoreDep,
+    read_model: ReadModelDep,
     scorer: ScorerDep,
     user: Annotated[str, Query(min_length=1, max_length=256, pattern=ID_PATTERN)],
     item: Annotated[str, Query(min_length=1, max_length=256, pattern=ID_PATTERN)],
@@ -55,17 +65,24 @@ def explain(
     weights: WeightsParam = "calibrated",
 ) -> ExplainOut:
     """Why ``item`` for ``user``: ŷ_raw, β0·ŷ_tag0, β1·ŷ_tag1 and the paths of the three shapes."""
-    if store.user(user) is None:
-        raise HTTPException(404, "no such user")
-    found = store.item(item)
-    if found is None:
-        raise HTTPException(404, "no such item")
     source = VIEW[graph]
-    rows = store.explain_paths(user, item, source)
-    ranked = rank_paths(rows, source, user, found.get("title"), Weights(weights))
-    tag0, tag1 = tag_parts(rows["direct"], source)
-    score, note = _score(scorer, user, item, mode)
-    counts = Counter[str](p.shape for p in ranked)
+    # the read model holds the LLM's weights; calibrated weights are read through the database
+    model = (await serve(read_model)).model if Weights(weights) is Weights.LLM else None
+    if model is None:
+        found = await run_in_threadpool(_from_database, store, user, item, source, limit, Weights(weights))
+        response.headers[SOURCE_HEADER] = "database"
+    else:
+        u, i = model.user_index(user), model.logic.items.index.get(item)
+        if u is None:
+            raise HTTPException(404, "no such user")
+        if i is None:
+            raise HTTPException(404, "no such item")
+        found = explain_model(model.logic, model.people, u, i, source, limit)
+        response.headers[SOURCE_HEADER] = "read-model"
+    if scorer is None or scorer.tabled:
+        score, note = _score(scorer, user, item, mode)
+    else:
+        score, note = await run_in_threadpool(_score, scorer, user, item, mode)
     return ExplainOut(
         user=user,
         item=item,
@@ -74,10 +91,22 @@ def explain(
         weights=weights,
         score=score,
         note=note,
-        graph_parts=GraphParts(tag0=tag0, tag1=tag1),
-        path_counts={s: counts.get(s, 0) for s in ("direct", "via_topic", "via_topic_role")},
-        paths=[PathOut.model_validate(p) for p in ranked[:limit]],
+        graph_parts=GraphParts(tag0=found.tag0, tag1=found.tag1),
+        path_counts=found.counts,
+        paths=[PathOut.model_validate(p) for p in found.paths],
     )
+
+
+def _from_database(
+    store: GraphStore, user: str, item: str, source: Source, limit: int, weights: Weights
+) -> Explanation:
+    """The explanation read through the database (cold start, no read model, or calibrated weights)."""
+    if store.user(user) is None:
+        raise HTTPException(404, "no such user")
+    found = store.item(item)
+    if found is None:
+        raise HTTPException(404, "no such item")
+    return explain_rows(store.explain_paths(user, item, source), source, user, found.get("title"), limit, weights)
 
 
 @router.get("/explain/pair", response_model=PairOut, responses=responses(401, 403, 404, 422, 429, 503, 504))

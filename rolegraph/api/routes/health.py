@@ -13,7 +13,7 @@ from rolegraph.api.deps import ExplorerDep, ReadModelDep, ScorerDep, StoreDep, r
 from rolegraph.api.explore_service import ExploreService
 from rolegraph.api.problems import responses
 from rolegraph.api.read_model_cache import ReadModelCache
-from rolegraph.api.schemas import Health, ReadModelHealth
+from rolegraph.api.schemas import GraphServerHealth, Health, ReadModelHealth
 from rolegraph.errors import RolegraphError
 from rolegraph.settings import LLMSettings
 
@@ -34,6 +34,11 @@ def _read_model(read_model: ReadModelCache | None, explorer: ExploreService) -> 
     return ReadModelHealth(enabled=True, **asdict(read_model.state()), answers=explorer.answers.stats())
 
 
+def _graph_server(backend: object) -> GraphServerHealth | None:
+    supervisor = getattr(backend, "supervisor", None)  # only the embedded FalkorDB backend has one
+    return None if supervisor is None else GraphServerHealth(**asdict(supervisor.state()))
+
+
 @router.get(
     "/health",
     response_model=Health,
@@ -52,6 +57,7 @@ def health(store: StoreDep, scorer: ScorerDep, read_model: ReadModelDep, explore
         status="ok" if graph and llm else "degraded" if graph else "down",
         graph=graph,
         graph_backend=store.backend.kind,
+        graph_server=_graph_server(store.backend),
         llm=llm,
         recommender=None if scorer is None else scorer.name,
         read_model=_read_model(read_model, explorer),

@@ -1,10 +1,12 @@
-"""``GET /recommend``: top-k items from the trained recommender (503 when none is trained)."""
+"""``GET /recommend``: top-k items from the trained recommender (503 when none is trained); answered in the
+event loop when the recommender answers from memory (its score table), else in a worker thread."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
+from starlette.concurrency import run_in_threadpool
 
 from rolegraph.api.deps import ScorerDep, StoreDep, require_read
 from rolegraph.api.problems import responses
@@ -15,7 +17,7 @@ router = APIRouter(tags=["recommend"], dependencies=[require_read])
 
 
 @router.get("/recommend", response_model=RecommendOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
-def recommend(
+async def recommend(
     store: StoreDep,
     scorer: ScorerDep,
     user: Annotated[str, Query(min_length=1, max_length=256, pattern=ID_PATTERN)],
@@ -29,7 +31,9 @@ def recommend(
         raise ModelNotTrained("no recommender")
     if not scorer.knows_user(user):
         raise HTTPException(404, "the recommender does not know this user")
-    recs = scorer.recommend(user, k, mode)
+    recs = (
+        scorer.recommend(user, k, mode) if scorer.tabled else await run_in_threadpool(scorer.recommend, user, k, mode)
+    )
     items = [
         RecommendedItem(item=r.item_id, score=r.score, raw=r.parts.raw, tag0=r.parts.tag0, tag1=r.parts.tag1)
         for r in recs

@@ -9,9 +9,8 @@ from typing import Any
 
 from rolegraph.graph.calibration import CandidatePair, EdgeStats
 from rolegraph.graph.model import LogicKind
-from rolegraph.reasoning.calibrate import behaviour, candidates, score_edges
+from rolegraph.reasoning.calibrate import CalibrationConfig, behaviour, candidates, score_edges
 from rolegraph.reasoning.grow import journal
-from rolegraph.reasoning.grow.config import CalibrationConfig
 from rolegraph.reasoning.grow.context import RunContext
 
 

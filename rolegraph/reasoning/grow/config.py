@@ -7,24 +7,8 @@ from dataclasses import dataclass, field
 
 from rolegraph.errors import InvalidInput
 from rolegraph.graph.validate import check_day
-
-
-@dataclass(frozen=True)
-class CalibrationConfig:
-    """The knobs of behaviour calibration (the estimator is described in `reasoning.calibrate`)."""
-
-    prior_strength: float = 5.0  # pseudo co-consumptions behind the prior lift of 1
-    min_mass: float = 20.0  # consumptions of a source before behaviour may contradict its edges
-    contradict_lift: float = 0.5
-    candidate_lift: float = 2.0
-    candidate_support: int = 5
-    candidates_per_source: int = 3
-
-    def __post_init__(self) -> None:
-        if self.prior_strength <= 0 or self.min_mass < 0 or self.candidate_support < 1:
-            raise InvalidInput("prior_strength must be positive, min_mass ≥ 0 and candidate_support ≥ 1")
-        if self.candidates_per_source < 0 or self.contradict_lift < 0 or self.candidate_lift < 0:
-            raise InvalidInput("candidates_per_source, contradict_lift and candidate_lift must be ≥ 0")
+from rolegraph.reasoning.calibrate import CalibrationConfig
+from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -35,7 +19,7 @@ class GrowConfig:
     max_items: int = 50
     max_tags: int = 50
     chunk: int = 16
-    threshold: float = 0.92
+    threshold: float = DEFAULT_THRESHOLD
     tau: float = 0.99
     window: int = 30
     top_b: int = 20

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rolegraph.graph.handbooks import Handbook
-from rolegraph.graph.model import TagKind
+from rolegraph.graph.model import AliasEdge, TagKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import ProgressFactory
 from rolegraph.reasoning.canonical import Canonicalizer
@@ -31,7 +31,7 @@ class RunContext:
     vocab: dict[TagKind, Canonicalizer] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
-    merges: list[tuple[str, str, float]] = field(default_factory=list)
+    merges: list[AliasEdge] = field(default_factory=list)
     cover: dict[str, dict[str, float]] = field(default_factory=dict)
     handbooks: dict[str, Handbook] = field(default_factory=dict)  # category → handbook (tagging's Ideas lines)
 

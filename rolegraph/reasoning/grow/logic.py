@@ -8,6 +8,7 @@ from typing import Any
 
 from rolegraph.graph.growth import PlannedTag, TagStatus
 from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind
+from rolegraph.graph.tags import LogicAliasUse
 from rolegraph.reasoning.answers import normalized_weights
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.ask import Outcome, ask
@@ -68,12 +69,12 @@ def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
         answered, resolve_groups(ctx.vocab[target_kind], groups, writes), strict=True
     ):
         merged: dict[str, list[Any]] = {}  # targets that resolve to one tag add up their weights
-        for target, weight, (key, _, _) in zip(targets, normalized_weights(targets), resolved, strict=True):
+        for target, weight, (key, via, _) in zip(targets, normalized_weights(targets), resolved, strict=True):
             if key in merged:
                 merged[key][1] += weight
             else:
-                merged[key] = [key, weight, target.rationale]
-        edges += [[source.key, key, min(1.0, w), why] for key, w, why in merged.values()]
+                merged[key] = [key, weight, target.rationale, via]
+        edges += [[source.key, key, min(1.0, w), why, via] for key, w, why, via in merged.values()]
     return {
         "phase": kind.value.lower(),
         "target_kind": target_kind.value,
@@ -93,9 +94,11 @@ def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
     apply_tag_writes(ctx, target_kind, payload["tags"])
     edges = [
         LogicEdge(src, dst, w, Source.LLM, run, payload["model"], payload["prompt_version"], why)
-        for src, dst, w, why in payload["edges"]
+        for src, dst, w, why, *_ in payload["edges"]
     ]
     ctx.counts[f"{kind.value.lower()}_edges"] += store.upsert_logic(kind, edges)
+    # the LLM named the target as an alias: the edge remembers it, for `tags unmerge`
+    store.tags.mark_logic_alias_uses(LogicAliasUse(r[0], r[1], r[4]) for r in payload["edges"] if len(r) > 4 and r[4])
     store.growth.set_source_status(kind, run, [TagStatus(k, s, r) for k, s, r in payload["sources"]])
     for _, status, _ in payload["sources"]:
         ctx.counts[f"{kind.value.lower()}_sources_{status}"] += 1

@@ -33,7 +33,7 @@ from langgraph.graph import END, START, StateGraph
 
 from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.growth import PlannedItem, PlannedTag
-from rolegraph.graph.model import LogicKind, RunRecord, TagKind
+from rolegraph.graph.model import AliasEdge, LogicKind, RunRecord, TagKind
 from rolegraph.reasoning.grow import calibrating, checking, covering, gating, handbooking, journal, logic, tagging
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.vocab import load_vocabulary
@@ -61,7 +61,7 @@ class Summary:
     status: str
     counts: dict[str, float] = field(default_factory=dict)
     cover: dict[str, dict[str, float]] = field(default_factory=dict)
-    merges: list[tuple[str, str, float]] = field(default_factory=list)
+    merges: list[AliasEdge] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -71,7 +71,11 @@ class Summary:
             "status": self.status,
             "counts": self.counts,
             "cover": self.cover,
-            "merges": [{"alias": a, "canonical": c, "score": s} for a, c, s in self.merges],
+            "merges": [
+                {"alias": m.alias_key, "canonical": m.canonical_key, "score": m.score}
+                | {"method": m.method, "reason": m.reason}
+                for m in self.merges
+            ],
             "timings_s": self.timings,
         }
 

@@ -8,18 +8,21 @@ from rolegraph.graph.model import TagKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.reasoning.canonical import Canonicalizer
 from rolegraph.reasoning.embed import Embedder
+from rolegraph.reasoning.sameness import EMBEDDING
+from rolegraph.reasoning.wording import default_lexicon
 
 
 def load_vocabulary(store: GraphStore, kind: TagKind, embedder: Embedder, threshold: float) -> Canonicalizer:
     """A canonicalizer holding the vocabulary's canonical tags (with their stored embeddings; tags stored
-    without one are embedded now) and its aliases. Pinned tags are canonical whatever their neighbours."""
-    canon = Canonicalizer(embedder, threshold)
+    without one are embedded now) and its aliases. Pinned tags are canonical whatever their neighbours.
+    The words of the names decide merges (WordNet and the domain list, `reasoning.sameness`)."""
+    canon = Canonicalizer(embedder, threshold, lexicon=default_lexicon())
     keys: list[str] = []
     vectors: list[np.ndarray | None] = []
-    aliases: list[tuple[str, str, float]] = []
+    aliases: list[tuple[str, str, float, str, str]] = []
     for tag in store.tags.vocabulary(kind):
         if tag.canonical is not None and not tag.pinned:
-            aliases.append((tag.key, tag.canonical, float(tag.score or 0.0)))
+            aliases.append((tag.key, tag.canonical, float(tag.score or 0.0), tag.method or EMBEDDING, tag.reason))
         else:
             keys.append(tag.key)
             vectors.append(None if tag.embedding is None else np.asarray(tag.embedding, dtype=np.float32))
@@ -30,6 +33,6 @@ def load_vocabulary(store: GraphStore, kind: TagKind, embedder: Embedder, thresh
             vectors[i] = fresh[j]
     if keys:
         canon.add(keys, np.stack([v for v in vectors if v is not None]))
-    for alias, canonical, score in aliases:
-        canon.add_alias(alias, canonical, score)
+    for alias, canonical, score, method, reason in aliases:
+        canon.add_alias(alias, canonical, score, method, reason)
     return canon

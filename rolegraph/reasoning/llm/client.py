@@ -60,7 +60,9 @@ class RetryPolicy:
 
 @dataclass
 class Usage:
-    """Counts of one run: calls made, cache hits, retries, tokens. Thread-safe."""
+    """Counts of one run: calls made, cache hits, retries, tokens, and each call's own seconds
+    (``call_seconds``, one entry per HTTP attempt: with several calls in flight, summed seconds over
+    wall time is not a call's latency). Thread-safe."""
 
     calls: int = 0
     cache_hits: int = 0
@@ -69,12 +71,15 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    call_seconds: list[float] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, **counts: float) -> None:
         with self._lock:
             for name, value in counts.items():
                 setattr(self, name, getattr(self, name) + value)
+            if "seconds" in counts:
+                self.call_seconds.append(counts["seconds"])
 
     def as_dict(self) -> dict[str, float]:
         return {

@@ -20,6 +20,7 @@ class Recommender(nn.Module, ABC):
 
     kind: str = ""
     sequential: bool = False
+    trainable: bool = True  # False: nothing to train (profiles, oracles); `fit` only prepares it
 
     def __init__(self, n_users: int, n_items: int, cfg: ModelConfig):
         super().__init__()
@@ -31,6 +32,10 @@ class Recommender(nn.Module, ABC):
 
     def prepare(self, data: RecData) -> None:
         """Reads what the model needs from the data before training or serving (default: nothing)."""
+
+    def selection_betas(self) -> tuple[float, float]:
+        """(β0, β1) of the score that early stopping reads on validation (models without tags ignore them)."""
+        return self.cfg.beta0, self.cfg.beta1
 
     def optimizer_settings(self) -> tuple[float, float]:
         """Adam's (learning rate, weight decay) for this model (default: ``cfg.lr``, ``cfg.weight_decay``)."""

@@ -5,18 +5,22 @@ TagCF-ut learns role tags (user tags), TagCF-it topic tags (item tags); which on
 - tag encoder (Eq. 10–11): r_i = Σ_t α_it e_t, α_i = softmax(w·e_t + b) over item i's tags;
 - user encoder (Eq. 3, 12): φ_u = x_u + W(x_u ⊕ r_u) of an item-id SASRec (x_u) and a tag SASRec (r_u):
   the MLP merge with a residual path, W initialised at zero (a plain Linear merge with small random
-  weights scaled the item branch down and trained far slower than SASRec: validation NDCG@10 0.115 vs
-  0.27 after 20 epochs on the 1k-user synthetic world);
-- losses (Eq. 5–7): L = L_ui + λ(L_ut + L_it), L_ut over the target's tags (plus, with tag learning
-  augmentation, the tags the logic graph reaches from them) against a sampled item's tags with
-  P(t|u) = σ(φ_u·e_t); L_it over the target's own tags against them with P(t|i) = σ(x_i·e_t);
-- inference (Eq. 8–9): ŷ = ŷ_raw + β0 Σ_{t∈T(0)} P(t|u)P(t|i) + β1 Σ_{t∈T(1)∖T(0)} P(t|u)P(t|i), T(0) the
-  top-k tags by P(t|u), T(1) reached from T(0) through the two logic hops (`recsys.logic.explore`).
+  weights scaled the item branch down and trained far slower than SASRec);
+- losses (Eq. 5–7): L = L_ui + λ(L_ut + L_it). L_ut: the target's tags (with tag learning augmentation,
+  plus the tags the logic graph reaches from them) against the sampled negative item's tags, reached
+  tags included (``balanced_tags``, as the reference model does: a hub tag reached from both sides
+  cancels instead of being learned as everyone's), P(t|u) = σ(φ_u·e_t). L_it: the item's own tags T_i⁺
+  against tags drawn from T∖T_i⁺ (Eq. 6), P(t|i) = σ(x_i·e_t);
+- inference (Eq. 8–9): ŷ = ŷ_raw + β0 Σ_{t∈T(0)} P(t|u)P(t|i) + β1 Σ_{t∈T(1)} w_t P(t|i): T(0) the top-k
+  candidate tags by P(t|u) (candidates: tags some item carries, i.e. the cover set), P(t|u) a softmax over
+  the candidates so it reads as a distribution, T(1) reached from T(0) through the two logic hops with
+  its exploration weights w_t (`recsys.logic.explore`). ``tag_score = logit`` is the reference model's
+  form instead: the mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i.
 
 ŷ_raw is the logit φ_u·x_i: Eq. 4's σ is monotone, and on softmax-trained logits it saturates at 1 for
 the top items, which would let the tag terms alone decide among them.
 Ablations: ``use_te=False`` drops the tag encoder (φ_u = x_u), ``use_ta=False`` the augmentation,
-β0 = β1 = 0 the tag-logic inference.
+β0 = β1 = 0 the tag-logic inference; the recipe switches of `ModelConfig` restore earlier choices.
 """
 
 from __future__ import annotations
@@ -53,6 +57,12 @@ def masked_bce(logits: torch.Tensor, tags: torch.Tensor, target: float) -> tuple
     return (losses * mask).sum(), mask.sum()
 
 
+def other_tags(own: torch.Tensor, drawn: torch.Tensor) -> torch.Tensor:
+    """``drawn`` [N, S] tag indices with those in ``own`` [N, M] set to 0 (no loss): T∖T_i⁺ of Eq. 6."""
+    clash = (drawn.unsqueeze(-1) == own.unsqueeze(1)).any(dim=-1)
+    return drawn.masked_fill(clash, 0)
+
+
 class TagCF(Recommender):
     """TagCF over one tag vocabulary (tags 1..n_tags, 0 = none)."""
 
@@ -60,6 +70,7 @@ class TagCF(Recommender):
     sequential = True
     item_tags: torch.Tensor
     aug_tags: torch.Tensor
+    candidates: torch.Tensor
 
     def __init__(self, n_users: int, n_items: int, cfg: ModelConfig, data: RecData):
         super().__init__(n_users, n_items, cfg)
@@ -75,6 +86,7 @@ class TagCF(Recommender):
         self.hop1, self.hop2 = data.hop1, data.hop2
         aug = augment_tags(data.item_tags, data.hop1, data.hop2, cfg.k) if cfg.use_ta else data.item_tags[:, :0]
         self.register_buffer("aug_tags", aug, persistent=False)  # [n_items + 1, k]
+        self.register_buffer("candidates", data.candidate_tags(), persistent=False)  # [n_tags + 1] bool
         self._windows: tuple[torch.Tensor, torch.Tensor] | None = None
         self.reset_parameters()
 
@@ -93,7 +105,16 @@ class TagCF(Recommender):
         if self._windows is None:
             self.prepare(data)
         assert self._windows is not None
-        yield from window_batches(*self._windows, self.cfg.batch_size, self.n_items, generator)
+        pool = torch.nonzero(self.candidates.cpu()).squeeze(1)
+        for batch in window_batches(*self._windows, self.cfg.batch_size, self.n_items, generator):
+            if pool.numel():  # Eq. 6 negatives, drawn among the tags items carry
+                shape = (*batch["pos"].shape, self.cfg.it_neg_samples)
+                drawn = torch.randint(0, pool.numel(), shape, generator=generator)
+                batch["neg_tags"] = pool[drawn]  # [B, L, S]
+            yield batch
+
+    def selection_betas(self) -> tuple[float, float]:
+        return self.cfg.beta0, self.cfg.expl_beta1 if self.cfg.expl else self.cfg.beta1
 
     def encode(self, seqs: torch.Tensor) -> torch.Tensor:
         """φ_u at every position [B, L, H]."""
@@ -104,54 +125,90 @@ class TagCF(Recommender):
         r = self.tag_encoder(tag_items[seqs], seqs)  # [B, L, H]
         return x + self.merge(torch.cat([x, r], dim=-1))
 
+    def _tag_sets(self, items: torch.Tensor, reached: bool) -> torch.Tensor:
+        """The tags of ``items`` [N] (with their logic-reached tags when ``reached``) [N, M (+ k)]."""
+        own = self.item_tags[items]
+        return torch.cat([own, self.aug_tags[items]], dim=1) if reached else own
+
     def loss(self, batch: Batch) -> torch.Tensor:
         mask = batch["pos"] > 0
         phi = self.encode(batch["seqs"])[mask]  # [N, H]
         pos, neg = batch["pos"][mask], batch["neg"][mask]
         l_ui = id_loss(phi, self.items.weight, pos, neg, self.cfg.loss)
-        pos_tags = torch.cat([self.item_tags[pos], self.aug_tags[pos]], dim=1)  # [N, M + k]
-        neg_tags = self.item_tags[neg]  # [N, M]
+        pos_tags = self._tag_sets(pos, True)  # [N, M + k]
+        neg_tags = self._tag_sets(neg, self.cfg.balanced_tags)
         ut = [
             masked_bce((phi.unsqueeze(1) * self.tags(pos_tags)).sum(-1), pos_tags, 1.0),
             masked_bce((phi.unsqueeze(1) * self.tags(neg_tags)).sum(-1), neg_tags, 0.0),
         ]
+        own = self.item_tags[pos]  # T_i⁺ [N, M]
+        if self.cfg.it_negatives == "eq6" and "neg_tags" in batch:
+            others = other_tags(own, batch["neg_tags"][mask])  # [N, S]
+        else:
+            others = self.item_tags[neg]
         x_pos = self.items(pos).unsqueeze(1)  # [N, 1, H]
-        own = self.item_tags[pos]
         it = [
             masked_bce((x_pos * self.tags(own)).sum(-1), own, 1.0),
-            masked_bce((x_pos * self.tags(neg_tags)).sum(-1), neg_tags, 0.0),
+            masked_bce((x_pos * self.tags(others)).sum(-1), others, 0.0),
         ]
         l_ut = sum(s for s, _ in ut) / max(float(sum(n for _, n in ut)), 1.0)
         l_it = sum(s for s, _ in it) / max(float(sum(n for _, n in it)), 1.0)
         return l_ui + self.cfg.lam * (l_ut + l_it)
 
     def user_tag_probs(self, seqs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(φ_u [B, H], P(t|u) [B, n_tags + 1]) at the newest position; P of the padding tag is 0."""
+        """(φ_u [B, H], P(t|u) [B, n_tags + 1]) at the newest position. With ``user_probs = softmax`` a
+        distribution over the candidate tags (``cover_only``) or all tags; 0 for the padding tag."""
         phi = self.encode(seqs)[:, -1]
-        probs = torch.sigmoid(phi @ self.tags.weight.t())
-        probs[:, 0] = 0.0
+        logits = phi @ self.tags.weight.t()
+        allowed = self._allowed()
+        if self.cfg.user_probs == "softmax":
+            probs = torch.softmax(logits.masked_fill(~allowed[None, :], float("-inf")), dim=1)
+        else:
+            probs = torch.sigmoid(logits).masked_fill(~allowed[None, :], 0.0)
         return phi, probs
+
+    def _allowed(self) -> torch.Tensor:
+        if self.cfg.cover_only and bool(self.candidates.any()):
+            return self.candidates
+        allowed = torch.ones_like(self.candidates)
+        allowed[0] = False
+        return allowed
 
     def roles(self, seqs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(T(0), T(1)) as [B, n_tags + 1] matrices holding P(t|u) on each set's tags, 0 elsewhere."""
         _, probs = self.user_tag_probs(seqs)
-        return self._sets(probs)
+        t0, reached = self._sets(probs)
+        return t0, torch.where(reached > 0, probs, torch.zeros_like(probs))
 
     def _sets(self, probs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        values, index = torch.topk(probs, min(self.cfg.k, probs.shape[1] - 1), dim=1)
+        """(T(0) holding P(t|u), T(1) holding the exploration weights w_t), each [B, n_tags + 1]."""
+        allowed = self._allowed()
+        values, index = torch.topk(probs, min(self.cfg.k, int(allowed.sum())), dim=1)
         t0 = torch.zeros_like(probs).scatter_(1, index, values)
-        reached = explore(t0, self.hop1, self.hop2, self.cfg.k, self.cfg.top_b, self.cfg.delta)
-        t1 = torch.where(reached > 0, probs, torch.zeros_like(probs))
-        return t0, t1
+        cover = allowed if self.cfg.cover_only else None
+        reached = explore(t0, self.hop1, self.hop2, self.cfg.k, self.cfg.top_b, self.cfg.delta, cover)
+        return t0, reached
 
     def score_parts(self, users: torch.Tensor, seqs: torch.Tensor) -> tuple[torch.Tensor, ...]:
         phi, probs = self.user_tag_probs(seqs)
         raw = phi @ self.items.weight.t()  # [B, n_items + 1]
         raw[:, 0] = float("-inf")
+        t0, reached = self._sets(probs)
+        t1 = reached if self.cfg.t1_weights else torch.where(reached > 0, probs, torch.zeros_like(probs))
+        if self.cfg.tag_score == "logit":
+            logits = phi @ self.tags.weight.t()  # [B, n_tags + 1]
+            tag0 = logits @ self._item_tag_means().t()
+            tag1 = (t1 @ self.tags.weight) @ self.items.weight.t()
+            return raw, tag0, tag1
         item_probs = self.item_tag_probs()
-
-        t0, t1 = self._sets(probs)
         return raw, t0 @ item_probs.t(), t1 @ item_probs.t()
+
+    def _item_tag_means(self) -> torch.Tensor:
+        """[n_items + 1, n_tags + 1]: 1/|T_i| on each item's own tags (the reference's mean over them)."""
+        out = torch.zeros(self.n_items + 1, self.n_tags + 1, device=self.item_tags.device)
+        out.scatter_(1, self.item_tags, 1.0)
+        out[:, 0] = 0.0
+        return out / out.sum(dim=1, keepdim=True).clamp_min(1.0)
 
     def item_tag_probs(self) -> torch.Tensor:
         """P(t|i) [n_items + 1, n_tags + 1]: learned σ(x_i·e_t), or 1 on each item's own tags (``graph``)."""

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.store import GraphStore
-from rolegraph.reasoning.grow.config import CalibrationConfig
+from rolegraph.reasoning.calibrate import CalibrationConfig
 from rolegraph.reasoning.prompts import template
 from rolegraph.reasoning.tasks import Task
-from tests.conftest import new_falkordb_store
+from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
 from tests.reasoning.grow.test_crash import Child, Script, _kill
+from tests.support.graphs import Graphs
 from tests.support.openai_server import Responder, ScriptedServer
 
 RUN = "grow-2026-02-01"
@@ -59,32 +60,30 @@ def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_da
 
 
 @pytest.fixture
-def fresh(falkordb_server: FalkorBackend) -> Iterator[Callable[[], GraphStore]]:
-    stores: list[GraphStore] = []
+def fresh(graphs: Graphs, engine: str) -> Iterator[Callable[[], tuple[GraphSettings, GraphStore]]]:
+    """Makes graphs holding the world, each with the settings a child opens it by."""
+    with ExitStack() as stack:
 
-    def make() -> GraphStore:
-        store = new_falkordb_store(falkordb_server)
-        world.load(store, 6, users=6)
-        stores.append(store)
-        return store
+        def make() -> tuple[GraphSettings, GraphStore]:
+            settings, store = stack.enter_context(graphs.shared(engine))
+            world.load(store, 6, users=6)
+            return settings, store
 
-    yield make
-    for store in stores:
-        store.close()
+        yield make
 
 
 def test_sigkill_inside_calibration_then_rerun_equals_an_uninterrupted_run(
-    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
 ) -> None:
     script = Script()
     with ScriptedServer(script) as llm:
-        baseline = fresh()
-        Child(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
         expected = baseline.content_hash()
         assert any("calibrated" in e for e in _logic(baseline))
 
-        store = fresh()
-        child = Child(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        graph, store = fresh()
+        child = Child(graph, llm, tmp_path / "crash.sqlite")
         proc = child.start()
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and proc.poll() is None:

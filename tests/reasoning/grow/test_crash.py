@@ -1,6 +1,7 @@
 """Crash safety: `rolegraph grow` killed with SIGKILL at several points, then rerun, ends with the same
-graph (content hash) as an uninterrupted run. The runs are real child processes of the CLI on the
-session's embedded FalkorDB, against a scripted LLM server in this process."""
+graph (content hash) as an uninterrupted run. The runs are real child processes of the CLI on a graph of
+the engine under test (the session's embedded FalkorDB, or a Neo4j database the child opens over Bolt),
+against a scripted LLM server in this process."""
 
 from __future__ import annotations
 
@@ -11,30 +12,31 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.store import GraphStore
-from tests.conftest import new_falkordb_store
+from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
+from tests.support.graphs import Graphs, env
 from tests.support.openai_server import Reply, ScriptedServer
 
 ROLEGRAPH = str(Path(sys.executable).parent / "rolegraph")
+#: how long a child may take to reach a kill point (a bound for a machine shared with other work)
+WAIT_S = 300
 ARGS = ["grow", "--day", "2026-02-01", "--max-items", "6", "--max-tags", "4", "--chunk", "2", "--no-distill"]
 
 
 class Child:
-    """`rolegraph grow` on one graph of the session's server, against one scripted server."""
+    """`rolegraph grow` on one graph, against one scripted server."""
 
-    def __init__(self, server: FalkorBackend, store: GraphStore, llm: ScriptedServer, cache: Path):
-        graph = store.backend.uri.rsplit("#", 1)[1]
+    def __init__(self, graph: GraphSettings, llm: ScriptedServer, cache: Path):
         self.env = {
             **os.environ,
-            "ROLEGRAPH_GRAPH_URI": server.uri,
-            "ROLEGRAPH_GRAPH_NAME": graph,
+            **env(graph),
             "ROLEGRAPH_BATCH_SIZE": "1",  # one row per write statement: a long window inside the writes
             "ROLEGRAPH_LLM_BASE_URL": llm.base_url,
             "ROLEGRAPH_LLM_MODEL": "scripted",
@@ -49,7 +51,7 @@ class Child:
 
     def run(self) -> None:
         proc = self.start()
-        out, _ = proc.communicate(timeout=300)
+        out, _ = proc.communicate(timeout=600)
         assert proc.returncode == 0, out.decode()[-3000:]
 
 
@@ -76,18 +78,16 @@ class Script:
 
 
 @pytest.fixture
-def fresh(falkordb_server: FalkorBackend) -> Iterator[Callable[[], GraphStore]]:
-    stores: list[GraphStore] = []
+def fresh(graphs: Graphs, engine: str) -> Iterator[Callable[[], tuple[GraphSettings, GraphStore]]]:
+    """Makes graphs holding the world, each with the settings a child opens it by."""
+    with ExitStack() as stack:
 
-    def make() -> GraphStore:
-        store = new_falkordb_store(falkordb_server)
-        world.load(store, 8)
-        stores.append(store)
-        return store
+        def make() -> tuple[GraphSettings, GraphStore]:
+            settings, store = stack.enter_context(graphs.shared(engine))
+            world.load(store, 8)
+            return settings, store
 
-    yield make
-    for store in stores:
-        store.close()
+        yield make
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -95,26 +95,28 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=30)
 
 
+# five child runs of the CLI, with one row per write transaction: minutes on a busy machine, more on Neo4j
+@pytest.mark.timeout(1800)
 def test_sigkill_at_any_point_then_rerun_equals_an_uninterrupted_run(
-    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
 ) -> None:
     script = Script()
     with ScriptedServer(script) as llm:
-        baseline = fresh()
-        Child(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
         expected = baseline.content_hash()
         assert baseline.stats().relationships.get("U2I", 0) > 0
 
         # One graph, killed three times at different points, then run to the end.
-        store = fresh()
-        child = Child(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        graph, store = fresh()
+        child = Child(graph, llm, tmp_path / "crash.sqlite")
         # 1. during an LLM call: the 5th request (the second chunk of tagging) never answers
         # 2. after a reply, before its chunk is written: the rerun's 4th request (the second chunk's last)
         for case, trigger in (("during an LLM call", (5, "during")), ("after a reply", (4, "after"))):
             script.n, script.trigger = 0, trigger
             script.fired.clear()
             proc = child.start()
-            assert script.fired.wait(120), f"{case}: the child never reached request {trigger[0]}"
+            assert script.fired.wait(WAIT_S), f"{case}: the child never reached request {trigger[0]}"
             _kill(proc)
             script.trigger = None
             run = store.run("grow-2026-02-01")
@@ -122,7 +124,7 @@ def test_sigkill_at_any_point_then_rerun_equals_an_uninterrupted_run(
 
         # 3. inside a write batch: as soon as a chunk's journal entry exists but is not applied yet
         proc = child.start()
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline and proc.poll() is None:
             if store.journal.pending("grow-2026-02-01"):
                 _kill(proc)

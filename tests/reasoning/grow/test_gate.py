@@ -9,18 +9,19 @@ import json
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rolegraph.graph import analyst
-from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.store import GraphStore
-from tests.conftest import new_falkordb_store
+from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
 from tests.reasoning.grow.test_crash import ARGS, ROLEGRAPH, Child, Script, _kill
+from tests.support.graphs import Graphs
 from tests.support.openai_server import Reply, Responder, ScriptedServer, subject_of
 
 RUN = "grow-2026-02-01"
@@ -62,32 +63,30 @@ class JunkyScript(Script):
 
 
 @pytest.fixture
-def fresh(falkordb_server: FalkorBackend) -> Iterator[Callable[[], GraphStore]]:
-    stores: list[GraphStore] = []
+def fresh(graphs: Graphs, engine: str) -> Iterator[Callable[[], tuple[GraphSettings, GraphStore]]]:
+    """Makes graphs holding the world, each with the settings a child opens it by."""
+    with ExitStack() as stack:
 
-    def make() -> GraphStore:
-        store = new_falkordb_store(falkordb_server)
-        world.load(store, 6)
-        stores.append(store)
-        return store
+        def make() -> tuple[GraphSettings, GraphStore]:
+            settings, store = stack.enter_context(graphs.shared(engine))
+            world.load(store, 6)
+            return settings, store
 
-    yield make
-    for store in stores:
-        store.close()
+        yield make
 
 
 def test_sigkill_inside_the_gate_then_rerun_equals_an_uninterrupted_run(
-    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
 ) -> None:
     script = JunkyScript()
     with ScriptedServer(script) as llm:
-        baseline = fresh()
-        Child(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
         expected = baseline.content_hash()
         assert baseline.quarantine.counts()
 
-        store = fresh()
-        child = Child(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        graph, store = fresh()
+        child = Child(graph, llm, tmp_path / "crash.sqlite")
         proc = child.start()
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and proc.poll() is None:
@@ -127,17 +126,17 @@ class HandbookChild(Child):
 
 
 def test_sigkill_inside_the_handbook_step_then_rerun_equals_an_uninterrupted_run(
-    falkordb_server: FalkorBackend, fresh: Callable[[], GraphStore], tmp_path: Path
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
 ) -> None:
     script = JunkyScript()
     with ScriptedServer(script) as llm:
-        baseline = fresh()
-        HandbookChild(falkordb_server, baseline, llm, tmp_path / "base.sqlite").run()
+        graph, baseline = fresh()
+        HandbookChild(graph, llm, tmp_path / "base.sqlite").run()
         expected = baseline.content_hash()
         assert baseline.handbooks.all()
 
-        store = fresh()
-        child = HandbookChild(falkordb_server, store, llm, tmp_path / "crash.sqlite")
+        graph, store = fresh()
+        child = HandbookChild(graph, llm, tmp_path / "crash.sqlite")
         proc = child.start()
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and proc.poll() is None:

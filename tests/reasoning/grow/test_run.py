@@ -104,7 +104,7 @@ def test_near_duplicate_tags_merge_and_unmerge_restores_them(grower_for: Callabl
     world.load(g.store, 2)
     summary = g.run(max_tags=0)
     canonical = normalize("science fiction fans")
-    merged = {a: c for a, c, _ in summary.merges}
+    merged = {m.alias_key: m.canonical_key for m in summary.merges}
     assert merged, "no merge"
     alias = next(iter(merged))
     assert merged[alias] == canonical
@@ -112,7 +112,7 @@ def test_near_duplicate_tags_merge_and_unmerge_restores_them(grower_for: Callabl
     assert on_canonical == {"i000", "i001"}
 
     targets, moved = unmerge(g.store, alias)
-    assert targets == [canonical] and moved == 1
+    assert targets == [canonical] and moved.item_edges == 1
     edges = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i000", "i001"])
     assert {e["src"] for e in edges if e["dst"] == canonical} == {"i000"}
     assert {e["src"] for e in edges if e["dst"] == alias} == {"i001"}

@@ -89,3 +89,14 @@ def test_first_call_hook_runs_once_and_only_on_a_cache_miss(tmp_path: Path) -> N
         cached = client(server, tmp_path, on_first_call=lambda: started.append(2))
         cached.ask(REQ)
         assert started == [1]
+
+
+def test_each_attempt_keeps_its_own_seconds(tmp_path: Path) -> None:
+    replies = iter([Reply(status=500), *[Reply('{"tags": ["a"]}', delay_s=0.2)] * 4])
+    with ScriptedServer(lambda e, b: next(replies)) as server:
+        c = client(server, tmp_path, concurrency=2)
+        asks = [Request(prompt_version="v1", messages=(("user", f"q{n}"),)) for n in range(4)]
+        list(c.map(c.ask, asks))
+        assert c.usage.calls == 5 and len(c.usage.call_seconds) == 5  # the 500 was an attempt too
+        assert all(s >= 0.2 for s in sorted(c.usage.call_seconds)[1:])  # each call waited for its own reply
+        assert sum(c.usage.call_seconds) == pytest.approx(c.usage.seconds)

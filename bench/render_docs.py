@@ -1,0 +1,581 @@
+"""The result figures of the docs, made from the reports in bench/results/.
+
+    python bench/render_docs.py          # rewrite the marked places in README.md, bench/README.md, docs/*.md
+    python bench/render_docs.py --check  # list the places that differ from their reports; exit 1 if any
+
+A place is marked in the Markdown by HTML comments, which do not show when it is rendered::
+
+    <!-- fig:NAME -->1,981 req/s<!-- /fig -->    a figure inside a sentence
+    <!-- table:NAME -->                          a whole table: the lines up to the closing comment
+    <!-- /table -->
+
+NAME is a key of `FIGURES` or `TABLES`, each a function of the reports. tests/docs/test_figures.py fails
+when a marked place differs from what its report gives, so a figure in the docs is its report's figure;
+after a benchmark run, run this and commit the docs with the reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reporting import RESULTS
+from tiers import STEPS
+
+ROOT = RESULTS.parents[1]
+PAGES = ("README.md", "bench/README.md", "docs/*.md")
+PLACE = re.compile(r"(?<!`)<!-- (fig|table):([\w.-]+) -->(.*?)<!-- /\1 -->", re.S)  # not in `code`
+COLD = "/explore user, graph=cover (read model, every answer computed)"
+CACHED = "/explore user, graph=cover (read model, answer cache on)"
+EXPLAIN = "/explain user, item, graph=cover (read model, no answer cache)"
+RECOMMEND = "/recommend user (score table, no answer cache)"
+SINGLE = "/explain one pair at a time (1 connection)"
+BARE = "bare FastAPI JSON"
+RECBOLE_PATIENCE = 10  # RecBole's stopping_step default
+MODELS = {
+    "sasrec": "SASRec",
+    "tagcf-ut-util": "TagCF-ut util",
+    "tagcf-ut-expl": "TagCF-ut expl",
+    "tagcf-ut-util-no-ta": "TagCF-ut without TA",
+    "bpr": "BPR-MF",
+    "lightgcn": "LightGCN",
+}
+
+
+@cache
+def report(name: str) -> dict[str, Any]:
+    """bench/results/<name>.json."""
+    data: dict[str, Any] = json.loads((RESULTS / f"{name}.json").read_text())
+    return data
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def clock(seconds: float) -> str:
+    minutes, s = divmod(round(seconds), 60)
+    return f"{minutes} min {s} s" if minutes else f"{s} s"
+
+
+def stat(metric: dict[str, Any], digits: int = 4) -> str:
+    """``mean ± std`` over seeds (the mean alone for one seed)."""
+    if len(metric["values"]) < 2:
+        return f"{metric['mean']:.{digits}f}"
+    return f"{metric['mean']:.{digits}f} ± {metric['std']:.{digits}f}"
+
+
+def change(new: float, base: float) -> str:
+    return f"{(new / base - 1) * 100:+.1f} %".replace("-", "−")
+
+
+# ---- figures, one function of the reports each ------------------------------------------------------
+
+
+def _graph_store(r: dict[str, Any]) -> tuple[str, str]:
+    """One engine's figures (older reports) or each engine's, FalkorDB's goals beside Neo4j's."""
+    per_engine = r.get("results") or {"falkordb": r}
+    goals = {"falkordb": (60_000, 5, 20), "neo4j": (20_000, 15, 60)}
+    results, targets = [], []
+    for engine, x in per_engine.items():
+        e, (ingest, p50, p99) = x["explore_ms"], goals[engine]
+        name = "" if len(per_engine) == 1 else f"{engine}: "
+        results.append(
+            f"{name}ingest {x['ingest_edges_per_s']:,} edges/s, rerun {x['rerun_edges_per_s']:,} edges/s; "
+            f"10-seed two-hop exploration p50 {e['p50']:.1f} ms, p99 {e['p99']:.1f} ms"
+        )
+        targets.append(
+            f"{name}ingest ≥ {ingest // 1000}k edges/s — {verdict(x['ingest_edges_per_s'] >= ingest)}; "
+            f"p50 ≤ {p50} ms — {verdict(e['p50'] <= p50)}; p99 ≤ {p99} ms — {verdict(e['p99'] <= p99)}"
+        )
+    return "; ".join(results), "; ".join(targets)
+
+
+def _api_load(r: dict[str, Any]) -> tuple[str, str]:
+    runs = r["runs"]
+    cold, cached, bare = runs[COLD], runs[CACHED], runs[BARE]
+    result = (
+        f"/explore every answer computed: {cold['req_per_s']:,.0f} req/s, p99 {cold['p99_ms']:.1f} ms; "
+        f"/explain {runs[EXPLAIN]['req_per_s']:,.0f} req/s, p99 {runs[EXPLAIN]['p99_ms']:.1f} ms; "
+        f"/recommend {runs[RECOMMEND]['req_per_s']:,.0f} req/s, p99 {runs[RECOMMEND]['p99_ms']:.1f} ms; "
+        f"one /explain pair p50 {runs[SINGLE]['p50_ms']:.1f} ms; /explore from the answer cache "
+        f"{cached['req_per_s']:,.0f} req/s; bare FastAPI {bare['req_per_s']:,.0f} req/s"
+    )
+    met = r["goals_met"]
+    target = (
+        f"/explore ≥ 1,000 req/s, p99 ≤ 50 ms — {verdict(met[COLD])}; /explain and /recommend ≥ 500 req/s, "
+        f"p99 ≤ 50 ms — {verdict(met[EXPLAIN])}, {verdict(met[RECOMMEND])}; one pair ≤ 10 ms — {verdict(met[SINGLE])}"
+    )
+    return result, target
+
+
+def _analyst_queries(r: dict[str, Any]) -> tuple[str, str]:
+    runs = [q for q in r["runs"] if not q["extra"]]  # the extras are other views of a query already run
+    with_rows = sum(1 for q in runs if not q["error"] and q["rows"])
+    result = f"{with_rows} of {len(runs)} runs return rows (each query, `kind` both ways)"
+    return result, f"rows for each — {verdict(with_rows == len(runs))}"
+
+
+def _cli_latency(r: dict[str, Any]) -> tuple[str, str]:
+    rows = r["rows"]
+    helps = [v["median_s"] for k, v in rows.items() if k.endswith("--help")]
+    result = (
+        f"every `--help` {min(helps):.2f}–{max(helps):.2f} s (median), "
+        f"`stats` {rows['stats (cold)']['median_s']:.1f} s cold and "
+        f"{rows['stats (shared)']['median_s']:.1f} s shared, "
+        f"`cypher run` {rows['cypher run (cold)']['median_s']:.1f} s cold"
+    )
+    return result, "; ".join(f"{goal} — {verdict(met)}" for goal, met in r["goals"].items())
+
+
+def _synth(r: dict[str, Any]) -> tuple[str, str]:
+    return f"{r['wall_s']:.1f} s, {r['peak_rss_mb']:,} MB peak", "fits one machine"
+
+
+def _cover(r: dict[str, Any]) -> tuple[str, str]:
+    first, nxt = r["days"][0], r["days"][1]
+    return f"{first['wall_s']:.1f} s from empty, {nxt['wall_s']:.1f} s the next day", "seconds"
+
+
+def _canonical(r: dict[str, Any]) -> tuple[str, str]:
+    """Merge precision/recall on the labelled pairs and the generated names; speed against cosine alone."""
+    p, g = r["pairs"], r["generated"]
+    w = g["words"]
+    result = (
+        f"labelled pairs ({p['pairs']}): precision {p['precision']:.3f}, recall {p['recall']:.3f} at threshold "
+        f"{r['threshold']}; {g['names']:,} generated names: precision {w['precision']:.3f}, recall "
+        f"{w['recall']:.3f} (cosine alone {g['cosine']['precision']:.3f} / {g['cosine']['recall']:.3f}); "
+        f"{g['slowdown']:.2f}× the cosine method's time"
+    )
+
+    def goal(x: dict[str, Any]) -> bool:
+        return x["precision"] >= 0.95 and x["recall"] >= 0.8
+
+    target = (
+        f"precision ≥ 0.95, recall ≥ 0.8: pairs — {verdict(goal(p))}, generated — {verdict(goal(w))}; "
+        f"time ≤ 1.5× — {verdict(g['slowdown'] <= 1.5)}"
+    )
+    return result, target
+
+
+def _grow_recovery(r: dict[str, Any]) -> tuple[str, str]:
+    runs = r["runs"]
+    noise = " / ".join(f"{x['noise']:g}" for x in runs)
+    recall = {
+        kind: " / ".join(
+            f"{x[kind]['recall']:.2f}"
+            + (f" → {x[kind]['calibrated_recall']:.2f}" if "calibrated_recall" in x[kind] else "")
+            for x in runs
+        )
+        for kind in ("U2I", "I2U")
+    }
+    calibrated = any("calibrated_recall" in x["U2I"] for x in runs)
+    how = "raw → calibrated " if calibrated else ""
+    result = "; ".join(f"{kind} recall {how}{text}" for kind, text in recall.items())
+    clean = min(x[kind]["recall"] for x in runs if x["noise"] == 0 for kind in ("U2I", "I2U"))
+    return f"{result} at noise {noise}", f"≥ 0.90 at noise 0 — {verdict(clean >= 0.9)}"
+
+
+def _grow_gate(r: dict[str, Any]) -> tuple[str, str]:
+    runs = r["runs"]
+    result = "; ".join(
+        f"noise {x['noise']:g}: precision {x['precision']:.2f}, recall {x['recall']:.2f}, "
+        f"{x['genuine_kept']:.1%} of genuine tags kept"
+        for x in runs
+    )
+    return f"junk quarantined — {result}", ""
+
+
+def _handbook_gemma(r: dict[str, Any]) -> tuple[str, str]:
+    runs = "; ".join(
+        f"{name}: {x['tags_per_item']:.1f} tags/item, {x['passed']:.0%} pass the gate" for name, x in r["runs"].items()
+    )
+    p = r.get("projection")
+    eta = f"; the catalogue of {p['catalogue']:,} items in {p['hours']:.0f} h" if p else ""
+    return runs + eta, ""
+
+
+def _llm_throughput(r: dict[str, Any]) -> tuple[str, str]:
+    n = r["result"]
+    if "call_latency_s" in n:
+        lat = n["call_latency_s"]
+        calls = (
+            f"latency per call p50 {lat['p50']:.2f} s, p95 {lat['p95']:.2f} s; {n['calls_per_s']:.2f} calls/s "
+            f"with {n['concurrency']} in flight"
+        )
+    else:  # made before the client timed its calls: wall time over calls is not a call's latency
+        calls = f"{n['llm_calls']} calls (latency per call not recorded)"
+    result = (
+        f"{n['items_per_min']:.1f} items/min tagging, {n['logic_sources_per_min']:.0f} tags/min logic; {calls}; "
+        f"{n['output_tokens_per_s']:.1f} output tokens/s; {n['wall_s']:.0f} s wall"
+    )
+    return result, ""
+
+
+def _distill(r: dict[str, Any]) -> tuple[str, str]:
+    one = {x["model"]: x for x in r["runs"] if x["threads"] == 1}
+    t, g = one["tagger"], one["logic"]
+    result = (
+        f"P_θ {t['train_s']:.0f} s training ({t['s_per_epoch']:.1f} s/epoch), {t['predict_s']:.1f} s to predict "
+        f"100k items; P_φ {g['train_s']:.0f} s training, {g['score_s']:.1f} s to score 2k × 2k (one thread)"
+    )
+    return result, ""
+
+
+def _recsys(name: str) -> Callable[[dict[str, Any]], tuple[str, str]]:
+    def row(r: dict[str, Any]) -> tuple[str, str]:
+        runs = report(f"{name}.runs")
+        models = [m for m in MODELS if m in r]
+        ndcg = ", ".join(f"{MODELS[m]} {stat(r[m]['ndcg@10'])}" for m in models)
+        cpu = f", {runs['cpu_s']:,.0f} CPU s" if runs.get("cpu_s") is not None else ""
+        result = f"NDCG@10 {ndcg}; {clock(runs['wall_s'])} wall{cpu}"
+        target = ""
+        if "sasrec" in r and "tagcf-ut-util" in r:
+            gain = r["tagcf-ut-util"]["ndcg@10"]["mean"] / r["sasrec"]["ndcg@10"]["mean"] - 1
+            p = r["tagcf-ut-util"]["p_vs_sasrec"]["ndcg@10"]
+            goal = 0.10 if "synth" in name else 0.05
+            shown = change(r["tagcf-ut-util"]["ndcg@10"]["mean"], r["sasrec"]["ndcg@10"]["mean"])
+            target = (
+                f"TagCF-ut ≥ SASRec + {goal:.0%}: {shown}"
+                + (f", p {p:.2g}" if p is not None else "")
+                + f" — {verdict(gain >= goal and (p is None or p < 0.05))}"
+            )
+        return result, target
+
+    return row
+
+
+def _peers(r: dict[str, Any]) -> tuple[str, str]:
+    parts = []
+    for peer, metrics in r["peers"].items():
+        model = peer.removeprefix("recbole-")
+        ours = r["ours"].get(model)
+        beside = f" (ours {stat(ours['ndcg@10'])})" if ours else ""
+        parts.append(f"RecBole {MODELS.get(model, model)} {stat(metrics['ndcg@10'])}{beside}")
+    target = ""
+    if "recbole-sasrec" in r["peers"] and "sasrec" in r["ours"]:
+        ours, theirs = r["ours"]["sasrec"]["ndcg@10"]["mean"], r["peers"]["recbole-sasrec"]["ndcg@10"]["mean"]
+        target = f"ours within ±10 % of RecBole: {change(ours, theirs)} — {verdict(abs(ours / theirs - 1) <= 0.10)}"
+    return "NDCG@10 " + "; ".join(parts), target
+
+
+def _engine_parity(r: dict[str, Any]) -> tuple[str, str]:
+    parts, same = [], True
+    for g in r["graphs"]:
+        ran = [q for q in g["queries"] if not q["result"].startswith("not run")]
+        equal = sum(1 for q in ran if q["result"] == "equal")
+        same = same and equal == len(ran) and g["same_counts"] and g["content_hash"]["equal"]
+        hashes = "content hash equal" if g["content_hash"]["equal"] else "content hash differs"
+        parts.append(f"{g['graph']}: {equal}/{len(ran)} query runs equal, {hashes}")
+    return "; ".join(parts), f"same rows and content on both engines — {verdict(same)}"
+
+
+def _paper_scale(r: dict[str, Any]) -> tuple[str, str]:
+    rm, batch = r["read_model"], r["batch_explore"]
+    result = (
+        f"read model {rm['resident_mib']:,.0f} MiB resident; "
+        f"batch exploration of every user {batch['wall_s']:,.0f} s wall "
+        f"({batch['cpu_s']:,.0f} CPU s); interactions loaded: {'yes' if r['load_complete'] else 'no (extrapolated)'}"
+    )
+    target = (
+        f"read model ≤ 4 GB — {verdict(r['goal_met_read_model_memory'])}; "
+        f"batch ≤ 30 s — {verdict(r['goal_met_batch_explore'])}"
+    )
+    return result, target
+
+
+def _roles(r: dict[str, Any]) -> tuple[str, str]:
+    result = f"top-{r['top']} hit rate {r['model_hit_rate']:.3f} vs popularity {r['baseline_hit_rate']:.3f}"
+    if "profile_hit_rate" in r:
+        result += f" vs interaction-weighted tag profile {r['profile_hit_rate']:.3f}"
+    goal = 2 * r["baseline_hit_rate"]
+    reach = "" if goal <= 1 else " (unreachable: popularity above 0.5)"
+    return result, f"≥ 2× popularity — {verdict(r['model_hit_rate'] >= goal)}{reach}"
+
+
+def _ablation(r: dict[str, Any]) -> tuple[str, str]:
+    """The synthetic v2 run: one row per model or recipe change, paired per user against SASRec."""
+    rows = {x["model"]: x for x in r["rows"]}
+    shown = ("sasrec", "tagcf-ut-util", "tag-profile", "oracle-roles", "oracle-behaviour")
+    names = MODELS | {
+        "tag-profile": "tag-profile",
+        "oracle-roles": "oracle-roles",
+        "oracle-behaviour": "oracle-behaviour",
+    }
+    result = "NDCG@10 " + ", ".join(f"{names[m]} {rows[m]['ndcg@10']:.4f}" for m in shown if m in rows)
+    result += f"; {r['seeds_done']} seed(s)"
+    tag = rows["tagcf-ut-util"]["vs_sasrec"]
+    met = tag["rel"] >= 0.10 and tag["p_users"] < 0.01
+    target = f"TagCF-ut ≥ SASRec + 10 % per user: {tag['rel']:+.1%}, p {tag['p_users']:.2g} — {verdict(met)}"
+    return result, target
+
+
+ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
+    "graph_store": _graph_store,
+    "synth": _synth,
+    "cover": _cover,
+    "canonical": _canonical,
+    "distill": _distill,
+    "grow_recovery": _grow_recovery,
+    "grow_gate": _grow_gate,
+    "handbook_gemma": _handbook_gemma,
+    "llm_throughput": _llm_throughput,
+    "api_load": _api_load,
+    "cli_latency": _cli_latency,
+    "analyst_queries": _analyst_queries,
+    "recsys_roles_synth": _roles,
+    "engine_parity": _engine_parity,
+    "paper_scale": _paper_scale,
+    "recsys_synth_oracle": _ablation,
+    "peers": _peers,
+    "peers_export": _peers,
+    "peers_sasrec": _peers,
+} | {
+    s.name: _recsys(s.name)
+    for s in STEPS
+    if s.name.startswith("recsys_") and s.name not in ("recsys_roles_synth", "recsys_synth_oracle")
+}
+
+
+def made(name: str) -> str:
+    """When and from which commit a report was made."""
+    prov = report(name)["provenance"]
+    date = (prov["date"] or "date unknown")[:10]
+    commit = f"`{prov['commit'][:7]}`" + (" (dirty)" if prov["dirty"] else "") if prov["commit"] else "commit unknown"
+    return f"{date}, {commit}"
+
+
+def results_table() -> str:
+    """Every report: what it measures, its figures, its target, when it was made."""
+    lines = ["| report | what | result | target | made |", "|---|---|---|---|---|"]
+    for step in STEPS:
+        result, target = ROWS[step.name](report(step.name))
+        link = f"[`{step.name}`](../bench/results/{step.name}.md)"
+        lines.append(f"| {link} | {step.what} | {result} | {target or '–'} | {made(step.name)} |")
+    return "\n".join(lines)
+
+
+def tiers_table() -> str:
+    """Every step of bench/tiers.py: its reports, tier, typical time, what it measures and its command."""
+    lines = ["| report | tier | typical time | what it measures | needs | command |", "|---|---|---|---|---|---|"]
+    for step in STEPS:
+        links = ", ".join(f"[`{r}`](results/{_markdown(r)})" for r in step.reports)
+        lines.append(
+            f"| {links} | {step.tier} | {step.typical} | {step.what} | {step.needs or '–'} | `{step.command()}` |"
+        )
+    return "\n".join(lines)
+
+
+def _markdown(name: str) -> str:
+    md = RESULTS / f"{name}.md"
+    return md.name if md.exists() else f"{name}.json"
+
+
+API_RUNS = {
+    CACHED: "/explore `graph=cover`, read model, answer cache (the default)",
+    COLD: "/explore `graph=cover`, read model, every answer computed (`ROLEGRAPH_API_EXPLORE_CACHE_SIZE=0`)",
+    EXPLAIN: "/explain, read model, no answer cache",
+    RECOMMEND: "/recommend, score table, no answer cache",
+    SINGLE: "/explain of one pair at a time (1 connection)",
+}
+
+
+def api_table() -> str:
+    """Every run of the api_load report beside the bare FastAPI app."""
+    runs = report("api_load")["runs"]
+    bare = runs[BARE]
+    head = f"ratio to bare FastAPI ({bare['req_per_s']:,.0f} req/s, p99 {bare['p99_ms']:.1f} ms)"
+    lines = [f"| run | req/s | p50 ms | p99 ms | {head} |", "|---|---:|---:|---:|---:|"]
+    for key, run in runs.items():
+        if key != BARE:
+            lines.append(
+                f"| {API_RUNS.get(key, key)} | {run['req_per_s']:,.0f} | {run['p50_ms']:,.1f} | {run['p99_ms']:,.1f} "
+                f"| {run['ratio_to_bare']:.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def _api_goal() -> str:
+    r = report("api_load")
+    cold, met = r["runs"][COLD], r["goals_met"]
+    return (
+        f"{verdict(met[COLD])} for /explore ({cold['req_per_s']:,.0f} req/s, p99 {cold['p99_ms']:.1f} ms); "
+        f"/explain {verdict(met[EXPLAIN])}, /recommend {verdict(met[RECOMMEND])}, one pair {verdict(met[SINGLE])}"
+    )
+
+
+def _per_request(path: str) -> str:
+    parts = report("api_load")["per_request_ms"][path]
+    shown = "; ".join(f"{k} {v:.2f}" for k, v in parts.items() if k != "total")
+    return f"{parts['total']:.2f} ms ({shown})"
+
+
+def training_table(name: str) -> str:
+    """Per training of a `rolegraph evaluate` report: epochs (best), train s/epoch, CPU s per seed, NDCG@10."""
+    r, runs = report(name), report(f"{name}.runs")
+    trainings = {"sasrec": "SASRec", "tagcf-ut": "TagCF-ut (util = expl)", "bpr": "BPR-MF", "lightgcn": "LightGCN"}
+    seeds = len(next(iter(runs["timings"].values())))
+    lines = [
+        f"| training | epochs (best), {seeds} seeds | train s/epoch | CPU s per seed | NDCG@10, {seeds} seeds |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label in trainings.items():
+        if key not in runs["timings"]:
+            continue
+        t = runs["timings"][key]
+        model = "tagcf-ut-util" if key == "tagcf-ut" else key
+        ndcg = stat(r[model]["ndcg@10"])
+        if model != "sasrec" and "sasrec" in r:
+            p = r[model]["p_vs_sasrec"]["ndcg@10"]
+            ndcg += f" ({change(r[model]['ndcg@10']['mean'], r['sasrec']['ndcg@10']['mean'])}, p {p:.2g})"
+        epochs = f"{_span(x['epochs'] for x in t)} ({_span(x['best_epoch'] for x in t)})"
+        per_epoch = sum(x["train_s_per_epoch"] for x in t) / len(t)
+        cpu = sum(x["cpu_s"] for x in t) / len(t)
+        lines.append(f"| {label} | {epochs} | {per_epoch:.3g} | {cpu:,.0f} | {ndcg} |")
+    return "\n".join(lines)
+
+
+def peers_table(name: str) -> str:
+    """RecBole's runs of a peers report, each beside ours where the report has ours: metrics over seeds,
+    epochs run (best) and how the runs stopped."""
+    r = report(name)
+    ours_runs = r["config"].get("ours")
+    timings = report(f"{Path(ours_runs).stem}.runs")["timings"] if ours_runs else {}
+    lines = [
+        "| model | NDCG@10 | NDCG@20 | MRR@10 | Coverage@10 | Gini@10 | epochs (best) | how it ran |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+
+    def cells(metrics: dict[str, Any]) -> str:
+        first = " | ".join(stat(metrics[m]) for m in ("ndcg@10", "ndcg@20", "mrr@10"))
+        return first + " | " + " | ".join(f"{metrics[m]['mean']:.3f}" for m in ("coverage@10", "gini@10"))
+
+    for peer, metrics in r["peers"].items():
+        model = peer.removeprefix("recbole-")
+        if model in r["ours"]:
+            t = timings.get(model, [])
+            epochs = f"{_span(x['epochs'] for x in t)} ({_span(x['best_epoch'] for x in t)})" if t else "–"
+            lines.append(f"| ours {MODELS.get(model, model)} | {cells(r['ours'][model])} | {epochs} | ours |")
+        runs = r["runs"][model]
+        epochs = f"{_span(x['epochs_run'] for x in runs)} ({_span(x['best_epoch'] for x in runs)})"
+        how = "; ".join(sorted({x["stopped"] for x in runs}))
+        epochs_cap, patience = r["config"]["budget"][model]
+        how += f" (≤ {epochs_cap} epochs, patience {patience}" + (
+            f", not RecBole's default {RECBOLE_PATIENCE})" if patience != RECBOLE_PATIENCE else ")"
+        )
+        wall = sum(x["wall_s"] for x in runs) / len(runs)
+        lines.append(
+            f"| {peer} | {cells(metrics)} | {epochs} | {how}; {wall:,.0f} s a seed, {runs[0]['threads']} thread(s) |"
+        )
+    return "\n".join(lines)
+
+
+def _peer_training(run: dict[str, Any]) -> str:
+    return f"{run['epochs_run']} epochs, {run['train_s']:,.0f} s of training"
+
+
+def _span(values: Any) -> str:
+    v = sorted(values)
+    return f"{v[0]}–{v[-1]}" if v[0] != v[-1] else str(v[0])
+
+
+def _evaluate_time(name: str) -> str:
+    runs = report(f"{name}.runs")
+    return f"{clock(runs['wall_s'])} of training and evaluation ({runs['wall_s']:,.0f} s), {runs['cpu_s']:,.0f} CPU s"
+
+
+def _ndcg(name: str, model: str) -> str:
+    r = report(name)
+    text = stat(r[model]["ndcg@10"])
+    if model != "sasrec" and "sasrec" in r and r[model]["p_vs_sasrec"]["ndcg@10"] is not None:
+        change_ = change(r[model]["ndcg@10"]["mean"], r["sasrec"]["ndcg@10"]["mean"])
+        text += f" ({change_}, p {r[model]['p_vs_sasrec']['ndcg@10']:.2g})"
+    return text
+
+
+def _row(name: str, part: int) -> Callable[[], str]:
+    return lambda: ROWS[name](report(name))[part]
+
+
+TABLES: dict[str, Callable[[], str]] = {
+    "results": results_table,
+    "tiers": tiers_table,
+    "api_load": api_table,
+    "recsys_movielens": lambda: training_table("recsys_movielens"),
+    "peers": lambda: peers_table("peers"),
+    "peers_export": lambda: peers_table("peers_export"),
+}
+FIGURES: dict[str, Callable[[], str]] = (
+    {f"{name}.result": _row(name, 0) for name in ROWS}
+    | {f"{name}.made": (lambda n=name: made(n)) for name in ROWS}
+    | {
+        **{f"{name}.time": (lambda n=name: _evaluate_time(n)) for name in ROWS if name.startswith("recsys_movielens")},
+        **{
+            f"{name}.ndcg.{model}": (lambda n=name, m=model: _ndcg(n, m))
+            for name in ROWS
+            if name.startswith("recsys_") and name != "recsys_roles_synth"
+            for model in MODELS
+        },
+        **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
+        "peers_sasrec.training": lambda: _peer_training(report("peers_sasrec")["runs"]["sasrec"][0]),
+        "peers_sasrec.target": lambda: _peers(report("peers_sasrec"))[1],
+        "peers_sasrec.recbole": lambda: f"{report('peers_sasrec')['peers']['recbole-sasrec']['ndcg@10']['mean']:.4f}",
+        "api_load.graph": lambda: str(report("api_load")["graph"]),
+        "api_load.goal": _api_goal,
+        "api_load.read_model_ms": lambda: _per_request("read model"),
+        "api_load.database_ms": lambda: _per_request("database"),
+    }
+)
+
+
+# ---- the pages ---------------------------------------------------------------------------------------
+
+
+def pages() -> list[Path]:
+    """The Markdown files that may hold marked places."""
+    return sorted({p for pattern in PAGES for p in ROOT.glob(pattern)})
+
+
+def render(text: str) -> str:
+    """``text`` with every marked place made from the reports (KeyError: a place names no figure)."""
+
+    def fill(m: re.Match[str]) -> str:
+        kind, name, _ = m.groups()
+        if kind == "fig":
+            return f"<!-- fig:{name} -->{FIGURES[name]()}<!-- /fig -->"
+        return f"<!-- table:{name} -->\n{TABLES[name]()}\n<!-- /table -->"
+
+    return PLACE.sub(fill, text)
+
+
+def places(text: str) -> list[tuple[str, str, str]]:
+    """(kind, name, text) of every marked place in ``text``."""
+    return [(m[1], m[2], m[3]) for m in PLACE.finditer(text)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="only list the places that differ; exit 1 if any")
+    args = parser.parse_args()
+    stale = []
+    for page in pages():
+        text = page.read_text()
+        new = render(text)
+        if new != text:
+            stale.append(page.relative_to(ROOT))
+            if not args.check:
+                page.write_text(new)
+    verb = "differs from its reports" if args.check else "rewritten"
+    for page in stale:
+        print(f"render_docs: {page} {verb}", file=sys.stderr if args.check else sys.stdout)
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""Every report in bench/results/, the command that makes it, and its tier; runs a tier.
+
+    python bench/tiers.py run quick|full [--only NAME]…   # `make bench`, `make bench-full`
+    python bench/tiers.py list                            # step, tier, reports, command
+
+Tiers: ``quick`` (`make bench`) holds every report that fits about 15 minutes on the 2-core development
+machine and needs nothing but a clean checkout with the embedded defaults (MovieLens-100K, the packaged
+MiniLM, the embedded Gemma 3 270M, embedded FalkorDB); ``full`` (`make bench-full`) the rest: the
+recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), and the
+reports read off the demo graph that `make demo` grows (bench-full grows it first when data/graph.db is
+missing). Steps run in order (the peers on the export's split read the 5-seed evaluation's export and
+report) and stop at the first failure; each step's output goes to data/bench-logs/<name>.log.
+bench/README.md lists the steps with what each measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOGS = ROOT / "data" / "bench-logs"  # each step's output (data/ is not part of the repository)
+TIERS = ("quick", "full")
+EXPORT = "data/recsys/exports/movielens-cover/recbole/rolegraph"  # written by `rolegraph evaluate` on movielens
+FIVE = "sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command and the JSON reports it writes to bench/results/ (names without ``.json``)."""
+
+    tier: str
+    reports: tuple[str, ...]
+    argv: tuple[str, ...]  # "python" is this interpreter; paths are from the repository root
+    what: str
+    typical: str  # on the 2-core development machine, quiet
+    needs: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.reports[0]
+
+    def command(self) -> str:
+        """The command as a person types it from the repository root."""
+        env = " ".join(f"{k}={v}" for k, v in self.env.items())
+        return " ".join(x for x in (env, shlex.join(self.argv)) if x)
+
+
+def _recsys(name: str, what: str, typical: str, *args: str) -> Step:
+    """A `rolegraph evaluate` on the demo graph through bench/recsys_eval.py (one torch thread a seed)."""
+    argv = ("python", "bench/recsys_eval.py", "movielens", "--name", name, *args)
+    reports = (f"recsys_{name}", f"recsys_{name}.runs")
+    return Step("full", reports, argv, what, typical, "the demo graph", {"OMP_NUM_THREADS": "1"})
+
+
+STEPS = (
+    Step("quick", ("graph_store",), ("python", "bench/graph_store.py"),
+         "ingest of 560k U2I/I2U logic edges into embedded FalkorDB, then 10-seed two-hop explorations", "1–2 min"),
+    Step("quick", ("synth",), ("python", "bench/synth.py"),
+         "the synthetic world generator at 1M users × 100k items: wall time, peak memory", "1 min"),
+    Step("quick", ("cover",), ("python", "bench/cover.py"),
+         "the cover-set step (Algorithm 1) on 1M items × 10 tags, from empty and the next day", "1 min"),
+    Step("quick", ("canonical",), ("python", "bench/canonical.py"),
+         "tag canonicalization of 100k generated names (82k distinct keys) with the packaged MiniLM", "3–4 min"),
+    Step("quick", ("distill",), ("python", "bench/distill.py", "--threads", "1"),
+         "the distilled models: P_θ on 100k items × 1k tags, P_φ on 2k × 2k tags (one torch thread)", "2–3 min"),
+    Step("quick", ("grow_gate",), ("python", "bench/grow_gate.py"),
+         "the quality gate on planted junk (person names, generic words, off-topic phrases) in an oracle LLM's "
+         "tags: precision, recall, genuine tags kept", "3–4 min"),
+    Step("quick", ("llm_throughput",), ("python", "bench/llm_throughput.py"),
+         "a daily run on the embedded Gemma 3 270M: items/min, latency per call, throughput, rerun from cache",
+         "2 min"),
+    Step("quick", ("api_load",), ("python", "bench/api_load.py"),
+         "GET /explore at 32 connections, `serve --workers 2`, every answer computed and from the answer cache",
+         "3 min"),
+    Step("full", ("engine_parity",), ("python", "bench/engine_parity.py"),
+         "every analyst query on FalkorDB and Neo4j, rows compared, and the content hash after one grow day",
+         "10 min", "the Neo4j install (`make neo4j`)"),
+    Step("full", ("paper_scale",), ("python", "bench/paper_scale.py"),
+         "1M users × 100k items: load rates, the read model's build time and memory, batch exploration of every "
+         "user, /explore in process", "hours", "about 20 GB of memory and disk"),
+    Step("full", ("grow_recovery",), ("python", "bench/grow_recovery.py"),
+         "planted U2I/I2U logic recovered by three daily runs with an oracle LLM, raw and behaviour-calibrated, "
+         "as its noise rises", "15 min"),
+    Step("full", ("handbook_gemma",), ("python", "bench/handbook_gemma.py"),
+         "tags per item by the embedded Gemma 3 270M with and without per-category handbooks, the quality "
+         "gate's pass rate, a backfill day's rate and its projection", "1 h", "MovieLens-100K"),
+    Step("full", ("cli_latency",), ("python", "bench/cli_latency.py"),
+         "the command line as whole processes: every --help, stats and cypher run on the demo graph", "2 min",
+         "the demo graph"),
+    Step("full", ("analyst_queries",), ("python", "bench/analyst_queries.py"),
+         "every analyst query through `rolegraph cypher run` on the demo graph: rows and time", "1 min",
+         "the demo graph"),
+    Step("full", ("recsys_synth_oracle", "recsys_ablation"),
+         ("python", "bench/recsys_ablation.py", "--users", "1000", "--items", "2000", "--seeds", "5", "--epochs", "20",
+          "--patience", "3", "--min-epochs", "5", "--max-len", "30"),
+         "synthetic world v2 with oracle tags (1k users, 2k items): SASRec, tag-profile, the world's two oracles, "
+         "TagCF-ut with the paper's recipe and one row per recipe change, paired per user", "3 h",
+         env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_roles_synth",),
+         ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),
+         "user-role identification on world v2: top-5 T(0) against planted roles, popularity and the tag profile",
+         "5 min"),
+    _recsys("movielens", "SASRec, TagCF-ut (util, expl), BPR-MF, LightGCN on the demo graph, 5 seeds", "30 min",
+            "--seeds", "5", "--models", FIVE),
+    _recsys("movielens_baselines", "BPR-MF and LightGCN on the demo graph, 5 seeds", "5 min",
+            "--seeds", "5", "--models", "bpr,lightgcn"),
+    _recsys("movielens_seed0", "the five recommenders, seed 0, training windows apart", "10 min",
+            "--seeds", "1", "--models", FIVE, "--set", "stride=0"),
+    _recsys("movielens_stride0", "the five recommenders, 5 seeds, training windows apart", "40 min",
+            "--seeds", "5", "--models", FIVE, "--set", "stride=0"),
+    _recsys("movielens_sasrec_stride25", "our SASRec with training windows 25 items apart, 5 seeds", "15 min",
+            "--seeds", "5", "--models", "sasrec", "--set", "stride=25"),
+    _recsys("movielens_sasrec_stride10", "our SASRec with training windows 10 items apart, 5 seeds", "25 min",
+            "--seeds", "5", "--models", "sasrec", "--set", "stride=10"),
+    _recsys("movielens_sasrec_dropout05", "our SASRec with RecBole's dropout 0.5, windows apart, 5 seeds", "20 min",
+            "--seeds", "5", "--models", "sasrec", "--set", "dropout=0.5", "--set", "stride=0"),
+    _recsys("movielens_no_ta", "TagCF-ut without tag learning augmentation, windows apart, 5 seeds", "20 min",
+            "--seeds", "5", "--models", "tagcf-ut-util-no-ta", "--set", "stride=0"),
+    _recsys("movielens_no_ta_stride25", "TagCF-ut without tag learning augmentation, 5 seeds", "25 min",
+            "--seeds", "5", "--models", "tagcf-ut-util-no-ta"),
+    Step("full", ("peers", "recbole"),
+         ("python", "bench/peers.py", "--models", "sasrec,bpr,lightgcn", "--seeds", "1",
+          "--json", "bench/results/recbole.json"),
+         "RecBole 1.2.1's SASRec, BPR, LightGCN on MovieLens-100K's own file, our split and metrics", "2–3 h",
+         "the RecBole environment (built once)", {"OMP_NUM_THREADS": "1"}),
+    Step("full", ("peers_export",),
+         ("python", "bench/peers.py", "--models", "bpr,lightgcn", "--seeds", "5", "--data", EXPORT,
+          "--ours", "bench/results/recsys_movielens.json", "--report", "bench/results/peers_export.md"),
+         "RecBole's BPR and LightGCN on our export's split beside ours, 5 seeds", "1 h",
+         "recsys_movielens (its export and report)", {"OMP_NUM_THREADS": "1"}),
+    Step("full", ("peers_sasrec",),
+         ("python", "bench/peers.py", "--models", "sasrec", "--seeds", "1", "--data", EXPORT,
+          "--budget", "sasrec=300:10", "--ours", "bench/results/recsys_movielens.json",
+          "--report", "bench/results/peers_sasrec.md"),
+         "RecBole's SASRec with its defaults on our export's split beside ours", "4 h",
+         "recsys_movielens (its export and report)", {"OMP_NUM_THREADS": "1"}),
+)  # fmt: skip
+
+
+def steps(tier: str | None = None) -> list[Step]:
+    """The steps of ``tier`` (all when None), in the order they run."""
+    return [s for s in STEPS if tier is None or s.tier == tier]
+
+
+def run(tier: str, only: list[str]) -> int:
+    """Runs the tier's steps (or only the named ones) from the repository root; 1 at the first failure."""
+    todo = [s for s in steps(tier) if not only or s.name in only]
+    if unknown := set(only) - {s.name for s in steps(tier)}:
+        print(f"bench: no step {sorted(unknown)} in tier {tier}", file=sys.stderr)
+        return 2
+    LOGS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    for n, step in enumerate(todo, 1):
+        argv = [sys.executable if a == "python" else a for a in step.argv]
+        log = LOGS / f"{step.name}.log"
+        print(f"bench: [{n}/{len(todo)}] {step.command()}  (output: {log.relative_to(ROOT)})", flush=True)
+        t = time.monotonic()
+        with log.open("w") as out:
+            done = subprocess.run(argv, cwd=ROOT, env={**os.environ, **step.env}, stdout=out, stderr=subprocess.STDOUT)
+        print(f"bench: [{n}/{len(todo)}] {step.name}: {_clock(time.monotonic() - t)}", flush=True)
+        if done.returncode:
+            tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-20:])
+            print(f"{tail}bench: {step.name} failed (exit status {done.returncode})", file=sys.stderr)
+            return 1
+    print(f"bench: tier {tier}, {len(todo)} steps in {_clock(time.monotonic() - started)}")
+    return 0
+
+
+def _clock(seconds: float) -> str:
+    minutes, s = divmod(round(seconds), 60)
+    return f"{minutes} min {s} s" if minutes else f"{s} s"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="action", required=True)
+    p = sub.add_parser("run", help="run a tier's steps in order")
+    p.add_argument("tier", choices=TIERS)
+    p.add_argument("--only", action="append", default=[], metavar="NAME", help="just this step (repeatable)")
+    sub.add_parser("list", help="every step: tier, reports, command")
+    args = parser.parse_args()
+    if args.action == "run":
+        return run(args.tier, args.only)
+    for step in STEPS:
+        print(f"{step.tier:5}  {', '.join(step.reports)}\n       {step.command()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

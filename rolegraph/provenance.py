@@ -1,0 +1,214 @@
+"""How a result was made: commit, command line, machine, library versions, seeds, wall time and date.
+
+Every report in bench/results/ (the benchmarks' through bench/reporting.py, `rolegraph evaluate`'s
+through recsys/report.py) carries a `Provenance` as its ``provenance`` object, and its Markdown says the
+same in one line (`Provenance.line`). A field that cannot be known is None and shown as "unknown"; it is
+never guessed.
+
+``dirty`` is whether the work tree differed from ``commit`` outside bench/results/ when the report was
+made: the reports a benchmark run writes are not a change to the code that made them.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from rolegraph.settings import LLMSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+#: distributions whose versions decide the numbers (engines, numerics, the LLM server)
+DISTRIBUTIONS = ("torch", "numpy", "falkordblite", "falkordb", "neo4j", "llama-cpp-python", "rolegraph")
+#: the reports themselves, excluded from the dirty check
+REPORTS = "bench/results"
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where a result was measured."""
+
+    cores: int | None
+    cpu_model: str | None
+    memory_gib: float | None
+    python: str | None
+    platform: str | None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How one report was made; None means unknown (see ``note``)."""
+
+    commit: str | None
+    dirty: bool | None
+    command: str | None
+    date: str | None
+    wall_s: float | None
+    seeds: list[int] | None
+    machine: Machine
+    versions: dict[str, str | None] = field(default_factory=dict)
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form (the ``provenance`` object of a report)."""
+        return asdict(self)
+
+    def finished(self, wall_s: float) -> Provenance:
+        """The same provenance with the wall time known."""
+        return replace(self, wall_s=round(wall_s, 1))
+
+    def line(self) -> str:
+        """One Markdown line saying the same as the JSON."""
+        return line(self.as_dict())
+
+
+def collect(
+    seeds: list[int] | None,
+    *,
+    command: str | None = None,
+    wall_s: float | None = None,
+    note: str | None = None,
+) -> Provenance:
+    """The provenance of a result this process is making now: ``command`` defaults to this process's
+    command line, ``wall_s`` (when not given yet, see `Provenance.finished`) to None."""
+    commit, dirty = git_state(ROOT)
+    return Provenance(
+        commit=commit,
+        dirty=dirty,
+        command=command or command_line(sys.argv),
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        wall_s=None if wall_s is None else round(wall_s, 1),
+        seeds=None if seeds is None else [int(s) for s in seeds],
+        machine=machine(),
+        versions=versions(),
+        note=note,
+    )
+
+
+def process_wall_s() -> float:
+    """Seconds since this process started (interpreter start-up and imports included)."""
+    return time.time() - psutil.Process().create_time()
+
+
+def git_state(root: Path) -> tuple[str | None, bool | None]:
+    """(commit, dirty) of the git work tree at ``root``; (None, None) when ``root`` is not the top of one
+    (an installed wheel) or git is missing."""
+    try:
+        top = _git(root, "rev-parse", "--show-toplevel")
+        if Path(top).resolve() != root.resolve():
+            return None, None
+        commit = _git(root, "rev-parse", "HEAD")
+        changes = _git(root, "status", "--porcelain", "--", ".", f":(exclude){REPORTS}")
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    return commit, bool(changes)
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=30)
+    return done.stdout.strip()
+
+
+def command_line(argv: list[str]) -> str:
+    """The command a person would type to run ``argv`` again from the repository root: ``python
+    bench/x.py …`` for a script, ``rolegraph …`` for the console command."""
+    if not argv:
+        return "python"
+    program = Path(argv[0])
+    if program.name == "rolegraph":
+        head = ["rolegraph"]
+    elif program.name == "__main__.py":  # python -m PACKAGE
+        head = ["python", "-m", program.parent.name]
+    elif program.suffix == ".py":
+        resolved = program.resolve()
+        head = ["python", str(resolved.relative_to(ROOT) if resolved.is_relative_to(ROOT) else program)]
+    elif program.name == "-c":  # the code itself is not in argv
+        return " ".join(["python -c …", shlex.join(argv[1:])]).strip()
+    else:
+        head = [str(program)]
+    return shlex.join([*head, *argv[1:]])
+
+
+def machine() -> Machine:
+    """Cores, CPU model, memory and Python of this machine."""
+    pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    return Machine(
+        cores=os.cpu_count(),
+        cpu_model=_cpu_model(),
+        memory_gib=round(pages * page_size / 2**30, 1) if pages > 0 and page_size > 0 else None,
+        python=platform.python_version(),
+        platform=platform.platform(),
+    )
+
+
+def _cpu_model() -> str | None:
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                return text.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def versions() -> dict[str, str | None]:
+    """Installed versions of `DISTRIBUTIONS` (None: not installed) and the embedded LLM's model file."""
+    found: dict[str, str | None] = {}
+    for name in DISTRIBUTIONS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    settings = LLMSettings()
+    found["llm_model_file"] = Path(settings.llm_model_path).name if settings.llm_base_url is None else None
+    found["llm_model"] = settings.llm_model
+    return found
+
+
+def line(prov: dict[str, Any]) -> str:
+    """One Markdown line from a report's ``provenance`` object (old reports' unknown fields included)."""
+    commit = prov.get("commit")
+    dirty = prov.get("dirty")
+    tree = "unknown" if commit is None else f"`{commit[:12]}`" + {True: " (dirty)", False: "", None: ""}[dirty]
+    m = prov.get("machine") or {}
+    where = ", ".join(
+        str(x)
+        for x in (
+            f"{m['cores']} cores" if m.get("cores") else None,
+            m.get("cpu_model"),
+            f"{m['memory_gib']} GiB" if m.get("memory_gib") else None,
+        )
+        if x
+    )
+    libs = ", ".join(f"{k} {v}" for k, v in (prov.get("versions") or {}).items() if v is not None)
+    seeds = prov.get("seeds")
+    wall = prov.get("wall_s")
+    parts = [
+        f"commit {tree}",
+        f"`{prov['command']}`" if prov.get("command") else "command unknown",
+        prov.get("date") or "date unknown",
+        "wall unknown" if wall is None else f"{wall:,.1f} s wall",
+        "seeds unknown" if seeds is None else "no seeds" if not seeds else "seeds " + ", ".join(map(str, seeds)),
+        where or "machine unknown",
+        libs or "versions unknown",
+    ]
+    note = f" Note: {prov['note']}" if prov.get("note") else ""
+    return "*Provenance:* " + " · ".join(parts) + "." + note
+
+
+def with_line(markdown: str, prov: dict[str, Any]) -> str:
+    """``markdown`` with the provenance line after its title (or at the top when it has none)."""
+    head, _, rest = markdown.partition("\n")
+    if head.startswith("# "):
+        return f"{head}\n\n{line(prov)}\n\n{rest.lstrip(chr(10))}"
+    return f"{line(prov)}\n\n{markdown}"

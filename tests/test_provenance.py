@@ -1,0 +1,80 @@
+"""rolegraph.provenance: what a report records about how it was made, and the one line that says it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from rolegraph.provenance import ROOT, collect, command_line, git_state, line, with_line
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git work tree with one commit holding ``code.py``."""
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    _git(tmp_path, "add", "code.py")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "one")
+    return tmp_path
+
+
+def test_a_clean_tree_stays_clean_when_only_reports_change(repo: Path) -> None:
+    commit, dirty = git_state(repo)
+    assert commit is not None and len(commit) == 40 and dirty is False
+    (repo / "bench" / "results").mkdir(parents=True)
+    (repo / "bench" / "results" / "cover.json").write_text("{}")
+    assert git_state(repo) == (commit, False)
+
+
+@pytest.mark.parametrize("change", ["edit", "new file"])
+def test_a_changed_tree_is_dirty(repo: Path, change: str) -> None:
+    (repo / ("code.py" if change == "edit" else "extra.py")).write_text("x = 2\n")
+    assert git_state(repo)[1] is True
+
+
+def test_outside_a_work_tree_nothing_is_guessed(tmp_path: Path, repo: Path) -> None:
+    (repo / "sub").mkdir()
+    assert git_state(tmp_path / "nowhere") == (None, None)
+    assert git_state(repo / "sub") == (None, None)  # inside a tree, not its top: an installed copy, say
+
+
+def test_command_lines_read_as_typed_from_the_repository() -> None:
+    assert command_line([str(ROOT / "bench" / "cover.py"), "--items", "10"]) == "python bench/cover.py --items 10"
+    assert command_line(["/x/.venv/bin/rolegraph", "evaluate", "--seeds", "5"]) == "rolegraph evaluate --seeds 5"
+    assert command_line(["/x/site-packages/pytest/__main__.py", "-q"]) == "python -m pytest -q"
+    assert command_line(["-c"]) == "python -c …" and command_line(["-c", "a b"]) == "python -c … 'a b'"
+
+
+def test_collect_records_this_machine_and_the_versions_that_matter() -> None:
+    made = collect([0, 1], command="python bench/x.py").finished(12.345).as_dict()
+    assert made["seeds"] == [0, 1] and made["wall_s"] == 12.3 and made["command"] == "python bench/x.py"
+    assert made["machine"]["cores"] >= 1 and made["machine"]["memory_gib"] > 0 and made["machine"]["python"]
+    assert {"torch", "numpy", "falkordblite", "falkordb", "neo4j", "llm_model_file"} <= set(made["versions"])
+    assert made["versions"]["torch"] and made["versions"]["llm_model_file"].endswith(".gguf")
+    assert made["date"].endswith("+00:00")
+
+
+def test_the_line_says_what_is_known_and_what_is_not() -> None:
+    made = collect([3], command="python bench/x.py").finished(61.0).as_dict()
+    made |= {"commit": "0123456789abcdef" * 2 + "01234567", "dirty": True}
+    text = line(made)
+    assert text.startswith("*Provenance:* commit `0123456789ab` (dirty)") and "`python bench/x.py`" in text
+    assert "61.0 s wall" in text and "seeds 3" in text and "torch " in text and "\n" not in text
+    unknown = line({"commit": None, "dirty": None, "command": None, "date": None, "wall_s": None, "seeds": None,
+                    "machine": {}, "versions": {}, "note": "made before reports recorded it"})  # fmt: skip
+    assert unknown == (
+        "*Provenance:* commit unknown · command unknown · date unknown · wall unknown · seeds unknown · "
+        "machine unknown · versions unknown. Note: made before reports recorded it"
+    )
+
+
+def test_the_line_goes_under_the_title() -> None:
+    made = {"command": "c", "seeds": []}
+    assert with_line("# Title\n\nbody\n", made).splitlines()[:4] == ["# Title", "", line(made), ""]
+    assert with_line("| a |\n", made) == f"{line(made)}\n\n| a |\n"
