@@ -138,6 +138,12 @@ def _chains(
     return [Chain(ts[t_ix[n]], cs[c_ix[n]], rs[r_ix[n]], float(w[n])) for n in order.tolist()]
 
 
+def check_bounds(*, delta: float, branch: int, k: int) -> None:
+    """The exploration parameters' bounds, one definition for every exploration path."""
+    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
+        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
+
+
 def explore_over(
     hop: Hop,
     seeds: Mapping[str, float],
@@ -149,8 +155,7 @@ def explore_over(
 ) -> Exploration:
     """Two-hop exploration from weighted seed roles, with the edges read through ``hop`` (at most
     ``chains`` chains, the strongest, when given)."""
-    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
-        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
+    check_bounds(delta=delta, branch=branch, k=k)
     t0 = normalize_seeds(seeds)
     u2i = hop(LogicKind.U2I, list(t0))
     _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from rolegraph.errors import InvalidInput
-from rolegraph.graph.explore import Candidate, Chain, Exploration, normalize_seeds
+from rolegraph.graph.explore import Candidate, Chain, Exploration, check_bounds, normalize_seeds
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,7 @@ def explore_matrix(
     chains: int | None = None,
 ) -> Exploration:
     """`graph.explore.explore_over` over the view's matrices: the same T(0), C(1), T(1) and chains."""
-    if not 1 <= k <= 100 or not 1 <= branch <= 1000 or not 0 <= delta < 1:
-        raise InvalidInput("need 1 ≤ k ≤ 100, 1 ≤ branch ≤ 1000 and 0 ≤ delta < 1")
+    check_bounds(delta=delta, branch=branch, k=k)
     t0 = normalize_seeds(seeds)
     u2i, i2u = logic.u2i, logic.i2u
     known = [(roles.index[t], w) for t, w in t0.items() if roles.index.get(t, u2i.rows) < u2i.rows]

@@ -85,8 +85,14 @@ class WorldScorer:
         return sorted(recs, key=lambda r: (-r.score, r.item_id))[:k]
 
 
+# These tests check answers, not latency: a Neo4j server shared by the session, or a loaded CI machine, can
+# spend seconds on a first query plan. The deadline itself is tested with its own budget (test_deadline.py).
+TEST_QUERY_TIMEOUT_S = 30.0
+
+
 def make_app(store: GraphStore, scorer: Any = None, **settings: Any) -> FastAPI:
     """The service over ``store`` with the test keys (and ``settings`` overrides)."""
+    settings.setdefault("api_query_timeout_s", TEST_QUERY_TIMEOUT_S)
     return create_app(
         ApiSettings(api_keys=KEYS, **settings),  # type: ignore[arg-type]
         store=store,

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rolegraph.api.app import LOAD
-from rolegraph.graph.falkor import FalkorBackend
+from rolegraph.api.explore_service import SOURCE_HEADER
 from rolegraph.graph.model import UserRecord
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.config import ModelConfig
@@ -22,6 +22,7 @@ from rolegraph.recsys.serving import TrainedScorer, load_scorer
 from rolegraph.settings import RecsysSettings
 from tests.api.conftest import READ_KEY, make_app, world_graph
 from tests.api.world import World
+from tests.support.graphs import Graphs
 
 TINY = ModelConfig(hidden=8, layers=1, heads=2, max_len=8, epochs=3, min_epochs=1, k=3)  # T(0): 3 of 8 roles
 USERS = ("alice", "bob", "erin")
@@ -30,13 +31,13 @@ BETA1 = 0.25
 
 @pytest.fixture(scope="module")
 def trained(
-    falkordb_server: FalkorBackend, world: World, tmp_path_factory: pytest.TempPathFactory
+    graphs: Graphs, engine: str, world: World, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[GraphStore, Path]]:
     """The world in its own graph with a TagCF-ut (expl) trained on it (users' roles written back), and
     the recommender folder holding it as `current`. On a world this small validation keeps β1 at 0; the
     manifest gets β1 = 0.25 so that the T(1) part of every score is served too."""
     folder = tmp_path_factory.mktemp("recsys")
-    with world_graph(falkordb_server, world) as store:
+    with world_graph(graphs, engine, world) as store:
         run_training(store, folder, parse_model("tagcf-ut-expl"), TINY, seed=0, device="cpu")
         manifest = folder / "current" / "manifest.json"
         manifest.write_text(json.dumps(json.loads(manifest.read_text()) | {"beta1": BETA1}))
@@ -109,5 +110,7 @@ def test_a_user_added_after_training_is_unknown_to_the_model(
 ) -> None:
     trained[0].upsert_users([UserRecord("newcomer")])
     assert served.get("/recommend", params={"user": "newcomer"}).status_code == 404
-    body = served.get("/explain", params={"user": "newcomer", "item": "item 00"}).json()
+    answer = served.get("/explain", params={"user": "newcomer", "item": "item 00"})
+    assert answer.headers[SOURCE_HEADER] == "database"  # newer than the read model: the database answers
+    body = answer.json()
     assert body["score"] is None and "has not seen this user" in body["note"]

@@ -1,13 +1,12 @@
 """The read model's sparse products answer as the database path does, to 1e-9: exploration (T(0), C(1),
-T(1), chains), candidate ranking and explanation paths, on the fixture world and on the demo graph (when
-``data/graph.db`` is there; a copy is opened, the demo graph itself is never touched)."""
+T(1), chains), candidate ranking and explanation paths, on the fixture world and on a generated world of
+300 users with their planted roles, on both engines."""
 
 from __future__ import annotations
 
+import json
 import math
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +14,15 @@ from rolegraph.graph.backend import without_deadline
 from rolegraph.graph.explain import Explanation, explain_model, explain_rows
 from rolegraph.graph.explore import Candidate, Exploration
 from rolegraph.graph.explore_reads import DatabaseReads, ReadModel, load_read_model, read_version
-from rolegraph.graph.falkor import open_embedded
-from rolegraph.graph.model import Source
+from rolegraph.graph.loaders.synth_truth import load_world
+from rolegraph.graph.model import RoleEdge, Source
 from rolegraph.graph.store import GraphStore
+from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.progress import no_progress
 from tests.api.world import build_world, write_world
+from tests.support.graphs import Graphs
 
 TOL = 1e-9
-DEMO = Path(__file__).resolve().parents[2] / "data" / "graph.db"
 #: (delta, branch, k, chains): the defaults, a narrow beam, a threshold that cuts topics, few chains
 PARAMS = [(0.0, 20, 10, None), (0.0, 3, 2, None), (0.05, 50, 25, 7), (0.0, 1000, 100, 0)]
 
@@ -109,24 +110,32 @@ def test_tag_seeds_unknown_to_the_model_reach_nothing(small_store: GraphStore) -
                                 db.explore(seeds, source, delta=0, branch=20, k=10, chains=None))  # fmt: skip
 
 
+WORLD = SynthConfig(users=300, items=240, roles=24, topics=30, seed=11, fanout=4, interactions_per_user=15.0)
+
+
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    """A copy of the demo graph, opened embedded."""
-    if not DEMO.is_file():
-        pytest.skip("no demo graph in data/graph.db (make demo builds it)")
-    copy = tmp_path_factory.mktemp("demo") / "graph.db"
-    shutil.copy(DEMO, copy)
-    if DEMO.with_name("graph.db.aof").is_dir():
-        shutil.copytree(DEMO.with_name("graph.db.aof"), copy.with_name("graph.db.aof"))
-    backend = open_embedded(str(copy), "rolegraph", f"falkordb-lite://{copy}")
-    yield GraphStore(backend)
-    backend.close()
+def world_store(engine: str, graphs: Graphs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """A generated world far larger than the fixture's: its items, users and interactions, the planted
+    tags and logic, and each user's planted roles as the recommender would write them back (T0, ranked)."""
+    folder = tmp_path_factory.mktemp("world")
+    generate(WORLD, folder)
+    with graphs.store(engine) as store:
+        load_world(store, folder, no_progress)
+        planted = [json.loads(line) for line in (folder / "truth" / "users.jsonl").read_text().splitlines()]
+        roles = [
+            RoleEdge(u["id"], role, weight, rank, "T0", "synth-truth")
+            for u in planted
+            for rank, (weight, role) in enumerate(sorted(zip(u["weights"], u["roles"], strict=True), reverse=True))
+        ]
+        store.upsert_roles(roles)
+        yield store
 
 
-def test_sparse_products_answer_like_the_database_on_the_demo_graph(demo_store: GraphStore) -> None:
-    model = load_read_model(demo_store, read_version(demo_store))
-    # a sample: the database path takes tens of ms per exploration and about a second per explanation
-    users = model.people.ids[::200]
-    items = model.logic.items.keys[::600]
+def test_sparse_products_answer_like_the_database_on_a_generated_world(world_store: GraphStore) -> None:
+    model = load_read_model(world_store, read_version(world_store))
+    assert len(model.people.ids) == WORLD.users and model.people.roles.nnz > WORLD.users
+    # a sample: the database path answers one exploration per statement, and explanations take longer
+    users = model.people.ids[::15]
+    items = model.logic.items.keys[::40]
     with without_deadline():  # the database's explanation statements take seconds on a busy machine
-        assert compare(demo_store, model, users, items, 1) > 0
+        assert compare(world_store, model, users, items, 3) == len(users) * len(Source) * len(PARAMS)

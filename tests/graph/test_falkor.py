@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +15,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rolegraph.errors import QueryError
-from rolegraph.graph.falkor import FalkorBackend, encode_param, open_embedded
+from rolegraph.graph.falkor import encode_param, open_embedded
 from rolegraph.graph.queries import Statement
 from rolegraph.graph.store import GraphStore
+from tests.support.graphs import Graphs
+
+
+@pytest.fixture
+def falkor_store(graphs: Graphs) -> Iterator[GraphStore]:
+    """An empty store on the embedded FalkorDB: these tests are about its reply parsing and encoding."""
+    with graphs.store("falkordb") as s:
+        yield s
 
 
 def _stmt(text: str) -> Statement:
     return Statement("adhoc", text, frozenset(), Path("test"), 0)
 
 
-def test_values_of_every_returned_type_round_trip(store: GraphStore) -> None:
-    if not isinstance(store.backend, FalkorBackend):
-        pytest.skip("FalkorDB reply parsing")
+def test_values_of_every_returned_type_round_trip(falkor_store: GraphStore) -> None:
     text = (
         "RETURN 1 AS i, 2.5 AS f, 'x\"y' AS s, true AS t, false AS f2, null AS n, [1, 'a', [2.0]] AS l, "
         "{a: 1, b: [true]} AS m"
     )
-    (row,) = store.backend.run(_stmt(text), {}, write=False)
+    (row,) = falkor_store.backend.run(_stmt(text), {}, write=False)
     assert row == {
         "i": 1,
         "f": 2.5,
@@ -43,16 +50,14 @@ def test_values_of_every_returned_type_round_trip(store: GraphStore) -> None:
     }
 
 
-def test_nodes_in_results_and_runtime_errors_are_query_errors(store: GraphStore) -> None:
-    if not isinstance(store.backend, FalkorBackend):
-        pytest.skip("FalkorDB reply parsing")
-    store.backend.run(_stmt("CREATE (:Item {id: 'n1'})"), {}, write=True)
+def test_nodes_in_results_and_runtime_errors_are_query_errors(falkor_store: GraphStore) -> None:
+    falkor_store.backend.run(_stmt("CREATE (:Item {id: 'n1'})"), {}, write=True)
     with pytest.raises(QueryError, match="not supported"):
-        store.backend.run(_stmt("MATCH (n:Item) RETURN n"), {}, write=False)
+        falkor_store.backend.run(_stmt("MATCH (n:Item) RETURN n"), {}, write=False)
     with pytest.raises(QueryError, match="adhoc"):
-        store.backend.run(_stmt("RETURN 1 / 0 AS x, toInteger('a') + [] AS y"), {}, write=False)
+        falkor_store.backend.run(_stmt("RETURN 1 / 0 AS x, toInteger('a') + [] AS y"), {}, write=False)
     with pytest.raises(QueryError, match="adhoc"):
-        store.backend.run(_stmt("CREATE (:Item {id: 'n2'})"), {}, write=False)  # read-only refuses writes
+        falkor_store.backend.run(_stmt("CREATE (:Item {id: 'n2'})"), {}, write=False)  # read-only refuses writes
 
 
 _SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
@@ -74,12 +79,10 @@ def test_encode_param_writes_what_the_client_library_writes(value: Any) -> None:
     assert encode_param(value) == expected
 
 
-def test_encoded_parameters_reach_the_server_unchanged(store: GraphStore) -> None:
-    if not isinstance(store.backend, FalkorBackend):
-        pytest.skip("FalkorDB parameter encoding")
+def test_encoded_parameters_reach_the_server_unchanged(falkor_store: GraphStore) -> None:
     strings = ['say "hi"', "back\\slash\\", "it's", "naïve ☃ 東京", "", 'a\\"b', "`tick`", "$x {y}"]
     value = {"s": strings, "f": [0.1, 1e-05, 2.5e20, -0.0], "m": {"k": strings[:2], "n": None}, "b": [True, 3]}
-    (row,) = store.backend.run(_stmt("RETURN $v AS v"), {"v": value}, write=False)
+    (row,) = falkor_store.backend.run(_stmt("RETURN $v AS v"), {"v": value}, write=False)
     assert row["v"] == value
 
 

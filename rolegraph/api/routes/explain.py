@@ -1,10 +1,10 @@
 """``GET /explain`` (score parts and ranked paths for a user and an item) and ``GET /explain/pair``
 (the roles that make two items go together).
 
-/explain with ``weights=llm`` answers from the in-memory read model when it is current
-(`graph.explain.explain_model`: array operations, rows built for the returned paths only; the read model
-holds the LLM's weights), else (and for the default ``weights=calibrated``) from the database in a worker thread (the
-reference: the same answer, tests/graph/test_explore_matrix.py)."""
+/explain answers from the in-memory read model when it is current (`graph.explain.explain_model`: array
+operations, rows built for the returned paths only; the model holds both the LLM's and the calibrated
+weights of each logic edge), else from the database in a worker thread (the reference: the same answer,
+tests/graph/test_explore_matrix.py)."""
 
 from __future__ import annotations
 
@@ -66,18 +66,16 @@ async def explain(
 ) -> ExplainOut:
     """Why ``item`` for ``user``: ŷ_raw, β0·ŷ_tag0, β1·ŷ_tag1 and the paths of the three shapes."""
     source = VIEW[graph]
-    # the read model holds the LLM's weights; calibrated weights are read through the database
-    model = (await serve(read_model)).model if Weights(weights) is Weights.LLM else None
-    if model is None:
+    model = (await serve(read_model)).model
+    u = i = None
+    if model is not None:
+        u, i = model.user_index(user), model.logic.items.index.get(item)
+    if model is None or u is None or i is None:
+        # no read model, or a user or item newer than it (cold start): the database knows, or answers 404
         found = await run_in_threadpool(_from_database, store, user, item, source, limit, Weights(weights))
         response.headers[SOURCE_HEADER] = "database"
     else:
-        u, i = model.user_index(user), model.logic.items.index.get(item)
-        if u is None:
-            raise HTTPException(404, "no such user")
-        if i is None:
-            raise HTTPException(404, "no such item")
-        found = explain_model(model.logic, model.people, u, i, source, limit)
+        found = explain_model(model.logic, model.people, u, i, source, limit, Weights(weights))
         response.headers[SOURCE_HEADER] = "read-model"
     if scorer is None or scorer.tabled:
         score, note = _score(scorer, user, item, mode)
