@@ -190,11 +190,18 @@ def explain_rows(
     return Explanation(ranked[:limit], {s: counts.get(s, 0) for s in _SHAPES}, tag0, tag1)
 
 
-def explain_model(logic: Logic, people: People, user: int, item: int, source: Source, limit: int) -> Explanation:
-    """`explain_rows` with ``weights=llm`` answered from the read model (it holds the LLM's weights): every
-    path's strength as arrays, rows built for the ``limit`` strongest only. ``user`` and ``item`` are
-    indices into the model."""
-    found = _model_paths(logic, people, user, item, Source(source))
+def explain_model(
+    logic: Logic,
+    people: People,
+    user: int,
+    item: int,
+    source: Source,
+    limit: int,
+    weights: Weights = Weights.CALIBRATED,
+) -> Explanation:
+    """`explain_rows` answered from the read model: every path's strength as arrays, rows built for the
+    ``limit`` strongest only. ``user`` and ``item`` are indices into the model."""
+    found = _model_paths(logic, people, user, item, Source(source), weights)
     strength, shape, role, topic, new_role = (found[k] for k in ("strength", "shape", "role", "topic", "new_role"))
     order = np.lexsort((new_role, topic, role, shape, -strength))[:limit]  # -1: no topic, sorts first as ""
     shown = logic.titles[item]
@@ -202,8 +209,7 @@ def explain_model(logic: Logic, people: People, user: int, item: int, source: So
     uid = people.ids[user]
     view = logic.views[Source(source)]
     paths = [
-        _path(_SHAPES[shape[n]], _model_row(logic, view, found, n), source, uid, title, Weights.LLM)
-        for n in order.tolist()
+        _path(_SHAPES[shape[n]], _model_row(logic, view, found, n), source, uid, title, weights) for n in order.tolist()
     ]
     counts = np.bincount(shape, minlength=len(_SHAPES)).tolist()
     direct = np.flatnonzero(shape == 0)
@@ -215,9 +221,13 @@ def explain_model(logic: Logic, people: People, user: int, item: int, source: So
     )
 
 
-def _model_paths(logic: Logic, people: People, user: int, item: int, source: Source) -> dict[str, np.ndarray]:
-    """Every path from ``user`` to ``item`` as parallel arrays (one entry per path)."""
+def _model_paths(
+    logic: Logic, people: People, user: int, item: int, source: Source, weights: Weights
+) -> dict[str, np.ndarray]:
+    """Every path from ``user`` to ``item`` as parallel arrays (one entry per path); logic edges weigh by
+    ``weights``."""
     view = logic.views[source]
+    weighted = view.weighted(weights)
     a, b = people.roles.indptr[user], people.roles.indptr[user + 1]
     cols, ps, sets = people.roles.indices[a:b], people.roles.data[a:b], people.role_set[a:b]
     once = (sets == 0) | ~np.isin(cols, cols[sets == 0])  # a role held in both sets counts as T0 only
@@ -249,8 +259,8 @@ def _model_paths(logic: Logic, people: People, user: int, item: int, source: Sou
         )
     )  # fmt: skip
     found = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    found["u2i_w"] = _values(view.logic.u2i.data, found["u2i"], found["u2i"] >= 0)
-    found["i2u_w"] = _values(view.logic.i2u.data, found["i2u"], found["i2u"] >= 0)
+    found["u2i_w"] = _values(weighted.u2i.data, found["u2i"], found["u2i"] >= 0)
+    found["i2u_w"] = _values(weighted.i2u.data, found["i2u"], found["i2u"] >= 0)
     on_topic = found["shape"] == 1
     found["item_p"] = _values(view.item_topics.p.data, found["item_edge"], on_topic)
     found["item_p"][~on_topic] = view.item_roles.p.data[found["item_edge"][~on_topic]]
@@ -320,18 +330,22 @@ def _model_row(logic: Logic, view: View, found: dict[str, np.ndarray], n: int) -
     if shape > 0:
         topic = int(found["topic"][n])
         row |= {"topic": logic.topics.keys[topic], "topic_name": logic.topic_names[topic]}
-        row |= {"u2i_weight": float(found["u2i_w"][n])}
-        row |= _notes("u2i", logic.notes[int(view.u2i_notes[found["u2i"][n]])])
+        row |= _logic_fields("u2i", logic, view, int(found["u2i"][n]))
     if shape == 2:
         new_role = int(found["new_role"][n])
         row |= {"new_role": logic.roles.keys[new_role], "new_role_name": logic.role_names[new_role]}
-        row |= {"i2u_weight": float(found["i2u_w"][n])}
-        row |= _notes("i2u", logic.notes[int(view.i2u_notes[found["i2u"][n]])])
+        row |= _logic_fields("i2u", logic, view, int(found["i2u"][n]))
     return row
 
 
-def _notes(prefix: str, values: tuple[Any, ...]) -> Row:
-    return {f"{prefix}_{k}": v for k, v in zip(NOTE_FIELDS, values, strict=True)}
+def _logic_fields(prefix: Literal["u2i", "i2u"], logic: Logic, view: View, entry: int) -> Row:
+    """A logic edge's fields of a row: the LLM's weight, behaviour's statistics, provenance."""
+    matrix, notes = (view.logic.u2i, view.u2i_notes) if prefix == "u2i" else (view.logic.i2u, view.i2u_notes)
+    fields: dict[str, Any] = {"weight": float(matrix.data[entry])}
+    if view.calibration is not None:
+        fields |= (view.calibration.u2i if prefix == "u2i" else view.calibration.i2u).of(entry)
+    fields |= dict(zip(NOTE_FIELDS, logic.notes[int(notes[entry])], strict=True))
+    return {f"{prefix}_{k}": v for k, v in fields.items()}
 
 
 def _affinities(direct: Sequence[Row], via_topic: Sequence[Row], source: Source) -> dict[str, list[Edge]]:

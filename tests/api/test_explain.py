@@ -3,14 +3,18 @@ and the answers without a trained recommender."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from fastapi.testclient import TestClient
 
+from rolegraph.graph.calibration import EdgeStats
 from rolegraph.graph.explain import rank_paths
-from rolegraph.graph.model import Source, Weights
+from rolegraph.graph.model import LogicKind, Source, Weights
 from rolegraph.graph.store import GraphStore
-from tests.api.conftest import READ_KEY, WorldScorer, make_app
+from tests.api.conftest import READ_KEY, WorldScorer, make_app, world_graph
 from tests.api.world import World, explain_oracle, item_p
+from tests.support.graphs import Graphs
 
 PAIRS = [("alice", "item 03"), ("bob", "item 07"), ("bob", "item 11"), ("erin", "item 00"), ("alice", "item 23")]
 
@@ -193,6 +197,46 @@ def test_the_read_model_explains_as_the_database_does(world_store: GraphStore, w
                         assert a.headers["X-Rolegraph-Source"] == "read-model"
                         assert b.headers["X-Rolegraph-Source"] == "database"
                         assert _same(a.json(), b.json()), params
-        # the read model holds the LLM's weights: calibrated ones (the default) are read through the database
-        found = memory.get("/explain", params={"user": world.users[0], "item": world.items[0]})
-        assert found.status_code == 200 and found.headers["X-Rolegraph-Source"] == "database"
+
+
+def _calibrate_half(store: GraphStore, world: World) -> int:
+    """Behaviour's statistics on about half of the world's LLM logic edges; how many edges got them."""
+    rng = random.Random(5)
+    scored = 0
+    for kind, logic in ((LogicKind.U2I, world.u2i["llm"]), (LogicKind.I2U, world.i2u["llm"])):
+        stats = [
+            EdgeStats(a, b, rng.randint(1, 40), round(rng.uniform(0.5, 3.0), 3), rng.uniform(0.05, 1.0), False)
+            for a, b in sorted(logic)
+            if rng.random() < 0.5
+        ]
+        scored += store.calibration.set_edge_stats(kind, stats)
+    return scored
+
+
+def test_the_read_model_explains_with_calibrated_weights_as_the_database_does(
+    graphs: Graphs, engine: str, world: World
+) -> None:
+    with world_graph(graphs, engine, world) as store:
+        assert _calibrate_half(store, world) > 10
+        apps = {
+            source: make_app(store, WorldScorer(world), api_read_model=source == "read-model", api_rate_per_s=10_000)
+            for source in ("read-model", "database")
+        }
+        with (
+            TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
+            TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
+        ):
+            assert apps["read-model"].state.read_model.wait(30)
+            differ = 0
+            for user in world.users:
+                for item in world.items[::3]:
+                    by_weights = {}
+                    for weights in ("calibrated", "llm"):
+                        params = {"user": user, "item": item, "graph": "full", "limit": 100, "weights": weights}
+                        a, b = memory.get("/explain", params=params), db.get("/explain", params=params)
+                        assert a.status_code == b.status_code == 200, (params, a.text, b.text)
+                        assert a.headers["X-Rolegraph-Source"] == "read-model", params
+                        assert _same(a.json(), b.json()), params
+                        by_weights[weights] = [p["strength"] for p in a.json()["paths"]]
+                    differ += by_weights["calibrated"] != by_weights["llm"]
+            assert differ > 0  # the calibrated weights change some answers
