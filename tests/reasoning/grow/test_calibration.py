@@ -1,5 +1,6 @@
 """The calibration and check steps of the daily run: behaviour's statistics on every LLM logic edge,
-candidates queued and checked the next day; and a SIGKILL inside each step, then a rerun, ends in the
+candidates queued and checked the next day; and a SIGKILL inside each step (calibration, and the next
+day's check of the queued candidates), then a rerun, ends in the
 same graph as an uninterrupted run, whose rerun makes no LLM call."""
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from rolegraph.graph.calibration import CandidatePair
+from rolegraph.graph.model import LogicKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.reasoning.calibrate import CalibrationConfig
 from rolegraph.reasoning.prompts import template
@@ -18,9 +22,9 @@ from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
-from tests.reasoning.grow.test_crash import Child, Script, _kill
+from tests.reasoning.grow.test_crash import ARGS, WAIT_S, Child, Script, _kill
 from tests.support.graphs import Graphs
-from tests.support.openai_server import Responder, ScriptedServer
+from tests.support.openai_server import Reply, Responder, ScriptedServer
 
 RUN = "grow-2026-02-01"
 SMALL = CalibrationConfig(min_mass=1.0, candidate_lift=1.1, candidate_support=2)  # a world of 8 users
@@ -94,6 +98,61 @@ def test_sigkill_inside_calibration_then_rerun_equals_an_uninterrupted_run(
             time.sleep(0.002)
         entry = store.journal.entry(f"{RUN}/calibrate")
         assert entry is not None and entry.status == "planned", "the kill did not land inside the calibration"
+        assert store.content_hash() != expected
+
+        child.run()
+        assert store.content_hash() == expected
+        script.n = 0
+        child.run()  # a finished day: no LLM call, no write
+        assert script.n == 0 and store.content_hash() == expected
+
+
+DAY_2 = [*ARGS[:2], "2026-02-02", *ARGS[3:]]
+
+
+class KillAtCheck(Script):
+    """The sensible LLM that holds the first check question (``fired`` then set) until the test kills."""
+
+    def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
+        if world.task_of(endpoint, body).endswith("_check") and not self.fired.is_set():
+            with self.lock:
+                self.n += 1
+            self.fired.set()
+            return Reply(world.sensible(endpoint, body).text, delay_s=30.0)
+        return super().__call__(endpoint, body)
+
+
+def _queue_unproposed(store: GraphStore) -> int:
+    """Queues, as day 1's calibration would, the first pairs of a grown role and topic no U2I edge joins."""
+    tags = [(e["type"], e["dst"]) for page in store.iter_edge_pages() for e in page]
+    roles = sorted({k for t, k in tags if t == "HAS_USER_TAG"})
+    topics = sorted({k for t, k in tags if t == "HAS_ITEM_TAG"})
+    proposed = {(e["src"], e["dst"]) for e in _logic(store)}
+    pairs = [CandidatePair(r, c, 6, 2.5, 0.3) for r in roles for c in topics if (r, c) not in proposed][:3]
+    return store.calibration.queue(LogicKind.U2I, "2026-02-01", pairs)
+
+
+def test_sigkill_inside_the_check_then_rerun_equals_an_uninterrupted_run(
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
+) -> None:
+    script = KillAtCheck()
+    with ScriptedServer(script) as llm:
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
+        assert _queue_unproposed(baseline) == 3
+        script.fired.set()  # the uninterrupted run: no question held
+        Child(graph, llm, tmp_path / "base.sqlite", DAY_2).run()
+        expected = baseline.content_hash()
+        assert sum(n for k, n in baseline.calibration.counts().items() if not k.endswith("/queued")) == 3
+
+        graph, store = fresh()
+        Child(graph, llm, tmp_path / "crash.sqlite").run()
+        assert _queue_unproposed(store) == 3
+        script.fired.clear()
+        child = Child(graph, llm, tmp_path / "crash.sqlite", DAY_2)
+        proc = child.start()
+        assert script.fired.wait(WAIT_S), "the run did not reach the check"
+        _kill(proc)
         assert store.content_hash() != expected
 
         child.run()
