@@ -24,8 +24,6 @@ _THREADS_HELP = (
 )
 
 
-
-
 def _weights_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--weights",
