@@ -167,10 +167,38 @@ def _canonical(r: dict[str, Any]) -> tuple[str, str]:
 def _grow_recovery(r: dict[str, Any]) -> tuple[str, str]:
     runs = r["runs"]
     noise = " / ".join(f"{x['noise']:g}" for x in runs)
-    recall = {kind: " / ".join(f"{x[kind]['recall']:.2f}" for x in runs) for kind in ("U2I", "I2U")}
-    result = "; ".join(f"{kind} recall {text}" for kind, text in recall.items())
+    recall = {
+        kind: " / ".join(
+            f"{x[kind]['recall']:.2f}"
+            + (f" → {x[kind]['calibrated_recall']:.2f}" if "calibrated_recall" in x[kind] else "")
+            for x in runs
+        )
+        for kind in ("U2I", "I2U")
+    }
+    calibrated = any("calibrated_recall" in x["U2I"] for x in runs)
+    how = "raw → calibrated " if calibrated else ""
+    result = "; ".join(f"{kind} recall {how}{text}" for kind, text in recall.items())
     clean = min(x[kind]["recall"] for x in runs if x["noise"] == 0 for kind in ("U2I", "I2U"))
     return f"{result} at noise {noise}", f"≥ 0.90 at noise 0 — {verdict(clean >= 0.9)}"
+
+
+def _grow_gate(r: dict[str, Any]) -> tuple[str, str]:
+    runs = r["runs"]
+    result = "; ".join(
+        f"noise {x['noise']:g}: precision {x['precision']:.2f}, recall {x['recall']:.2f}, "
+        f"{x['genuine_kept']:.1%} of genuine tags kept"
+        for x in runs
+    )
+    return f"junk quarantined — {result}", ""
+
+
+def _handbook_gemma(r: dict[str, Any]) -> tuple[str, str]:
+    runs = "; ".join(
+        f"{name}: {x['tags_per_item']:.1f} tags/item, {x['passed']:.0%} pass the gate" for name, x in r["runs"].items()
+    )
+    p = r.get("projection")
+    eta = f"; the catalogue of {p['catalogue']:,} items in {p['hours']:.0f} h" if p else ""
+    return runs + eta, ""
 
 
 def _llm_throughput(r: dict[str, Any]) -> tuple[str, str]:
@@ -295,6 +323,8 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "canonical": _canonical,
     "distill": _distill,
     "grow_recovery": _grow_recovery,
+    "grow_gate": _grow_gate,
+    "handbook_gemma": _handbook_gemma,
     "llm_throughput": _llm_throughput,
     "api_load": _api_load,
     "cli_latency": _cli_latency,

@@ -22,6 +22,8 @@ AttrValue = (
     Text | bool | Annotated[int, Field(ge=-(2**63), le=2**63 - 1)] | Annotated[float, Field(allow_inf_nan=False)]
 )
 GraphView = Literal["cover", "full"]
+#: which weight an LLM logic edge carries: the LLM's, or behaviour-calibrated where calibration scored it
+WeightsParam = Literal["llm", "calibrated"]
 #: the graph view a `GraphView` names: cover = G* (distilled edges), full = G (the LLM's edges)
 VIEW: dict[GraphView, Source] = {"cover": Source.DISTILLED, "full": Source.LLM}
 ProvenanceValue = str | int | float | bool | None
@@ -161,6 +163,9 @@ class ExplainOut(BaseModel):
     item: str
     graph: GraphView
     mode: Literal["util", "expl"]
+    weights: WeightsParam = Field(
+        "calibrated", description="logic edges weigh by the LLM's weight or the calibrated one (both in provenance)"
+    )
     score: ScoreOut | None
     note: str | None = None
     graph_parts: GraphParts

@@ -115,19 +115,33 @@ def load(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    """`rolegraph stats`: counts per label and per relationship type, and the tag merges made, blocked and
-    undone."""
+    """`rolegraph stats`: counts per label and per relationship type, the tag merges made, blocked and undone,
+    the item → tag edges the quality gate quarantined (by type and reason) and the candidate pairs behaviour
+    proposed (by kind and status)."""
     from rolegraph.graph.connect import open_store
 
     with open_store() as store:
         s = store.stats()
         merges = store.tags.merge_counts()
+        quarantined = store.quarantine.counts()
+        candidates = store.calibration.counts()
     if args.json:
-        dump_json({"nodes": s.nodes, "relationships": s.relationships, "merges": merges}, None)
+        dump_json(
+            {
+                "nodes": s.nodes,
+                "relationships": s.relationships,
+                "merges": merges,
+                "quarantined": quarantined,
+                "candidates": candidates,
+            },
+            None,
+        )
         return 0
     table("nodes", ("label", "count"), sorted(s.nodes.items()))
     table("relationships", ("type", "count"), sorted(s.relationships.items()))
     table("tag merges", ("what", "count"), [(f"merges {k}", n) for k, n in merges.items()])
+    table("quarantined tag edges", ("type/reason", "count"), sorted(quarantined.items()))
+    table("candidate logic pairs", ("kind/status", "count"), sorted(candidates.items()))
     return 0
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolegraph.cli.ui import Subparsers, console, dump_json, progress_bar, table
 from rolegraph.reasoning.grow.config import GrowConfig
+
+if TYPE_CHECKING:
+    from rolegraph.reasoning.grow.run import Summary
 
 _DEFAULTS = GrowConfig(day="2000-01-01")  # the defaults users see in --help are the config's own
 
@@ -26,6 +30,13 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--day", default=date.today().isoformat(), help="the run's day, YYYY-MM-DD")
     p.add_argument("--max-items", type=int, default=d.max_items, help="items to tag (the first untagged ones by id)")
+    p.add_argument(
+        "--budget",
+        type=int,
+        default=None,
+        metavar="N",
+        help="tag N items, the most-interacted untagged ones first (instead of --max-items): one day of a backfill",
+    )
     p.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction (U2I, I2U)")
     p.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
     p.add_argument("--threshold", type=float, default=d.threshold, help="MiniLM cosine at which a merge is proposed")
@@ -33,10 +44,28 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--window", type=int, default=d.window, help="cover-set history in days (stale-tag removal)")
     p.add_argument("--top-b", type=int, default=d.top_b, help="G* edges per cover-set source")
     p.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
+    p.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
     p.add_argument("--distill-top-k", type=int, default=d.distill_top_k, help="distilled tags per unseen item")
     p.add_argument("--distill-min-p", type=float, default=d.distill_min_p, help="least P_θ(t|i) of a distilled tag")
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
     p.set_defaults(func=grow)
+
+    b = sub.add_parser(
+        "backfill",
+        help="grow the whole catalogue: daily runs of --budget items, most-interacted first, until all are tagged",
+        description="Runs `rolegraph grow --budget N` for --days successive days from --day (or until no item is "
+        "left untagged). Each day is resumable and cached: rerun the same command after a crash or a stop.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    b.add_argument("--day", default=date.today().isoformat(), help="the first day, YYYY-MM-DD")
+    b.add_argument("--days", type=int, default=1, help="at most this many days")
+    b.add_argument("--budget", type=int, default=200, help="items tagged per day")
+    b.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction per day")
+    b.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
+    b.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
+    b.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
+    b.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summaries as JSON")
+    b.set_defaults(func=backfill)
 
     p = sub.add_parser("tags", help="tag vocabulary maintenance")
     action = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -58,7 +87,9 @@ def grow(args: argparse.Namespace) -> int:
 
     config = GrowConfig(
         day=args.day,
-        max_items=args.max_items,
+        max_items=args.max_items if args.budget is None else args.budget,
+        popular_first=args.budget is not None,
+        handbook=args.handbook,
         max_tags=args.max_tags,
         chunk=args.chunk,
         threshold=args.threshold,
@@ -71,6 +102,46 @@ def grow(args: argparse.Namespace) -> int:
     )
     with open_store() as store, open_run(store, config, progress_bar) as run:
         summary = run()
+    _show(summary)
+    if args.json is not None:
+        dump_json(summary.as_dict(), args.json)
+    return 0
+
+
+def backfill(args: argparse.Namespace) -> int:
+    """`rolegraph backfill`: successive days of `grow --budget N` until every item is tagged."""
+    from datetime import timedelta
+
+    from rolegraph.graph.connect import open_store
+    from rolegraph.reasoning.grow.wiring import open_run
+
+    summaries = []
+    first = date.fromisoformat(args.day)
+    with open_store() as store:
+        for n in range(args.days):
+            day = (first + timedelta(days=n)).isoformat()
+            config = GrowConfig(
+                day=day,
+                max_items=args.budget,
+                max_tags=args.max_tags,
+                chunk=args.chunk,
+                distill=not args.no_distill,
+                popular_first=True,
+                handbook=args.handbook,
+            )
+            with open_run(store, config, progress_bar) as run:
+                summary = run()
+            _show(summary)
+            summaries.append(summary.as_dict())
+            if summary.status != "already done" and summary.counts.get("items_planned", 0) < args.budget:
+                console.print(f"every item is tagged or quarantined after {day}")
+                break
+    if args.json is not None:
+        dump_json({"days": summaries}, args.json)
+    return 0
+
+
+def _show(summary: Summary) -> None:
     if summary.status == "already done":
         console.print(f"{summary.run} finished before: nothing to do (0 LLM calls)")
     rows = [(k, int(val) if float(val).is_integer() else f"{val:.3f}") for k, val in summary.counts.items()]
@@ -88,9 +159,6 @@ def grow(args: argparse.Namespace) -> int:
         merges = [(m.alias_key, m.canonical_key, f"{m.score:.3f}", m.method, m.reason) for m in summary.merges[:15]]
         table(f"merges ({len(summary.merges)})", ("alias", "canonical", "cosine", "method", "reason"), merges)
     table("timings", ("step", "seconds"), [(k, f"{s:.1f}") for k, s in summary.timings.items()])
-    if args.json is not None:
-        dump_json(summary.as_dict(), args.json)
-    return 0
 
 
 def unmerge(args: argparse.Namespace) -> int:

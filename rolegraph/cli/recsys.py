@@ -24,8 +24,18 @@ _THREADS_HELP = (
 )
 
 
+def _weights_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--weights",
+        choices=("llm", "calibrated"),
+        default="calibrated",
+        help="logic weights: the LLM's, or behaviour-calibrated where calibration scored the edge (default)",
+    )
+
+
 def _training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
+    _weights_option(p)
     p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default 100; early stopping ends sooner)")
     p.add_argument("--patience", type=int, default=None, help="epochs without better validation NDCG@10 (default 5)")
     p.add_argument("--hidden", type=int, default=None, help="embedding width (default 64)")
@@ -42,6 +52,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--out", type=Path, required=True, help="export folder; its id maps are continued if present")
     p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
     p.add_argument("--previous", type=Path, default=None, help="continue the id maps of this earlier export")
+    _weights_option(p)
     p.set_defaults(func=export)
 
     p = sub.add_parser("train", help="train a recommender, store it as the current one, write users' roles back")
@@ -92,12 +103,12 @@ def _model_config(args: argparse.Namespace) -> ModelConfig:
 def export(args: argparse.Namespace) -> int:
     """`rolegraph export`."""
     from rolegraph.graph.connect import open_store
-    from rolegraph.graph.model import Source
+    from rolegraph.graph.model import Source, Weights
     from rolegraph.recsys.export import export as write_export
 
     started = time.monotonic()
     with open_store() as store:
-        _, meta = write_export(store, args.out, Source.view(args.graph), args.previous)
+        _, meta = write_export(store, args.out, Source.view(args.graph), args.previous, Weights(args.weights))
     title = f"export of {args.graph} graph to {args.out} ({time.monotonic() - started:.1f} s)"
     table(title, ("what", "count"), sorted(meta["counts"].items()))
     return 0
@@ -106,7 +117,7 @@ def export(args: argparse.Namespace) -> int:
 def train(args: argparse.Namespace) -> int:
     """`rolegraph train`: export, train, store as current, write roles back."""
     from rolegraph.graph.connect import open_store
-    from rolegraph.graph.model import Source
+    from rolegraph.graph.model import Source, Weights
     from rolegraph.recsys.models.registry import parse_model
     from rolegraph.recsys.pipeline import run_training
     from rolegraph.recsys.train import set_threads
@@ -131,6 +142,7 @@ def train(args: argparse.Namespace) -> int:
             write_back=not args.no_write_back,
             device=args.device,
             source=Source.view(args.graph),
+            weights=Weights(args.weights),
             hook=hook,
         )
     rows = [(k, _shown(v)) for k, v in out.items() if k != "test"]
@@ -148,7 +160,7 @@ def _shown(value: object) -> object:
 def evaluate(args: argparse.Namespace) -> int:
     """`rolegraph evaluate`: export, train every seed, summarize, report."""
     from rolegraph.cli.ui import progress_bar
-    from rolegraph.graph.model import Source
+    from rolegraph.graph.model import Source, Weights
     from rolegraph.provenance import collect, process_wall_s
     from rolegraph.recsys.evaluate import summarize, sweep_lambda
     from rolegraph.recsys.export import export as write_export
@@ -172,7 +184,7 @@ def evaluate(args: argparse.Namespace) -> int:
     out_dir = args.export_dir or Path(RecsysSettings().recsys_dir) / "exports" / f"{slug}-{args.graph}"
     started = time.monotonic()
     with dataset_store(args.dataset, progress_bar) as store:
-        g, meta = write_export(store, out_dir, Source.view(args.graph))
+        g, meta = write_export(store, out_dir, Source.view(args.graph), weights=Weights(args.weights))
     console.print(f"exported {meta['counts']} to {out_dir} in {time.monotonic() - started:.1f} s")
     jobs = args.jobs or default_jobs(args.seeds, args.threads, device)  # resolved: auto → cuda gets 1 job
     started, cpu_started = time.monotonic(), _cpu_seconds()

@@ -37,17 +37,18 @@ RETURN i.id AS src, t.key AS dst, r.p AS p, r.rank AS rank, r.run AS run
 ORDER BY src, dst;
 
 // name: export_u2i
-// The U2I edges (role → topic, P(c|t)) of one graph view out of the given tags.
+// The U2I edges (role → topic, P(c|t)) of one graph view out of the given tags, with the calibrated
+// weight where calibration scored the edge (null elsewhere).
 // params: keys, source
 UNWIND $keys AS key
 MATCH (t:UserTag {key: key})-[r:U2I {source: $source}]->(c:ItemTag)
-RETURN t.key AS src, c.key AS dst, r.weight AS weight, r.run AS run
+RETURN t.key AS src, c.key AS dst, r.weight AS weight, r.calibrated AS calibrated, r.run AS run
 ORDER BY src, dst;
 
 // name: export_i2u
-// The I2U edges (topic → role, P(t|c)) of one graph view out of the given tags.
+// The I2U edges (topic → role, P(t|c)) of one graph view out of the given tags, with the calibrated weight.
 // params: keys, source
 UNWIND $keys AS key
 MATCH (c:ItemTag {key: key})-[r:I2U {source: $source}]->(t:UserTag)
-RETURN c.key AS src, t.key AS dst, r.weight AS weight, r.run AS run
+RETURN c.key AS src, t.key AS dst, r.weight AS weight, r.calibrated AS calibrated, r.run AS run
 ORDER BY src, dst;

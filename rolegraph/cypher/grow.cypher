@@ -16,6 +16,19 @@ SET i.grow_day = $day
 RETURN i.id AS id
 ORDER BY id;
 
+// name: grow_plan_items_popular
+// As grow_plan_items, the most-interacted items first (ties by id): the backfill's order.
+// params: day, limit
+MATCH (i:Item)
+WHERE i.tag_status IS NULL OR i.tag_status = 'failed'
+OPTIONAL MATCH (:User)-[r:INTERACTED]->(i)
+WITH i, count(r) AS events
+ORDER BY events DESC, i.id
+LIMIT $limit
+SET i.grow_day = $day
+RETURN i.id AS id
+ORDER BY id;
+
 // name: grow_planned_items
 // The items planned for `day` with their text and tagging status, in id order.
 // params: day
@@ -35,11 +48,12 @@ SET i.tag_status = row.status, i.tag_reason = row.reason, i.tag_run = row.run, i
 RETURN count(i) AS n;
 
 // name: grow_plan_u2i
-// Marks up to `limit` frontier roles (no LLM U2I edge out, not an alias, not done or quarantined) for
+// Marks up to `limit` frontier roles (no LLM U2I edge out, not an alias, not done or quarantined, not set
+// aside by the quality gate) for
 // `day`, in key order; returns their keys.
 // params: day, limit
 MATCH (t:UserTag)
-WHERE t.u2i_status IS NULL OR t.u2i_status = 'failed'
+WHERE (t.u2i_status IS NULL OR t.u2i_status = 'failed') AND t.quarantine IS NULL
 OPTIONAL MATCH (t)-[r:U2I {source: 'llm'}]->(:Tag)
 OPTIONAL MATCH (t)-[a:ALIAS_OF]->(:Tag)
 WITH t, count(r) AS out, count(a) AS aliased
@@ -55,7 +69,7 @@ ORDER BY key;
 // As grow_plan_u2i for frontier topics (no LLM I2U edge out).
 // params: day, limit
 MATCH (c:ItemTag)
-WHERE c.i2u_status IS NULL OR c.i2u_status = 'failed'
+WHERE (c.i2u_status IS NULL OR c.i2u_status = 'failed') AND c.quarantine IS NULL
 OPTIONAL MATCH (c)-[r:I2U {source: 'llm'}]->(:Tag)
 OPTIONAL MATCH (c)-[a:ALIAS_OF]->(:Tag)
 WITH c, count(r) AS out, count(a) AS aliased

@@ -24,8 +24,9 @@ RETURN count(r) AS runs, count(CASE WHEN r.status = 'done' THEN 1 END) AS done,
 
 // name: read_model_u2i
 // A page of roles (UserTag, in key order after `after`) with their names and their U2I edges of both
-// graph views, with provenance: rows {key, name, out: [[source, topic, weight, run, model,
-// prompt_version, rationale], ...]}.
+// graph views, with behaviour's statistics (null until calibration scores the edge) and provenance: rows
+// {key, name, out: [[source, topic, weight, calibrated, support, lift, run, model, prompt_version,
+// rationale], ...]}.
 // params: after, limit
 MATCH (t:UserTag)
 WHERE toString(t.key) > $after
@@ -33,13 +34,14 @@ WITH t
 ORDER BY t.key
 LIMIT $limit
 RETURN t.key AS key, t.name AS name,
-       [(t)-[r:U2I]->(c:Tag) | [r.source, c.key, r.weight, r.run, r.model, r.prompt_version, r.rationale]] AS out
+       [(t)-[r:U2I]->(c:Tag) | [r.source, c.key, r.weight, r.calibrated, r.support, r.lift, r.run, r.model,
+                               r.prompt_version, r.rationale]] AS out
 ORDER BY key;
 
 // name: read_model_i2u
 // A page of topics (ItemTag, in key order after `after`) with their names and their I2U edges of both
-// graph views, with provenance: rows {key, name, out: [[source, role, weight, run, model,
-// prompt_version, rationale], ...]}.
+// graph views, with behaviour's statistics and provenance, as read_model_u2i: rows {key, name,
+// out: [[source, role, weight, calibrated, support, lift, run, model, prompt_version, rationale], ...]}.
 // params: after, limit
 MATCH (c:ItemTag)
 WHERE toString(c.key) > $after
@@ -47,7 +49,8 @@ WITH c
 ORDER BY c.key
 LIMIT $limit
 RETURN c.key AS key, c.name AS name,
-       [(c)-[r:I2U]->(t:Tag) | [r.source, t.key, r.weight, r.run, r.model, r.prompt_version, r.rationale]] AS out
+       [(c)-[r:I2U]->(t:Tag) | [r.source, t.key, r.weight, r.calibrated, r.support, r.lift, r.run, r.model,
+                               r.prompt_version, r.rationale]] AS out
 ORDER BY key;
 
 // name: read_model_items

@@ -9,7 +9,9 @@ A path's strength is the product of the probabilities along it:
   via_topic       P(t|u)·P(c|t)·P(c|i)                u -HAS_ROLE-> t -U2I-> c <-HAS_ITEM_TAG- i
   via_topic_role  P(t|u)·P(c|t)·P(t'|c)·P(t'|i)       u -HAS_ROLE-> t -U2I-> c -I2U-> t' <-HAS_USER_TAG- i
 
-Logic edges come from the requested graph view (G* = distilled, G = llm). An item→tag edge may exist
+Logic edges come from the requested graph view (G* = distilled, G = llm); their P is the LLM's weight or,
+with ``weights="calibrated"``, the behaviour-calibrated weight where calibration scored the edge (both
+numbers, with support and lift, are in the edge's provenance). An item→tag edge may exist
 from both sources; the view's own edge is used when the item has one, else the other source's.
 A role held in both sets counts as T0 only (T1 is the exploration set T(1) \\ T(0)).
 """
@@ -26,11 +28,12 @@ import numpy as np
 from rolegraph.graph.backend import Row
 from rolegraph.graph.explore_matrix import SparseRows
 from rolegraph.graph.explore_model import NOTE_FIELDS, ROLE_SETS, Logic, People, View
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import Source, Weights
 
 Shape = Literal["direct", "via_topic", "via_topic_role"]
 _SHAPES: tuple[Shape, ...] = ("direct", "via_topic", "via_topic_role")
 _PROVENANCE = ("source", "run", "model", "prompt_version", "rationale")
+_BEHAVIOUR = ("weight", "calibrated", "support", "lift")  # logic edges: both weights and behaviour's counts
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,16 @@ def tag_parts(direct: Iterable[Row], source: Source) -> tuple[float, float]:
 
 
 def _prov(row: Row, prefix: str, source: Source | None = None) -> dict[str, Any]:
-    """The provenance fields of one edge of a row; logic edges are of the view's ``source``."""
-    found = {k: row[f"{prefix}_{k}"] for k in _PROVENANCE if row.get(f"{prefix}_{k}") not in (None, "")}
+    """The provenance fields of one edge of a row; logic edges are of the view's ``source`` and carry both
+    weights and behaviour's counts where present."""
+    fields = _PROVENANCE if source is None else _PROVENANCE + _BEHAVIOUR
+    found = {k: row[f"{prefix}_{k}"] for k in fields if row.get(f"{prefix}_{k}") not in (None, "")}
     return found if source is None else {"source": Source(source).value, **found}
+
+
+def _logic_p(row: Row, prefix: str, weights: Weights) -> float:
+    calibrated = row.get(f"{prefix}_calibrated")
+    return float(row[f"{prefix}_weight"] if weights is Weights.LLM or calibrated is None else calibrated)
 
 
 def _name(row: Row, field_: str) -> str:
@@ -109,7 +119,7 @@ def _item_edge(rtype: str, row: Row, tag: str) -> Edge:
     return Edge(rtype, "item", tag, float(row["item_p"]), _prov(row, "item"))
 
 
-def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path:
+def _path(shape: Shape, row: Row, source: Source, user: str, title: str, weights: Weights) -> Path:
     role, t = row["role"], _name(row, "role")
     edges = [Edge("HAS_ROLE", user, role, float(row["role_p"]), {"set": row["role_set"]})]
     topic = new_role = None
@@ -118,7 +128,7 @@ def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path
         sentence = f"Recommended because you look like one of the *{t}*, and {title} is made for *{t}*."
     else:
         topic, c = row["topic"], _name(row, "topic")
-        edges.append(Edge("U2I", role, topic, float(row["u2i_weight"]), _prov(row, "u2i", source)))
+        edges.append(Edge("U2I", role, topic, _logic_p(row, "u2i", weights), _prov(row, "u2i", source)))
         if shape == "via_topic":
             edges.append(_item_edge("HAS_ITEM_TAG", row, topic))
             sentence = (
@@ -126,7 +136,7 @@ def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path
             )
         else:
             new_role, t2 = row["new_role"], _name(row, "new_role")
-            edges.append(Edge("I2U", topic, new_role, float(row["i2u_weight"]), _prov(row, "i2u", source)))
+            edges.append(Edge("I2U", topic, new_role, _logic_p(row, "i2u", weights), _prov(row, "i2u", source)))
             edges.append(_item_edge("HAS_USER_TAG", row, new_role))
             sentence = (
                 f"Recommended because you look like one of the *{t}*; *{t}* want *{c}*, which draws *{t2}*, "
@@ -138,11 +148,14 @@ def _path(shape: Shape, row: Row, source: Source, user: str, title: str) -> Path
     return Path(shape, strength, role, str(row["role_set"]), topic, new_role, edges, sentence)
 
 
-def rank_paths(paths: dict[str, list[Row]], source: Source, user: str, title: str | None) -> list[Path]:
-    """Every path of the three shapes, strongest first (ties by shape, then keys)."""
+def rank_paths(
+    paths: dict[str, list[Row]], source: Source, user: str, title: str | None, weights: Weights = Weights.CALIBRATED
+) -> list[Path]:
+    """Every path of the three shapes, strongest first (ties by shape, then keys); logic edges weigh by
+    ``weights``."""
     shown = f"*{title}*" if title else "this item"
     ranked = [
-        _path(shape, row, source, user, shown)
+        _path(shape, row, source, user, shown, weights)
         for shape in _SHAPES
         for row in _one_set_per_role(prefer_source(paths.get(shape, []), source))
     ]
@@ -161,25 +174,43 @@ class Explanation:
     tag1: float
 
 
-def explain_rows(paths: dict[str, list[Row]], source: Source, user: str, title: str | None, limit: int) -> Explanation:
-    """The `Explanation` of the rows of `GraphReads.explain_paths` (at most ``limit`` paths)."""
-    ranked = rank_paths(paths, source, user, title)
+def explain_rows(
+    paths: dict[str, list[Row]],
+    source: Source,
+    user: str,
+    title: str | None,
+    limit: int,
+    weights: Weights = Weights.CALIBRATED,
+) -> Explanation:
+    """The `Explanation` of the rows of `GraphReads.explain_paths` (at most ``limit`` paths; logic edges
+    weigh by ``weights``)."""
+    ranked = rank_paths(paths, source, user, title, weights)
     counts = Counter[str](p.shape for p in ranked)
     tag0, tag1 = tag_parts(paths["direct"], source)
     return Explanation(ranked[:limit], {s: counts.get(s, 0) for s in _SHAPES}, tag0, tag1)
 
 
-def explain_model(logic: Logic, people: People, user: int, item: int, source: Source, limit: int) -> Explanation:
+def explain_model(
+    logic: Logic,
+    people: People,
+    user: int,
+    item: int,
+    source: Source,
+    limit: int,
+    weights: Weights = Weights.CALIBRATED,
+) -> Explanation:
     """`explain_rows` answered from the read model: every path's strength as arrays, rows built for the
     ``limit`` strongest only. ``user`` and ``item`` are indices into the model."""
-    found = _model_paths(logic, people, user, item, Source(source))
+    found = _model_paths(logic, people, user, item, Source(source), weights)
     strength, shape, role, topic, new_role = (found[k] for k in ("strength", "shape", "role", "topic", "new_role"))
     order = np.lexsort((new_role, topic, role, shape, -strength))[:limit]  # -1: no topic, sorts first as ""
     shown = logic.titles[item]
     title = f"*{shown}*" if shown else "this item"
     uid = people.ids[user]
     view = logic.views[Source(source)]
-    paths = [_path(_SHAPES[shape[n]], _model_row(logic, view, found, n), source, uid, title) for n in order.tolist()]
+    paths = [
+        _path(_SHAPES[shape[n]], _model_row(logic, view, found, n), source, uid, title, weights) for n in order.tolist()
+    ]
     counts = np.bincount(shape, minlength=len(_SHAPES)).tolist()
     direct = np.flatnonzero(shape == 0)
     direct = direct[np.argsort(role[direct])]  # the database path sums in role key order
@@ -190,9 +221,13 @@ def explain_model(logic: Logic, people: People, user: int, item: int, source: So
     )
 
 
-def _model_paths(logic: Logic, people: People, user: int, item: int, source: Source) -> dict[str, np.ndarray]:
-    """Every path from ``user`` to ``item`` as parallel arrays (one entry per path)."""
+def _model_paths(
+    logic: Logic, people: People, user: int, item: int, source: Source, weights: Weights
+) -> dict[str, np.ndarray]:
+    """Every path from ``user`` to ``item`` as parallel arrays (one entry per path); logic edges weigh by
+    ``weights``."""
     view = logic.views[source]
+    weighted = view.weighted(weights)
     a, b = people.roles.indptr[user], people.roles.indptr[user + 1]
     cols, ps, sets = people.roles.indices[a:b], people.roles.data[a:b], people.role_set[a:b]
     once = (sets == 0) | ~np.isin(cols, cols[sets == 0])  # a role held in both sets counts as T0 only
@@ -224,8 +259,8 @@ def _model_paths(logic: Logic, people: People, user: int, item: int, source: Sou
         )
     )  # fmt: skip
     found = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    found["u2i_w"] = _values(view.logic.u2i.data, found["u2i"], found["u2i"] >= 0)
-    found["i2u_w"] = _values(view.logic.i2u.data, found["i2u"], found["i2u"] >= 0)
+    found["u2i_w"] = _values(weighted.u2i.data, found["u2i"], found["u2i"] >= 0)
+    found["i2u_w"] = _values(weighted.i2u.data, found["i2u"], found["i2u"] >= 0)
     on_topic = found["shape"] == 1
     found["item_p"] = _values(view.item_topics.p.data, found["item_edge"], on_topic)
     found["item_p"][~on_topic] = view.item_roles.p.data[found["item_edge"][~on_topic]]
@@ -295,18 +330,22 @@ def _model_row(logic: Logic, view: View, found: dict[str, np.ndarray], n: int) -
     if shape > 0:
         topic = int(found["topic"][n])
         row |= {"topic": logic.topics.keys[topic], "topic_name": logic.topic_names[topic]}
-        row |= {"u2i_weight": float(found["u2i_w"][n])}
-        row |= _notes("u2i", logic.notes[int(view.u2i_notes[found["u2i"][n]])])
+        row |= _logic_fields("u2i", logic, view, int(found["u2i"][n]))
     if shape == 2:
         new_role = int(found["new_role"][n])
         row |= {"new_role": logic.roles.keys[new_role], "new_role_name": logic.role_names[new_role]}
-        row |= {"i2u_weight": float(found["i2u_w"][n])}
-        row |= _notes("i2u", logic.notes[int(view.i2u_notes[found["i2u"][n]])])
+        row |= _logic_fields("i2u", logic, view, int(found["i2u"][n]))
     return row
 
 
-def _notes(prefix: str, values: tuple[Any, ...]) -> Row:
-    return {f"{prefix}_{k}": v for k, v in zip(NOTE_FIELDS, values, strict=True)}
+def _logic_fields(prefix: Literal["u2i", "i2u"], logic: Logic, view: View, entry: int) -> Row:
+    """A logic edge's fields of a row: the LLM's weight, behaviour's statistics, provenance."""
+    matrix, notes = (view.logic.u2i, view.u2i_notes) if prefix == "u2i" else (view.logic.i2u, view.i2u_notes)
+    fields: dict[str, Any] = {"weight": float(matrix.data[entry])}
+    if view.calibration is not None:
+        fields |= (view.calibration.u2i if prefix == "u2i" else view.calibration.i2u).of(entry)
+    fields |= dict(zip(NOTE_FIELDS, logic.notes[int(notes[entry])], strict=True))
+    return {f"{prefix}_{k}": v for k, v in fields.items()}
 
 
 def _affinities(direct: Sequence[Row], via_topic: Sequence[Row], source: Source) -> dict[str, list[Edge]]:

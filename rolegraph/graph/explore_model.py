@@ -3,7 +3,9 @@
 Two parts, each loaded with keyset-paged statements (``cypher/readmodel.cypher``):
 
 - `Logic`: the vocabularies (roles, topics and items, each in key order), names and titles, and per graph
-  view (`View`) the logic matrices U2I [R, C] and I2U [C, R] with each edge's provenance, and the items'
+  view (`View`) the logic matrices U2I [R, C] and I2U [C, R] with each edge's provenance and, once
+  calibration has scored some edges, behaviour's statistics and the calibrated weights as a second
+  ``data`` array over the same entries (`CalibratedLogic`), and the items'
   roles and topics [I, R] / [I, C] as the view sees them (the view's own edge when the item has one, else
   the other source's, with that edge's source and run) — the role → items matrix [R, I] of candidate
   ranking is its transpose;
@@ -14,6 +16,7 @@ At 1M users × 100k items this is a few hundred MB of arrays, where dicts of edg
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ import numpy as np
 
 from rolegraph.graph.backend import Row
 from rolegraph.graph.explore_matrix import LogicMatrices, SparseRows, Vocab
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.reads import GraphReads
 from rolegraph.graph.statements import Stmt
 
@@ -43,15 +46,59 @@ class ItemEdges:
 
 
 @dataclass(frozen=True)
+class EdgeBehaviour:
+    """Behaviour's statistics of one logic matrix's entries (aligned with them), as calibration SET them on
+    the edges: the calibrated weight (NaN: not scored), support (-1: none) and lift (NaN: none)."""
+
+    calibrated: np.ndarray  # [nnz] float64
+    support: np.ndarray  # [nnz] int64
+    lift: np.ndarray  # [nnz] float64
+
+    @classmethod
+    def none(cls, nnz: int) -> EdgeBehaviour:
+        """No entry scored."""
+        return cls(np.full(nnz, math.nan), np.full(nnz, -1, np.int64), np.full(nnz, math.nan))
+
+    def weights(self, llm: np.ndarray) -> np.ndarray:
+        """The weight each entry carries with ``weights=calibrated``: calibrated where scored, else the LLM's."""
+        return np.where(np.isnan(self.calibrated), llm, self.calibrated)
+
+    def of(self, entry: int) -> dict[str, Any]:
+        """One entry's statistics as the database returns them (None where absent)."""
+        calibrated, support, lift = self.calibrated[entry], self.support[entry], self.lift[entry]
+        return {
+            "calibrated": None if np.isnan(calibrated) else float(calibrated),
+            "support": None if support < 0 else int(support),
+            "lift": None if np.isnan(lift) else float(lift),
+        }
+
+
+@dataclass(frozen=True)
+class CalibratedLogic:
+    """A view's behaviour statistics and its logic with calibrated weights (same indices as the LLM's)."""
+
+    u2i: EdgeBehaviour
+    i2u: EdgeBehaviour
+    logic: LogicMatrices
+
+
+@dataclass(frozen=True)
 class View:
     """One graph view (G* = distilled, G = llm)."""
 
-    logic: LogicMatrices
+    logic: LogicMatrices  # the LLM's weights
     u2i_notes: np.ndarray  # [nnz of U2I] int32, index into `Logic.notes`
     i2u_notes: np.ndarray  # [nnz of I2U] int32
     item_roles: ItemEdges  # [I, R]
     item_topics: ItemEdges  # [I, C]
     items_of: SparseRows  # [R, I] = item_roles.p transposed (candidate ranking)
+    calibration: CalibratedLogic | None = None  # None: calibration scored none of the view's edges
+
+    def weighted(self, weights: Weights) -> LogicMatrices:
+        """The logic with the LLM's weights or the calibrated ones (`EdgeBehaviour.weights`)."""
+        if weights is Weights.LLM or self.calibration is None:
+            return self.logic
+        return self.calibration.logic
 
 
 @dataclass(frozen=True)
@@ -115,24 +162,63 @@ class _Interned:
         return found
 
 
-def _logic_rows(
-    rows: list[Row], src: Vocab, dst: Vocab, notes: _Interned
-) -> dict[Source, tuple[SparseRows, np.ndarray]]:
-    """Per view, the matrix [src, dst] of the paged rows {key, out: [[source, dst, weight, *notes]]} and
-    each entry's note index; entries keep the stored order."""
+def _logic_rows(rows: list[Row], src: Vocab, dst: Vocab, notes: _Interned) -> dict[Source, _LogicPart]:
+    """Per view, the matrix [src, dst] of the paged rows {key, out: [[source, dst, weight, calibrated,
+    support, lift, *notes]]}, each entry's note index and behaviour's statistics (None: no entry was
+    calibrated); entries keep the stored order."""
     by_row: dict[Source, list[list[tuple[int, float]]]] = {s: [[] for _ in src.keys] for s in Source}
     noted: dict[Source, list[list[int]]] = {s: [[] for _ in src.keys] for s in Source}
+    stats: dict[Source, list[list[tuple[float, int, float]]]] = {s: [[] for _ in src.keys] for s in Source}
     for row in rows:
         r = src.index[row["key"]]
-        for source, target, weight, *provenance in row["out"]:
+        for source, target, weight, calibrated, support, lift, *provenance in row["out"]:
             if source in Source._value2member_map_ and target in dst.index and weight is not None:
                 view = Source(source)
                 by_row[view][r].append((dst.index[target], float(weight)))
                 noted[view][r].append(notes(tuple(provenance)))
+                stats[view][r].append(_stats(calibrated, support, lift))
     return {
-        s: (SparseRows.build(by_row[s], len(dst)), np.fromiter((n for r in noted[s] for n in r), np.int32))
+        s: _LogicPart(
+            SparseRows.build(by_row[s], len(dst)),
+            np.fromiter((n for r in noted[s] for n in r), np.int32),
+            _behaviour([e for r in stats[s] for e in r]),
+        )
         for s in Source
     }
+
+
+@dataclass(frozen=True)
+class _LogicPart:
+    matrix: SparseRows
+    notes: np.ndarray
+    behaviour: EdgeBehaviour | None
+
+
+def _stats(calibrated: Any, support: Any, lift: Any) -> tuple[float, int, float]:
+    return (
+        math.nan if calibrated is None else float(calibrated),
+        -1 if support is None else int(support),
+        math.nan if lift is None else float(lift),
+    )
+
+
+def _behaviour(stats: list[tuple[float, int, float]]) -> EdgeBehaviour | None:
+    if all(math.isnan(c) and s < 0 and math.isnan(lift) for c, s, lift in stats):
+        return None
+    calibrated, support, lift = (np.array(column) for column in zip(*stats, strict=True))
+    return EdgeBehaviour(calibrated.astype(np.float64), support.astype(np.int64), lift.astype(np.float64))
+
+
+def _calibration(u2i: _LogicPart, i2u: _LogicPart) -> CalibratedLogic | None:
+    """The view's `CalibratedLogic`, when calibration scored any of its edges."""
+    if u2i.behaviour is None and i2u.behaviour is None:
+        return None
+    b_u2i = u2i.behaviour or EdgeBehaviour.none(u2i.matrix.nnz)
+    b_i2u = i2u.behaviour or EdgeBehaviour.none(i2u.matrix.nnz)
+    logic = LogicMatrices(
+        u2i.matrix.reweighted(b_u2i.weights(u2i.matrix.data)), i2u.matrix.reweighted(b_i2u.weights(i2u.matrix.data))
+    )
+    return CalibratedLogic(b_u2i, b_i2u, logic)
 
 
 def _item_edges(rows: list[Row], field: str, items: Vocab, tags: Vocab, notes: _Interned) -> dict[Source, ItemEdges]:
@@ -178,12 +264,13 @@ def load_logic(store: GraphReads, statement_s: float | None = None) -> Logic:
     item_topics = _item_edges(item_rows, "topics", items, topics, item_notes)
     views = {
         s: View(
-            LogicMatrices(u2i[s][0], i2u[s][0]),
-            u2i[s][1],
-            i2u[s][1],
+            LogicMatrices(u2i[s].matrix, i2u[s].matrix),
+            u2i[s].notes,
+            i2u[s].notes,
             item_roles[s],
             item_topics[s],
             transpose(item_roles[s].p),
+            _calibration(u2i[s], i2u[s]),
         )
         for s in Source
     }

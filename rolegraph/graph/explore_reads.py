@@ -251,6 +251,9 @@ class ReadModel:
             for m in (v.logic.u2i, v.logic.i2u, v.item_roles.p, v.item_topics.p, v.items_of):
                 arrays += [m.indptr, m.indices, m.data]
             arrays += [v.u2i_notes, v.i2u_notes, v.item_roles.notes, v.item_topics.notes]
+            if v.calibration is not None:
+                arrays += [v.calibration.logic.u2i.data, v.calibration.logic.i2u.data]
+                arrays += [a for b in (v.calibration.u2i, v.calibration.i2u) for a in (b.calibrated, b.support, b.lift)]
         return sum(a.nbytes for a in arrays)
 
 

@@ -54,11 +54,13 @@ class ItemTagRow(TypedDict):
 
 
 class LogicRow(TypedDict):
-    """A logic edge: source tag, target tag, weight and the run that wrote it."""
+    """A logic edge: source tag, target tag, weight, calibrated weight (None: not calibrated) and the run
+    that wrote it."""
 
     src: str
     dst: str
     weight: float | None
+    calibrated: float | None
     run: str | None
 
 

@@ -72,9 +72,10 @@ class GrowthPlan(Repository):
         rows = self._db.read(Stmt.GROW_PLANNED_ITEMS, day=day)
         return [PlannedItem(r["id"], r["title"], r["text"], r["status"]) for r in rows]
 
-    def plan_items(self, day: str, limit: int) -> None:
-        """Plans up to ``limit`` items not tagged yet (no status, or failed) for ``day``: the first by id."""
-        self._db.write(Stmt.GROW_PLAN_ITEMS, day=day, limit=limit)
+    def plan_items(self, day: str, limit: int, popular: bool = False) -> None:
+        """Plans up to ``limit`` items not tagged yet (no status, or failed) for ``day``: the first by id, or
+        with ``popular`` the most-interacted first."""
+        self._db.write(Stmt.GROW_PLAN_ITEMS_POPULAR if popular else Stmt.GROW_PLAN_ITEMS, day=day, limit=limit)
 
     def planned_sources(self, kind: LogicKind, day: str) -> list[PlannedTag]:
         """The frontier tags planned for ``day`` as sources of ``kind`` edges, in key order."""

@@ -28,6 +28,7 @@ class Label(StrEnum):
     COVER_SNAPSHOT = "CoverSnapshot"
     RUN = "Run"
     RUN_STEP = "RunStep"
+    HANDBOOK = "Handbook"
 
 
 class RelType(StrEnum):
@@ -41,6 +42,8 @@ class RelType(StrEnum):
     ALIAS_OF = "ALIAS_OF"
     INTERACTED = "INTERACTED"
     HAS_ROLE = "HAS_ROLE"
+    CANDIDATE = "CANDIDATE"
+    QUARANTINED = "QUARANTINED"
 
 
 class TagKind(StrEnum):
@@ -73,6 +76,14 @@ class Source(StrEnum):
 _VIEWS = {"cover": Source.DISTILLED, "full": Source.LLM}
 
 
+class Weights(StrEnum):
+    """Which weight of an LLM logic edge a reader uses: the LLM's own, or the behaviour-calibrated one
+    (``calibrated``, falling back to the LLM's weight on edges calibration has not scored)."""
+
+    LLM = "llm"
+    CALIBRATED = "calibrated"
+
+
 class LogicKind(StrEnum):
     """U2I: role → topic, P(c|t). I2U: topic → role, P(t|c)."""
 
@@ -89,6 +100,7 @@ NODE_KEYS: dict[Label, tuple[str, ...]] = {
     Label.COVER_SNAPSHOT: ("kind", "day"),
     Label.RUN: ("id",),
     Label.RUN_STEP: ("id",),
+    Label.HANDBOOK: ("category",),
 }
 
 

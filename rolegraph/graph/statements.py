@@ -37,6 +37,21 @@ class Stmt(StrEnum):
     BENCH_SAMPLE_RUN = "bench_sample_run"
     BENCH_SAMPLE_EDGE = "bench_sample_edge"
     BENCH_SAMPLE_LOGIC_ITEMS = "bench_sample_logic_items"
+    # calibrate.cypher
+    SET_U2I_CALIBRATION = "set_u2i_calibration"
+    SET_I2U_CALIBRATION = "set_i2u_calibration"
+    QUEUE_CANDIDATES = "queue_candidates"
+    CANDIDATES_TO_CHECK = "candidates_to_check"
+    SET_CANDIDATE_STATUS = "set_candidate_status"
+    COUNT_CANDIDATES = "count_candidates"
+    # gate.cypher
+    GATE_ITEM_TAG_EDGES = "gate_item_tag_edges"
+    QUARANTINE_ITEM_TAGS = "quarantine_item_tags"
+    QUARANTINE_TAGS = "quarantine_tags"
+    COUNT_QUARANTINED = "count_quarantined"
+    # handbook.cypher
+    UPSERT_HANDBOOKS = "upsert_handbooks"
+    HANDBOOKS = "handbooks"
     # cover.cypher
     ENSURE_COVER_SET = "ensure_cover_set"
     COVER_LATEST_DAY = "cover_latest_day"
@@ -60,6 +75,7 @@ class Stmt(StrEnum):
     EXPORT_I2U = "export_i2u"
     # grow.cypher
     GROW_PLAN_ITEMS = "grow_plan_items"
+    GROW_PLAN_ITEMS_POPULAR = "grow_plan_items_popular"
     GROW_PLANNED_ITEMS = "grow_planned_items"
     GROW_SET_ITEM_STATUS = "grow_set_item_status"
     GROW_PLAN_U2I = "grow_plan_u2i"

@@ -22,10 +22,12 @@ from typing import Any
 
 from rolegraph.graph import validate as v
 from rolegraph.graph.backend import Backend
+from rolegraph.graph.calibration import Calibration
 from rolegraph.graph.covers import CoverSets
 from rolegraph.graph.distillation import DistillationData
 from rolegraph.graph.exports import ExportReads
 from rolegraph.graph.growth import GrowthPlan
+from rolegraph.graph.handbooks import Handbooks
 from rolegraph.graph.journal import RunJournal
 from rolegraph.graph.model import (
     AliasEdge,
@@ -41,6 +43,7 @@ from rolegraph.graph.model import (
     TagRecord,
     UserRecord,
 )
+from rolegraph.graph.quarantine import Quarantine
 from rolegraph.graph.reads import GraphReads
 from rolegraph.graph.roles import RoleWriteBack
 from rolegraph.graph.statements import Stmt
@@ -92,6 +95,9 @@ class GraphStore(GraphReads):
         self.distillation = DistillationData(self)
         self.exports = ExportReads(self)
         self.roles = RoleWriteBack(self)
+        self.calibration = Calibration(self)
+        self.quarantine = Quarantine(self)
+        self.handbooks = Handbooks(self)
 
     def clear(self) -> int:
         """Deletes every node and relationship, in batches; returns the number of nodes deleted."""

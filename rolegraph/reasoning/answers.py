@@ -1,10 +1,14 @@
-"""Answers of the LLM, parsed and validated: tag lists (Eq. 1) and weighted targets (Eq. 2).
+"""Answers of the LLM, parsed and validated: tag lists (Eq. 1), weighted targets (Eq. 2) and the
+verdicts of pair checks.
 
-Whatever the server sends, what comes out is either a list of valid tags or targets, or `BadAnswer`
-with the reason. A valid tag is printable, at most 60 characters and normalizes to a key
-(`reasoning.canonical.normalize`); an answer keeps at most 10 distinct tags. Individual bad tags are
-dropped (and counted); an answer with none left is bad. JSON answers are checked by pydantic models
-(types, finite weights in [0, 1]); markdown fences around JSON are tolerated.
+Whatever the server sends, what comes out is either a list of valid tags or targets, a verdict, or
+`BadAnswer` with the reason. Names are cleaned first (`clean_name`: our delimiters, list markers,
+parenthetical remarks and stray punctuation go); a valid tag is then printable, at most 60 characters and
+normalizes to a key (`reasoning.canonical.normalize`); an answer keeps at most 10 distinct tags.
+Individual bad tags are dropped (and counted); an answer with none left is bad. A base model's tag line
+separates tags with ";" and often with "," inside a part ("actors; writers, directors"), so both split
+tag lines; logic lines split on ";" only (their reasons may hold commas). JSON answers are checked by
+pydantic models (types, finite weights in [0, 1]); markdown fences around JSON are tolerated.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -25,6 +30,12 @@ MAX_RATIONALE_CHARS = 200
 
 _FENCE = re.compile(r"^\s*```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 _TARGET = re.compile(r"^(?P<tag>[^()]+?)\s*(?:\((?P<why>[^()]*)\)?)?\s*$")
+_ARROWS = re.compile(r"<<<|>>>|[<>]")
+_REMARK = re.compile(r"\([^()]*(?:\)|$)")  # a parenthetical remark, closed or cut off
+_MARKER = re.compile(r"^(?:[-*\u2022\u00b7]+|\d{1,2}[.)])\s+")  # "- ", "* ", "1. ", "2) "
+_JOINER = re.compile(r"^(?:and|or|etc|e\.g\.?)\s+", re.IGNORECASE)
+_EDGES = " \t.,:;!?\"'`\u201c\u201d\u2018\u2019-\u2013\u2014"
+_VERDICT = re.compile(r"^[^\w(]*(?P<verdict>yes|no)\b[\s.,:;!-]*(?:\(?(?P<why>[^()]*)\)?)?", re.IGNORECASE)
 
 
 class BadAnswer(Exception):
@@ -44,11 +55,14 @@ class Target:
 
 @dataclass(frozen=True)
 class Parsed:
-    """A usable answer: tag names (tag tasks) or targets (logic tasks), and how many entries were dropped."""
+    """A usable answer: tag names (tag tasks), targets (logic tasks) or a verdict with its rationale
+    (checks), and how many entries were dropped."""
 
     tags: tuple[str, ...] = ()
     targets: tuple[Target, ...] = ()
     dropped: int = 0
+    verdict: bool | None = None
+    rationale: str = ""
 
 
 class _TagsJSON(BaseModel):
@@ -77,15 +91,45 @@ class _TargetsJSON(BaseModel):
     targets: list[_TargetJSON] = Field(min_length=1)
 
 
+class _CheckJSON(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    verdict: Literal["yes", "no"]
+    rationale: str = ""
+
+
 def rank_weights(n: int) -> list[float]:
     """Weights for a ranked list without weights: proportional to n, n−1, …, 1, summing to 1."""
     total = n * (n + 1) / 2
     return [(n - k) / total for k in range(n)]
 
 
-def parse_tag_line(text: str) -> list[str]:
-    """The names of a ``a; b; c`` answer line (completion strategy), stripped, empty ones removed."""
-    return [part.strip() for part in text.strip().split("\n", 1)[0].split(";") if part.strip()]
+def parse_tag_line(text: str, *, commas: bool = False) -> list[str]:
+    """The names of a ``a; b; c`` answer line (completion strategy), stripped, empty ones removed; with
+    ``commas``, parts are split at commas too (outside parentheses)."""
+    line = text.strip().split("\n", 1)[0]
+    parts = [part.strip() for part in line.split(";") if part.strip()]
+    if commas:
+        parts = [piece.strip() for part in parts for piece in _split_commas(part) if piece.strip()]
+    return parts
+
+
+def _split_commas(part: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(part):
+        depth += (ch == "(") - (ch == ")" and depth > 0)
+        if ch == "," and depth == 0:
+            out.append(part[start:k])
+            start = k + 1
+    return [*out, part[start:]]
+
+
+def clean_name(name: str) -> str:
+    """A display name without our delimiters, list markers, parenthetical remarks, leading "and"/"or"
+    and stray punctuation at either end: ``"2. teachers (or older)>>>"`` → ``"teachers"``."""
+    text = _REMARK.sub(" ", _ARROWS.sub(" ", name))
+    text = " ".join(text.split()).strip(_EDGES)
+    text = _JOINER.sub("", _MARKER.sub("", text)).strip(_EDGES)
+    return " ".join(text.split())
 
 
 def parse_logic_line(text: str) -> list[tuple[str, str]]:
@@ -115,7 +159,7 @@ def _clean_names(names: list[str]) -> tuple[list[str], int]:
     kept: list[str] = []
     seen: set[str] = set()
     for name in names:
-        name = " ".join(name.split())
+        name = clean_name(name)
         if not name or len(name) > MAX_TAG_CHARS or not name.isprintable():
             continue
         try:
@@ -134,13 +178,15 @@ def _one_line(text: str) -> str:
 
 def parse_answer(task: Task, text: str, *, strategy: str) -> Parsed:
     """Parses and validates one raw answer; raises `BadAnswer` with the reason."""
+    if task.is_check:
+        return _parse_check(text, strategy)
     if strategy == "completion":
         if not text.strip():
             raise BadAnswer("empty answer")
         if task.is_logic:
             pairs = parse_logic_line(text)
             names, dropped = _clean_names([t for t, _ in pairs])
-            why = {normalize(t): r for t, r in pairs if _safe_key(t)}
+            why = {normalize(clean_name(t)): r for t, r in pairs if _safe_key(t)}
             weights = rank_weights(len(names))
             targets = tuple(
                 Target(n, w, _one_line(why.get(normalize(n), ""))) for n, w in zip(names, weights, strict=True)
@@ -148,7 +194,7 @@ def parse_answer(task: Task, text: str, *, strategy: str) -> Parsed:
             if not targets:
                 raise BadAnswer(f"no usable targets in {text[:80]!r}")
             return Parsed(targets=targets, dropped=dropped)
-        names, dropped = _clean_names(parse_tag_line(text))
+        names, dropped = _clean_names(parse_tag_line(text, commas=True))
         if not names:
             raise BadAnswer(f"no usable tags in {text[:80]!r}")
         return Parsed(tags=tuple(names), dropped=dropped)
@@ -172,16 +218,31 @@ def parse_answer(task: Task, text: str, *, strategy: str) -> Parsed:
     by_key: dict[str, _TargetJSON] = {}
     for t in answer.targets:
         if _safe_key(t.tag):
-            by_key.setdefault(normalize(t.tag), t)
+            by_key.setdefault(normalize(clean_name(t.tag)), t)
     kept = [Target(n, by_key[normalize(n)].weight, _one_line(by_key[normalize(n)].rationale)) for n in names]
     if not kept or sum(t.weight for t in kept) <= 0:
         raise BadAnswer("no usable targets (none valid, or every weight is 0)")
     return Parsed(targets=tuple(kept), dropped=dropped)
 
 
+def _parse_check(text: str, strategy: str) -> Parsed:
+    """A check's verdict: ``yes (reason)`` / ``no`` on a line, or ``{"verdict", "rationale"}``."""
+    if strategy == "completion":
+        m = _VERDICT.match(text.strip().split("\n", 1)[0])
+        if m is None:
+            raise BadAnswer(f"no yes or no in {text[:80]!r}")
+        return Parsed(verdict=m["verdict"].lower() == "yes", rationale=_one_line(m["why"] or ""))
+    try:
+        answer = _CheckJSON.model_validate(_loads(text))
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise BadAnswer(f"answer does not fit the schema: {'.'.join(map(str, first['loc']))}: {first['msg']}") from e
+    return Parsed(verdict=answer.verdict == "yes", rationale=_one_line(answer.rationale))
+
+
 def _safe_key(name: str) -> bool:
     try:
-        return bool(normalize(" ".join(name.split())))
+        return bool(normalize(clean_name(name)))
     except InvalidInput:
         return False
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rolegraph.graph.model import RunRecord, Source
+from rolegraph.graph.model import RunRecord, Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.artifact import save
 from rolegraph.recsys.config import ModelConfig
@@ -52,12 +52,14 @@ def run_training(
     write_back: bool = True,
     device: str = "auto",
     source: Source = Source.DISTILLED,
+    weights: Weights = Weights.CALIBRATED,
     hook: EpochHook | None = None,
 ) -> dict[str, Any]:
-    """Exports the graph view, trains, saves under ``root/<run>`` (``current`` → it) and writes roles."""
+    """Exports the graph view (logic weighed by ``weights``), trains, saves under ``root/<run>``
+    (``current`` → it) and writes roles."""
     started = datetime.now(UTC)
     run = f"train-{started.strftime('%Y%m%dT%H%M%S%fZ')}-{spec.name}"
-    g, meta = export(store, root / "export", source)
+    g, meta = export(store, root / "export", source, weights=weights)
     model, data, facts = train_model(g, spec, cfg, seed, device, hook)
     folder = save(root, run, spec, model, data, facts | {"export": meta["counts"], "export_runs": meta["runs"]})
     written: dict[str, int] = {}

@@ -3,12 +3,18 @@ and the answers without a trained recommender."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from fastapi.testclient import TestClient
 
+from rolegraph.graph.calibration import EdgeStats
+from rolegraph.graph.explain import rank_paths
+from rolegraph.graph.model import LogicKind, Source, Weights
 from rolegraph.graph.store import GraphStore
-from tests.api.conftest import READ_KEY, WorldScorer, make_app
+from tests.api.conftest import READ_KEY, WorldScorer, make_app, world_graph
 from tests.api.world import World, explain_oracle, item_p
+from tests.support.graphs import Graphs
 
 PAIRS = [("alice", "item 03"), ("bob", "item 07"), ("bob", "item 11"), ("erin", "item 00"), ("alice", "item 23")]
 
@@ -59,6 +65,7 @@ def test_edges_carry_provenance_and_each_path_a_sentence(client: TestClient, wor
                     "model": "model-llm",
                     "prompt_version": "v1",
                     "rationale": f"{e['start']} → {e['end']}",
+                    "weight": e["p"],  # not calibrated: the LLM's weight, whichever `weights` is asked
                 }
             if e["type"] in ("HAS_USER_TAG", "HAS_ITEM_TAG"):
                 assert e["provenance"]["source"] in ("llm", "distilled")
@@ -141,6 +148,24 @@ def test_without_a_trained_recommender(world_store: GraphStore) -> None:
         assert body["paths"]
 
 
+def test_logic_edges_weigh_by_the_llm_or_the_calibrated_number() -> None:
+    row = {
+        "role": "t", "role_name": "T", "role_set": "T0", "role_p": 0.5, "topic": "c", "topic_name": "C",
+        "u2i_weight": 0.4, "u2i_calibrated": 0.8, "u2i_support": 12, "u2i_lift": 2.5, "u2i_run": "r",
+        "item_p": 1.0, "item_source": "llm",
+    }  # fmt: skip
+    for weights, p in ((Weights.LLM, 0.4), (Weights.CALIBRATED, 0.8)):
+        (path,) = rank_paths({"via_topic": [row]}, Source.LLM, "u", "x", weights)
+        u2i = path.edges[1]
+        assert u2i.p == p and path.strength == pytest.approx(0.5 * p)
+        assert {k: u2i.provenance[k] for k in ("weight", "calibrated", "support", "lift")} == {
+            "weight": 0.4,
+            "calibrated": 0.8,
+            "support": 12,
+            "lift": 2.5,
+        }
+
+
 def _same(a: object, b: object) -> bool:
     """Equal JSON values, numbers to 1e-9."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -165,10 +190,53 @@ def test_the_read_model_explains_as_the_database_does(world_store: GraphStore, w
         for user in [*world.users, "nobody"]:
             for item in [*world.items, "no such item"]:
                 for view in ("cover", "full"):
-                    params = {"user": user, "item": item, "graph": view, "limit": 100, "mode": "expl"}
+                    params = {"user": user, "item": item, "graph": view, "limit": 100, "mode": "expl", "weights": "llm"}
                     a, b = memory.get("/explain", params=params), db.get("/explain", params=params)
                     assert a.status_code == b.status_code, (params, a.text, b.text)
                     if a.status_code == 200:
                         assert a.headers["X-Rolegraph-Source"] == "read-model"
                         assert b.headers["X-Rolegraph-Source"] == "database"
                         assert _same(a.json(), b.json()), params
+
+
+def _calibrate_half(store: GraphStore, world: World) -> int:
+    """Behaviour's statistics on about half of the world's LLM logic edges; how many edges got them."""
+    rng = random.Random(5)
+    scored = 0
+    for kind, logic in ((LogicKind.U2I, world.u2i["llm"]), (LogicKind.I2U, world.i2u["llm"])):
+        stats = [
+            EdgeStats(a, b, rng.randint(1, 40), round(rng.uniform(0.5, 3.0), 3), rng.uniform(0.05, 1.0), False)
+            for a, b in sorted(logic)
+            if rng.random() < 0.5
+        ]
+        scored += store.calibration.set_edge_stats(kind, stats)
+    return scored
+
+
+def test_the_read_model_explains_with_calibrated_weights_as_the_database_does(
+    graphs: Graphs, engine: str, world: World
+) -> None:
+    with world_graph(graphs, engine, world) as store:
+        assert _calibrate_half(store, world) > 10
+        apps = {
+            source: make_app(store, WorldScorer(world), api_read_model=source == "read-model", api_rate_per_s=10_000)
+            for source in ("read-model", "database")
+        }
+        with (
+            TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
+            TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
+        ):
+            assert apps["read-model"].state.read_model.wait(30)
+            differ = 0
+            for user in world.users:
+                for item in world.items[::3]:
+                    by_weights = {}
+                    for weights in ("calibrated", "llm"):
+                        params = {"user": user, "item": item, "graph": "full", "limit": 100, "weights": weights}
+                        a, b = memory.get("/explain", params=params), db.get("/explain", params=params)
+                        assert a.status_code == b.status_code == 200, (params, a.text, b.text)
+                        assert a.headers["X-Rolegraph-Source"] == "read-model", params
+                        assert _same(a.json(), b.json()), params
+                        by_weights[weights] = [p["strength"] for p in a.json()["paths"]]
+                    differ += by_weights["calibrated"] != by_weights["llm"]
+            assert differ > 0  # the calibrated weights change some answers

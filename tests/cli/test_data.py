@@ -63,6 +63,8 @@ def test_synth_init_load_stats(tmp_path: Path, graph: GraphSettings) -> None:
     assert json.loads(result.stdout) == {
         "nodes": {"Item": 30, "User": 40},
         "relationships": {"INTERACTED": n_events},
+        "quarantined": {},  # nothing grown yet: no tag set aside by the quality gate
+        "candidates": {},  # nor any logic pair proposed by behaviour
         "merges": {"made": 0, "blocked": 0, "undone": 0},
     }
 
@@ -142,6 +144,8 @@ def test_init_then_load_movielens_twice(tmp_path: Path, graph: GraphSettings, mo
         "nodes": {"Item": 1682, "User": 943},
         "relationships": {"INTERACTED": 100_000},
         "merges": {"made": 0, "blocked": 0, "undone": 0},
+        "quarantined": {},
+        "candidates": {},
     }
     assert json.loads(_run(["stats", "--json"], tmp_path, graph).stdout) == expected
     first = _content_hash(graph)

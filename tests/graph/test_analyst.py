@@ -19,6 +19,7 @@ from tests.graph import analyst_world
 # name → (parameters as given on the command line, expected rows). Expected values are worked out by hand
 # from tests/graph/analyst_world.py (e.g. via-logic strength 0.3969 = 0.9 · 0.9 · 0.7 · 0.7).
 EXPECTED: dict[str, tuple[dict[str, str], list[dict[str, Any]]]] = {
+    "analyst_quarantined_tags": ({}, []),  # nothing quarantined here; tests/reasoning/grow/test_gate.py has some
     "analyst_logic_chains": (
         {"role": "student"},
         [

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 import pytest
 
 from rolegraph.graph.backend import without_deadline
+from rolegraph.graph.calibration import EdgeStats
 from rolegraph.graph.explain import Explanation, explain_model, explain_rows
 from rolegraph.graph.explore import Candidate, Exploration
 from rolegraph.graph.explore_reads import DatabaseReads, ReadModel, load_read_model, read_version
 from rolegraph.graph.loaders.synth_truth import load_world
-from rolegraph.graph.model import RoleEdge, Source
+from rolegraph.graph.model import LogicKind, RoleEdge, Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
@@ -84,12 +85,15 @@ def compare(store: GraphStore, model: ReadModel, users: list[str], items: list[s
             for item in items if n < explained else ():
                 found = store.item(item)
                 title = found.get("title") if found else None
-                want_paths = explain_rows(store.explain_paths(user, item, source), source, user, title, 10)
+                rows = store.explain_paths(user, item, source)
                 i = model.logic.items.index.get(item)
-                if i is None:  # an item without roles or topics has no paths
-                    assert want_paths.counts == dict.fromkeys(want_paths.counts, 0)
-                    continue
-                assert_same_explanation(explain_model(model.logic, model.people, u, i, source, 10), want_paths)
+                for weights in Weights:
+                    want_paths = explain_rows(rows, source, user, title, 10, weights)
+                    if i is None:  # an item without roles or topics has no paths
+                        assert want_paths.counts == dict.fromkeys(want_paths.counts, 0)
+                        continue
+                    got = explain_model(model.logic, model.people, u, i, source, 10, weights)
+                    assert_same_explanation(got, want_paths)
     return compared
 
 
@@ -128,6 +132,18 @@ def world_store(engine: str, graphs: Graphs, tmp_path_factory: pytest.TempPathFa
             for rank, (weight, role) in enumerate(sorted(zip(u["weights"], u["roles"], strict=True), reverse=True))
         ]
         store.upsert_roles(roles)
+        # behaviour's statistics on every other planted logic edge, as calibration would SET them
+        logic = json.loads((folder / "truth" / "logic.json").read_text())
+        for kind, planted, src, dst in (
+            (LogicKind.U2I, logic["u2i"], "role", "topic"),
+            (LogicKind.I2U, logic["i2u"], "topic", "role"),
+        ):
+            stats = [
+                EdgeStats(e[src], e[dst], 3 + n % 17, 0.5 + n % 5 / 2, (n % 13 + 1) / 14, False)
+                for n, e in enumerate(planted)
+                if n % 2 == 0
+            ]
+            assert store.calibration.set_edge_stats(kind, stats) == len(stats)
         yield store
 
 

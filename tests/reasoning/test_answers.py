@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rolegraph.reasoning.answers import BadAnswer, parse_answer, rank_weights
+from rolegraph.reasoning.answers import BadAnswer, clean_name, parse_answer, rank_weights
 from rolegraph.reasoning.prompts import template
 from rolegraph.reasoning.safety import clean_subject, looks_like_injection
 from rolegraph.reasoning.tasks import Task
@@ -75,3 +75,41 @@ def test_untrusted_text_is_capped_unfenced_and_flagged() -> None:
     assert "<<<" not in cleaned and ">>>" not in cleaned and "\x00" not in cleaned and len(cleaned) == 600
     assert looks_like_injection(text)
     assert not looks_like_injection("Toy Story (1995). Genres: Animation, Children's, Comedy.")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("2. teachers (or older)>>>", "teachers"),
+        ("judges, politicians>>>", "judges, politicians"),
+        ("men.", "men"),
+        ("- and pilots;", "pilots"),
+        ('"jazz fans"', "jazz fans"),
+    ],
+)
+def test_display_names_lose_stray_punctuation_and_delimiters(raw: str, clean: str) -> None:
+    assert clean_name(raw) == clean
+
+
+def test_tag_lines_split_at_commas_outside_parentheses() -> None:
+    parsed = parse_answer(Task.ITEM_ROLES, "actors; writers, directors (of film, mostly)>>>", strategy="completion")
+    assert parsed.tags == ("actors", "writers", "directors")
+
+
+@pytest.mark.parametrize("strategy", ["completion", "json"])
+def test_checks_answer_yes_with_a_reason_or_no(strategy: str) -> None:
+    yes = "Yes (their harvest depends on it)" if strategy == "completion" else '{"verdict": "yes", "rationale": "r"}'
+    no = "no." if strategy == "completion" else '{"verdict": "no", "rationale": ""}'
+    assert parse_answer(Task.U2I_CHECK, yes, strategy=strategy).verdict is True
+    assert parse_answer(Task.I2U_CHECK, no, strategy=strategy).verdict is False
+    with pytest.raises(BadAnswer):
+        parse_answer(Task.U2I_CHECK, "maybe" if strategy == "completion" else "{}", strategy=strategy)
+
+
+def test_a_hint_line_follows_the_input_in_templates_that_take_one() -> None:
+    tpl = template(Task.ITEM_ROLES)
+    prompt = tpl.completion_prompt("Heat (1995)", "cops; gamblers")
+    assert prompt.endswith("Input: <<<Heat (1995)>>>\nIdeas: cops; gamblers\nPeople:")
+    assert prompt.count("Ideas:") == len(tpl.examples) + 1
+    assert "Ideas:" not in tpl.completion_prompt("Heat (1995)")
+    assert dict(tpl.sampling)["repeat_penalty"] > 1

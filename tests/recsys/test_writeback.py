@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import torch
 
 from rolegraph.errors import InvalidInput, ModelNotTrained
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.export.read import read_graph
@@ -87,3 +88,10 @@ def test_a_seed_fixes_the_whole_training(world_store: GraphStore) -> None:
     weights = [train_model(g, spec, CFG, seed, "cpu")[0].state_dict() for seed in (0, 0, 1)]
     assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
     assert not all(torch.equal(weights[0][k], weights[2][k]) for k in weights[0])
+
+
+def test_training_exports_with_the_weights_it_is_given(world_store: GraphStore, tmp_path: Path) -> None:
+    for weights in Weights:
+        run_training(world_store, tmp_path, parse_model("tagcf-ut-util"), CFG, seed=0, device="cpu", weights=weights)
+        manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
+        assert manifest["weights"] == weights.value

@@ -17,6 +17,9 @@ DROP CONSTRAINT cover_set_kind_unique IF EXISTS;
 // name: cover_snapshot_unique
 DROP CONSTRAINT cover_snapshot_unique IF EXISTS;
 
+// name: handbook_category_unique
+DROP CONSTRAINT handbook_category_unique IF EXISTS;
+
 // name: run_id_unique
 DROP CONSTRAINT run_id_unique IF EXISTS;
 

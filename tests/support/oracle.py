@@ -3,6 +3,10 @@
 Tag questions about an item answer its planted roles or topics; logic questions about a role (topic)
 answer its planted U2I (I2U) targets with their planted weights. With probability ``noise`` each answered
 name is swapped for a random other name of the same vocabulary — a plausible confusion, not garbage.
+With probability ``junk`` a tag answer also carries one junk name (a person's name, a generic word or an
+off-topic phrase, `JUNK`), recorded in ``injected`` — the quality gate's test.
+Checks of a proposed pair (``role | topic``, ``topic | role``) answer whether the pair is planted; with
+probability ``noise`` the verdict is a coin flip instead.
 ``variants`` plants other wordings: a planted name is answered, in about half of the questions, as its
 variant (a paraphrase that canonicalization should merge, or a contrast it should keep apart), and a
 question about a variant is answered as about its planted name.
@@ -20,13 +24,29 @@ from typing import Any
 
 from rolegraph.graph.store import GraphStore
 from rolegraph.reasoning.canonical import normalize
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
 from tests.support.openai_server import Reply, subject_of
+
+#: junk names by kind, none of them in (or near) the synthetic world's vocabularies
+JUNK = {
+    "person name": ["Andy Warhol", "Meryl Streep", "Orson Welles", "Greta Garbo", "Buster Keaton", "Frida Kahlo"],
+    "generic": ["people", "movie", "fans", "everyone", "entertainment", "audience"],
+    "off-topic": ["dental hygiene", "tax deductions", "kitchen plumbing", "parking permits", "printer drivers"],
+}
 
 
 class Oracle:
     """A responder for `ScriptedServer` (json strategy)."""
 
-    def __init__(self, world: Path, noise: float = 0.0, seed: int = 0, variants: dict[str, str] | None = None):
+    def __init__(
+        self,
+        world: Path,
+        noise: float = 0.0,
+        seed: int = 0,
+        junk: float = 0.0,
+        variants: dict[str, str] | None = None,
+    ):
         truth = json.loads((world / "truth" / "logic.json").read_text())
         self.roles: list[str] = truth["roles"]
         self.topics: list[str] = truth["topics"]
@@ -48,6 +68,8 @@ class Oracle:
                 self.items[texts[row["id"]]] = {"roles": row["roles"], "topics": row["topics"]}
         self.noise = noise
         self.seed = seed
+        self.junk = junk
+        self.injected: set[tuple[str, str]] = set()  # (subject, junk name)
         self.variants = dict(variants or {})
         self.planted_as = {v: k for k, v in self.variants.items()}
 
@@ -63,10 +85,21 @@ class Oracle:
 
     def answer(self, task: str, subject: str) -> dict[str, Any]:
         rng = self._rng(task, subject)
+        if task in ("u2i_check", "i2u_check"):
+            src, _, dst = (part.strip() for part in subject.partition("|"))
+            table = self.u2i if task == "u2i_check" else self.i2u
+            truth = any(normalize(name) == normalize(dst) for name, _ in table.get(src, []))
+            verdict = rng.random() < 0.5 if rng.random() < self.noise else truth
+            return {"verdict": "yes" if verdict else "no", "rationale": "planted" if verdict else ""}
         if task in ("item_roles", "item_topics"):
             truth = self.items.get(subject, {"roles": [], "topics": []})
             names, vocab = (truth["roles"], self.roles) if task == "item_roles" else (truth["topics"], self.topics)
-            return {"tags": [self._noisy(rng, n, vocab) for n in names] or ["unknown"]}
+            tags = [self._noisy(rng, n, vocab) for n in names] or ["unknown"]
+            if rng.random() < self.junk:
+                bad = rng.choice(JUNK[rng.choice(sorted(JUNK))])
+                self.injected.add((subject, bad))
+                tags.insert(rng.randrange(len(tags) + 1), bad)
+            return {"tags": tags}
         table, vocab = (self.u2i, self.topics) if task == "u2i" else (self.i2u, self.roles)
         targets = table.get(self.planted_as.get(subject, subject), [])
         return {
@@ -91,30 +124,52 @@ def planted(world: Path) -> dict[str, set[tuple[str, str]]]:
     }
 
 
-def recovery(store: GraphStore, world: Path) -> dict[str, dict[str, float]]:
+def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[str, float]]:
     """Precision and recall of the grown LLM logic edges against the planted ones.
 
     Planted names are mapped through the graph's aliases first (a name the run merged into another
     counts under the tag it was merged into), so the numbers judge the logic, and ``merged`` reports
-    how many planted names were merged at all."""
+    how many planted names were merged at all. Two edge sets are judged: ``raw``, the edges the LLM
+    proposed (its top ``top_b`` per source by weight; all when 0), and ``calibrated``, the edges behaviour
+    did not contradict — proposed or confirmed candidates — top ``top_b`` per source by calibrated weight.
+    The unprefixed numbers are the raw ones."""
+    checks = {template(Task.U2I_CHECK).version, template(Task.I2U_CHECK).version}
     alias: dict[str, str] = {}
-    grown: dict[str, set[tuple[str, str]]] = {"U2I": set(), "I2U": set()}
+    raw: dict[str, dict[str, list[tuple[float, str]]]] = {"U2I": {}, "I2U": {}}
+    cal: dict[str, dict[str, list[tuple[float, str]]]] = {"U2I": {}, "I2U": {}}
     for page in store.iter_edge_pages():
         for e in page:
+            props = e["props"]
             if e["type"] == "ALIAS_OF":
                 alias[e["src"]] = e["dst"]
-            elif e["type"] in grown and e["props"].get("source") == "llm":
-                grown[e["type"]].add((e["src"], e["dst"]))
+            elif e["type"] in raw and props.get("source") == "llm":
+                weight = float(props.get("weight") or 0.0)
+                if props.get("prompt_version") not in checks:
+                    raw[e["type"]].setdefault(e["src"], []).append((weight, e["dst"]))
+                if not props.get("contradicted"):
+                    calibrated = props.get("calibrated")
+                    score = weight if calibrated is None else float(calibrated)
+                    cal[e["type"]].setdefault(e["src"], []).append((score, e["dst"]))
     out = {}
     for kind, edges in planted(world).items():
         mapped = {(alias.get(s, s), alias.get(d, d)) for s, d in edges}
-        hit = mapped & grown[kind]
-        out[kind] = {
+        row: dict[str, float] = {
             "planted": len(mapped),
-            "grown": len(grown[kind]),
-            "recovered": len(hit),
-            "recall": len(hit) / len(mapped) if mapped else 1.0,
-            "precision": len(hit) / len(grown[kind]) if grown[kind] else 1.0,
-            "merged_names": len({n for pair in edges for n in pair if n in alias}),
+            "merged_names": len({n for p in edges for n in p if n in alias}),
         }
+        for name, grown in (("", _top(raw[kind], top_b)), ("calibrated_", _top(cal[kind], top_b))):
+            hit = mapped & grown
+            row[f"{name}grown"] = len(grown)
+            row[f"{name}recovered"] = len(hit)
+            row[f"{name}recall"] = len(hit) / len(mapped) if mapped else 1.0
+            row[f"{name}precision"] = len(hit) / len(grown) if grown else 1.0
+        out[kind] = row
     return out
+
+
+def _top(by_source: dict[str, list[tuple[float, str]]], b: int) -> set[tuple[str, str]]:
+    return {
+        (src, dst)
+        for src, rows in by_source.items()
+        for _, dst in sorted(rows, key=lambda r: (-r[0], r[1]))[: b or None]
+    }

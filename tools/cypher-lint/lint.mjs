@@ -47,8 +47,10 @@ function splitBlocks(source) {
   return blocks.map((b) => ({ ...b, text: b.lines.join('\n').trimEnd().replace(/;\s*$/, '') }));
 }
 
-const labels = ['Item', 'Tag', 'UserTag', 'ItemTag', 'User', 'CoverSet', 'CoverSnapshot', 'Run', 'RunStep'];
-const relationshipTypes = ['HAS_USER_TAG', 'HAS_ITEM_TAG', 'U2I', 'I2U', 'IN_COVER', 'ALIAS_OF', 'INTERACTED', 'HAS_ROLE'];
+const labels = ['Item', 'Tag', 'UserTag', 'ItemTag', 'User', 'CoverSet', 'CoverSnapshot', 'Run', 'RunStep', 'Handbook'];
+const relationshipTypes = [
+  'HAS_USER_TAG', 'HAS_ITEM_TAG', 'U2I', 'I2U', 'IN_COVER', 'ALIAS_OF', 'INTERACTED', 'HAS_ROLE', 'CANDIDATE', 'QUARANTINED',
+];
 
 let errors = 0;
 let statements = 0;

@@ -2,8 +2,9 @@
 (the roles that make two items go together).
 
 /explain answers from the in-memory read model when it is current (`graph.explain.explain_model`: array
-operations, rows built for the returned paths only), else from the database in a worker thread (the
-reference: the same answer, tests/graph/test_explore_matrix.py)."""
+operations, rows built for the returned paths only; the model holds both the LLM's and the calibrated
+weights of each logic edge), else from the database in a worker thread (the reference: the same answer,
+tests/graph/test_explore_matrix.py)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ from rolegraph.api.schemas import (
     PairRoleOut,
     PathOut,
     ScoreOut,
+    WeightsParam,
 )
 from rolegraph.graph.explain import Explanation, explain_model, explain_rows, pair_roles
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 
@@ -60,6 +62,7 @@ async def explain(
     graph: GraphView = "cover",
     mode: Mode = "util",
     limit: Annotated[int, Query(ge=1, le=100, description="paths returned, strongest first")] = 10,
+    weights: WeightsParam = "calibrated",
 ) -> ExplainOut:
     """Why ``item`` for ``user``: ŷ_raw, β0·ŷ_tag0, β1·ŷ_tag1 and the paths of the three shapes."""
     source = VIEW[graph]
@@ -69,10 +72,10 @@ async def explain(
         u, i = model.user_index(user), model.logic.items.index.get(item)
     if model is None or u is None or i is None:
         # no read model, or a user or item newer than it (cold start): the database knows, or answers 404
-        found = await run_in_threadpool(_from_database, store, user, item, source, limit)
+        found = await run_in_threadpool(_from_database, store, user, item, source, limit, Weights(weights))
         response.headers[SOURCE_HEADER] = "database"
     else:
-        found = explain_model(model.logic, model.people, u, i, source, limit)
+        found = explain_model(model.logic, model.people, u, i, source, limit, Weights(weights))
         response.headers[SOURCE_HEADER] = "read-model"
     if scorer is None or scorer.tabled:
         score, note = _score(scorer, user, item, mode)
@@ -83,6 +86,7 @@ async def explain(
         item=item,
         graph=graph,
         mode=mode,
+        weights=weights,
         score=score,
         note=note,
         graph_parts=GraphParts(tag0=found.tag0, tag1=found.tag1),
@@ -91,14 +95,16 @@ async def explain(
     )
 
 
-def _from_database(store: GraphStore, user: str, item: str, source: Source, limit: int) -> Explanation:
-    """The explanation read through the database (cold start, or no read model)."""
+def _from_database(
+    store: GraphStore, user: str, item: str, source: Source, limit: int, weights: Weights
+) -> Explanation:
+    """The explanation read through the database (cold start, no read model, or calibrated weights)."""
     if store.user(user) is None:
         raise HTTPException(404, "no such user")
     found = store.item(item)
     if found is None:
         raise HTTPException(404, "no such item")
-    return explain_rows(store.explain_paths(user, item, source), source, user, found.get("title"), limit)
+    return explain_rows(store.explain_paths(user, item, source), source, user, found.get("title"), limit, weights)
 
 
 @router.get("/explain/pair", response_model=PairOut, responses=responses(401, 403, 404, 422, 429, 503, 504))

@@ -24,6 +24,9 @@ CREATE INDEX FOR (n:Run) ON (n.id);
 // name: run_step_id_index
 CREATE INDEX FOR (n:RunStep) ON (n.id);
 
+// name: handbook_category_index
+CREATE INDEX FOR (n:Handbook) ON (n.category);
+
 // name: user_tag_key_index
 CREATE INDEX FOR (n:UserTag) ON (n.key);
 

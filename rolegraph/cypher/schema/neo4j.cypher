@@ -16,6 +16,9 @@ CREATE CONSTRAINT cover_set_kind_unique IF NOT EXISTS FOR (n:CoverSet) REQUIRE n
 // name: cover_snapshot_unique
 CREATE CONSTRAINT cover_snapshot_unique IF NOT EXISTS FOR (n:CoverSnapshot) REQUIRE (n.kind, n.day) IS UNIQUE;
 
+// name: handbook_category_unique
+CREATE CONSTRAINT handbook_category_unique IF NOT EXISTS FOR (n:Handbook) REQUIRE n.category IS UNIQUE;
+
 // name: run_id_unique
 CREATE CONSTRAINT run_id_unique IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE;
 

@@ -26,22 +26,23 @@ class Outcome:
     flagged: bool = False
 
 
-def build_request(client: LLMClient, task: Task, subject: str) -> Request:
+def build_request(client: LLMClient, task: Task, subject: str, hint: str | None = None) -> Request:
+    """The request of one task about one subject (with its hint line, for templates that take one)."""
     tpl = template(task)
     if client.strategy == "completion":
-        return Request(prompt_version=tpl.version, prompt=tpl.completion_prompt(subject))
+        return Request(prompt_version=tpl.version, prompt=tpl.completion_prompt(subject, hint), sampling=tpl.sampling)
     return Request(
         prompt_version=tpl.version,
-        messages=tpl.chat_messages(subject),
+        messages=tpl.chat_messages(subject, hint),
         schema=tpl.schema(),
         schema_name=task.value,
     )
 
 
-def ask(client: LLMClient, task: Task, subject: str) -> Outcome:
-    """Asks one task about one subject (item text or tag name); never raises."""
+def ask(client: LLMClient, task: Task, subject: str, hint: str | None = None) -> Outcome:
+    """Asks one task about one subject (item text, tag name, pair or category sample); never raises."""
     flagged = looks_like_injection(subject)
-    request = build_request(client, task, subject)
+    request = build_request(client, task, subject, hint)
     try:
         text = client.ask(request)
         try:

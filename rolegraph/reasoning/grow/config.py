@@ -3,10 +3,11 @@ defaults in its help)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rolegraph.errors import InvalidInput
 from rolegraph.graph.validate import check_day
+from rolegraph.reasoning.calibrate import CalibrationConfig
 from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
 
 
@@ -27,6 +28,9 @@ class GrowConfig:
     distill_min_p: float = 0.2
     seed: int = 0
     models_dir: str = "data/runs"
+    handbook: bool = False  # build per-category handbooks and show them in the tagging prompts
+    popular_first: bool = False  # plan the most-interacted untagged items first (the backfill's order)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
 
     def __post_init__(self) -> None:
         check_day(self.day)

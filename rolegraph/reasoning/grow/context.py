@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from rolegraph.graph.handbooks import Handbook
 from rolegraph.graph.model import AliasEdge, TagKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import ProgressFactory
@@ -32,6 +33,7 @@ class RunContext:
     timings: dict[str, float] = field(default_factory=dict)
     merges: list[AliasEdge] = field(default_factory=list)
     cover: dict[str, dict[str, float]] = field(default_factory=dict)
+    handbooks: dict[str, Handbook] = field(default_factory=dict)  # category → handbook (tagging's Ideas lines)
 
     @property
     def run_id(self) -> str:

@@ -13,8 +13,8 @@ from typing import Protocol
 from rolegraph.graph.journal import Payload
 from rolegraph.graph.store import GraphStore
 
-#: Statuses that end an item's or tag's work (``failed`` — the LLM was unreachable — is retried).
-FINAL = ("done", "quarantined")
+#: Statuses that end an item's, tag's or candidate's work (``failed`` — the LLM was unreachable — is retried).
+FINAL = ("done", "quarantined", "confirmed", "refused")
 
 
 class Planned(Protocol):

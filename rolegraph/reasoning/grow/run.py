@@ -2,9 +2,17 @@
 
     start ─▶ select_items ─▶ tag ─▶ canonicalize ─▶ write_tags ─┐ (next chunk: back to tag)
                                                                  ▼
-             frontier ─▶ logic ─▶ canonicalize_targets ─▶ write_logic ─┐ (next chunk: back to logic)
+             gate ─▶ frontier ─▶ logic ─▶ canonicalize_targets ─▶ write_logic ─┐ (next chunk: back to logic)
                                                                         ▼
-             cover_sets ─▶ distill ─▶ publish ─▶ END
+             check ─▶ write_check ─┐ (next chunk of candidate pairs: back to check)
+                                   ▼
+             calibrate ─▶ cover_sets ─▶ distill ─▶ publish ─▶ END
+
+`select_items` builds the handbooks of new item categories first, when the run uses them
+(`grow.handbooking`); `gate` quarantines today's item → tag edges below the quality gate (`grow.gating`);
+`check` puts the candidate pairs an earlier day's calibration queued to the LLM (`grow.checking`);
+`calibrate` sets behaviour's support, lift and calibrated weight on every LLM logic edge and queues
+the next candidates (`grow.calibrating`).
 
 Resumable: the plan (items and tags marked with the day), per-item and per-tag status, and a journal
 entry per chunk live in the graph (`reasoning.grow.journal`); `start` replays what a crash left
@@ -23,9 +31,10 @@ from typing import Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
+from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.growth import PlannedItem, PlannedTag
 from rolegraph.graph.model import AliasEdge, LogicKind, RunRecord, TagKind
-from rolegraph.reasoning.grow import covering, journal, logic, tagging
+from rolegraph.reasoning.grow import calibrating, checking, covering, gating, handbooking, journal, logic, tagging
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.vocab import load_vocabulary
 from rolegraph.reasoning.prompts import template
@@ -37,6 +46,7 @@ class GrowState(TypedDict, total=False):
     items: list[str]
     tag_chunks: list[tuple[str, list[PlannedItem]]]
     logic_chunks: list[tuple[LogicKind, str, list[PlannedTag]]]
+    check_chunks: list[tuple[LogicKind, str, list[QueuedCandidate]]]
     step_id: str
     asked: Any
     payload: dict[str, Any]
@@ -102,6 +112,10 @@ class GrowRun:
                     "u2i": lambda p: logic.apply(ctx, p),
                     "i2u": lambda p: logic.apply(ctx, p),
                     "cover": lambda p: covering.apply(ctx, p),
+                    "check": lambda p: checking.apply(ctx, p),
+                    "calibrate": lambda p: calibrating.apply(ctx, p),
+                    "gate": lambda p: gating.apply(ctx, p),
+                    "handbook": lambda p: handbooking.apply(ctx, p),
                 },
             )
         with ctx.timed("vocabulary"):
@@ -113,6 +127,9 @@ class GrowRun:
         with self.ctx.timed("select"):
             planned = tagging.plan_items(self.ctx)
             chunks = tagging.pending_chunks(self.ctx, planned)
+        if self.ctx.config.handbook:
+            with self.ctx.timed("handbook (LLM)"):
+                handbooking.build(self.ctx, planned)
         self._bar("tagging items", sum(len(c) for _, c in chunks))
         return {"items": [i.id for i in planned], "tag_chunks": chunks}
 
@@ -132,15 +149,22 @@ class GrowRun:
         self.advance(len(state["tag_chunks"][0][1]))
         return {"tag_chunks": state["tag_chunks"][1:], "asked": None, "payload": {}}
 
-    def frontier(self, state: GrowState) -> GrowState:
+    def gate(self, state: GrowState) -> GrowState:
         self.bars.close()
+        with self.ctx.timed("gate"):
+            gating.gate(self.ctx, state.get("items", []))
+        return {}
+
+    def frontier(self, state: GrowState) -> GrowState:
         chunks: list[tuple[LogicKind, str, list[PlannedTag]]] = []
+        checks: list[tuple[LogicKind, str, list[QueuedCandidate]]] = []
         with self.ctx.timed("frontier"):
             for kind in LogicKind:
                 sources = logic.plan_sources(self.ctx, kind)
                 chunks += [(kind, step, c) for step, c in logic.pending_chunks(self.ctx, kind, sources)]
-        self._bar("logic (tags)", sum(len(c) for _, _, c in chunks))
-        return {"logic_chunks": chunks}
+                checks += [(kind, step, c) for step, c in checking.pending_chunks(self.ctx, kind)]
+        self._bar("logic (tags)", sum(len(c) for _, _, c in chunks) + sum(len(c) for _, _, c in checks))
+        return {"logic_chunks": chunks, "check_chunks": checks}
 
     def logic(self, state: GrowState) -> GrowState:
         kind, step_id, sources = state["logic_chunks"][0]
@@ -159,8 +183,26 @@ class GrowRun:
         self.advance(len(state["logic_chunks"][0][2]))
         return {"logic_chunks": state["logic_chunks"][1:], "asked": None, "payload": {}}
 
-    def cover_sets(self, state: GrowState) -> GrowState:
+    def check(self, state: GrowState) -> GrowState:
+        kind, step_id, rows = state["check_chunks"][0]
+        with self.ctx.timed("check (LLM)"):
+            asked = checking.ask_chunk(self.ctx, kind, rows)
+            return {"step_id": step_id, "payload": checking.compose(self.ctx, kind, asked)}
+
+    def write_check(self, state: GrowState) -> GrowState:
+        ctx = self.ctx
+        with ctx.timed("write"):
+            journal.commit(ctx.store, ctx.run_id, state["step_id"], state["payload"], lambda p: checking.apply(ctx, p))
+        self.advance(len(state["check_chunks"][0][2]))
+        return {"check_chunks": state["check_chunks"][1:], "payload": {}}
+
+    def calibrate(self, state: GrowState) -> GrowState:
         self.bars.close()
+        with self.ctx.timed("calibrate"):
+            calibrating.calibrate(self.ctx)
+        return {}
+
+    def cover_sets(self, state: GrowState) -> GrowState:
         with self.ctx.timed("cover sets"):
             covering.update_covers(self.ctx, state.get("items", []))
         return {}
@@ -186,10 +228,14 @@ class GrowRun:
             "tag",
             "canonicalize",
             "write_tags",
+            "gate",
             "frontier",
             "logic",
             "canonicalize_targets",
             "write_logic",
+            "check",
+            "write_check",
+            "calibrate",
             "cover_sets",
             "distill",
             "publish",
@@ -197,16 +243,21 @@ class GrowRun:
             g.add_node(name, getattr(self, name))
         g.add_edge(START, "start")
         g.add_conditional_edges("start", lambda s: END if s["finished_before"] else "select_items")
-        more_tags = lambda s: "tag" if s["tag_chunks"] else "frontier"  # noqa: E731
-        g.add_conditional_edges("select_items", more_tags, ["tag", "frontier"])
+        more_tags = lambda s: "tag" if s["tag_chunks"] else "gate"  # noqa: E731
+        g.add_conditional_edges("select_items", more_tags, ["tag", "gate"])
         g.add_edge("tag", "canonicalize")
         g.add_edge("canonicalize", "write_tags")
-        g.add_conditional_edges("write_tags", more_tags, ["tag", "frontier"])
-        more_logic = lambda s: "logic" if s["logic_chunks"] else "cover_sets"  # noqa: E731
-        g.add_conditional_edges("frontier", more_logic, ["logic", "cover_sets"])
+        g.add_conditional_edges("write_tags", more_tags, ["tag", "gate"])
+        g.add_edge("gate", "frontier")
+        more_checks = lambda s: "check" if s["check_chunks"] else "calibrate"  # noqa: E731
+        more_logic = lambda s: "logic" if s["logic_chunks"] else more_checks(s)  # noqa: E731
+        g.add_conditional_edges("frontier", more_logic, ["logic", "check", "calibrate"])
         g.add_edge("logic", "canonicalize_targets")
         g.add_edge("canonicalize_targets", "write_logic")
-        g.add_conditional_edges("write_logic", more_logic, ["logic", "cover_sets"])
+        g.add_conditional_edges("write_logic", more_logic, ["logic", "check", "calibrate"])
+        g.add_edge("check", "write_check")
+        g.add_conditional_edges("write_check", more_checks, ["check", "calibrate"])
+        g.add_edge("calibrate", "cover_sets")
         g.add_edge("cover_sets", "distill")
         g.add_edge("distill", "publish")
         g.add_edge("publish", END)

@@ -12,17 +12,19 @@ from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.ask import Outcome, ask
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_groups
+from rolegraph.reasoning.handbook import hint
 from rolegraph.reasoning.tasks import Task
 
 _TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
 
 
 def plan_items(ctx: RunContext) -> list[PlannedItem]:
-    """The day's items: the recorded plan, or a new one (the first untagged items by id)."""
+    """The day's items: the recorded plan, or a new one (the first untagged items by id, or the
+    most-interacted with ``popular_first``)."""
     day = ctx.config.day
     planned = ctx.store.growth.planned_items(day)
     if not planned and ctx.config.max_items > 0:
-        ctx.store.growth.plan_items(day, ctx.config.max_items)
+        ctx.store.growth.plan_items(day, ctx.config.max_items, ctx.config.popular_first)
         planned = ctx.store.growth.planned_items(day)
     return planned
 
@@ -44,7 +46,9 @@ Asked = list[tuple[PlannedItem, TagKind, Outcome]]
 def ask_chunk(ctx: RunContext, items: list[PlannedItem]) -> Asked:
     """The LLM's roles and topics for each item (concurrent up to the client's cap)."""
     jobs = [(item, kind) for item in items for kind in (TagKind.USER, TagKind.ITEM)]
-    outcomes = ctx.client.map(lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0])), jobs)
+    outcomes = ctx.client.map(
+        lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0]), hint(ctx.handbooks, job[0], job[1])), jobs
+    )
     return [(item, kind, outcome) for (item, kind), outcome in zip(jobs, outcomes, strict=True)]
 
 

@@ -102,6 +102,7 @@ class Request:
     messages: tuple[tuple[str, str], ...] = ()
     schema: dict[str, Any] | None = None
     schema_name: str = "answer"
+    sampling: tuple[tuple[str, float], ...] = ()  # completion only: sent over the client's defaults
 
     def payload(self, strategy: Strategy) -> str:
         if strategy == "completion":
@@ -169,6 +170,7 @@ class LLMClient:
         }
         self._chat: BaseChatModel | None = None
         self._completion: BaseLLM | None = None
+        self._extra: dict[str, Any] = {}
         if strategy == "json":
             from langchain_openai import ChatOpenAI  # lazy: start-up time (langchain)
 
@@ -176,7 +178,8 @@ class LLMClient:
         else:
             from langchain_openai import OpenAI
 
-            self._completion = OpenAI(**common, extra_body=completion_extra or {"repeat_penalty": 1.3})
+            self._extra = dict(completion_extra or {"repeat_penalty": 1.3})  # a template's sampling goes over it
+            self._completion = OpenAI(**common, extra_body=self._extra)
 
     # ----------------------------------------------------------------- one request
     def ask(self, request: Request) -> str:
@@ -244,7 +247,9 @@ class LLMClient:
 
     def _call(self, request: Request) -> CachedAnswer:
         if self._completion is not None:
-            result = self._completion.generate([request.prompt], stop=["\n"])
+            body = {**self._extra, **dict(request.sampling)}
+            extra: dict[str, Any] = {"extra_body": body} if request.sampling else {}
+            result = self._completion.generate([request.prompt], stop=["\n"], **extra)
             text = result.generations[0][0].text
             usage = (result.llm_output or {}).get("token_usage", {})
             return CachedAnswer(text, int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.export.files import write_export
 from rolegraph.recsys.export.idmap import read_map
@@ -21,8 +21,13 @@ def previous_maps(folder: Path) -> dict[str, list[str]]:
 
 
 def export(
-    store: GraphStore, out: Path, source: Source = Source.DISTILLED, previous: Path | None = None
+    store: GraphStore,
+    out: Path,
+    source: Source = Source.DISTILLED,
+    previous: Path | None = None,
+    weights: Weights = Weights.CALIBRATED,
 ) -> tuple[GraphData, dict[str, Any]]:
-    """Exports the ``source`` view to ``out``; id maps continue those of ``previous`` (default: ``out``)."""
-    g = read_graph(store, source, previous_maps(previous or out))
+    """Exports the ``source`` view to ``out`` with the chosen logic weights; id maps continue those of
+    ``previous`` (default: ``out``)."""
+    g = read_graph(store, source, previous_maps(previous or out), weights)
     return g, write_export(g, out)

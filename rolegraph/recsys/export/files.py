@@ -143,6 +143,7 @@ def manifest(g: GraphData, files: dict[str, bytes]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "source": g.source,
+        "weights": g.weights,
         "counts": counts(g),
         "id_maps": {name: g.size(name) for name in MAP_NAMES},
         "runs": g.runs,

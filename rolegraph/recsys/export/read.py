@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from rolegraph.graph.model import LogicKind, Source, TagKind
+from rolegraph.graph.model import LogicKind, Source, TagKind, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.export.idmap import extend_map
 
@@ -49,6 +49,7 @@ class GraphData:
     u2i: Edges
     i2u: Edges
     runs: list[str] = field(default_factory=list)
+    weights: str = Weights.CALIBRATED.value  # which weight the logic edges carry (`graph.model.Weights`)
 
     def size(self, name: str) -> int:
         """Number of indices in one id map."""
@@ -77,8 +78,14 @@ class _EdgeRows:
         )
 
 
-def read_graph(store: GraphStore, source: Source, previous: dict[str, list[str]] | None = None) -> GraphData:
-    """Reads users, items, tags, interactions and the ``source`` view's tag and logic edges.
+def read_graph(
+    store: GraphStore,
+    source: Source,
+    previous: dict[str, list[str]] | None = None,
+    weights: Weights = Weights.CALIBRATED,
+) -> GraphData:
+    """Reads users, items, tags, interactions and the ``source`` view's tag and logic edges; logic edges
+    carry the LLM's weight or the calibrated one (``weights``; calibrated where calibration scored the edge).
 
     ``previous`` id maps (from an earlier export) keep their indices; ids new to the graph are appended
     in sorted order. Every read is keyset-paged (``store.page_size`` rows per query).
@@ -113,7 +120,8 @@ def read_graph(store: GraphStore, source: Source, previous: dict[str, list[str]]
 
     item_edges = {kind: _item_tag_edges(store, kind, view, item_pages, index, runs) for kind in TagKind}
     logic = {
-        kind: _logic_edges(store, kind, view, sorted(tags[_LOGIC_ENDS[kind][0]]), index, runs) for kind in LogicKind
+        kind: _logic_edges(store, kind, view, sorted(tags[_LOGIC_ENDS[kind][0]]), index, runs, Weights(weights))
+        for kind in LogicKind
     }
 
     arr = np.asarray(inter, dtype=np.float64).reshape(-1, 4)
@@ -137,6 +145,7 @@ def read_graph(store: GraphStore, source: Source, previous: dict[str, list[str]]
         u2i=logic[LogicKind.U2I],
         i2u=logic[LogicKind.I2U],
         runs=sorted(r for r in runs if r),
+        weights=Weights(weights).value,
     )
 
 
@@ -153,12 +162,13 @@ def _item_tag_edges(
 
 
 def _logic_edges(
-    store: GraphStore, kind: LogicKind, view: Source, keys: list[str], index: Index, runs: set[str]
+    store: GraphStore, kind: LogicKind, view: Source, keys: list[str], index: Index, runs: set[str], weights: Weights
 ) -> Edges:
-    """The view's ``kind`` edges out of ``keys``; adds their runs to ``runs``."""
+    """The view's ``kind`` edges out of ``keys`` with the chosen weight; adds their runs to ``runs``."""
     src_kind, dst_kind = _LOGIC_ENDS[kind]
     rows, sources, targets = _EdgeRows(), index[_TAG_MAP[src_kind]], index[_TAG_MAP[dst_kind]]
     for e in store.exports.logic(kind, keys, view):
-        rows.add(sources[e["src"]], targets[e["dst"]], e["weight"], 0)
+        calibrated = e["calibrated"] if weights is Weights.CALIBRATED else None
+        rows.add(sources[e["src"]], targets[e["dst"]], e["weight"] if calibrated is None else calibrated, 0)
         runs.add(str(e["run"] or ""))
     return rows.freeze()

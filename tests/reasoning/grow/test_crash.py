@@ -33,7 +33,8 @@ ARGS = ["grow", "--day", "2026-02-01", "--max-items", "6", "--max-tags", "4", "-
 class Child:
     """`rolegraph grow` on one graph, against one scripted server."""
 
-    def __init__(self, graph: GraphSettings, llm: ScriptedServer, cache: Path):
+    def __init__(self, graph: GraphSettings, llm: ScriptedServer, cache: Path, args: list[str] = ARGS):
+        self.args = args
         self.env = {
             **os.environ,
             **env(graph),
@@ -47,7 +48,7 @@ class Child:
         }
 
     def start(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([ROLEGRAPH, *ARGS], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return subprocess.Popen([ROLEGRAPH, *self.args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def run(self) -> None:
         proc = self.start()

@@ -129,7 +129,9 @@ def test_prompt_injection_is_flagged_and_creates_nothing_outside_the_schema(
     g.run(max_tags=0)
     item = next(r for r in g.store.iter_items() if r["id"] == "evil")["props"]
     assert item["tag_status"] == "done" and item["flags"] == ["prompt-injection"]
-    roles = [e for e in g.store.read(Stmt.ITEM_OUT_EDGES, ids=["evil"]) if e["type"] == "HAS_USER_TAG"]
+    edges = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["evil"])
+    # the quality gate moves the junk role edges to QUARANTINED: count both
+    roles = [e for e in edges if "HAS_USER_TAG" in (e["type"], e["type"] == "QUARANTINED" and _kind(e))]
     assert 1 <= len(roles) <= 10  # at most 10 tags per answer, duplicates merged
     assert g.store.stats().nodes["Item"] == before  # nothing deleted, nothing else created
     # the delimiters inside the item text were stripped before it reached the model
@@ -144,3 +146,7 @@ def test_one_poison_item_among_200_leaves_the_other_199_written(grower_for: Call
     assert summary.counts["items_done"] == 199 and summary.counts["items_quarantined"] == 1
     statuses = [r["props"].get("tag_status") for r in g.store.iter_items()]
     assert statuses.count("done") == 199
+
+
+def _kind(edge: dict[str, Any]) -> Any:
+    return (edge.get("props") or {}).get("kind", edge.get("kind"))

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from rolegraph.graph.model import ItemRecord
+from rolegraph.graph.model import InteractionRecord, ItemRecord, UserRecord
 from rolegraph.graph.store import GraphStore
 from tests.support.openai_server import Reply, subject_of
 
@@ -25,8 +25,19 @@ def items(n: int) -> list[ItemRecord]:
     return out
 
 
-def load(store: GraphStore, n: int) -> None:
+def load(store: GraphStore, n: int, users: int = 0) -> None:
+    """n items; with ``users``, users who each consume the items of two genres (user k: genres k and k+1),
+    so behaviour has something to say about the logic."""
     store.upsert_items(items(n))
+    if users:
+        store.upsert_users(UserRecord(f"u{k:02d}") for k in range(users))
+        events = [
+            InteractionRecord(f"u{k:02d}", item.id, 1_700_000_000 + 60 * j)
+            for k in range(users)
+            for j, item in enumerate(items(n))
+            if {GENRES[k % len(GENRES)].lower(), GENRES[(k + 1) % len(GENRES)].lower()} & set(genres_of(item.text))
+        ]
+        store.upsert_interactions(events)
 
 
 def task_of(endpoint: str, body: dict[str, Any]) -> str:
@@ -53,6 +64,13 @@ def answer(task: str, subject: str) -> dict[str, Any]:
         return {"tags": [f"{g} fans" for g in genres_of(subject)] + ["film critics"]}
     if task == "item_topics":
         return {"tags": [*genres_of(subject), "cinema"]}
+    if task.startswith("handbook_"):
+        genre = subject.split()[0].lower() if subject.split() else "cinema"
+        return {"tags": [f"{genre} lovers", "critics"] if task == "handbook_roles" else [genre, "plot"]}
+    if task.endswith("_check"):
+        src, _, dst = subject.partition("|")
+        agree = src.split()[0].lower() == dst.split()[0].lower() if src.split() and dst.split() else False
+        return {"verdict": "yes" if agree else "no", "rationale": "same genre" if agree else ""}
     word = subject.split()[0].lower() if subject.split() else "cinema"
     targets = [(word, 0.6), ("cinema", 0.4)] if task == "u2i" else [(f"{word} fans", 0.7), ("film critics", 0.3)]
     return {"targets": [{"tag": t, "weight": w, "rationale": f"because of {word}"} for t, w in targets]}

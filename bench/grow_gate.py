@@ -1,0 +1,122 @@
+"""The quality gate on planted junk: an oracle LLM answers the synthetic world's item tags from the planted
+truth, and one answer in ten also carries a junk name — a person's name, a generic word or an off-topic
+phrase (tests/support/oracle.py `JUNK`). One day of `rolegraph grow` (tagging and the gate; no logic), then
+the quarantined and kept item → tag edges are counted against what was injected.
+
+    python bench/grow_gate.py [--items 400] [--junk 0.1] [--noise 0,0.3]
+
+Quarantine precision = junk edges quarantined / edges quarantined; recall = junk edges quarantined /
+junk edges written; genuine kept = genuine edges kept / genuine edges written. Writes
+bench/results/grow_gate.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from grow_common import scratch_store
+from reporting import RESULTS, stamp, write
+
+from rolegraph.graph.loaders.files import read_items
+from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.progress import no_progress
+from rolegraph.reasoning.canonical import normalize
+from rolegraph.reasoning.embed import load_minilm
+from rolegraph.reasoning.grow.config import GrowConfig
+from rolegraph.reasoning.grow.wiring import open_run
+from rolegraph.settings import LLMSettings
+from tests.support.openai_server import ScriptedServer
+from tests.support.oracle import JUNK, Oracle
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--items", type=int, default=400)
+    ap.add_argument("--junk", type=float, default=0.1)
+    ap.add_argument("--noise", default="0,0.3")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args()
+    embedder = load_minilm()
+    junk_keys = {normalize(n): kind for kind, names in JUNK.items() for n in names}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        world = Path(tmp) / "world"
+        generate(SynthConfig(users=10, items=args.items, roles=30, topics=50, seed=args.seed), world)
+        items = read_items(world / "items.jsonl").items
+        for noise in (float(x) for x in args.noise.split(",")):
+            folder = Path(tmp) / f"noise-{noise}"
+            folder.mkdir()
+            oracle = Oracle(world, noise, args.seed, junk=args.junk)
+            with ScriptedServer(oracle) as server, scratch_store(folder) as store:
+                store.upsert_items(items)
+                settings = LLMSettings(
+                    llm_base_url=server.base_url,
+                    llm_model="oracle",
+                    llm_strategy="json",
+                    llm_cache_path=str(folder / "cache.sqlite"),
+                    llm_concurrency=8,
+                )
+                started = time.monotonic()
+                config = GrowConfig(day="2026-01-01", max_items=args.items, max_tags=0, chunk=64, distill=False)
+                with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
+                    run()
+                wall = round(time.monotonic() - started, 1)
+                rows.append(
+                    {"noise": noise, "wall_s": wall, **_judge(store, junk_keys), "injected": len(oracle.injected)}
+                )
+                print(rows[-1], flush=True)
+    report = stamp("grow_gate") | {"config": {k: str(v) for k, v in vars(args).items()}, "runs": rows}
+    lines = [
+        f"# The quality gate on planted junk ({report['date']})",
+        "",
+        f"Command: `python bench/grow_gate.py` — synthetic world with {args.items} items; an oracle LLM answering "
+        f"item tags from the planted truth (names swapped with probability *noise*), {args.junk:.0%} of its answers "
+        "carrying one junk name; one daily run (tagging, then the gate).",
+        "",
+        "| noise | junk edges | quarantined | precision | recall | genuine kept | by reason (junk kind → reason) |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {r['noise']} | {r['junk']} | {r['quarantined']} | {r['precision']:.3f} | {r['recall']:.3f} "
+            f"| {r['genuine_kept']:.3f} | {r['by_reason']} |"
+            for r in rows
+        ),
+        "",
+    ]
+    write(args.out, report, "\n".join(lines))
+
+
+def _judge(store, junk_keys: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
+    kept = quarantined = junk_kept = junk_out = 0
+    reasons: Counter[str] = Counter()
+    for page in store.iter_edge_pages():
+        for e in page:
+            if e["type"] not in ("HAS_USER_TAG", "HAS_ITEM_TAG", "QUARANTINED"):
+                continue
+            junk = junk_keys.get(e["dst"])
+            if e["type"] == "QUARANTINED":
+                quarantined += 1
+                junk_out += junk is not None
+                reason = str(e["props"].get("reason", "")).split(" (")[0]
+                reasons[f"{junk or 'genuine'} → {reason}"] += 1
+            else:
+                kept += 1
+                junk_kept += junk is not None
+    junk = junk_out + junk_kept
+    genuine = kept + quarantined - junk
+    return {
+        "junk": junk,
+        "quarantined": quarantined,
+        "precision": junk_out / quarantined if quarantined else 1.0,
+        "recall": junk_out / junk if junk else 1.0,
+        "genuine_kept": (kept - junk_kept) / genuine if genuine else 1.0,
+        "by_reason": dict(sorted(reasons.items())),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+// The quality gate of LLM tags (reasoning/gate.py): an item → tag edge below the gate is moved to
+// (:Item)-[:QUARANTINED {kind, reason, rank, run, via}]->(:Tag) (kind: the edge type it had), so no reader
+// of HAS_USER_TAG / HAS_ITEM_TAG sees it and nothing is lost; a tag that fails on its name alone
+// (generic, a person's name) gets `quarantine` = the reason and is never asked about.
+
+// name: gate_item_tag_edges
+// The LLM item → tag edges one run wrote for the given items, with the item's text and the tag's name, in
+// (item, type, tag) order (the embeddings come from the run's vocabularies: reading them back per edge is
+// slow).
+// params: ids, run
+UNWIND $ids AS id
+MATCH (i:Item {id: id})-[r]->(t:Tag)
+WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG'] AND r.source = 'llm' AND r.run = $run
+RETURN i.id AS item, coalesce(i.text, i.title, i.id) AS text, type(r) AS type, t.key AS tag,
+       coalesce(t.name, t.key) AS name
+ORDER BY item, type, tag;
+
+// name: quarantine_item_tags
+// Moves item → tag edges to QUARANTINED with the reason; rows {item, type, tag, reason}. Edges already
+// moved are not found again, so a replay writes nothing twice.
+// params: rows
+UNWIND $rows AS row
+MATCH (i:Item {id: row.item})-[r]->(t:Tag {key: row.tag})
+WHERE type(r) = row.type AND r.source = 'llm'
+MERGE (i)-[q:QUARANTINED {kind: row.type}]->(t)
+SET q.reason = row.reason, q.rank = r.rank, q.run = r.run, q.via = r.via
+DELETE r
+RETURN count(q) AS n;
+
+// name: quarantine_tags
+// Marks tags that fail the gate on their name alone; rows {key, reason}.
+// params: rows
+UNWIND $rows AS row
+MATCH (t:Tag {key: row.key})
+SET t.quarantine = row.reason
+RETURN count(t) AS n;
+
+// name: count_quarantined
+// Quarantined item → tag edges by the edge type they had and by reason (the reason's first words).
+// params: -
+MATCH (:Item)-[q:QUARANTINED]->(:Tag)
+RETURN q.kind AS kind, split(q.reason, ' (')[0] AS reason, count(q) AS n
+ORDER BY kind, reason;

@@ -1,0 +1,96 @@
+"""Behaviour's word on the LLM's logic, in the graph: the statistics SET on each LLM logic edge (support,
+lift, calibrated weight, contradicted flag; `reasoning.calibrate` computes them) and the queue of candidate
+pairs behaviour supports but the LLM never proposed, with the verdict of their check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from rolegraph.graph.model import LogicKind
+from rolegraph.graph.runner import Repository
+from rolegraph.graph.statements import Stmt
+
+_SET = {LogicKind.U2I: Stmt.SET_U2I_CALIBRATION, LogicKind.I2U: Stmt.SET_I2U_CALIBRATION}
+
+
+@dataclass(frozen=True)
+class EdgeStats:
+    """Behaviour's statistics of one logic edge ``src`` → ``dst``."""
+
+    src: str
+    dst: str
+    support: int
+    lift: float
+    calibrated: float
+    contradicted: bool
+
+
+@dataclass(frozen=True)
+class CandidatePair:
+    """A pair behaviour supports that the LLM never proposed: users sharing both tags (``support``), the
+    lift of the pair over the target's base rate, and the weight it gets once confirmed (an equal share
+    beside the source's proposed targets)."""
+
+    src: str
+    dst: str
+    support: int
+    lift: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class QueuedCandidate(CandidatePair):
+    """A candidate to check, with the tags' display names and its status (queued, confirmed, refused)."""
+
+    src_name: str
+    dst_name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The check of a candidate: ``confirmed`` (with the LLM's rationale) or ``refused``."""
+
+    src: str
+    dst: str
+    status: str
+    rationale: str = ""
+
+
+class Calibration(Repository):
+    """Calibration statistics on logic edges and the candidate queue."""
+
+    def set_edge_stats(self, kind: LogicKind, stats: Sequence[EdgeStats]) -> int:
+        """SETs the statistics on the LLM edges of ``kind`` (others are left alone); returns how many."""
+        return self._db.write_rows(_SET[kind], [asdict(s) for s in stats])
+
+    def queue(self, kind: LogicKind, day: str, pairs: Sequence[CandidatePair]) -> int:
+        """Queues candidate pairs found on ``day``; a pair already checked keeps its verdict."""
+        return self._db.write_each(Stmt.QUEUE_CANDIDATES, "rows", [asdict(p) for p in pairs], kind=kind.value, day=day)
+
+    def to_check(self, kind: LogicKind, day: str) -> list[QueuedCandidate]:
+        """The candidates a run on ``day`` checks (queued earlier, or checked on ``day``), in key order."""
+        return [
+            QueuedCandidate(
+                r["src"],
+                r["dst"],
+                int(r["support"] or 0),
+                float(r["lift"] or 0.0),
+                float(r["weight"] or 0.0),
+                r["src_name"] or r["src"],
+                r["dst_name"] or r["dst"],
+                r["status"],
+            )
+            for r in self._db.read(Stmt.CANDIDATES_TO_CHECK, kind=kind.value, day=day)
+        ]
+
+    def record(self, kind: LogicKind, day: str, verdicts: Sequence[Verdict]) -> int:
+        """Records the verdicts of checks made on ``day``."""
+        rows = [asdict(v) for v in verdicts]
+        return self._db.write_each(Stmt.SET_CANDIDATE_STATUS, "rows", rows, kind=kind.value, day=day)
+
+    def counts(self) -> dict[str, int]:
+        """Candidate pairs by ``kind/status``."""
+        return {f"{r['kind']}/{r['status']}": int(r["n"]) for r in self._db.read(Stmt.COUNT_CANDIDATES)}

@@ -1,0 +1,57 @@
+"""The quality gate's side of the graph: the LLM item → tag edges a run wrote (with what the gate reads),
+and the moves of edges and tags that fail it into quarantine, with the reason (cypher/gate.cypher)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from rolegraph.graph.runner import Repository
+from rolegraph.graph.statements import Stmt
+
+
+@dataclass(frozen=True)
+class GatedEdge:
+    """An LLM item → tag edge as the gate reads it: the item's text, the edge type, the tag's key and name."""
+
+    item: str
+    text: str
+    type: str
+    tag: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An item → tag edge set aside, with the reason."""
+
+    item: str
+    type: str
+    tag: str
+    reason: str
+
+
+_PAGE = 200  # items per read: each brings its text and about 20 edges
+
+
+class Quarantine(Repository):
+    """Reads for the gate and the quarantine it writes."""
+
+    def run_edges(self, run: str, item_ids: Sequence[str]) -> list[GatedEdge]:
+        """The LLM item → tag edges ``run`` wrote for ``item_ids``, by item, type and tag."""
+        return [
+            GatedEdge(r["item"], str(r["text"]), r["type"], r["tag"], str(r["name"]))
+            for r in self._db.read_each(Stmt.GATE_ITEM_TAG_EDGES, "ids", item_ids, _PAGE, run=run)
+        ]
+
+    def move(self, edges: Sequence[Quarantined]) -> int:
+        """Moves the edges into quarantine (idempotent); returns how many moved now."""
+        return self._db.write_rows(Stmt.QUARANTINE_ITEM_TAGS, [asdict(e) for e in edges])
+
+    def mark_tags(self, reasons: dict[str, str]) -> int:
+        """Marks tags that failed on their name alone."""
+        return self._db.write_rows(Stmt.QUARANTINE_TAGS, [{"key": k, "reason": r} for k, r in sorted(reasons.items())])
+
+    def counts(self) -> dict[str, int]:
+        """Quarantined edges by ``TYPE/reason``."""
+        return {f"{r['kind']}/{r['reason']}": int(r["n"]) for r in self._db.read(Stmt.COUNT_QUARANTINED)}

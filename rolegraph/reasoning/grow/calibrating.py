@@ -1,0 +1,57 @@
+"""The calibration step of the daily run (after logic, before cover sets): behaviour's statistics on every
+LLM logic edge and the candidate pairs for the next day's check (`reasoning.calibrate`), journaled as one
+entry so a crash between computing and writing replays the same writes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from rolegraph.graph.calibration import CandidatePair, EdgeStats
+from rolegraph.graph.model import LogicKind
+from rolegraph.reasoning.calibrate import CalibrationConfig, behaviour, candidates, score_edges
+from rolegraph.reasoning.grow import journal
+from rolegraph.reasoning.grow.context import RunContext
+
+
+def calibrate(ctx: RunContext) -> None:
+    """Computes and writes the day's calibration (skipped when its journal entry is already applied)."""
+    step_id = f"{ctx.run_id}/calibrate"
+    done = ctx.store.journal.entry(step_id)
+    if done is not None:
+        _count(ctx, done.payload)
+        return
+    journal.commit(ctx.store, ctx.run_id, step_id, compose(ctx, ctx.config.calibration), lambda p: apply(ctx, p))
+
+
+def compose(ctx: RunContext, cfg: CalibrationConfig) -> dict[str, Any]:
+    """The journal payload: edge statistics and candidates of both kinds."""
+    store = ctx.store
+    items = store.distillation.tagged_items()
+    beh = behaviour(((r["user"], r["item"]) for r in store.iter_interactions()), items)
+    payload: dict[str, Any] = {"phase": "calibrate", "edges": {}, "candidates": {}}
+    for kind in LogicKind:
+        edges = store.distillation.llm_logic(kind)
+        payload["edges"][kind.value] = [asdict(s) for s in score_edges(beh, kind, edges, cfg)]
+        proposed = [(e.src, e.dst) for e in edges]
+        payload["candidates"][kind.value] = [asdict(c) for c in candidates(beh, kind, proposed, cfg)]
+    return payload
+
+
+def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
+    """Writes the statistics and queues the candidates (idempotent)."""
+    for kind in LogicKind:
+        ctx.store.calibration.set_edge_stats(kind, [EdgeStats(**row) for row in payload["edges"][kind.value]])
+        ctx.store.calibration.queue(
+            kind, ctx.config.day, [CandidatePair(**row) for row in payload["candidates"][kind.value]]
+        )
+    _count(ctx, payload)
+
+
+def _count(ctx: RunContext, payload: dict[str, Any]) -> None:
+    for kind in LogicKind:
+        rows = payload["edges"][kind.value]
+        name = kind.value.lower()
+        ctx.counts[f"{name}_calibrated"] = sum(1 for r in rows if r["support"] > 0)
+        ctx.counts[f"{name}_contradicted"] = sum(1 for r in rows if r["contradicted"])
+        ctx.counts[f"{name}_candidates_queued"] = len(payload["candidates"][kind.value])

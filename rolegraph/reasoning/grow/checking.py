@@ -1,0 +1,68 @@
+"""The check of candidate pairs (in the daily run, after logic): each pair behaviour supported on an earlier
+day but the LLM never proposed is put to the LLM, which confirms it with a rationale or refuses. A confirmed
+pair becomes an LLM logic edge (its prompt_version is the check template's; its weight an equal share beside
+the source's proposed targets, since the check gives none); every verdict is kept on the candidate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rolegraph.graph.calibration import QueuedCandidate, Verdict
+from rolegraph.graph.model import LogicEdge, LogicKind, Source
+from rolegraph.reasoning.grow import journal
+from rolegraph.reasoning.grow.ask import Outcome, ask
+from rolegraph.reasoning.grow.context import RunContext
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
+
+TASKS = {LogicKind.U2I: Task.U2I_CHECK, LogicKind.I2U: Task.I2U_CHECK}
+
+
+def pending_chunks(ctx: RunContext, kind: LogicKind) -> list[tuple[str, list[QueuedCandidate]]]:
+    """(journal step id, candidates still to check) of each chunk of the day's checks not finished yet."""
+    rows = ctx.store.calibration.to_check(kind, ctx.config.day)
+    ctx.counts[f"{kind.value.lower()}_checks_planned"] = len(rows)
+    return journal.pending_chunks(ctx.store, ctx.run_id, f"check-{kind.value.lower()}", rows, ctx.config.chunk)
+
+
+Asked = list[tuple[QueuedCandidate, Outcome]]
+
+
+def ask_chunk(ctx: RunContext, kind: LogicKind, rows: list[QueuedCandidate]) -> Asked:
+    """The LLM's verdict on each candidate (concurrent up to the client's cap)."""
+    outcomes = ctx.client.map(lambda c: ask(ctx.client, TASKS[kind], f"{c.src_name} | {c.dst_name}"), rows)
+    return list(zip(rows, outcomes, strict=True))
+
+
+def compose(ctx: RunContext, kind: LogicKind, asked: Asked) -> dict[str, Any]:
+    """The chunk's journal payload: verdicts, and the edges of the confirmed pairs."""
+    verdicts, edges = [], []
+    for c, outcome in asked:
+        if outcome.status != "done" or outcome.parsed is None:
+            continue  # stays queued: a later run asks again
+        if outcome.parsed.verdict:
+            verdicts.append([c.src, c.dst, "confirmed", outcome.parsed.rationale])
+            edges.append([c.src, c.dst, c.weight, outcome.parsed.rationale])
+        else:
+            verdicts.append([c.src, c.dst, "refused", outcome.parsed.rationale])
+    return {
+        "phase": "check",
+        "kind": kind.value,
+        "verdicts": verdicts,
+        "edges": edges,
+        "model": ctx.client.model,
+        "prompt_version": template(TASKS[kind]).version,
+    }
+
+
+def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
+    """Writes one chunk's verdicts and confirmed edges (idempotent) and counts them."""
+    kind = LogicKind(payload["kind"])
+    edges = [
+        LogicEdge(s, d, w, Source.LLM, ctx.run_id, payload["model"], payload["prompt_version"], why)
+        for s, d, w, why in payload["edges"]
+    ]
+    ctx.store.upsert_logic(kind, edges)
+    ctx.store.calibration.record(kind, ctx.config.day, [Verdict(*v) for v in payload["verdicts"]])
+    for _, _, status, _ in payload["verdicts"]:
+        ctx.counts[f"{kind.value.lower()}_candidates_{status}"] += 1

@@ -1,0 +1,71 @@
+"""The quality-gate step of the daily run (after tagging, before logic): today's LLM item → tag edges are
+judged (`reasoning.gate`) and those below the gate quarantined with the reason; journaled as one entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rolegraph.graph.model import TagKind
+from rolegraph.graph.quarantine import GatedEdge, Quarantined
+from rolegraph.reasoning.gate import GateConfig, grounding, reasons
+from rolegraph.reasoning.grow import journal
+from rolegraph.reasoning.grow.context import RunContext
+
+_TYPES = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
+#: reasons that condemn a tag whatever item named it (the rest are about one item)
+_NAME_REASONS = ("generic", "person name")
+
+
+def gate(ctx: RunContext, item_ids: list[str], cfg: GateConfig | None = None) -> None:
+    """Judges and quarantines the day's tags (skipped when its journal entry is already applied)."""
+    step_id = f"{ctx.run_id}/gate"
+    done = ctx.store.journal.entry(step_id)
+    if done is not None:
+        _count(ctx, done.payload)
+        return
+    payload = compose(ctx, item_ids, cfg or GateConfig())
+    journal.commit(ctx.store, ctx.run_id, step_id, payload, lambda p: apply(ctx, p))
+
+
+def compose(ctx: RunContext, item_ids: list[str], cfg: GateConfig) -> dict[str, Any]:
+    """The journal payload: the edges to quarantine and the tags condemned by name."""
+    edges = ctx.store.quarantine.run_edges(ctx.run_id, item_ids)
+    if not edges:
+        return {"phase": "gate", "edges": [], "tags": {}, "judged": 0}
+    texts = sorted({e.text for e in edges})
+    text_vec = dict(zip(texts, ctx.embedder.embed(texts), strict=True))
+    missing = sorted({e.name for e in edges if _vector(ctx, e) is None})
+    fresh = dict(zip(missing, ctx.embedder.embed(missing), strict=True)) if missing else {}
+    rows = []
+    for e in edges:
+        vec = _vector(ctx, e)
+        rows.append(fresh[e.name] if vec is None else vec)
+    tags = np.stack(rows)
+    sims = grounding(tags, np.stack([text_vec[e.text] for e in edges]))
+    why = reasons([e.name for e in edges], [e.text for e in edges], sims, cfg)
+    failed = [[e.item, e.type, e.tag, r] for e, r in zip(edges, why, strict=True) if r]
+    condemned = {e.tag: r for e, r in zip(edges, why, strict=True) if r in _NAME_REASONS}
+    return {"phase": "gate", "edges": failed, "tags": condemned, "judged": len(edges)}
+
+
+def _vector(ctx: RunContext, edge: GatedEdge) -> np.ndarray | None:
+    """The tag's embedding from the run's vocabulary (None when the vocabulary does not hold it)."""
+    canon = ctx.vocab.get(_TYPES[edge.type])
+    return canon.vector(edge.tag) if canon is not None and edge.tag in canon else None
+
+
+def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
+    """Moves the failed edges into quarantine and marks the condemned tags (idempotent)."""
+    store = ctx.store
+    store.quarantine.move([Quarantined(*row) for row in payload["edges"]])
+    store.quarantine.mark_tags(payload["tags"])
+    store.refresh_tag_item_counts(sorted({row[2] for row in payload["edges"]}))
+    _count(ctx, payload)
+
+
+def _count(ctx: RunContext, payload: dict[str, Any]) -> None:
+    ctx.counts["gate_judged"] = payload["judged"]
+    ctx.counts["gate_quarantined"] = len(payload["edges"])
+    ctx.counts["gate_tags_condemned"] = len(payload["tags"])

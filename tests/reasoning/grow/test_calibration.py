@@ -1,0 +1,162 @@
+"""The calibration and check steps of the daily run: behaviour's statistics on every LLM logic edge,
+candidates queued and checked the next day; and a SIGKILL inside each step (calibration, and the next
+day's check of the queued candidates), then a rerun, ends in the
+same graph as an uninterrupted run, whose rerun makes no LLM call."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rolegraph.graph.calibration import CandidatePair
+from rolegraph.graph.model import LogicKind
+from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.calibrate import CalibrationConfig
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
+from rolegraph.settings import GraphSettings
+from tests.reasoning.grow import world
+from tests.reasoning.grow.conftest import Grower
+from tests.reasoning.grow.test_crash import ARGS, WAIT_S, Child, Script, _kill
+from tests.support.graphs import Graphs
+from tests.support.openai_server import Reply, Responder, ScriptedServer
+
+RUN = "grow-2026-02-01"
+SMALL = CalibrationConfig(min_mass=1.0, candidate_lift=1.1, candidate_support=2)  # a world of 8 users
+
+
+def _logic(store: GraphStore) -> list[dict[str, object]]:
+    return [
+        {"src": e["src"], "dst": e["dst"], **e["props"]}
+        for page in store.iter_edge_pages()
+        for e in page
+        if e["type"] in ("U2I", "I2U") and e["props"].get("source") == "llm"
+    ]
+
+
+def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_day(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(world.sensible)
+    world.load(g.store, 8, users=8)
+    first = g.run("2026-01-05", max_items=8, max_tags=20, chunk=4, calibration=SMALL)
+    edges = _logic(g.store)
+    assert edges and all({"support", "lift", "calibrated", "contradicted"} <= e.keys() for e in edges)
+    assert all(0 <= float(e["calibrated"]) <= 1 and e["rationale"] for e in edges)  # type: ignore[arg-type]
+    assert any(int(e["support"]) > 0 for e in edges)  # type: ignore[call-overload]
+    queued = g.store.calibration.counts()
+    assert first.counts["u2i_candidates_queued"] + first.counts["i2u_candidates_queued"] == sum(queued.values()) > 0
+    second = g.run("2026-01-06", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
+    checked = g.store.calibration.counts()
+    verdicts = {
+        s: sum(second.counts.get(f"{k}_candidates_{s}", 0) for k in ("u2i", "i2u")) for s in ("confirmed", "refused")
+    }
+    assert verdicts == {s: sum(n for k, n in checked.items() if k.endswith(f"/{s}")) for s in verdicts}
+    assert sum(verdicts.values()) == sum(queued.values())  # every candidate of day 1 was checked on day 2
+    checks = {template(Task.U2I_CHECK).version, template(Task.I2U_CHECK).version}
+    made = [e for e in _logic(g.store) if e["prompt_version"] in checks]
+    assert len(made) == verdicts["confirmed"] and all(e["rationale"] for e in made)
+
+
+@pytest.fixture
+def fresh(graphs: Graphs, engine: str) -> Iterator[Callable[[], tuple[GraphSettings, GraphStore]]]:
+    """Makes graphs holding the world, each with the settings a child opens it by."""
+    with ExitStack() as stack:
+
+        def make() -> tuple[GraphSettings, GraphStore]:
+            settings, store = stack.enter_context(graphs.shared(engine))
+            world.load(store, 6, users=6)
+            return settings, store
+
+        yield make
+
+
+def test_sigkill_inside_calibration_then_rerun_equals_an_uninterrupted_run(
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
+) -> None:
+    script = Script()
+    with ScriptedServer(script) as llm:
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert any("calibrated" in e for e in _logic(baseline))
+
+        graph, store = fresh()
+        child = Child(graph, llm, tmp_path / "crash.sqlite")
+        proc = child.start()
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            entry = store.journal.entry(f"{RUN}/calibrate")
+            if entry is not None and entry.status == "planned":
+                _kill(proc)
+                break
+            time.sleep(0.002)
+        entry = store.journal.entry(f"{RUN}/calibrate")
+        assert entry is not None and entry.status == "planned", "the kill did not land inside the calibration"
+        assert store.content_hash() != expected
+
+        child.run()
+        assert store.content_hash() == expected
+        script.n = 0
+        child.run()  # a finished day: no LLM call, no write
+        assert script.n == 0 and store.content_hash() == expected
+
+
+DAY_2 = [*ARGS[:2], "2026-02-02", *ARGS[3:]]
+
+
+class KillAtCheck(Script):
+    """The sensible LLM that holds the first check question (``fired`` then set) until the test kills."""
+
+    def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
+        if world.task_of(endpoint, body).endswith("_check") and not self.fired.is_set():
+            with self.lock:
+                self.n += 1
+            self.fired.set()
+            return Reply(world.sensible(endpoint, body).text, delay_s=30.0)
+        return super().__call__(endpoint, body)
+
+
+def _queue_unproposed(store: GraphStore) -> int:
+    """Queues, as day 1's calibration would, the first pairs of a grown role and topic no U2I edge joins."""
+    tags = [(e["type"], e["dst"]) for page in store.iter_edge_pages() for e in page]
+    roles = sorted({k for t, k in tags if t == "HAS_USER_TAG"})
+    topics = sorted({k for t, k in tags if t == "HAS_ITEM_TAG"})
+    proposed = {(e["src"], e["dst"]) for e in _logic(store)}
+    pairs = [CandidatePair(r, c, 6, 2.5, 0.3) for r in roles for c in topics if (r, c) not in proposed][:3]
+    return store.calibration.queue(LogicKind.U2I, "2026-02-01", pairs)
+
+
+def test_sigkill_inside_the_check_then_rerun_equals_an_uninterrupted_run(
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
+) -> None:
+    script = KillAtCheck()
+    with ScriptedServer(script) as llm:
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
+        assert _queue_unproposed(baseline) == 3
+        script.fired.set()  # the uninterrupted run: no question held
+        Child(graph, llm, tmp_path / "base.sqlite", DAY_2).run()
+        expected = baseline.content_hash()
+        assert sum(n for k, n in baseline.calibration.counts().items() if not k.endswith("/queued")) == 3
+
+        graph, store = fresh()
+        Child(graph, llm, tmp_path / "crash.sqlite").run()
+        assert _queue_unproposed(store) == 3
+        script.fired.clear()
+        child = Child(graph, llm, tmp_path / "crash.sqlite", DAY_2)
+        proc = child.start()
+        assert script.fired.wait(WAIT_S), "the run did not reach the check"
+        _kill(proc)
+        assert store.content_hash() != expected
+
+        child.run()
+        assert store.content_hash() == expected
+        script.n = 0
+        child.run()  # a finished day: no LLM call, no write
+        assert script.n == 0 and store.content_hash() == expected

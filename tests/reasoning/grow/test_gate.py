@@ -1,0 +1,152 @@
+"""The quality-gate and handbook steps of the daily run: junk tags are quarantined with the reason (visible
+in stats and the analyst query) and never asked about; handbooks are built once per category and shown to
+the tagging prompts; a SIGKILL inside either step, then a rerun, ends in the same graph as an uninterrupted
+run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rolegraph.graph import analyst
+from rolegraph.graph.store import GraphStore
+from rolegraph.settings import GraphSettings
+from tests.reasoning.grow import world
+from tests.reasoning.grow.conftest import Grower
+from tests.reasoning.grow.test_crash import ARGS, ROLEGRAPH, Child, Script, _kill
+from tests.support.graphs import Graphs
+from tests.support.openai_server import Reply, Responder, ScriptedServer, subject_of
+
+RUN = "grow-2026-02-01"
+
+
+def junky(endpoint: str, body: dict[str, Any]) -> Reply:
+    """The sensible LLM, with a person's name and an off-topic phrase among every item's roles."""
+    task = world.task_of(endpoint, body)
+    answer = world.answer(task, subject_of(endpoint, body))
+    if task == "item_roles":
+        answer["tags"] += ["Andy Warhol", "dental hygiene"]
+    return Reply(json.dumps(answer))
+
+
+def test_junk_is_quarantined_with_the_reason_and_never_asked_about(grower_for: Callable[[Responder], Grower]) -> None:
+    g = grower_for(junky)
+    world.load(g.store, 4)
+    summary = g.run(max_items=4, max_tags=50, chunk=2)
+    counts = g.store.quarantine.counts()
+    assert counts == {"HAS_USER_TAG/person name": 4, "HAS_USER_TAG/not grounded": 4}, counts
+    assert summary.counts["gate_quarantined"] == 8 and summary.counts["gate_tags_condemned"] == 1
+    kept = {e["dst"] for page in g.store.iter_edge_pages() for e in page if e["type"] == "HAS_USER_TAG"}
+    assert "andy warhol" not in kept and "dental hygiene" not in kept and "film critics" in kept
+    sources = {e["src"] for page in g.store.iter_edge_pages() for e in page if e["type"] == "U2I"}
+    assert "andy warhol" not in sources  # condemned by name: no logic question
+    query = analyst.library()["analyst_quarantined_tags"]
+    rows = analyst.run(g.store.backend, query.statement, analyst.bind(query, {}))
+    assert {(r["key"], r["reason"], r["items"]) for r in rows} == {
+        ("andy warhol", "person name", 4),
+        ("dental hygiene", "not grounded", 4),
+    }
+
+
+class JunkyScript(Script):
+    def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
+        with self.lock:
+            self.n += 1
+        return junky(endpoint, body)
+
+
+@pytest.fixture
+def fresh(graphs: Graphs, engine: str) -> Iterator[Callable[[], tuple[GraphSettings, GraphStore]]]:
+    """Makes graphs holding the world, each with the settings a child opens it by."""
+    with ExitStack() as stack:
+
+        def make() -> tuple[GraphSettings, GraphStore]:
+            settings, store = stack.enter_context(graphs.shared(engine))
+            world.load(store, 6)
+            return settings, store
+
+        yield make
+
+
+def test_sigkill_inside_the_gate_then_rerun_equals_an_uninterrupted_run(
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
+) -> None:
+    script = JunkyScript()
+    with ScriptedServer(script) as llm:
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert baseline.quarantine.counts()
+
+        graph, store = fresh()
+        child = Child(graph, llm, tmp_path / "crash.sqlite")
+        proc = child.start()
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            entry = store.journal.entry(f"{RUN}/gate")
+            if entry is not None and entry.status == "planned":
+                _kill(proc)
+                break
+            time.sleep(0.001)
+        entry = store.journal.entry(f"{RUN}/gate")
+        assert entry is not None and entry.status == "planned", "the kill did not land inside the gate"
+
+        child.run()
+        assert store.content_hash() == expected
+        script.n = 0
+        child.run()  # a finished day: no LLM call, no write
+        assert script.n == 0 and store.content_hash() == expected
+
+
+def test_handbooks_are_built_once_and_shown_to_the_tagging_prompts(grower_for: Callable[[Responder], Grower]) -> None:
+    g = grower_for(world.sensible)
+    world.load(g.store, 4)
+    first = g.run(max_items=2, max_tags=0, chunk=2, handbook=True)
+    books = g.store.handbooks.all()
+    assert set(books) == {"Drama", "Comedy", "Animation"} and first.counts["handbooks_built"] == 3
+    assert books["Drama"].roles == ["drama lovers", "critics"]
+    asked = [json.dumps(body) for _, body in g.server.requests]
+    assert sum("Ideas: drama lovers; critics" in a for a in asked) == 1  # Film 0 (Drama, Comedy), its roles
+    g.run("2026-01-06", max_items=2, max_tags=0, chunk=2, handbook=True)
+    assert set(g.store.handbooks.all()) == set(books) | {"Thriller", "Western", "Romance"}
+
+
+class HandbookChild(Child):
+    def start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [ROLEGRAPH, *ARGS, "--handbook"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+
+
+def test_sigkill_inside_the_handbook_step_then_rerun_equals_an_uninterrupted_run(
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
+) -> None:
+    script = JunkyScript()
+    with ScriptedServer(script) as llm:
+        graph, baseline = fresh()
+        HandbookChild(graph, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert baseline.handbooks.all()
+
+        graph, store = fresh()
+        child = HandbookChild(graph, llm, tmp_path / "crash.sqlite")
+        proc = child.start()
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            entry = store.journal.entry(f"{RUN}/handbook")
+            if entry is not None and entry.status == "planned":
+                _kill(proc)
+                break
+            time.sleep(0.0005)
+        entry = store.journal.entry(f"{RUN}/handbook")
+        assert entry is not None and entry.status == "planned", "the kill did not land inside the handbook step"
+
+        child.run()
+        assert store.content_hash() == expected
