@@ -25,7 +25,7 @@ from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.metrics import NAMES, all_metrics
 from rolegraph.recsys.models.registry import ModelSpec, build_model
 from rolegraph.recsys.models.tagprofile import TagProfile
-from rolegraph.recsys.ranking import Parts, collect_parts, rank_top
+from rolegraph.recsys.ranking import Parts, collect_parts, rank_top, spread
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import EpochHook, fit, pick_device, seed_everything
 
@@ -48,6 +48,7 @@ class Sweep:
     valid: list[dict[str, float]]
     test: list[dict[str, float]]
     test_ranks: list[np.ndarray]
+    spread: dict[str, float] = field(default_factory=dict)  # `ranking.spread` of the test parts
 
 
 @dataclass
@@ -86,7 +87,7 @@ def sweep_parts(spec: ModelSpec, cfg: ModelConfig, valid: Parts, test: Parts, n_
         r, top = rank_top(test, n_items, b0, b1)
         rows_test.append(all_metrics(r, top, n_items))
         ranks.append(r.astype(np.int32))
-    return Sweep(mode, cfg.beta_choice, grid, rows_valid, rows_test, ranks)
+    return Sweep(mode, cfg.beta_choice, grid, rows_valid, rows_test, ranks, spread(test))
 
 
 def choose_point(grid: list[tuple[float, float]], valid: list[list[dict[str, float]]], mode: str) -> int:
@@ -133,10 +134,20 @@ def finalize(ev: Evaluation) -> None:
                     "beta0": b0,
                     "beta1": b1,
                     "choice": sweep.choice,
+                    "tag_weight": tag_weight(sweep.spread, b0, b1),
                     "sweep": [{"beta0": x, "beta1": y, **v} for (x, y), v in zip(sweep.grid, sweep.valid, strict=True)],
                 }
             )
     ev.sweeps.clear()
+
+
+def tag_weight(parts_spread: dict[str, float], beta0: float, beta1: float) -> dict[str, float | None]:
+    """How much the tag terms can move a ranking at (β0, β1): β·spread(tag part) / spread(raw), per term
+    (None without a raw spread). Near 0 means the term is inert, whatever its β."""
+    raw = parts_spread.get("raw", 0.0)
+    if raw <= 0:
+        return {"tag0": None, "tag1": None}
+    return {"tag0": beta0 * parts_spread.get("tag0", 0.0) / raw, "tag1": beta1 * parts_spread.get("tag1", 0.0) / raw}
 
 
 def train_keys(specs: Sequence[ModelSpec]) -> list[str]:

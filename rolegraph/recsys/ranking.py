@@ -81,6 +81,23 @@ def rank_top(parts: Parts, n_items: int, beta0: float = 0.0, beta1: float = 0.0)
     return ranks, top
 
 
+def spread(parts: Parts) -> dict[str, float]:
+    """Each part's spread over a user's candidates (the items ``raw`` ranks: finite scores), as the standard
+    deviation averaged over users: {raw, tag0, tag1}. A tag part whose β-scaled spread is a tiny fraction of
+    the raw spread cannot change the ranking, whatever β validation picks."""
+    if parts.raw.shape[0] == 0:
+        return {"raw": 0.0, "tag0": 0.0, "tag1": 0.0}
+    candidates = torch.isfinite(parts.raw)
+    count = candidates.sum(dim=1).clamp_min(1)
+    out = {}
+    for name, scores in (("raw", parts.raw), ("tag0", parts.tag0), ("tag1", parts.tag1)):
+        values = torch.where(candidates, scores, torch.zeros_like(scores)).double()
+        mean = values.sum(dim=1) / count
+        var = torch.where(candidates, (values - mean[:, None]) ** 2, torch.zeros_like(values)).sum(dim=1) / count
+        out[name] = float(var.sqrt().mean())
+    return out
+
+
 def rank_metrics(parts: Parts, n_items: int, beta0: float = 0.0, beta1: float = 0.0) -> dict[str, float]:
     """All metrics of ``recsys.metrics`` for ŷ = raw + β0·tag0 + β1·tag1."""
     return all_metrics(*rank_top(parts, n_items, beta0, beta1), n_items)

@@ -109,9 +109,28 @@ def markdown(title: str, summary: dict[str, Any], ev: Evaluation, context: dict[
             f"{mean['train_s']:.1f} | {mean['test_eval_s']:.2f} | {mean.get('cpu_s', float('nan')):.1f} |"
         )
     if ev.betas:
-        out += ["", "## β chosen on validation", "", "| seed | training | β0 | β1 |", "|---|---|---|---|"]
-        out += [f"| {b['seed']} | {b['model']} | {b['beta0']} | {b['beta1']} |" for b in ev.betas]
+        out += [
+            "",
+            "## β chosen on validation",
+            "",
+            "Tag weight: β × the tag part's spread over a user's candidates / the raw score's spread (test, mean "
+            "over users); near 0 the term cannot change a ranking.",
+            "",
+            "| seed | training | β0 | β1 | tag weight T(0) | tag weight T(1) |",
+            "|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {b['seed']} | {b['model']} | {b['beta0']} | {b['beta1']} | {_weight(b, 'tag0')} | "
+            f"{_weight(b, 'tag1')} |"
+            for b in ev.betas
+        ]
     return "\n".join(out) + "\n"
+
+
+def _weight(choice: dict[str, object], term: str) -> str:
+    weight = choice.get("tag_weight")
+    value = weight.get(term) if isinstance(weight, dict) else None
+    return "–" if value is None else f"{value:.2g}"
 
 
 def plot_betas(ev: Evaluation, path: Path) -> bool:

@@ -45,6 +45,10 @@ def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monke
     assert all(len(t) == 2 for t in runs["timings"].values())
     assert all(r["cpu_s"] > 0 for key in trained for r in runs["timings"][key])
     assert runs["provenance"] == made and "*Provenance:* commit" in text
+    assert "| tag weight T(0) | tag weight T(1) |" in text
+    for b in runs["betas"]:  # how far each tag term can move a ranking at the chosen β
+        assert b["tag_weight"]["tag0"] >= 0 and b["tag_weight"]["tag1"] >= 0
+        assert b["beta0"] > 0 or b["tag_weight"]["tag0"] == 0
     manifest = json.loads((tmp_path / "recsys" / "exports").glob("*/manifest.json").__next__().read_text())
     assert manifest["runs"] == ["synth-truth"]
 
