@@ -360,19 +360,20 @@ def stage_readmodel(args: argparse.Namespace) -> dict[str, Any]:
 def stage_writeback(args: argparse.Namespace) -> dict[str, Any]:
     """The T(1) write-back rate on the loaded graph, on a sample of users (their T0 roles may be missing in
     a partly loaded graph: T(1) comes from the world's files, the edges go to the users the graph has)."""
-    from rolegraph.graph.explore_batch import _t1_edges, explore_users, run_name
+    from rolegraph.graph.explore_batch import explore_users, run_name, t1_rows
 
     model = model_from_world(args.state / "world", args.cover_b)
     users = np.arange(args.sample, dtype=np.int64)
     found = explore_users(model.logic.views[Source.DISTILLED].logic, model.people, users)
-    edges = list(_t1_edges(found, model.people, model.logic.roles.keys, run_name(Source.DISTILLED, 0.0, 20, 10)))
+    rows = t1_rows(found, model.people, model.logic.roles.keys)
+    edges = sum(len(r.tags) for r in rows)
     settings = GraphSettings(graph_uri=graph_uri(args.state), batch_size=args.batch)
     with open_store(settings) as store, without_deadline():
         started = time.perf_counter()
-        written = store.upsert_roles(edges)
+        written = store.roles.replace_t1(rows, run_name(Source.DISTILLED, 0.0, 20, 10))
         wall = time.perf_counter() - started
-    out = {"users": len(users), "edges": len(edges), "written": written, "wall_s": round(wall, 1)}
-    out["edges_per_s"] = round(len(edges) / max(wall, 1e-9))
+    out = {"users": len(users), "edges": edges, "written": written, "wall_s": round(wall, 1)}
+    out["edges_per_s"] = round(edges / max(wall, 1e-9))
     print(f"  write-back: {out}", flush=True)
     return out
 

@@ -12,6 +12,7 @@ A second weighting of the logic (calibrated weights) is another `LogicMatrices` 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ import scipy.sparse as sp
 
 from rolegraph.graph.explore_matrix import LogicMatrices, SparseRows
 from rolegraph.graph.explore_model import People, load_logic, load_people
-from rolegraph.graph.model import RoleEdge, Source
+from rolegraph.graph.model import Source
+from rolegraph.graph.roles import UserT1
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import ProgressFactory, no_progress
 
@@ -179,6 +181,11 @@ def explore_users(
     return Explored(users, c1, top_per_row(reached, k, drop=_seeded(reached, seeds)))
 
 
+#: users per chunk: the products' working arrays stay small enough for the processor's caches (a sweep
+#: of 2,000-50,000 on the paper-scale world was fastest at 5,000; bench/results/paper_scale.md)
+CHUNK = 5_000
+
+
 def chunks(count: int, size: int, start: int = 0) -> Iterator[np.ndarray]:
     """Row indices ``start``..``count`` in chunks of ``size``."""
     for a in range(start, count, size):
@@ -187,13 +194,17 @@ def chunks(count: int, size: int, start: int = 0) -> Iterator[np.ndarray]:
 
 @dataclass(frozen=True)
 class BatchReport:
-    """What `explore_all` did: users explored, T(1) and C(1) entries, HAS_ROLE edges written."""
+    """What `explore_all` did: users explored, T(1) and C(1) entries, HAS_ROLE edges written, and the
+    seconds spent reading the read model's parts, computing and writing."""
 
     users: int
     t1_entries: int
     c1_entries: int
     written: int
     run: str
+    read_s: float = 0.0
+    compute_s: float = 0.0
+    write_s: float = 0.0
 
 
 def run_name(source: Source, delta: float, branch: int, k: int) -> str:
@@ -209,31 +220,40 @@ def explore_all(
     delta: float = 0.0,
     branch: int = 20,
     k: int = 10,
-    chunk: int = 20_000,
+    chunk: int = CHUNK,
     progress: ProgressFactory = no_progress,
 ) -> BatchReport:
     """T(1) of every user written back as HAS_ROLE {set: 'T1'} edges (p, rank 0 = strongest, run SET; the
     user's T1 edges of other runs removed), a chunk of users at a time. Idempotent: the seeds are T0 roles,
     which this never writes, so a rerun computes and SETs the same values, and one killed midway finishes
     what was missing."""
+    started = time.perf_counter()
     logic = load_logic(store)
     people = load_people(store, logic)
     view = logic.views[Source(source)].logic
     run = run_name(source, delta, branch, k)
     t1 = c1 = written = 0
+    read_s, compute_s, write_s = time.perf_counter() - started, 0.0, 0.0
     with progress("exploring users", len(people.ids)) as tick:
         for users in chunks(len(people.ids), chunk):
+            started = time.perf_counter()
             found = explore_users(view, people, users, delta=delta, branch=branch, k=k)
+            rows = t1_rows(found, people, logic.roles.keys)
+            compute_s += time.perf_counter() - started
             t1, c1 = t1 + found.roles.nnz, c1 + found.topics.nnz
-            written += store.upsert_roles(_t1_edges(found, people, logic.roles.keys, run))
-            store.roles.delete_other_t1([people.ids[u] for u in users.tolist()], run)
+            started = time.perf_counter()
+            written += store.roles.replace_t1(rows, run)
+            write_s += time.perf_counter() - started
             tick(len(users))
-    return BatchReport(len(people.ids), t1, c1, written, run)
+    return BatchReport(len(people.ids), t1, c1, written, run, read_s, compute_s, write_s)
 
 
-def _t1_edges(found: Explored, people: People, roles: list[str], run: str) -> Iterator[RoleEdge]:
-    m = found.roles  # rows in rank order
-    for n, user in enumerate(found.users.tolist()):
-        a, b = int(m.indptr[n]), int(m.indptr[n + 1])
-        for rank, (col, p) in enumerate(zip(m.indices[a:b].tolist(), m.data[a:b].tolist(), strict=True)):
-            yield RoleEdge(people.ids[user], roles[col], p, rank, "T1", run)
+def t1_rows(found: Explored, people: People, roles: list[str]) -> list[UserT1]:
+    """Each explored user's T(1) as the write-back takes it (a row of ``found.roles`` is in rank order)."""
+    m = found.roles
+    tags = [roles[c] for c in m.indices.tolist()]
+    ps, ends = m.data.tolist(), m.indptr.tolist()
+    return [
+        UserT1(people.ids[user], tags[ends[n] : ends[n + 1]], ps[ends[n] : ends[n + 1]])
+        for n, user in enumerate(found.users.tolist())
+    ]

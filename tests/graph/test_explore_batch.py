@@ -128,3 +128,18 @@ def test_top_per_row_keeps_the_largest_by_value_then_column(n: int, above: float
         row = list(zip(got.indices[a:b].tolist(), got.data[a:b].tolist(), strict=True))
         assert [c for c, _ in row] == [c for c, _ in want[r]]  # the same entries, in rank order
         assert all(math.isclose(x, y, abs_tol=1e-12) for (_, x), (_, y) in zip(row, want[r], strict=True))
+
+
+def test_a_run_with_other_parameters_replaces_the_t1_edges_and_keeps_t0(small_store: GraphStore) -> None:
+    write_world(small_store, build_world())
+    explore_all(small_store, Source.DISTILLED, k=10)
+    t0 = {u: small_store.user_roles(u, "T0") for u in ("alice", "bob", "carol")}
+    assert any(t0.values())
+    report = explore_all(small_store, Source.DISTILLED, k=2, chunk=3)
+    model = load_read_model(small_store, read_version(small_store))
+    for user in model.people.ids:
+        got = small_store.user_roles(user, "T1")
+        assert len(got) <= 2 and all(r["run"] == report.run for r in got)
+        assert [r["rank"] for r in got] == list(range(len(got)))
+    assert small_store.roles.counts()["T1"] == report.written
+    assert {u: small_store.user_roles(u, "T0") for u in t0} == t0
