@@ -29,11 +29,13 @@ from rolegraph.progress import ProgressFactory, no_progress
 
 @dataclass(frozen=True)
 class Explored:
-    """T(1) (and C(1)) of a chunk of users: ``users`` are rows of `People`, each matrix one row per user."""
+    """T(1) (and C(1)) of a chunk of users: ``users`` are rows of `People`, each matrix one row per user;
+    ``products`` the entries of the two products before their top-n (S·U2I, C(1)·I2U)."""
 
     users: np.ndarray  # [n] int64
     topics: sp.csr_array  # C(1) [n, topics]
     roles: sp.csr_array  # T(1) [n, roles]
+    products: tuple[int, int] = (0, 0)
 
 
 def _csr(m: SparseRows) -> sp.csr_array:
@@ -176,9 +178,11 @@ def explore_users(
     row of either in rank order (strongest first)."""
     u2i, i2u = _csr(logic.u2i), _csr(logic.i2u)
     seeds = seed_rows(people, users, u2i.shape[0])
-    c1 = top_per_row(seeds @ u2i, branch, delta)
+    hop1 = seeds @ u2i
+    c1 = top_per_row(hop1, branch, delta)
     reached = c1 @ i2u  # sums each role's contributions in C(1)'s rank order, as the one-user path does
-    return Explored(users, c1, top_per_row(reached, k, drop=_seeded(reached, seeds)))
+    t1 = top_per_row(reached, k, drop=_seeded(reached, seeds))
+    return Explored(users, c1, t1, (hop1.nnz, reached.nnz))
 
 
 #: users per chunk: the products' working arrays stay small enough for the processor's caches (a sweep
