@@ -41,12 +41,12 @@ class Explored:
 def _csr(m: SparseRows) -> sp.csr_array:
     """The scipy matrix of ``m`` with 32-bit indices where they fit: scipy's products run several times
     faster on them than on 64-bit ones."""
-    small = max(m.nnz, m.rows, m.columns) < np.iinfo(np.int32).max
-    kind = np.int32 if small else np.int64
+    kind = _index_kind(m.nnz, m.rows, m.columns)
     return sp.csr_array((m.data, m.indices.astype(kind), m.indptr.astype(kind)), shape=(m.rows, m.columns))
 
 
 def _index_kind(*sizes: int) -> type[np.signedinteger]:
+    """32-bit indices where every size fits, else 64-bit."""
     return np.int32 if max(sizes, default=0) < np.iinfo(np.int32).max else np.int64
 
 
@@ -112,10 +112,10 @@ def _nth_largest(value: np.ndarray, indptr: np.ndarray, row: np.ndarray, n: int)
         return np.partition(block, width - n, axis=1)[:, width - n]
     long = np.flatnonzero(lengths > n)
     classes = np.frexp(lengths[long])[1]
+    entries = SparseRows(indptr, row, value, 0)  # for `gather`, which reads the row pointers only
     for c in np.unique(classes).tolist():
         rows = long[classes == c]
-        part = SparseRows(indptr, row, value, 0)
-        at, owner = part.gather(rows)
+        at, owner = entries.gather(rows)
         width = int(lengths[rows].max())
         block = np.full((len(rows), width), -np.inf)
         block.reshape(-1)[owner * width + (at - indptr[rows][owner])] = value[at]
