@@ -538,10 +538,14 @@ def write_report(args: argparse.Namespace, state: dict[str, Any]) -> None:
         rate = min(v["rows_per_s"] for k, v in load.items() if k in ("users", "item tags (both views)"))
         report["interactions_load_extrapolated_s"] = round(20_000_000 / max(rate, 1e-9))
     rows = "\n".join(f"| {k} | {v['rows']:,} | {v['wall_s']} | {v['rows_per_s']:,} |" for k, v in load.items())
+    stages = ", ".join(f"{k} ({v.get('finished', '?')})" for k, v in state.items())
+    report["stages_finished"] = {k: v.get("finished") for k, v in state.items()}
+    sizes = {k: v for k, v in batch.items() if k.endswith(("_nnz", "_entries"))}
     markdown = f"""# The service at paper scale
 
 `python bench/paper_scale.py --stages {args.stages}` — {report["date"]}, {report["machine"]["cores"]} cores
-(shared with other jobs: load average above 20 during these runs).
+shared with other jobs. The report gathers every stage recorded in the state folder, each with when it
+finished: {stages}. {rm.get("restored_from") and "The read model stage: " + rm["restored_from"] + "."}
 
 World: {json.dumps(report["world"])}.
 
@@ -566,7 +570,7 @@ holds only part of the world: {rm.get("build_s_from_world_files")} s, **{rm.get(
 `--stages explore`: T(1) and C(1) of all {batch.get("users", "?"):,} users from the world's files (G*, δ = 0,
 branch 20, k = 10), at {batch.get("chunk")} users a chunk: **{batch.get("wall_s")} s wall**, {batch.get("cpu_s")}
 CPU s (the slowest of the runs at that chunk size) — goal ≤ 30 s: **{report.get("goal_met_batch_explore")}**.
-Product sizes: {json.dumps(batch.get("sizes"))}. Every run (chunk sizes interleaved on the shared machine,
+Product sizes: {json.dumps(sizes)}. Every run (chunk sizes interleaved on the shared machine,
 with the load average when each ended): {json.dumps(batch.get("runs"))}.
 
 The same computation in the `readmodel` stage (at 50,000 users a chunk, code of that run):
