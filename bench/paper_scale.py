@@ -7,14 +7,14 @@ Stages (each recorded in ``STATE/state.json``, so a long stage runs once and the
   edges as ``llm``, G* = the top ``--cover-b`` per tag as ``distilled``), the items' true tags, every
   user's true roles as T0 (``HAS_ROLE``, Dirichlet weights) and the interactions in batches — each with
   its measured rate; ``--interactions N`` loads the first N interaction rows only;
-- ``cover``: the cover step (Algorithm 1) over the items' tags;
-- ``explore``: batch exploration of every user (`graph.explore_batch`): T(1) by chunked sparse products,
-  written back as HAS_ROLE T1, with the product sizes and the compute and write times apart;
-- ``readmodel``: the read model's build time and resident memory, in a fresh process;
-- ``api``: `/explore` at 32 connections on that graph (`rolegraph serve`, one worker: each worker holds
-  its own read model), p50/p99.
+- ``readmodel``: the read model's build time and resident memory (built from the world's files), batch
+  exploration's compute over it, and /explore's compute per request in process;
+- ``explore``: batch exploration of every user (`graph.explore_batch`, compute only) from the parts of the
+  world it reads, at each ``--chunks`` size, ``--repeats`` times interleaved, with the product sizes;
+- ``writeback``: `explore_all` end to end (read, compute, write HAS_ROLE T1, then a rerun that must change
+  nothing) on a graph of the first ``--writeback-users`` users.
 
-    python bench/paper_scale.py --stages world,load,cover,explore,readmodel,api [--state DIR]
+    python bench/paper_scale.py --stages world,load,readmodel,explore,writeback [--state DIR]
 
 Writes bench/results/paper_scale.json and .md from every stage recorded so far.
 """
@@ -54,7 +54,7 @@ from rolegraph.settings import GraphSettings
 
 DEFAULT_STATE = Path("/work/artifacts/paper_scale")
 RUN = "paper-scale"
-STAGES = ("world", "load", "cover", "explore", "readmodel", "api")
+STAGES = ("world", "load", "readmodel", "explore", "writeback")
 
 
 # ----------------------------------------------------------------- state
@@ -232,21 +232,16 @@ def _number(digits: np.ndarray) -> np.ndarray:
     return (digits.astype(np.int64) - ord("0")) @ weights
 
 
-def model_from_world(world: Path, cover_b: int) -> Any:
-    """The read model (`graph.explore_reads.ReadModel`) of the loaded world, built from the world's files
-    with the loader's arrays and the same values `stage_load` writes (the graph store itself holds only
-    part of the world on this machine: see the report)."""
-    from rolegraph.graph.explore_matrix import LogicMatrices, SparseRows, Vocab
-    from rolegraph.graph.explore_model import ItemEdges, Logic, People, View, transpose
-    from rolegraph.graph.explore_reads import ReadModel, Version
+def _world_logic(world: Path, cover_b: int) -> tuple[Any, Any, dict[LogicKind, list[LogicEdge]]]:
+    """(role vocabulary, topic vocabulary, the logic edges of both views) of the world."""
+    from rolegraph.graph.explore_matrix import Vocab
 
     logic_json = json.loads((world / "truth" / "logic.json").read_text())
-    roles, topics = Vocab.of(logic_json["roles"]), Vocab.of(logic_json["topics"])
-    truth_items = list(_jsonl(world / "truth" / "items.jsonl"))
-    items = Vocab.of(r["id"] for r in truth_items)
-    edges = _logic_edges(logic_json, cover_b)
-    rng = np.random.default_rng(1)
-    views = {}
+    return Vocab.of(logic_json["roles"]), Vocab.of(logic_json["topics"]), _logic_edges(logic_json, cover_b)
+
+
+def _item_tags(truth_items: list[dict[str, Any]], items: Any, roles: Any, topics: Any, rng: np.random.Generator) -> Any:
+    """Each item's (column, p) of its roles and of its topics, p drawn as `stage_load` draws them."""
     item_p: dict[str, list[list[tuple[int, float]]]] = {
         "roles": [[] for _ in truth_items],
         "topics": [[] for _ in truth_items],
@@ -255,20 +250,59 @@ def model_from_world(world: Path, cover_b: int) -> Any:
         i = items.index[row["id"]]
         for field, vocab in (("roles", roles), ("topics", topics)):
             item_p[field][i] = sorted((vocab.index[t], float(rng.uniform(0.2, 1.0))) for t in row[field])
+    return item_p
+
+
+def _view_logic(edges: dict[LogicKind, list[LogicEdge]], source: Source, roles: Any, topics: Any) -> Any:
+    """U2I and I2U of one view (`graph.explore_matrix.LogicMatrices`)."""
+    from rolegraph.graph.explore_matrix import LogicMatrices, SparseRows
+
+    mats = []
+    for kind, src, dst in ((LogicKind.U2I, roles, topics), (LogicKind.I2U, topics, roles)):
+        rows: list[list[tuple[int, float]]] = [[] for _ in src.keys]
+        for e in edges[kind]:
+            if e.source == source:
+                rows[src.index[e.source_key]].append((dst.index[e.target_key], e.weight))
+        mats.append(SparseRows.build(rows, len(dst)))
+    return LogicMatrices(mats[0], mats[1])
+
+
+def _user_roles(world: Path, roles: Any, rng: np.random.Generator) -> tuple[list[str], Any]:
+    """(user ids, their T0 roles [users × roles]) with the Dirichlet weights `stage_load` draws."""
+    from rolegraph.graph.explore_matrix import SparseRows
+
+    ids, role_rows = [], []
+    for row in _jsonl(world / "truth" / "users.jsonl"):
+        ids.append(row["id"])
+        weights = rng.dirichlet(np.ones(len(row["roles"])))
+        role_rows.append(
+            sorted((roles.index[r], float(w)) for r, w in zip(row["roles"], weights.tolist(), strict=True))
+        )
+    return ids, SparseRows.build(role_rows, len(roles))
+
+
+def model_from_world(world: Path, cover_b: int) -> Any:
+    """The read model (`graph.explore_reads.ReadModel`) of the loaded world, built from the world's files
+    with the loader's arrays and the same values `stage_load` writes (the graph store itself holds only
+    part of the world on this machine: see the report)."""
+    from rolegraph.graph.explore_matrix import SparseRows, Vocab
+    from rolegraph.graph.explore_model import ItemEdges, Logic, People, View, transpose
+    from rolegraph.graph.explore_reads import ReadModel, Version
+
+    roles, topics, edges = _world_logic(world, cover_b)
+    truth_items = list(_jsonl(world / "truth" / "items.jsonl"))
+    items = Vocab.of(r["id"] for r in truth_items)
+    rng = np.random.default_rng(1)
+    item_p = _item_tags(truth_items, items, roles, topics, rng)
+    views = {}
     for source, scale in ((Source.LLM, 1.0), (Source.DISTILLED, 0.9)):
-        mats = []
-        for kind, src, dst in ((LogicKind.U2I, roles, topics), (LogicKind.I2U, topics, roles)):
-            rows: list[list[tuple[int, float]]] = [[] for _ in src.keys]
-            for e in edges[kind]:
-                if e.source == source:
-                    rows[src.index[e.source_key]].append((dst.index[e.target_key], e.weight))
-            mats.append(SparseRows.build(rows, len(dst)))
+        logic_m = _view_logic(edges, source, roles, topics)
         ir = SparseRows.build([[(c, scale * p) for c, p in r] for r in item_p["roles"]], len(roles))
         it = SparseRows.build([[(c, scale * p) for c, p in r] for r in item_p["topics"]], len(topics))
         views[source] = View(
-            LogicMatrices(mats[0], mats[1]),
-            np.zeros(mats[0].nnz, np.int32),
-            np.zeros(mats[1].nnz, np.int32),
+            logic_m,
+            np.zeros(logic_m.u2i.nnz, np.int32),
+            np.zeros(logic_m.i2u.nnz, np.int32),
             ItemEdges(ir, np.zeros(ir.nnz, np.int32)),
             ItemEdges(it, np.zeros(it.nnz, np.int32)),
             transpose(ir),
@@ -277,14 +311,7 @@ def model_from_world(world: Path, cover_b: int) -> Any:
         roles, topics, items, list(roles.keys), list(topics.keys), [r["id"] for r in truth_items],
         [(RUN, "planted", "v0", "planted")], [("llm", RUN)], views,
     )  # fmt: skip
-    ids, role_rows = [], []
-    for row in _jsonl(world / "truth" / "users.jsonl"):
-        ids.append(row["id"])
-        weights = rng.dirichlet(np.ones(len(row["roles"])))
-        role_rows.append(
-            sorted((roles.index[r], float(w)) for r, w in zip(row["roles"], weights.tolist(), strict=True))
-        )
-    user_roles = SparseRows.build(role_rows, len(roles))
+    ids, user_roles = _user_roles(world, roles, rng)
     user, item = _fixed_width_interactions(world / "interactions.csv")
     pairs = np.unique(user * len(items) + item)  # sorted by user, then item: one entry per pair
     seen_ptr = np.zeros(len(ids) + 1, np.int64)
@@ -294,6 +321,23 @@ def model_from_world(world: Path, cover_b: int) -> Any:
         seen_ptr, (pairs % len(items)).astype(np.int32),
     )  # fmt: skip
     return ReadModel(Version(("world",), ("world",), ("world",)), logic, people)
+
+
+def batch_inputs(world: Path, cover_b: int) -> tuple[Any, Any]:
+    """What batch exploration reads, built from the world's files with the same values as
+    `model_from_world` (the same random draws): G*'s logic and the users with their T0 roles (no items,
+    no interactions: exploration reads neither)."""
+    from rolegraph.graph.explore_matrix import Vocab
+    from rolegraph.graph.explore_model import People
+
+    roles, topics, edges = _world_logic(world, cover_b)
+    truth_items = list(_jsonl(world / "truth" / "items.jsonl"))
+    rng = np.random.default_rng(1)
+    _item_tags(truth_items, Vocab.of(r["id"] for r in truth_items), roles, topics, rng)  # the draws before
+    ids, user_roles = _user_roles(world, roles, rng)
+    empty = np.zeros(len(ids) + 1, np.int64)
+    people = People(ids, {}, user_roles, np.zeros(user_roles.nnz, np.int8), [], empty, np.zeros(0, np.int32))
+    return _view_logic(edges, Source.DISTILLED, roles, topics), people
 
 
 def _rss_mib() -> float:
@@ -357,23 +401,84 @@ def stage_readmodel(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def stage_writeback(args: argparse.Namespace) -> dict[str, Any]:
-    """The T(1) write-back rate on the loaded graph, on a sample of users (their T0 roles may be missing in
-    a partly loaded graph: T(1) comes from the world's files, the edges go to the users the graph has)."""
-    from rolegraph.graph.explore_batch import _t1_edges, explore_users, run_name
+def stage_explore(args: argparse.Namespace) -> dict[str, Any]:
+    """Batch exploration of every user of the world (compute only, G*, default parameters): each chunk
+    size of ``--chunks`` in turn, the whole list ``--repeats`` times (interleaved, on a shared machine)."""
+    from rolegraph.graph.explore_batch import chunks, explore_users
 
-    model = model_from_world(args.state / "world", args.cover_b)
-    users = np.arange(args.sample, dtype=np.int64)
-    found = explore_users(model.logic.views[Source.DISTILLED].logic, model.people, users)
-    edges = list(_t1_edges(found, model.people, model.logic.roles.keys, run_name(Source.DISTILLED, 0.0, 20, 10)))
-    settings = GraphSettings(graph_uri=graph_uri(args.state), batch_size=args.batch)
+    started = time.perf_counter()
+    view, people = batch_inputs(args.state / "world", args.cover_b)
+    out: dict[str, Any] = {"inputs_built_s": round(time.perf_counter() - started, 1), "runs": []}
+    print(f"  inputs: {out['inputs_built_s']} s", flush=True)
+    for _ in range(args.repeats):
+        for size in (int(c) for c in args.chunks.split(",")):
+            t1 = c1 = hop1 = hop2 = 0
+            started, cpu = time.perf_counter(), time.process_time()
+            for users in chunks(len(people.ids), size):
+                found = explore_users(view, people, users)
+                t1, c1 = t1 + found.roles.nnz, c1 + found.topics.nnz
+                hop1, hop2 = hop1 + found.products[0], hop2 + found.products[1]
+            run = {
+                "chunk": size,
+                "wall_s": round(time.perf_counter() - started, 1),
+                "cpu_s": round(time.process_time() - cpu, 1),
+                "load_average": round(os.getloadavg()[0], 1),
+            }
+            out["runs"].append(run)
+            print(f"  batch exploration: {run}", flush=True)
+    out["sizes"] = {
+        "users": len(people.ids),
+        "seed_entries": people.roles.nnz,
+        "u2i_nnz": view.u2i.nnz,
+        "i2u_nnz": view.i2u.nnz,
+        "hop1_product_entries": hop1,
+        "c1_entries": c1,
+        "hop2_product_entries": hop2,
+        "t1_entries": t1,
+    }
+    return out
+
+
+def stage_writeback(args: argparse.Namespace) -> dict[str, Any]:
+    """`explore_all` end to end on an embedded graph of the world's first ``--writeback-users`` users (their
+    T0 roles, both logic views; no items or interactions): reading, computing and writing T(1) back, then
+    a rerun, which must leave the graph's content hash as it was."""
+    from rolegraph.graph.explore_batch import explore_all
+
+    folder = args.state / f"writeback-{args.writeback_users}"
+    folder.mkdir(exist_ok=True)
+    settings = GraphSettings(graph_uri=graph_uri(folder), batch_size=args.batch)
+    world = args.state / "world"
+    rows = [r for _, r in zip(range(args.writeback_users), _jsonl(world / "truth" / "users.jsonl"), strict=False)]
+    backend = open_backend(settings)
+    init_schema(backend)
+    backend.close()
+    out: dict[str, Any] = {"users": len(rows)}
     with open_store(settings) as store, without_deadline():
         started = time.perf_counter()
-        written = store.upsert_roles(edges)
-        wall = time.perf_counter() - started
-    out = {"users": len(users), "edges": len(edges), "written": written, "wall_s": round(wall, 1)}
-    out["edges_per_s"] = round(len(edges) / max(wall, 1e-9))
-    print(f"  write-back: {out}", flush=True)
+        logic = json.loads((world / "truth" / "logic.json").read_text())
+        store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in logic["roles"]])
+        store.upsert_tags(TagKind.ITEM, [TagRecord(k, k) for k in logic["topics"]])
+        for kind, edges in _logic_edges(logic, args.cover_b).items():
+            store.upsert_logic(kind, edges)
+        store.upsert_users(UserRecord(r["id"]) for r in rows)
+        store.upsert_roles(_t0_roles(rows, np.random.default_rng(1)))
+        out["graph_built_s"] = round(time.perf_counter() - started, 1)
+        for name in ("first", "rerun"):
+            started = time.perf_counter()
+            report = explore_all(store, Source.DISTILLED)
+            out[name] = {
+                "wall_s": round(time.perf_counter() - started, 1),
+                "read_s": round(report.read_s, 1),
+                "compute_s": round(report.compute_s, 1),
+                "write_s": round(report.write_s, 1),
+                "written": report.written,
+                "edges_per_s": round(report.written / max(report.write_s, 1e-9)),
+                "load_average": round(os.getloadavg()[0], 1),
+            }
+            out[name + "_hash"] = store.content_hash()
+            print(f"  explore_all {name}: {out[name]}", flush=True)
+    out["rerun_changed_nothing"] = out.pop("first_hash") == out.pop("rerun_hash")
     return out
 
 
@@ -395,11 +500,21 @@ def _load_log(path: Path | None) -> dict[str, Any]:
     return out
 
 
+def _batch_summary(ex: dict[str, Any]) -> dict[str, Any]:
+    """The explore stage at the library's chunk size: its slowest run, the product sizes, every run."""
+    from rolegraph.graph.explore_batch import CHUNK
+
+    at_default = [r for r in ex["runs"] if r["chunk"] == CHUNK] or ex["runs"]
+    slowest = max(at_default, key=lambda r: r["wall_s"])
+    return {**ex["sizes"], "chunk": slowest["chunk"], "wall_s": slowest["wall_s"], "cpu_s": slowest["cpu_s"],
+            "runs": ex["runs"], "inputs_built_s": ex["inputs_built_s"]}  # fmt: skip
+
+
 def write_report(args: argparse.Namespace, state: dict[str, Any]) -> None:
     """bench/results/paper_scale.json and .md from the stages recorded so far."""
     load = state.get("load", {}).get("rates") or _load_log(args.load_log)
-    rm, wb = state.get("readmodel", {}), state.get("writeback", {})
-    batch = rm.get("batch_explore", {})
+    rm, wb, ex = state.get("readmodel", {}), state.get("writeback", {}), state.get("explore", {})
+    batch = _batch_summary(ex) if ex else rm.get("batch_explore", {})
     report: dict[str, Any] = {
         **stamp("paper_scale", seeds=[0]),
         "world": state.get("world", {}).get("config") or {"users": args.users, "items": args.items},
@@ -407,8 +522,9 @@ def write_report(args: argparse.Namespace, state: dict[str, Any]) -> None:
         "load_complete": "load" in state,
         "read_model": {k: v for k, v in rm.items() if k not in ("batch_explore", "explore_in_process_ms")},
         "batch_explore": batch,
+        "batch_explore_in_readmodel_stage": rm.get("batch_explore"),
         "explore_in_process_ms": rm.get("explore_in_process_ms"),
-        "write_back_sample": wb,
+        "write_back": wb,
         "goals": GOALS,
     }
     if batch:
@@ -416,16 +532,20 @@ def write_report(args: argparse.Namespace, state: dict[str, Any]) -> None:
     if rm:
         report["goal_met_read_model_memory"] = rm["resident_mib"] <= GOALS["read_model_resident_mib"]
     if wb and batch:
-        rate = wb["edges_per_s"]
+        rate = wb["first"]["edges_per_s"]
         report["write_back_extrapolated_s"] = round(batch["t1_entries"] / max(rate, 1e-9))
     if load.get("interactions") is None and load:
         rate = min(v["rows_per_s"] for k, v in load.items() if k in ("users", "item tags (both views)"))
         report["interactions_load_extrapolated_s"] = round(20_000_000 / max(rate, 1e-9))
     rows = "\n".join(f"| {k} | {v['rows']:,} | {v['wall_s']} | {v['rows_per_s']:,} |" for k, v in load.items())
+    stages = ", ".join(f"{k} ({v.get('finished', '?')})" for k, v in state.items())
+    report["stages_finished"] = {k: v.get("finished") for k, v in state.items()}
+    sizes = {k: v for k, v in batch.items() if k.endswith(("_nnz", "_entries"))}
     markdown = f"""# The service at paper scale
 
 `python bench/paper_scale.py --stages {args.stages}` — {report["date"]}, {report["machine"]["cores"]} cores
-(shared with other jobs: load average above 20 during these runs).
+shared with other jobs. The report gathers every stage recorded in the state folder, each with when it
+finished: {stages}. {rm.get("restored_from") and "The read model stage: " + rm["restored_from"] + "."}
 
 World: {json.dumps(report["world"])}.
 
@@ -447,11 +567,23 @@ holds only part of the world: {rm.get("build_s_from_world_files")} s, **{rm.get(
 
 ## Batch exploration of every user (compute)
 
-{json.dumps(batch)} — goal ≤ 30 s: **{report.get("goal_met_batch_explore")}**.
+`--stages explore`: T(1) and C(1) of all {batch.get("users", "?"):,} users from the world's files (G*, δ = 0,
+branch 20, k = 10), at {batch.get("chunk")} users a chunk: **{batch.get("wall_s")} s wall**, {batch.get("cpu_s")}
+CPU s (the slowest of the runs at that chunk size) — goal ≤ 30 s: **{report.get("goal_met_batch_explore")}**.
+Product sizes: {json.dumps(sizes)}. Every run (chunk sizes interleaved on the shared machine,
+with the load average when each ended): {json.dumps(batch.get("runs"))}.
 
-Write-back of T(1) (HAS_ROLE T1) measured on a sample: {json.dumps(wb)}; all
-{batch.get("t1_entries", "?")} T(1) edges at that rate: about {report.get("write_back_extrapolated_s", "?")} s
-(extrapolated).
+The same computation in the `readmodel` stage (at 50,000 users a chunk, code of that run):
+{json.dumps(report["batch_explore_in_readmodel_stage"])}.
+
+## Write-back of T(1) (`explore_all` end to end)
+
+`--stages writeback`: `explore_all` on an embedded graph of the world's first {wb.get("users", "?")} users
+(T0 roles and both logic views; no items or interactions), reading the read model's parts, computing and
+writing HAS_ROLE T1 back, then a rerun: {json.dumps({k: wb.get(k) for k in ("first", "rerun")})}; rerun
+changed nothing (content hash equal): **{wb.get("rerun_changed_nothing")}**. All {batch.get("t1_entries", "?")}
+T(1) edges of the 1M users at the first run's write rate: about {report.get("write_back_extrapolated_s", "?")} s
+(extrapolated, not measured).
 
 ## /explore on that graph
 
@@ -477,7 +609,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5000, help="rows per write batch")
     parser.add_argument("--interactions", type=int, default=None, help="load only the first N interactions")
     parser.add_argument("--chunk", type=int, default=50_000, help="users per sparse product (batch exploration)")
-    parser.add_argument("--sample", type=int, default=2000, help="users of the /explore and write-back samples")
+    parser.add_argument("--sample", type=int, default=2000, help="users of the /explore sample")
+    parser.add_argument("--chunks", default="5000,50000", help="chunk sizes of the explore stage")
+    parser.add_argument("--repeats", type=int, default=2, help="passes over --chunks in the explore stage")
+    parser.add_argument("--writeback-users", type=int, default=100_000, help="users of the writeback stage's graph")
     parser.add_argument("--load-log", type=Path, default=None, help="the output of a load stage that did not finish")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -494,6 +629,7 @@ STAGE_FUNCS = {
     "world": stage_world,
     "load": stage_load,
     "readmodel": stage_readmodel,
+    "explore": stage_explore,
     "writeback": stage_writeback,
 }
 

@@ -25,7 +25,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--delta", type=float, default=0.0, help="topic threshold δ (default 0)")
     p.add_argument("--branch", type=int, default=20, help="topics kept per user (default 20)")
     p.add_argument("-k", type=int, default=10, help="new roles kept per user (default 10)")
-    p.add_argument("--chunk", type=int, default=20_000, help="users per sparse product (default 20000)")
+    p.add_argument("--chunk", type=int, default=5_000, help="users per sparse product (default 5000)")
     p.set_defaults(func=explore)
 
 
@@ -52,6 +52,7 @@ def explore(args: argparse.Namespace) -> int:
         )
     console.print(
         f"{report.users:,} users explored in {time.perf_counter() - started:.1f} s: {report.t1_entries:,} T(1) and "
-        f"{report.c1_entries:,} C(1) entries; {report.written:,} HAS_ROLE T1 edges written (run {report.run})"
+        f"{report.c1_entries:,} C(1) entries; {report.written:,} HAS_ROLE T1 edges written (run {report.run}); "
+        f"reading {report.read_s:.1f} s, computing {report.compute_s:.1f} s, writing {report.write_s:.1f} s"
     )
     return 0

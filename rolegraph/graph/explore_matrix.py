@@ -13,7 +13,8 @@ paths give the same numbers; ties are broken by key, which is index order here.
 
 `SparseRows` is CSR without a library object around it: a request gathers a few rows with a handful of
 numpy calls, where a scipy matrix would cost more in overhead than the arithmetic. `as_csr` gives the
-scipy matrix for the batch products of `graph.explore_batch`. A second weighting of the same edges (say,
+scipy matrix over the same arrays (`graph.explore_batch` makes its own with 32-bit indices, on which
+scipy's products run faster). A second weighting of the same edges (say,
 calibrated weights next to the LLM's) is another ``data`` array over the same ``indptr``/``indices``:
 `SparseRows.reweighted`.
 """

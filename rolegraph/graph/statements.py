@@ -127,7 +127,7 @@ class Stmt(StrEnum):
     READ_MODEL_USERS = "read_model_users"
     # recsys.cypher
     DELETE_STALE_ROLES = "delete_stale_roles"
-    DELETE_OTHER_T1_ROLES = "delete_other_t1_roles"
+    REPLACE_T1_ROLES = "replace_t1_roles"
     COUNT_ROLES = "count_roles"
     # runs.cypher
     UPSERT_RUN = "upsert_run"

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from rolegraph.graph.explore_batch import explore_all, explore_users, run_name
+from rolegraph.graph.explore_batch import explore_all, explore_users, run_name, top_per_row
 from rolegraph.graph.explore_reads import load_read_model, read_version
 from rolegraph.graph.model import Source
 from rolegraph.graph.store import GraphStore
@@ -90,3 +91,55 @@ def test_write_back_is_idempotent_and_a_rerun_finishes_a_crashed_one(small_store
         got = {r["key"]: r["p"] for r in small_store.user_roles(user, "T1")}
         assert got.keys() == want.keys() and all(math.isclose(got[r], w, abs_tol=1e-9) for r, w in want.items())
         assert all(r["run"] == run_name(Source.DISTILLED, 0.0, 20, 10) for r in small_store.user_roles(user, "T1"))
+
+
+def _top_reference(m: sp.csr_array, n: int, above: float, drop: np.ndarray) -> list[list[tuple[int, float]]]:
+    out = []
+    for r in range(m.shape[0]):
+        a, b = m.indptr[r], m.indptr[r + 1]
+        kept = [
+            (float(-v), int(c))
+            for c, v, d in zip(m.indices[a:b], m.data[a:b], drop[a:b], strict=True)
+            if v > above and not d
+        ]
+        best = sorted(kept)[:n]
+        total = sum(-v for v, _ in best)
+        out.append([(c, -v / total) for v, c in best])
+    return out
+
+
+@pytest.mark.parametrize("skewed", [False, True])
+@pytest.mark.parametrize(("n", "above"), [(1, 0.0), (3, 0.0), (5, 0.25), (50, 0.0)])
+def test_top_per_row_keeps_the_largest_by_value_then_column(n: int, above: float, skewed: bool) -> None:
+    rng = np.random.default_rng(n)
+    rows, columns = 300, 400
+    lengths = rng.integers(0, 30, rows)
+    if skewed:  # a few long rows among short ones: the rows are padded by class of length
+        lengths[rng.choice(rows, 3, replace=False)] = rng.integers(200, 400, 3)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    indices = np.concatenate([rng.permutation(columns)[:size] for size in lengths])
+    data = rng.choice([0.1, 0.25, 0.5, 0.75], len(indices)) * rng.choice([1.0, 1.0, 1.0 + 1e-3], len(indices))
+    m = sp.csr_array((data, indices, indptr), shape=(rows, columns))
+    drop = rng.random(len(indices)) < 0.1
+    got = top_per_row(m, n, above, drop)
+    want = _top_reference(m, n, above, drop)
+    for r in range(rows):
+        a, b = got.indptr[r], got.indptr[r + 1]
+        row = list(zip(got.indices[a:b].tolist(), got.data[a:b].tolist(), strict=True))
+        assert [c for c, _ in row] == [c for c, _ in want[r]]  # the same entries, in rank order
+        assert all(math.isclose(x, y, abs_tol=1e-12) for (_, x), (_, y) in zip(row, want[r], strict=True))
+
+
+def test_a_run_with_other_parameters_replaces_the_t1_edges_and_keeps_t0(small_store: GraphStore) -> None:
+    write_world(small_store, build_world())
+    explore_all(small_store, Source.DISTILLED, k=10)
+    t0 = {u: small_store.user_roles(u, "T0") for u in ("alice", "bob", "carol")}
+    assert any(t0.values())
+    report = explore_all(small_store, Source.DISTILLED, k=2, chunk=3)
+    model = load_read_model(small_store, read_version(small_store))
+    for user in model.people.ids:
+        got = small_store.user_roles(user, "T1")
+        assert len(got) <= 2 and all(r["run"] == report.run for r in got)
+        assert [r["rank"] for r in got] == list(range(len(got)))
+    assert small_store.roles.counts()["T1"] == report.written
+    assert {u: small_store.user_roles(u, "T0") for u in t0} == t0

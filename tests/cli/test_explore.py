@@ -1,0 +1,42 @@
+"""`rolegraph explore --all-users` as a child process: T(1) written back for every user with seeds, what it
+did printed, and a rerun leaves the graph as it was."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rolegraph.graph.connect import open_store
+from tests.api.world import build_world, write_world
+from tests.support.graphs import Graphs, env
+
+
+def test_explore_all_users_writes_t1_and_a_rerun_changes_nothing(tmp_path: Path, graphs: Graphs, engine: str) -> None:
+    with graphs.settings(engine) as settings:
+        with open_store(settings) as store:
+            write_world(store, build_world())
+
+        def explore() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "rolegraph.cli.main", "explore", "--all-users", "--chunk", "2", "-k", "3"],
+                cwd=tmp_path,
+                env={**os.environ, **env(settings)},
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+
+        first = explore()
+        assert first.returncode == 0, first.stderr
+        said = " ".join((first.stdout + first.stderr).split())  # the console writes to stderr
+        assert "users explored" in said and "writing" in said
+        with open_store(settings) as store:
+            written = store.roles.counts()["T1"]
+            assert written > 0 and f"{written:,} HAS_ROLE T1 edges written" in said
+            assert all(len(store.user_roles(u, "T1")) <= 3 for u in ("alice", "bob", "carol"))
+            before = store.content_hash()
+        assert explore().returncode == 0
+        with open_store(settings) as store:
+            assert store.content_hash() == before
