@@ -4,7 +4,7 @@
 
 One evaluation (the same split, seeds 0..N-1) of SASRec, the tag-profile baseline, both oracles of the
 world (`recsys.models.oracle`), TagCF-ut with the paper's recipe (util and expl) and one row per recipe
-change turned back (`ModelConfig`'s switches; rows that change only inference share the recipe's
+change turned back or opt-in switch turned on (`ModelConfig`; rows that change only inference share the recipe's
 training). Writes bench/results/recsys_ablation.{json,md} (the table, each row paired per user against
 the recipe and SASRec) and bench/results/recsys_synth_oracle.{json,md} (the `rolegraph evaluate` report
 of the same run). After every seed the reports are rewritten with the seeds done so far, so a run cut
@@ -45,6 +45,7 @@ OLD = {
     "t1_weights": False,
     "beta_choice": "seed",
 }
+HEADS = {"tag_heads": "cosine", "user_tag_target": "history"}
 #: (row name, base model, overrides, what the row turns back)
 ROWS: list[tuple[str, str, dict[str, Any], str]] = [
     (RECIPE, RECIPE, {}, "the paper's recipe (every fix on)"),
@@ -58,6 +59,14 @@ ROWS: list[tuple[str, str, dict[str, Any], str]] = [
     ("old recipe", RECIPE, OLD, "every fix turned back"),
     ("− balanced tags", RECIPE, {"balanced_tags": False}, "negatives get only their own tags"),
     ("− Eq. 6 negatives", RECIPE, {"it_negatives": "item"}, "L_it negatives from the negative item's tags"),
+    ("+ cosine tag heads", RECIPE, {"tag_heads": "cosine"}, "tag scores as learned-scale cosines (opt-in)"),
+    ("+ cosine, history P(t|u)", RECIPE, HEADS, "cosine heads, L_ut towards the history's tags (opt-in)"),
+    (
+        "+ cosine, history, graph P(t|i)",
+        RECIPE,
+        {**HEADS, "item_tag_probs": "graph"},
+        "same training, P(t|i) from the graph",
+    ),
 ]
 BASELINES = ("sasrec", "tag-profile", "oracle-roles", "oracle-behaviour")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from rolegraph.errors import InvalidInput
 
@@ -53,6 +53,14 @@ class ModelConfig:
     item_tag_probs: Literal["learned", "graph"] = (
         "learned"  # P(t|i) in Eq. 9: σ(x_i·e_t), or 1 on the item's graph tags
     )
+    # How the tag embeddings e_t are scored. dot: φ_u·e_t and x_i·e_t (the paper); on synthetic v2 φ_u (after
+    # the encoder's LayerNorm) is ~60× longer than x_i, so the user–tag loss alone moves e_t and the learned
+    # P(t|i) stays at σ(0). cosine: s_u·cos(φ_u, e_t) and s_i·cos(x_i, e_t) + b_i, each head with its own
+    # learned scale, so both tag losses train e_t.
+    tag_heads: Literal["dot", "cosine"] = "dot"
+    # L_ut: the paper's contrastive loss (target's tags vs a negative item's), or history: cross-entropy of the
+    # softmax P(t|u) towards the tag distribution counted over the items read so far.
+    user_tag_target: Literal["contrastive", "history"] = "contrastive"
     use_te: bool = True  # the tag encoder branch (ablation -no-te)
     use_ta: bool = True  # tag learning augmentation with logic-reached tags (ablation -no-ta)
     # TagCF's recipe, after the paper and its reference model; each switch is a row of bench/recsys_ablation.py.
@@ -78,6 +86,9 @@ class ModelConfig:
             raise InvalidInput(f"stride must be 0 or more (0: max_len, windows apart), got {self.stride}")
         if self.it_neg_samples < 1 or self.k < 1:
             raise InvalidInput("it_neg_samples and k must be at least 1")
+        for name, hint in get_type_hints(ModelConfig).items():
+            if get_origin(hint) is Literal and getattr(self, name) not in get_args(hint):
+                raise InvalidInput(f"{name} must be one of {list(get_args(hint))}, got {getattr(self, name)!r}")
 
     @property
     def window_stride(self) -> int:

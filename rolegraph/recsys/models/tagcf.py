@@ -19,12 +19,17 @@ TagCF-ut learns role tags (user tags), TagCF-it topic tags (item tags); which on
 
 ŷ_raw is the logit φ_u·x_i: Eq. 4's σ is monotone, and on softmax-trained logits it saturates at 1 for
 the top items, which would let the tag terms alone decide among them.
+Scale-matched heads (``tag_heads = cosine``): both tag scores become a learned scale times the cosine of
+their partners, s_u·cos(φ_u, e_t) and s_i·cos(x_i, e_t) + b_i, so neither dot product's partner is ~60×
+the other's and the item–tag loss trains e_t too. ``user_tag_target = history`` trains P(t|u) (the
+softmax inference reads) towards the role tags counted over the items read so far, instead of L_ut.
 Ablations: ``use_te=False`` drops the tag encoder (φ_u = x_u), ``use_ta=False`` the augmentation,
 β0 = β1 = 0 the tag-logic inference; the recipe switches of `ModelConfig` restore earlier choices.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import torch
@@ -63,6 +68,11 @@ def other_tags(own: torch.Tensor, drawn: torch.Tensor) -> torch.Tensor:
     return drawn.masked_fill(clash, 0)
 
 
+#: cosine heads start at this scale (logits within ±10, as a temperature of 0.1) and may not exceed the cap
+COSINE_SCALE = 10.0
+COSINE_SCALE_CAP = 100.0
+
+
 class TagCF(Recommender):
     """TagCF over one tag vocabulary (tags 1..n_tags, 0 = none)."""
 
@@ -87,6 +97,9 @@ class TagCF(Recommender):
         aug = augment_tags(data.item_tags, data.hop1, data.hop2, cfg.k) if cfg.use_ta else data.item_tags[:, :0]
         self.register_buffer("aug_tags", aug, persistent=False)  # [n_items + 1, k]
         self.register_buffer("candidates", data.candidate_tags(), persistent=False)  # [n_tags + 1] bool
+        if cfg.tag_heads == "cosine":  # log scales of the user and item heads, the item head's bias
+            self.head_scale = nn.Parameter(torch.full((2,), math.log(COSINE_SCALE)))
+            self.item_bias = nn.Parameter(torch.zeros(()))
         self._windows: tuple[torch.Tensor, torch.Tensor] | None = None
         self.reset_parameters()
 
@@ -97,6 +110,32 @@ class TagCF(Recommender):
             self.tags.weight[0].zero_()
             if self.cfg.use_te:  # the merge starts at zero: TagCF starts as SASRec and learns what tags add
                 self.merge.weight.zero_()
+            if self.cfg.tag_heads == "cosine":
+                self.head_scale.fill_(math.log(COSINE_SCALE))
+                self.item_bias.zero_()
+
+    def _side(self, vec: torch.Tensor, which: int) -> torch.Tensor:
+        """A user (0) or item (1) vector as its tag head reads it: itself, or unit length times the head's
+        scale (``cosine``)."""
+        if self.cfg.tag_heads == "dot":
+            return vec
+        scale = self.head_scale[which].clamp(max=math.log(COSINE_SCALE_CAP)).exp()
+        return nn.functional.normalize(vec, dim=-1) * scale
+
+    def _tag_side(self, emb: torch.Tensor) -> torch.Tensor:
+        """Tag embeddings as the heads read them (unit length for ``cosine``; the padding tag stays 0)."""
+        return emb if self.cfg.tag_heads == "dot" else nn.functional.normalize(emb, dim=-1)
+
+    def _item_offset(self) -> torch.Tensor | float:
+        return self.item_bias if self.cfg.tag_heads == "cosine" else 0.0
+
+    def user_tag_logits(self, phi: torch.Tensor) -> torch.Tensor:
+        """The user head's logits [..., n_tags + 1] of φ_u [..., H] against every tag."""
+        return self._side(phi, 0) @ self._tag_side(self.tags.weight).t()
+
+    def item_tag_logits(self) -> torch.Tensor:
+        """The item head's logits [n_items + 1, n_tags + 1] (P(t|i) = σ of them)."""
+        return self._side(self.items.weight, 1) @ self._tag_side(self.tags.weight).t() + self._item_offset()
 
     def prepare(self, data: RecData) -> None:
         self._windows = seq_windows(data.split.train, self.cfg.max_len, self.cfg.window_stride)
@@ -135,31 +174,52 @@ class TagCF(Recommender):
         phi = self.encode(batch["seqs"])[mask]  # [N, H]
         pos, neg = batch["pos"][mask], batch["neg"][mask]
         l_ui = id_loss(phi, self.items.weight, pos, neg, self.cfg.loss)
-        pos_tags = self._tag_sets(pos, True)  # [N, M + k]
-        neg_tags = self._tag_sets(neg, self.cfg.balanced_tags)
-        ut = [
-            masked_bce((phi.unsqueeze(1) * self.tags(pos_tags)).sum(-1), pos_tags, 1.0),
-            masked_bce((phi.unsqueeze(1) * self.tags(neg_tags)).sum(-1), neg_tags, 0.0),
-        ]
         own = self.item_tags[pos]  # T_i⁺ [N, M]
         if self.cfg.it_negatives == "eq6" and "neg_tags" in batch:
             others = other_tags(own, batch["neg_tags"][mask])  # [N, S]
         else:
             others = self.item_tags[neg]
-        x_pos = self.items(pos).unsqueeze(1)  # [N, 1, H]
+        x_pos = self._side(self.items(pos), 1).unsqueeze(1)  # [N, 1, H]
+        bias = self._item_offset()
         it = [
-            masked_bce((x_pos * self.tags(own)).sum(-1), own, 1.0),
-            masked_bce((x_pos * self.tags(others)).sum(-1), others, 0.0),
+            masked_bce((x_pos * self._tag_side(self.tags(own))).sum(-1) + bias, own, 1.0),
+            masked_bce((x_pos * self._tag_side(self.tags(others))).sum(-1) + bias, others, 0.0),
+        ]
+        l_it = sum(s for s, _ in it) / max(float(sum(n for _, n in it)), 1.0)
+        if self.cfg.user_tag_target == "history":
+            return l_ui + self.cfg.lam * (self._history_loss(batch["seqs"], mask, phi) + l_it)
+        pos_tags = self._tag_sets(pos, True)  # [N, M + k]
+        neg_tags = self._tag_sets(neg, self.cfg.balanced_tags)
+        u = self._side(phi, 0).unsqueeze(1)  # [N, 1, H]
+        ut = [
+            masked_bce((u * self._tag_side(self.tags(pos_tags))).sum(-1), pos_tags, 1.0),
+            masked_bce((u * self._tag_side(self.tags(neg_tags))).sum(-1), neg_tags, 0.0),
         ]
         l_ut = sum(s for s, _ in ut) / max(float(sum(n for _, n in ut)), 1.0)
-        l_it = sum(s for s, _ in it) / max(float(sum(n for _, n in it)), 1.0)
         return l_ui + self.cfg.lam * (l_ut + l_it)
+
+    def _history_loss(self, seqs: torch.Tensor, mask: torch.Tensor, phi: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy of the softmax P(t|u) at each trained position towards the tags of the items read up
+        to it (counted, normalised): the history's role distribution as the user–tag target."""
+        tags = self.item_tags[seqs]  # [B, L, M]
+        counts = torch.zeros(*seqs.shape, self.n_tags + 1, device=seqs.device)
+        counts.scatter_add_(2, tags, torch.ones_like(tags, dtype=counts.dtype))
+        counts[..., 0] = 0.0
+        read = counts.cumsum(dim=1)[mask]  # [N, n_tags + 1]
+        total = read.sum(dim=1)
+        keep = total > 0
+        if not bool(keep.any()):
+            return phi.sum() * 0.0
+        allowed = self._allowed()
+        logits = self.user_tag_logits(phi[keep]).masked_fill(~allowed[None, :], float("-inf"))
+        log_p = torch.log_softmax(logits, dim=1).masked_fill(~allowed[None, :], 0.0)
+        return -((read[keep] / total[keep, None]) * log_p).sum(dim=1).mean()
 
     def user_tag_probs(self, seqs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(φ_u [B, H], P(t|u) [B, n_tags + 1]) at the newest position. With ``user_probs = softmax`` a
         distribution over the candidate tags (``cover_only``) or all tags; 0 for the padding tag."""
         phi = self.encode(seqs)[:, -1]
-        logits = phi @ self.tags.weight.t()
+        logits = self.user_tag_logits(phi)
         allowed = self._allowed()
         if self.cfg.user_probs == "softmax":
             probs = torch.softmax(logits.masked_fill(~allowed[None, :], float("-inf")), dim=1)
@@ -196,9 +256,9 @@ class TagCF(Recommender):
         t0, reached = self._sets(probs)
         t1 = reached if self.cfg.t1_weights else torch.where(reached > 0, probs, torch.zeros_like(probs))
         if self.cfg.tag_score == "logit":
-            logits = phi @ self.tags.weight.t()  # [B, n_tags + 1]
+            logits = self.user_tag_logits(phi)  # [B, n_tags + 1]
             tag0 = logits @ self._item_tag_means().t()
-            tag1 = (t1 @ self.tags.weight) @ self.items.weight.t()
+            tag1 = (t1 @ self._tag_side(self.tags.weight)) @ self._side(self.items.weight, 1).t()
             return raw, tag0, tag1
         item_probs = self.item_tag_probs()
         return raw, t0 @ item_probs.t(), t1 @ item_probs.t()
@@ -211,12 +271,13 @@ class TagCF(Recommender):
         return out / out.sum(dim=1, keepdim=True).clamp_min(1.0)
 
     def item_tag_probs(self) -> torch.Tensor:
-        """P(t|i) [n_items + 1, n_tags + 1]: learned σ(x_i·e_t), or 1 on each item's own tags (``graph``)."""
+        """P(t|i) [n_items + 1, n_tags + 1]: learned σ(x_i·e_t) (through the item head), or 1 on each item's
+        own tags (``graph``)."""
         if self.cfg.item_tag_probs == "graph":
             probs = torch.zeros(self.n_items + 1, self.n_tags + 1, device=self.item_tags.device)
             probs.scatter_(1, self.item_tags, 1.0)
         else:
-            probs = torch.sigmoid(self.items.weight @ self.tags.weight.t())
+            probs = torch.sigmoid(self.item_tag_logits())
         probs[:, 0] = 0.0
         return probs
 
