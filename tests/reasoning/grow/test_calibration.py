@@ -5,7 +5,6 @@ same graph as an uninterrupted run, whose rerun makes no LLM call."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -22,7 +21,7 @@ from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
-from tests.reasoning.grow.test_crash import ARGS, WAIT_S, Child, Script, _kill
+from tests.reasoning.grow.test_crash import ARGS, WAIT_S, Child, Script, _kill, kill_inside, rerun_then_finished
 from tests.support.graphs import Graphs
 from tests.support.openai_server import Reply, Responder, ScriptedServer
 
@@ -88,23 +87,10 @@ def test_sigkill_inside_calibration_then_rerun_equals_an_uninterrupted_run(
 
         graph, store = fresh()
         child = Child(graph, llm, tmp_path / "crash.sqlite")
-        proc = child.start()
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            entry = store.journal.entry(f"{RUN}/calibrate")
-            if entry is not None and entry.status == "planned":
-                _kill(proc)
-                break
-            time.sleep(0.002)
-        entry = store.journal.entry(f"{RUN}/calibrate")
-        assert entry is not None and entry.status == "planned", "the kill did not land inside the calibration"
+        kill_inside(store, child, f"{RUN}/calibrate", 0.002)
         assert store.content_hash() != expected
 
-        child.run()
-        assert store.content_hash() == expected
-        script.n = 0
-        child.run()  # a finished day: no LLM call, no write
-        assert script.n == 0 and store.content_hash() == expected
+        rerun_then_finished(store, child, script, expected)
 
 
 DAY_2 = [*ARGS[:2], "2026-02-02", *ARGS[3:]]
@@ -155,8 +141,4 @@ def test_sigkill_inside_the_check_then_rerun_equals_an_uninterrupted_run(
         _kill(proc)
         assert store.content_hash() != expected
 
-        child.run()
-        assert store.content_hash() == expected
-        script.n = 0
-        child.run()  # a finished day: no LLM call, no write
-        assert script.n == 0 and store.content_hash() == expected
+        rerun_then_finished(store, child, script, expected)

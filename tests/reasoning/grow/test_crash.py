@@ -96,6 +96,30 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=30)
 
 
+def kill_inside(store: GraphStore, child: Child, step_id: str, poll_s: float) -> None:
+    """Starts ``child`` and kills it as soon as the journal holds step ``step_id`` planned, not applied."""
+    proc = child.start()
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        entry = store.journal.entry(step_id)
+        if entry is not None and entry.status == "planned":
+            _kill(proc)
+            break
+        time.sleep(poll_s)
+    entry = store.journal.entry(step_id)
+    assert entry is not None and entry.status == "planned", f"the kill did not land inside {step_id}"
+
+
+def rerun_then_finished(store: GraphStore, child: Child, script: Script, expected: str) -> None:
+    """Reruns ``child``: the graph equals ``expected``; a second rerun (a finished day) asks the LLM nothing
+    and writes nothing."""
+    child.run()
+    assert store.content_hash() == expected
+    script.n = 0
+    child.run()
+    assert script.n == 0 and store.content_hash() == expected
+
+
 # five child runs of the CLI, with one row per write transaction: minutes on a busy machine, more on Neo4j
 @pytest.mark.timeout(1800)
 def test_sigkill_at_any_point_then_rerun_equals_an_uninterrupted_run(

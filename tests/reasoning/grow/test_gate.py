@@ -6,8 +6,6 @@ run."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,7 +18,7 @@ from rolegraph.graph.store import GraphStore
 from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
-from tests.reasoning.grow.test_crash import ARGS, ROLEGRAPH, Child, Script, _kill
+from tests.reasoning.grow.test_crash import ARGS, Child, Script, kill_inside, rerun_then_finished
 from tests.support.graphs import Graphs
 from tests.support.openai_server import Reply, Responder, ScriptedServer, subject_of
 
@@ -87,22 +85,9 @@ def test_sigkill_inside_the_gate_then_rerun_equals_an_uninterrupted_run(
 
         graph, store = fresh()
         child = Child(graph, llm, tmp_path / "crash.sqlite")
-        proc = child.start()
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            entry = store.journal.entry(f"{RUN}/gate")
-            if entry is not None and entry.status == "planned":
-                _kill(proc)
-                break
-            time.sleep(0.001)
-        entry = store.journal.entry(f"{RUN}/gate")
-        assert entry is not None and entry.status == "planned", "the kill did not land inside the gate"
+        kill_inside(store, child, f"{RUN}/gate", 0.001)
 
-        child.run()
-        assert store.content_hash() == expected
-        script.n = 0
-        child.run()  # a finished day: no LLM call, no write
-        assert script.n == 0 and store.content_hash() == expected
+        rerun_then_finished(store, child, script, expected)
 
 
 def test_handbooks_are_built_once_and_shown_to_the_tagging_prompts(grower_for: Callable[[Responder], Grower]) -> None:
@@ -118,11 +103,7 @@ def test_handbooks_are_built_once_and_shown_to_the_tagging_prompts(grower_for: C
     assert set(g.store.handbooks.all()) == set(books) | {"Thriller", "Western", "Romance"}
 
 
-class HandbookChild(Child):
-    def start(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [ROLEGRAPH, *ARGS, "--handbook"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
+HANDBOOK = [*ARGS, "--handbook"]
 
 
 def test_sigkill_inside_the_handbook_step_then_rerun_equals_an_uninterrupted_run(
@@ -131,22 +112,13 @@ def test_sigkill_inside_the_handbook_step_then_rerun_equals_an_uninterrupted_run
     script = JunkyScript()
     with ScriptedServer(script) as llm:
         graph, baseline = fresh()
-        HandbookChild(graph, llm, tmp_path / "base.sqlite").run()
+        Child(graph, llm, tmp_path / "base.sqlite", HANDBOOK).run()
         expected = baseline.content_hash()
         assert baseline.handbooks.all()
 
         graph, store = fresh()
-        child = HandbookChild(graph, llm, tmp_path / "crash.sqlite")
-        proc = child.start()
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            entry = store.journal.entry(f"{RUN}/handbook")
-            if entry is not None and entry.status == "planned":
-                _kill(proc)
-                break
-            time.sleep(0.0005)
-        entry = store.journal.entry(f"{RUN}/handbook")
-        assert entry is not None and entry.status == "planned", "the kill did not land inside the handbook step"
+        child = Child(graph, llm, tmp_path / "crash.sqlite", HANDBOOK)
+        kill_inside(store, child, f"{RUN}/handbook", 0.0005)
 
         child.run()
         assert store.content_hash() == expected
