@@ -1,8 +1,10 @@
 """Benchmark of tag canonicalization: are the merges right, and how fast.
 
-    python bench/canonical.py [--tags 100000] [--threshold T] [--rounds 2]
+    python bench/canonical.py [--threshold T]                             # the labelled pairs (seconds)
+    python bench/canonical.py --generated [--tags 100000] [--rounds 2]    # the generated names (minutes)
 
-Two measures of rightness:
+Two measures of rightness, one report each (the first in `make bench`, the second, which embeds 82k names
+and so takes most of 8 minutes on 2 cores, in `make bench-full`):
 
 - the labelled pairs of bench/data/tag_pairs.tsv (names of one group and names of two, written for this
   domain, each with its reason): merge precision and recall of the method at every threshold, beside
@@ -14,7 +16,8 @@ Two measures of rightness:
 Speed: the names are embedded once with the packaged MiniLM (timed), then resolved from memory by the
 cosine-only method (as before the words were read) and by the method with words, interleaved
 (A, B, A, B) on the same machine in the same run; a method's time is the embedding plus its resolution.
-Writes bench/results/canonical.{json,md} and canonical.png.
+Writes bench/results/canonical.{json,md} and canonical.png, or with ``--generated``
+bench/results/canonical_generated.{json,md}.
 """
 
 from __future__ import annotations
@@ -364,9 +367,20 @@ def plot(sweep: list[dict[str, Any]], threshold: float, out: Path) -> None:
     plt.close(fig)
 
 
-def markdown(report: dict[str, Any]) -> str:
-    p, g = report["pairs"], report["generated"]
-    cos, words = g["cosine"], g["words"]
+METHODS = """Two methods: **cosine** merges a name into its nearest canonical tag when their
+MiniLM cosine reaches the threshold (the method before the words were read); **words** merges names
+whose words have the same senses at any cosine, and a pair the cosine proposes only when the words that
+differ are near-synonyms (`rolegraph/reasoning/sameness.py`)."""
+
+
+def _setting(report: dict[str, Any], command: str) -> str:
+    return f"""Command: `{command}` on {report["machine"]["cores"]} cores, packaged all-MiniLM-L6-v2 on
+the CPU, WordNet 3.0 (Debian's wordnet-base) and `rolegraph/reasoning/words.txt`; default threshold
+{report["threshold"]}. {METHODS}"""
+
+
+def pairs_markdown(report: dict[str, Any]) -> str:
+    p = report["pairs"]
     sweep_rows = "\n".join(
         f"| {s['threshold']:.2f} | {s['words'][0]:.3f} | {s['words'][1]:.3f} | {s['cosine'][0]:.3f} | "
         f"{s['cosine'][1]:.3f} |"
@@ -378,24 +392,10 @@ def markdown(report: dict[str, Any]) -> str:
         for f in p["failing"]
     )
 
-    def row(name: str, m: dict[str, Any]) -> str:
-        return (
-            f"| {name} | {m['threshold']} | {m['keys_merged']:,} | {m['blocked']:,} | {m['precision']:.3f} | "
-            f"{m['recall']:.3f} | {m['total_s']} s ({', '.join(map(str, m['resolve_s']))} s to resolve) | "
-            f"{m['names_per_s']:,} |"
-        )
+    return f"""# Canonicalization benchmark: labelled pairs ({report["date"]})
 
-    def examples(rows: list[Any]) -> str:
-        return "\n".join("| " + " | ".join(str(x) for x in r) + " |" for r in rows)
-
-    return f"""# Canonicalization benchmark ({report["date"]})
-
-Command: `python bench/canonical.py` on {report["machine"]["cores"]} cores, packaged all-MiniLM-L6-v2 on
-the CPU, WordNet 3.0 (Debian's wordnet-base) and `rolegraph/reasoning/words.txt`; default threshold
-{report["threshold"]}. Two methods: **cosine** merges a name into its nearest canonical tag when their
-MiniLM cosine reaches the threshold (the method before the words were read); **words** merges names
-whose words have the same senses at any cosine, and a pair the cosine proposes only when the words that
-differ are near-synonyms (`rolegraph/reasoning/sameness.py`).
+{_setting(report, "python bench/canonical.py")} The 100k generated names are in
+[canonical_generated](canonical_generated.md).
 
 ## Labelled pairs
 
@@ -414,8 +414,28 @@ Pairs the method still gets wrong at the default ({len(p["failing"])}):
 | a | b | groups | category | cosine | why |
 |---|---|---|---|---|---|
 {failing}
+"""
 
-## 100k generated names
+
+def generated_markdown(report: dict[str, Any]) -> str:
+    g = report["generated"]
+    cos, words = g["cosine"], g["words"]
+
+    def row(name: str, m: dict[str, Any]) -> str:
+        return (
+            f"| {name} | {m['threshold']} | {m['keys_merged']:,} | {m['blocked']:,} | {m['precision']:.3f} | "
+            f"{m['recall']:.3f} | {m['total_s']} s ({', '.join(map(str, m['resolve_s']))} s to resolve) | "
+            f"{m['names_per_s']:,} |"
+        )
+
+    def examples(rows: list[Any]) -> str:
+        return "\n".join("| " + " | ".join(str(x) for x in r) + " |" for r in rows)
+
+    return f"""# Canonicalization benchmark: generated names ({report["date"]})
+
+{_setting(report, "python bench/canonical.py --generated")} The labelled pairs are in [canonical](canonical.md).
+
+## {g["names"]:,} generated names
 
 {g["names"]:,} names, {g["distinct_keys"]:,} distinct keys after normalization. The generator's truth: two
 names are one group when qualifier, setting, subject and noun agree up to the synonym classes
@@ -459,7 +479,8 @@ Merges the words method blocked (name, nearest tag, cosine, reason):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tags", type=int, default=100_000)
+    parser.add_argument("--generated", action="store_true", help="the generated names instead of the pairs")
+    parser.add_argument("--tags", type=int, default=100_000, help="generated names (with --generated)")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--rounds", type=int, default=2, help="resolutions of each method, interleaved")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -468,19 +489,23 @@ def main() -> None:
     embedder = load_minilm()
     lexicon = default_lexicon()
     load_s = time.perf_counter() - started
-    pairs = read_pairs()
-    pair_keys = sorted({normalize(k) for p in pairs for k in (p.a, p.b)})
-    pair_vectors = dict(zip(pair_keys, embedder.embed(pair_keys), strict=True))
-    report = stamp("canonical", seeds=[0]) | {
+    name = "canonical_generated" if args.generated else "canonical"
+    report = stamp(name, seeds=[0]) | {
         "threshold": args.threshold,
         "model_and_wordnet_load_s": round(load_s, 1),
-        "pairs": pairs_report(pairs, pair_vectors, lexicon, args.threshold),
-        "generated": generated_report(args, embedder, lexicon),
         "cores": os.cpu_count(),
     }
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.generated:
+        report["generated"] = generated_report(args, embedder, lexicon)
+        write(args.out, report, generated_markdown(report))
+        return
+    pairs = read_pairs()
+    pair_keys = sorted({normalize(k) for p in pairs for k in (p.a, p.b)})
+    pair_vectors = dict(zip(pair_keys, embedder.embed(pair_keys), strict=True))
+    report["pairs"] = pairs_report(pairs, pair_vectors, lexicon, args.threshold)
     plot(report["pairs"]["sweep"], args.threshold, args.out)
-    write(args.out, report, markdown(report))
+    write(args.out, report, pairs_markdown(report))
 
 
 if __name__ == "__main__":
