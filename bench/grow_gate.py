@@ -70,7 +70,10 @@ def main() -> None:
                     {"noise": noise, "wall_s": wall, **_judge(store, junk_keys), "injected": len(oracle.injected)}
                 )
                 print(rows[-1], flush=True)
-    report = stamp("grow_gate") | {"config": {k: str(v) for k, v in vars(args).items()}, "runs": rows}
+    report = stamp("grow_gate", seeds=[args.seed]) | {
+        "config": {k: str(v) for k, v in vars(args).items()},
+        "runs": rows,
+    }
     lines = [
         f"# The quality gate on planted junk ({report['date']})",
         "",
