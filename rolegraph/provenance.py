@@ -5,8 +5,9 @@ through recsys/report.py) carries a `Provenance` as its ``provenance`` object, a
 same in one line (`Provenance.line`). A field that cannot be known is None and shown as "unknown"; it is
 never guessed.
 
-``load`` is the machine's load average (1, 5 and 15 minutes) when the run began and when its report was
-written: a time measured while other work ran says so. Reports made before it was recorded have null.
+``load`` is the machine's load average (1, 5 and 15 minutes) when the run began (when this module was first
+imported: a benchmark's and the command line's process start, as ``wall_s`` counts from it) and when its
+report was written: a time measured while other work ran says so. Reports made before it was recorded have null.
 
 ``dirty`` is whether the work tree differed from ``commit`` outside bench/results/ when the report was
 made: the reports a benchmark run writes are not a change to the code that made them.
@@ -96,7 +97,7 @@ def collect(
         machine=machine(),
         versions=versions(),
         note=note,
-        load={"start": load_average(), "end": None},
+        load={"start": LOAD_AT_START, "end": None},
     )
 
 
@@ -106,6 +107,11 @@ def load_average() -> list[float] | None:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return None
+
+
+# Taken once, at import: a report stamped at the end of its run (as several benchmarks do) still gives the
+# load its run began under rather than a second reading of the end.
+LOAD_AT_START = load_average()
 
 
 def ended(load: dict[str, list[float] | None] | None) -> dict[str, list[float] | None]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rolegraph.provenance import ROOT, collect, command_line, git_state, line, with_line
+from rolegraph.provenance import LOAD_AT_START, ROOT, collect, command_line, git_state, line, with_line
 
 
 def _git(root: Path, *args: str) -> None:
@@ -59,6 +59,8 @@ def test_collect_records_this_machine_and_the_versions_that_matter() -> None:
     assert made["versions"]["torch"] and made["versions"]["llm_model_file"].endswith(".gguf")
     assert made["date"].endswith("+00:00")
     assert set(made["load"]) == {"start", "end"} and all(len(v) == 3 and min(v) >= 0 for v in made["load"].values())
+    # the run's start is the process's, however late the report is stamped
+    assert made["load"]["start"] == LOAD_AT_START
 
 
 def test_the_line_says_what_is_known_and_what_is_not() -> None:
