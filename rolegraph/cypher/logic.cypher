@@ -76,18 +76,21 @@ RETURN type(r) AS type, x.key AS source_key, x.name AS name, r.weight AS weight,
 ORDER BY weight DESC, source_key;
 
 // name: explore_u2i
-// Hop 1 of exploration: the U2I edges out of the given roles in one graph view (source llm = G,
-// distilled = G*), as (src, dst, weight) rows. The arithmetic (δ, top-b, renormalization) is the
-// caller's (graph/explore.py). Targets carry no label test: U2I only ever ends at a topic, and the
-// test costs FalkorDB a label-matrix lookup per edge.
+// Hop 1 of exploration: the U2I edges out of the given (distinct) roles in one graph view (source llm =
+// G, distilled = G*), one row per role: src, dst (its targets), weight (in the same order). The
+// arithmetic (δ, top-b, renormalization) is the caller's (graph/explore.py). Targets carry no label
+// test: U2I only ever ends at a topic, and the test costs FalkorDB a label-matrix lookup per edge. One
+// row per role, not per edge: Neo4j's Python driver spends far more on each record than on a value of a
+// list (bench/graph_store.py).
 // params: seeds, source
 UNWIND $seeds AS seed
 MATCH (t:UserTag {key: seed})-[r:U2I {source: $source}]->(c)
-RETURN t.key AS src, c.key AS dst, r.weight AS weight;
+RETURN t.key AS src, collect(c.key) AS dst, collect(r.weight) AS weight;
 
 // name: explore_i2u
-// Hop 2 of exploration: the I2U edges out of the kept topics C(1), as (src, dst, weight) rows.
+// Hop 2 of exploration: the I2U edges out of the kept (distinct) topics C(1), one row per topic as in
+// explore_u2i.
 // params: seeds, source
 UNWIND $seeds AS seed
 MATCH (c:ItemTag {key: seed})-[r:I2U {source: $source}]->(t)
-RETURN c.key AS src, t.key AS dst, r.weight AS weight;
+RETURN c.key AS src, collect(t.key) AS dst, collect(r.weight) AS weight;
