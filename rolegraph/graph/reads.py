@@ -82,9 +82,7 @@ class GraphReads(StatementRunner):
     def logic_hop(self, kind: LogicKind, seeds: Sequence[str], source: Source) -> list[tuple[str, str, float]]:
         """The U2I or I2U edges out of ``seeds`` in one graph view, as (source, target, weight)."""
         rows = self.read(_HOP[kind], seeds=list(dict.fromkeys(seeds)), source=Source(source).value)
-        return [
-            (r["src"], dst, float(w)) for r in rows for dst, w in zip(r["dst"], r["weight"], strict=True)
-        ]
+        return [(r["src"], dst, float(w)) for r in rows for dst, w in zip(r["dst"], r["weight"], strict=True)]
 
     def explain_paths(self, user_id: str, item_id: str, source: Source) -> dict[str, list[Row]]:
         """The three path shapes from user to item (direct, via topic, via topic and new role)."""
