@@ -88,7 +88,7 @@ test: setup lint-cypher lint typecheck pytest ## set up, lint Cypher and Python,
 demo: setup ## MovieLens-100K → a daily growth run → TagCF → the API and web view, with example calls
 	@scripts/demo.sh
 
-bench: venv data model ## the quick benchmarks (≈ 15 min on 2 cores); reports to bench/results/ (bench/README.md)
+bench: venv data model neo4j ## the quick benchmarks (≈ 15 min on 2 cores); reports to bench/results/ (bench/README.md)
 	@$(PY) bench/tiers.py run quick
 
 bench-full: venv data model $(DEMO_GRAPH) ## the long benchmarks (hours): 5-seed evaluations, RecBole peers, demo graph

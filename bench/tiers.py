@@ -4,8 +4,8 @@
     python bench/tiers.py list                            # step, tier, reports, command
 
 Tiers: ``quick`` (`make bench`) holds every report that fits about 15 minutes on the 2-core development
-machine and needs nothing but a clean checkout with the embedded defaults (MovieLens-100K, the packaged
-MiniLM, the embedded Gemma 3 270M, embedded FalkorDB); ``full`` (`make bench-full`) the rest: the
+machine and needs nothing but a clean checkout and what `make setup` fetches (MovieLens-100K, the packaged
+MiniLM, the embedded Gemma 3 270M, embedded FalkorDB, the local Neo4j server); ``full`` (`make bench-full`) the rest: the
 recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), and the
 reports read off the demo graph that `make demo` grows (bench-full grows it first when data/graph.db is
 missing). Steps run in order (the peers on the export's split read the 5-seed evaluation's export and
@@ -61,8 +61,9 @@ def _recsys(name: str, what: str, typical: str, *args: str) -> Step:
 
 
 STEPS = (
-    Step("quick", ("graph_store",), ("python", "bench/graph_store.py"),
-         "ingest of 560k U2I/I2U logic edges into embedded FalkorDB, then 10-seed two-hop explorations", "1–2 min"),
+    Step("quick", ("graph_store",), ("python", "bench/graph_store.py", "--engines", "falkordb,neo4j"),
+         "ingest of 560k U2I/I2U logic edges into embedded FalkorDB and a local Neo4j server, then 10-seed two-hop "
+         "explorations, both engines in one run", "5 min", "the Neo4j install (`make neo4j`, part of `make setup`)"),
     Step("quick", ("synth",), ("python", "bench/synth.py"),
          "the synthetic world generator at 1M users × 100k items: wall time, peak memory", "1 min"),
     Step("quick", ("cover",), ("python", "bench/cover.py"),
