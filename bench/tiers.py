@@ -5,8 +5,8 @@
 
 Tiers: ``quick`` (`make bench`) holds every report that fits about 15 minutes on the 2-core development
 machine and needs nothing but a clean checkout and what `make setup` fetches (MovieLens-100K, the packaged
-MiniLM, the embedded Gemma 3 270M, embedded FalkorDB, the local Neo4j server); ``full`` (`make bench-full`) the rest: the
-recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), and the
+MiniLM, the embedded Gemma 3 270M, embedded FalkorDB, the local Neo4j server); ``full`` (`make bench-full`) the
+rest: the recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), and the
 reports read off the demo graph that `make demo` grows (bench-full grows it first when data/graph.db is
 missing). Steps run in order (the peers on the export's split read the 5-seed evaluation's export and
 report) and stop at the first failure; each step's output goes to data/bench-logs/<name>.log.
