@@ -19,6 +19,8 @@ RECBOLE_VERSION := 1.2.1
 ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 DEMO_GRAPH := data/graph.db
+# every test log ends with the slowest tests, so a CI run shows where its time went
+PYTEST_ARGS ?= --durations=25
 
 .PHONY: help setup venv data model neo4j wordnet ui browser demo test lint lint-cypher typecheck pytest bench bench-full clean
 

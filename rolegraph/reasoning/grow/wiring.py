@@ -1,5 +1,5 @@
 """Builds a daily run from the settings: the LLM client (embedded server when no URL is set, started
-only when a call misses the cache), the response cache, the embedder."""
+only when a call misses the cache), the response cache, the embedder (loaded when a text is first embedded)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import ProgressFactory
-from rolegraph.reasoning.embed import Embedder, load_minilm
+from rolegraph.reasoning.embed import Embedder, LazyMiniLM
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.run import GrowRun
@@ -63,7 +63,7 @@ def open_run(
 
     client, _ = make_client(settings, start_server if settings.llm_base_url is None else None)
     try:
-        ctx = RunContext(store, client, embedder or load_minilm(), config, progress)
+        ctx = RunContext(store, client, embedder or LazyMiniLM(), config, progress)
         step = None
         if distill and config.distill:
             from rolegraph.reasoning.grow.distilling import distill_step  # lazy: torch, only when the run distills

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rolegraph.reasoning.distill import LogicConfig, top_b, train_logic
-from rolegraph.reasoning.embed import load_minilm
+from rolegraph.reasoning.embed import MiniLMEmbedder
 
 # role → the topics an LLM would list for it (U2I)
 LOGIC = {
@@ -31,8 +31,7 @@ PARAPHRASES = [
 ]
 
 
-def test_paraphrased_roles_find_their_topics() -> None:
-    minilm = load_minilm()
+def test_paraphrased_roles_find_their_topics(minilm: MiniLMEmbedder) -> None:
     roles = list(LOGIC)
     topics = [t for ts in LOGIC.values() for t in ts]
     src, dst, new = minilm.embed(roles), minilm.embed(topics), minilm.embed(PARAPHRASES)
