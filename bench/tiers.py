@@ -79,6 +79,9 @@ STEPS = (
     Step("quick", ("llm_throughput",), ("python", "bench/llm_throughput.py"),
          "a daily run on the embedded Gemma 3 270M: items/min, latency per call, throughput, rerun from cache",
          "2 min"),
+    Step("full", ("suite",), ("python", "bench/suite.py"),
+         "`make test` as CI runs it: a clean clone of HEAD, `CI=true bash .ci/run` with the environment cached, "
+         "pytest's counts and slowest tests", "30 min", "a committed HEAD"),
     Step("full", ("engine_parity",), ("python", "bench/engine_parity.py"),
          "every analyst query on FalkorDB and Neo4j, rows compared, and the content hash after one grow day",
          "10 min", "the Neo4j install (`make neo4j`)"),
