@@ -105,7 +105,16 @@ def grow(args: argparse.Namespace) -> int:
     _show(summary)
     if args.json is not None:
         dump_json(summary.as_dict(), args.json)
+    _fail_if_nothing_tagged(summary)
     return 0
+
+
+def _fail_if_nothing_tagged(summary: Summary) -> None:
+    """LLMUnavailable (exit status 2) when every planned item failed: a broken LLM is not an empty day."""
+    from rolegraph.errors import LLMUnavailable
+
+    if (why := summary.failed_everything()) is not None:
+        raise LLMUnavailable(why)
 
 
 def backfill(args: argparse.Namespace) -> int:
@@ -133,11 +142,15 @@ def backfill(args: argparse.Namespace) -> int:
                 summary = run()
             _show(summary)
             summaries.append(summary.as_dict())
+            if summary.failed_everything() is not None:
+                break  # the next days would fail the same way
             if summary.status != "already done" and summary.counts.get("items_planned", 0) < args.budget:
                 console.print(f"every item is tagged or quarantined after {day}")
                 break
     if args.json is not None:
         dump_json({"days": summaries}, args.json)
+    if summaries:
+        _fail_if_nothing_tagged(summary)
     return 0
 
 

@@ -1,10 +1,21 @@
-"""`rolegraph grow` and `rolegraph tags` argument handling (the runs themselves: tests/reasoning/grow)."""
+"""`rolegraph grow` and `rolegraph tags`: argument handling, and a run whose LLM answers nothing (the runs
+themselves: tests/reasoning/grow)."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from rolegraph.cli.main import main
+from rolegraph.graph.connect import open_store
+from tests.reasoning.grow import world
+from tests.support.graphs import Graphs, env
+from tests.support.openai_server import Reply, ScriptedServer
 
 
 @pytest.mark.parametrize(
@@ -33,3 +44,43 @@ def test_help_lists_the_run_options(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for flag in ("--day", "--max-items", "--max-tags", "--json", "--no-distill", "--threshold", "--tau", "--top-b"):
         assert flag in out
+
+
+def test_a_run_whose_llm_fails_every_item_exits_2_and_says_so(tmp_path: Path, graphs: Graphs, engine: str) -> None:
+    # an LLM that answers nothing (a crashed or misnamed server) must not pass for an empty day
+    with graphs.settings(engine) as settings, ScriptedServer(lambda n, body: Reply(status=503)) as llm:
+        with open_store(settings) as store:
+            world.load(store, 3)
+        llm_env = {
+            "ROLEGRAPH_LLM_BASE_URL": llm.base_url,
+            "ROLEGRAPH_LLM_MODEL": "scripted",
+            "ROLEGRAPH_LLM_STRATEGY": "json",
+            "ROLEGRAPH_LLM_ATTEMPTS": "2",
+            "ROLEGRAPH_LLM_BACKOFF_S": "0.01",
+            "ROLEGRAPH_LLM_CACHE_PATH": str(tmp_path / "cache.sqlite"),
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rolegraph.cli.main",
+                "grow",
+                "--day",
+                "2026-03-01",
+                "--no-distill",
+                "--json",
+                "g.json",
+            ],
+            cwd=tmp_path,
+            env={**os.environ, **env(settings), **llm_env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        said = " ".join(done.stderr.split())
+        assert done.returncode == 2, done.stderr
+        assert "none of its 3 items was tagged" in said and "retried by the next run" in said
+        summary = json.loads((tmp_path / "g.json").read_text())  # what the run did is still written
+        assert summary["counts"]["items_failed"] == 3
+        with open_store(settings) as store:
+            assert {r["props"].get("tag_status") for r in store.iter_items()} == {"failed"}

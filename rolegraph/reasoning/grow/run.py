@@ -64,6 +64,22 @@ class Summary:
     merges: list[AliasEdge] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
+    def failed_everything(self) -> str | None:
+        """Why no planned item was tagged when every one of them failed (the LLM never gave an answer), else None.
+
+        Such a run is not an empty day: the LLM is unreachable or broken (a server that died, a wrong URL), and
+        the failed items wait for the next run.
+        """
+        planned, failed = int(self.counts.get("items_planned", 0)), int(self.counts.get("items_failed", 0))
+        if planned == 0 or failed < planned:
+            return None
+        calls, failures = int(self.counts.get("llm_calls", 0)), int(self.counts.get("llm_failures", 0))
+        return (
+            f"{self.run}: none of its {planned} items was tagged — the LLM failed {failures} of {calls} requests "
+            "after retries (is the LLM server up? `rolegraph llm serve` shows the embedded one's output); "
+            "the items are retried by the next run"
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "run": self.run,
