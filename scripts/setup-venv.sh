@@ -2,7 +2,7 @@
 # Builds (or reuses) the heavy Python 3.12 environment in CACHE/venv-<hash> and a light environment LINK
 # in the clone that points at it through a .pth file and holds only this clone's editable install. Clones
 # share the heavy part and never see each other's code. The hash covers requirements.txt (torch, llama.cpp,
-# FalkorDB: the slow part) and the interpreter version, so a change to either builds anew; the dev tools of
+# FalkorDB: the slow part), the interpreter version and llama.cpp's build flags, so a change to any builds anew; the dev tools of
 # requirements-dev.txt are a layer on top, installed again (in a minute) whenever that file changes.
 set -euo pipefail
 cache=$1
@@ -24,9 +24,15 @@ find_python() {
   exit 1
 }
 
+# llama.cpp is compiled for a baseline that x86-64 machines of the last decade share (AVX2, FMA, F16C), not
+# for the building machine (-march=native): the cached environment may run on another CPU, and a native
+# build on a CPU with AMX (Xeon Sapphire Rapids and later) died in ggml's AMX matmul (`ldtilecfg`, a general
+# protection fault) on the first completion inside this project's VMs. Part of the environment's key.
+llama_cmake="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+
 python=$(find_python)
 version=$("$python" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))')
-key=$(cat requirements.txt <(echo "$version") | sha256sum | cut -c1-16)
+key=$(cat requirements.txt <(echo "$version") <(echo "$llama_cmake") | sha256sum | cut -c1-16)
 dev_key=$(sha256sum < requirements-dev.txt | cut -c1-16)
 venv="$cache/venv-$key"
 
@@ -39,6 +45,9 @@ if [[ ! -f "$venv/.complete" ]]; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
+  # llama.cpp first, compiled with the flags above (no cached wheel: pip's cache does not know them)
+  CMAKE_ARGS="$llama_cmake" "$venv/bin/python" -m pip install --progress-bar off --no-cache-dir \
+    "$(grep -E '^llama-cpp-python' requirements.txt)"
   "$venv/bin/python" -m pip install --progress-bar off -r requirements.txt
   touch "$venv/.complete"
 fi

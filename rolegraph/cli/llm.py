@@ -1,4 +1,4 @@
-"""`rolegraph llm serve | assemble`: the embedded LLM (llama.cpp on the packaged Gemma 3 270M)."""
+"""`rolegraph llm serve | assemble | check`: the embedded LLM (llama.cpp on the packaged Gemma 3 270M)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rolegraph.cli.ui import Subparsers, console
 
 
 def register(sub: Subparsers) -> None:
-    """Adds `llm serve` and `llm assemble`."""
+    """Adds `llm serve`, `llm assemble` and `llm check`."""
     p = sub.add_parser("llm", help="the embedded LLM (llama.cpp server on the packaged Gemma 3 270M)")
     action = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     serve = action.add_parser(
@@ -31,6 +31,14 @@ def register(sub: Subparsers) -> None:
     )
     assemble.add_argument("target", type=Path, help="where the GGUF goes, e.g. ~/.cache/rolegraph/models/….gguf")
     assemble.set_defaults(func=llm_assemble)
+    check = action.add_parser(
+        "check",
+        help="start the embedded server, ask it for one short completion, stop it (set-up runs it once)",
+        description="Proves that the installed llama.cpp runs the GGUF on this machine: a build that does not "
+        "(e.g. compiled for another CPU) dies on its first completion, not at start-up.",
+    )
+    check.add_argument("--port", type=int, default=None, help="listen port (default: a free one)")
+    check.set_defaults(func=llm_check)
 
 
 def llm_serve(args: argparse.Namespace) -> int:
@@ -61,3 +69,28 @@ def llm_assemble(args: argparse.Namespace) -> int:
     link = assemble(args.target.expanduser(), Path("data/models"))
     print(f"setup: model ready at {link} -> {link.resolve()} ({link.stat().st_size / 1e6:.0f} MB)")
     return 0
+
+
+def llm_check(args: argparse.Namespace) -> int:
+    """`rolegraph llm check`: one short completion from a freshly started embedded server."""
+    import time
+
+    from rolegraph.reasoning.llm.server import EmbeddedServer
+    from rolegraph.settings import LLMSettings
+
+    settings = LLMSettings(llm_port=args.port or _free_port())  # beside a server that already runs
+    started = time.monotonic()
+    with EmbeddedServer(settings) as server:
+        tokens = server.complete("The film is about", max_tokens=8)
+    print(
+        f"setup: the embedded LLM ({settings.llm_model}) answered {tokens} tokens in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -126,3 +126,11 @@ def test_docker_compose_config_needs_the_password(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin:/usr/local/bin"},
     )  # fmt: skip
     assert result.returncode != 0 and "set NEO4J_PASSWORD in .env" in result.stderr
+
+
+def test_the_image_compiles_llama_cpp_with_the_environment_s_flags() -> None:
+    # one CPU baseline for both builds (a native one died on a CPU with AMX): the two places must agree
+    setup = re.search(r'^llama_cmake="([^"]+)"', (ROOT / "scripts" / "setup-venv.sh").read_text(), re.M)
+    image = re.search(r'^ARG LLAMA_CMAKE="([^"]+)"', (ROOT / "Dockerfile").read_text(), re.M)
+    assert setup and image and setup[1] == image[1]
+    assert "-DGGML_NATIVE=OFF" in setup[1]

@@ -8,6 +8,7 @@ stops it on exit. Nothing is downloaded: the model file is assembled at set-up (
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import json
 import os
 import signal
@@ -109,6 +110,35 @@ class EmbeddedServer:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
+    def complete(self, prompt: str, max_tokens: int) -> int:
+        """Asks the server for one short completion; returns the tokens it generated. LLMUnavailable when
+        it fails, naming the exit code when the request killed the server (a llama.cpp build that does not
+        run on this CPU dies on its first completion, not at start-up)."""
+        body = json.dumps({"model": self.settings.llm_model, "prompt": prompt, "max_tokens": max_tokens}).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}/completions", data=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with _LOCAL.open(request, timeout=self.settings.llm_timeout_s) as response:
+                return int(json.load(response)["usage"]["completion_tokens"])
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError, KeyError) as e:
+            code = self._exit_code(within_s=5.0)  # a dying server drops the connection before it is reaped
+            if code is not None:
+                raise LLMUnavailable(
+                    f"the embedded LLM server died on its first completion (exit code {code}): its llama.cpp build "
+                    f"does not run on this machine — remove {_environment()} and run `make setup`"
+                ) from e
+            raise LLMUnavailable(f"the LLM at {self.base_url} gave no completion: {e}") from e
+
+    def _exit_code(self, within_s: float) -> int | None:
+        """The exit code of the server process this object started, if it exits within ``within_s``."""
+        if self._process is None:
+            return None
+        try:
+            return self._process.wait(timeout=within_s)
+        except subprocess.TimeoutExpired:
+            return None
+
     def wait(self) -> int:
         """Blocks until the server exits; returns its exit code."""
         if self._process is None:
@@ -133,3 +163,11 @@ def _answers(base_url: str) -> bool:
             return bool(response.status == 200)
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
         return False
+
+
+def _environment() -> str:
+    """The environment that holds llama.cpp (the cached heavy one, not the clone's light .venv)."""
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or spec.origin is None:
+        return "the environment"
+    return str(Path(spec.origin).resolve().parents[4])

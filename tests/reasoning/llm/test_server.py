@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from rolegraph.cli.main import main
 from rolegraph.errors import LLMUnavailable
 from rolegraph.reasoning.llm.server import EmbeddedServer, _answers
 from rolegraph.settings import LLMSettings
@@ -56,3 +58,35 @@ def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
     settings = LLMSettings(llm_model_path=str(MODEL), llm_port=_free_port(), llm_threads=2)
     with EmbeddedServer(settings), pytest.raises(LLMUnavailable, match="already answers"):
         EmbeddedServer(settings).start()
+
+
+def test_llm_check_gets_a_completion_from_the_packaged_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["llm", "check", "--port", str(_free_port())]) == 0
+    out = capsys.readouterr().out
+    assert "the embedded LLM (gemma3-270m) answered" in out and " 0 tokens" not in out
+
+
+class _DiesOnFirstCompletion(EmbeddedServer):
+    """A server process that lists its model, then exits with a segmentation fault's code on the first
+    completion — what a llama.cpp build for another CPU did."""
+
+    def command(self) -> list[str]:
+        script = (
+            "import http.server, json, os, sys\n"
+            "class H(http.server.BaseHTTPRequestHandler):\n"
+            "    def log_message(self, *a): pass\n"
+            "    def do_GET(self):\n"
+            "        body = json.dumps({'data': [{'id': sys.argv[2]}]}).encode()\n"
+            "        self.send_response(200); self.send_header('content-length', str(len(body))); self.end_headers()\n"
+            "        self.wfile.write(body)\n"
+            "    def do_POST(self): os._exit(139)\n"
+            "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n"
+        )
+        return [sys.executable, "-c", script, str(self.settings.llm_port), self.settings.llm_model]
+
+
+def test_a_server_that_dies_on_its_first_completion_is_named_with_its_exit_code(tmp_path: Path) -> None:
+    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=_free_port(), llm_timeout_s=10)
+    died = r"died on its first completion \(exit code 139\).*make setup"
+    with _DiesOnFirstCompletion(settings) as server, pytest.raises(LLMUnavailable, match=died):
+        server.complete("The film is about", max_tokens=4)
