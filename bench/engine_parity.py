@@ -18,6 +18,12 @@ hash (`GraphStore.content_hash`) of each graph on both engines.
 
 Without --neo4j-uri a server is started from the `make neo4j` install in a temporary folder and stopped
 after. Writes bench/results/engine_parity.json and bench/results/engine_parity.md.
+
+With --demo a third graph is compared, read only: the demo graph that `make demo` grew on the embedded
+FalkorDB (data/graph.db) against the one `DEMO_GRAPH=neo4j make demo` grew on the local Neo4j server
+(`rolegraph neo4j start`, data/neo4j). Both demos read the same LLM response cache (data/llm-cache.sqlite),
+so the second one's Gemma answers are the first one's; what differs then comes from the engines (or from
+training, which each demo runs anew).
 """
 
 from __future__ import annotations
@@ -38,9 +44,10 @@ from grow_common import scratch_store
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph import analyst
+from rolegraph.graph.connect import open_store
 from rolegraph.graph.loaders.files import read_items
 from rolegraph.graph.neo4j_backend import open_neo4j
-from rolegraph.graph.neo4j_server import ServerConfig, start, stop
+from rolegraph.graph.neo4j_server import ServerConfig, start, status, stop
 from rolegraph.graph.reads import _RUN_IDENTITY
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.statements import Stmt
@@ -50,7 +57,7 @@ from rolegraph.progress import no_progress
 from rolegraph.reasoning.embed import MiniLMEmbedder, load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
-from rolegraph.settings import LLMSettings
+from rolegraph.settings import GraphSettings, LLMSettings
 from tests.graph import analyst_world
 from tests.support.neo4j import free_port
 from tests.support.openai_server import ScriptedServer
@@ -152,10 +159,33 @@ def neo4j_store(uri: str | None, folder: Path) -> Iterator[GraphStore]:
         yield store
 
 
+@contextmanager
+def demo_stores(folder: Path = Path("data")) -> Iterator[tuple[GraphStore, GraphStore]]:
+    """The two demo graphs, FalkorDB's and Neo4j's, as their demos left them (nothing is written)."""
+    embedded = folder / "graph.db"
+    server = status(folder / "neo4j").state
+    if not embedded.with_name(f"{embedded.name}.aof").exists() or server is None:
+        raise SystemExit(
+            f"engine_parity --demo: needs {embedded} (`make demo`) and the local Neo4j server of {folder / 'neo4j'} "
+            "running with its demo graph (`DEMO_GRAPH=neo4j DEMO_SERVE=0 make demo`)"
+        )
+    with (
+        open_store(GraphSettings(graph_uri=f"falkordb-lite://{embedded}")) as falkor,
+        open_store(GraphSettings(graph_uri=server.uri)) as neo,
+    ):
+        yield falkor, neo
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--items", type=int, default=120, help="items of the synthetic world tagged by the grow day")
     ap.add_argument("--neo4j-uri", default=None, help="a running Neo4j (its database is wiped); default: start one")
+    ap.add_argument(
+        "--demo",
+        action="store_true",
+        help="also compare the demo graphs of `make demo` (data/graph.db) and `DEMO_GRAPH=neo4j make demo` (the "
+        "local server of data/neo4j, running)",
+    )
     ap.add_argument("--note", default="", help="a note on the machine (e.g. shared with other work)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
@@ -176,6 +206,9 @@ def main() -> None:
             for name, store in (("falkordb", falkor), ("neo4j", neo)):
                 grow_day(store, world, embedder, root / name, args.items)
             graphs.append(_graph(f"a synthetic world of {args.items} items after one grow day ({DAY})", falkor, neo))
+    if args.demo:
+        with demo_stores() as (falkor, neo):
+            graphs.append(_graph("the demo graph: MovieLens-100K after `make demo` on each engine", falkor, neo))
     report = stamp("engine_parity") | {
         "command": shlex.join(["python", "bench/engine_parity.py", *sys.argv[1:]]),
         "note": args.note,
