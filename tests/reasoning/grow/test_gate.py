@@ -51,6 +51,7 @@ def test_junk_is_quarantined_with_the_reason_and_never_asked_about(grower_for: C
         ("andy warhol", "person name", 4),
         ("dental hygiene", "not grounded", 4),
     }
+    assert all(r["some_items"] == sorted(r["some_items"]) for r in rows)  # the first items by id, on both engines
 
 
 class JunkyScript(Script):
