@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import sys
 import tempfile
@@ -66,10 +67,15 @@ from tests.support.oracle import Oracle
 DAY = "2026-01-01"
 #: engine-internal identities in `Backend.read_graph` values: never equal across engines
 _INTERNAL = ("id", "start", "end")
+#: the start time in a training run's id (``train-20261204T152030956067Z-tagcf-ut-util``)
+_TRAIN_RUN = re.compile(r"train-\d{8}T\d+Z-")
 
 
 def plain(value: Any) -> Any:
-    """A query value as comparable data: no internal ids, floats rounded to 9 places, maps sorted."""
+    """A query value as comparable data: no internal ids, floats rounded to 9 places, maps sorted, training
+    run ids masked (they carry the time their training started, so two trainings never share one)."""
+    if isinstance(value, str):
+        return _TRAIN_RUN.sub("train-…-", value)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in sorted(value.items()) if k not in _INTERNAL}
     if isinstance(value, list):
@@ -237,7 +243,9 @@ def hashed_rows(store: GraphStore) -> dict[str, Counter[str]]:
 
 
 def differences(falkor: GraphStore, neo: GraphStore) -> list[str]:
-    """Per kind of hashed row: how many rows only one engine has, with one example of each side."""
+    """Per kind of hashed row: how many rows only one engine has, with one example of each side, and how many
+    still differ as `plain` data (floats to 9 places — FalkorDB replies with 15 significant digits — and
+    training run ids masked)."""
     a, b = hashed_rows(falkor), hashed_rows(neo)
     out = []
     for kind in a:
@@ -245,10 +253,19 @@ def differences(falkor: GraphStore, neo: GraphStore) -> list[str]:
         if only_a or only_b:
             ex_a = next(iter(only_a), "")[:400]
             ex_b = next(iter(only_b), "")[:400]
+            pa, pb = _as_plain(a[kind]), _as_plain(b[kind])
             out.append(
                 f"{kind}: {sum(only_a.values())} rows only on FalkorDB, {sum(only_b.values())} only on Neo4j; "
-                f"e.g. FalkorDB `{ex_a}` / Neo4j `{ex_b}`"
+                f"as plain data (floats to 9 places, training run ids masked) {sum((pa - pb).values())} and "
+                f"{sum((pb - pa).values())}; e.g. FalkorDB `{ex_a}` / Neo4j `{ex_b}`"
             )
+    return out
+
+
+def _as_plain(rows: Counter[str]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for row, n in rows.items():
+        out[json.dumps(plain(json.loads(row)), sort_keys=True)] += n
     return out
 
 
