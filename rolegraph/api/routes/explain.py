@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rolegraph.api.bodies import explain_body, score_fields
 from rolegraph.api.deps import ReadModelDep, ScorerDep, StoreDep, require_read
+from rolegraph.api.direct import DirectRoute
 from rolegraph.api.explore_service import SOURCE_HEADER
 from rolegraph.api.problems import NOT_TRAINED, responses
 from rolegraph.api.read_model_cache import serve
@@ -33,7 +34,7 @@ from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 
-router = APIRouter(tags=["explain"], dependencies=[require_read])
+router = APIRouter(tags=["explain"], dependencies=[require_read], route_class=DirectRoute)
 Mode = Literal["util", "expl"]
 
 

@@ -10,11 +10,12 @@ from starlette.concurrency import run_in_threadpool
 
 from rolegraph.api.bodies import recommend_body
 from rolegraph.api.deps import ScorerDep, require_read
+from rolegraph.api.direct import DirectRoute
 from rolegraph.api.problems import responses
 from rolegraph.api.schemas import ID_PATTERN, RecommendOut
 from rolegraph.errors import ModelNotTrained
 
-router = APIRouter(tags=["recommend"], dependencies=[require_read])
+router = APIRouter(tags=["recommend"], dependencies=[require_read], route_class=DirectRoute)
 
 
 @router.get("/recommend", response_model=RecommendOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
