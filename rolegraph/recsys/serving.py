@@ -115,9 +115,13 @@ class TrainedScorer:
         if item_id not in self._items:
             raise InvalidInput(f"unknown item {item_id!r} (not in the trained model)")
         beta0, beta1 = self._betas(mode)
-        raw, tag0, tag1, _ = self._parts(user_id)
         i = self._items[item_id]
-        return ScoreParts(float(raw[i]), beta0 * float(tag0[i]), beta1 * float(tag1[i]), beta0, beta1)
+        if self._table is not None and user_id in self._users:  # three numbers of the table, no history
+            raw, tag0, tag1 = (float(part[self._users[user_id], i]) for part in self._table)
+        else:
+            row = self._parts(user_id)
+            raw, tag0, tag1 = float(row[0][i]), float(row[1][i]), float(row[2][i])
+        return ScoreParts(raw, beta0 * tag0, beta1 * tag1, beta0, beta1)
 
 
 def load_scorer(settings: RecsysSettings | None = None, table_bytes: int = TABLE_BYTES) -> TrainedScorer:
