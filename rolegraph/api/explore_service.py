@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from fastapi import HTTPException
 from pydantic import TypeAdapter
-from pydantic_core import to_json as dump_json
+from pydantic_core import to_json as _dump
 from starlette.concurrency import run_in_threadpool
 
 from rolegraph.api.read_model_cache import ReadModelCache, serve
@@ -92,6 +92,12 @@ def encode(reads: ExploreReads, params: ExploreParams) -> bytes:
     """The answer to ``params`` read through ``reads``, as `ExploreOut` JSON (the bytes `to_json` gives,
     without its validation pass); 404 when its user is unknown."""
     return dump_json(explore_out(reads, params))
+
+
+def dump_json(out: dict[str, Any]) -> bytes:
+    """The fields of an `ExploreOut` as `explore_out` builds them, encoded by pydantic's serializer without
+    validation (the bytes `to_json` gives for them)."""
+    return _dump(out)
 
 
 def to_json(out: dict[str, Any]) -> bytes:
