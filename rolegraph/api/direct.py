@@ -12,8 +12,10 @@ a well-formed request without that machinery:
   for an unknown parameter as before);
 - every other dependency is one of `deps`' state readers, called with the request.
 
-A request whose query does not validate, or names a parameter twice, is handed to FastAPI's own handler,
-so every validation error is FastAPI's, in its words. An operation whose signature uses anything else (a
+A request whose query does not validate, or names a parameter twice, or that comes while the application
+overrides dependencies (tests), is handed to FastAPI's own handler, so every validation error is FastAPI's,
+in its words. The dependencies a DirectRoute checks are those of its route and router: include its router
+without dependencies of its own (`app.create_app` does). An operation whose signature uses anything else (a
 parameter taking several values, a header, a body, another dependency, a plain ``def``) is served the
 standard way on every request.
 """
@@ -48,8 +50,8 @@ class DirectRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             params = request.query_params
-            if len(params) != len(params.multi_items()):  # a repeated parameter: FastAPI's rules apply
-                return await standard(request)
+            if len(params) != len(params.multi_items()) or request.app.dependency_overrides:
+                return await standard(request)  # a repeated parameter, or overrides: FastAPI's rules apply
             try:
                 valid = query.model_validate(
                     {k: v for k, v in params.items() if k in names} if model_param is None else dict(params)

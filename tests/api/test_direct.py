@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from rolegraph.api.deps import ExplorerDep, ReadModelDep, ScorerDep, require_read
+from rolegraph.api.deps import ExplorerDep, ReadModelDep, ScorerDep, get_scorer, require_read
 from rolegraph.api.direct import DirectRoute
 from rolegraph.api.schemas import ID_PATTERN, ExploreParams
 from rolegraph.graph.store import GraphStore
@@ -161,3 +161,15 @@ def test_a_request_takes_one_rate_limit_token_whichever_way_it_is_served(world_s
             got = [c.get(f"{prefix}/single", params=p).status_code for p in ({"k": "0"}, {"user": "a"}, {"user": "a"})]
             assert got == [422, 200, 200]
             assert c.get(f"{prefix}/single", params={"user": "a"}).status_code == 429
+
+
+def test_dependency_overrides_apply_to_direct_routes_too(world_store: GraphStore, world: World) -> None:
+    app = make_app(world_store, WorldScorer(world), api_rate_per_s=10_000, api_rate_burst=10_000)
+    app.include_router(_router(DirectRoute, "/direct"))
+
+    async def no_scorer() -> None:
+        return None
+
+    app.dependency_overrides[get_scorer] = no_scorer
+    with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
+        assert c.get("/direct/single", params={"user": "alice"}).json()["scorer"][0] == "NoneType"
