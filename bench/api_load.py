@@ -47,7 +47,7 @@ import numpy as np
 import uvloop
 from reporting import RESULTS, stamp, write
 
-from rolegraph.api.explore_service import explore_out, to_json
+from rolegraph.api.explore_service import dump_json, explore_out
 from rolegraph.api.schemas import ExploreParams
 from rolegraph.api.security import new_key
 from rolegraph.graph.backend import without_deadline
@@ -171,8 +171,8 @@ def step_costs(reads: ExploreReads, users: list[str]) -> dict[str, float]:
     outs = [explore_out(reads, ExploreParams(user=u)) for u in users]
     started = time.perf_counter()
     for out in outs:
-        to_json(out)
-    costs["answer validated and encoded as ExploreOut"] = (time.perf_counter() - started) / len(users)
+        dump_json(out)
+    costs["answer encoded as ExploreOut JSON"] = (time.perf_counter() - started) / len(users)
     costs["total"] = sum(costs.values())
     return {step: round(s * 1000, 3) for step, s in costs.items()}
 

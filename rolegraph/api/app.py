@@ -104,7 +104,7 @@ def create_app(
 
     problems.install(app)
     for module in (explore, explain, recommend, users, tags, items, health, ui):
-        app.include_router(module.router)
+        app.include_router(module.router)  # no dependencies here: a DirectRoute checks its router's own
     # add_middleware puts each new one outside the previous ones
     app.add_middleware(Deadline, seconds=settings.api_query_timeout_s)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)

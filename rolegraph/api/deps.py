@@ -5,7 +5,7 @@ token). Each is an ``async def`` that only reads the application's state, so non
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.dependencies.models import Dependant
@@ -22,6 +22,8 @@ from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+#: the scope checks (`require_read`, `require_write`) by the scope each requires
+SCOPE_CHECKS: dict[Callable[..., Any], str] = {}
 api_key = APIKeyHeader(name=HEADER, auto_error=False, description="an API key with the operation's scope")
 
 
@@ -66,10 +68,22 @@ def _query_fields(dependant: Dependant) -> Iterator[str]:
         yield from _query_fields(sub)
 
 
+_KNOWN_QUERY: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+
+
+def _known_query(route: APIRoute) -> frozenset[str]:
+    """The query parameters ``route`` takes, found once per route (a route never changes once added; routes
+    are not hashable, so they are kept by id, with the route itself so that an id is never reused)."""
+    known = _KNOWN_QUERY.get(id(route))
+    if known is None or known[0] is not route:
+        known = _KNOWN_QUERY[id(route)] = (route, frozenset(_query_fields(route.dependant)))
+    return known[1]
+
+
 def _refuse_unknown_query(request: Request) -> None:
     route = request.scope.get("route")
     if isinstance(route, APIRoute):
-        unknown = set(request.query_params) - set(_query_fields(route.dependant))
+        unknown = set(request.query_params) - _known_query(route)
         if unknown:
             shown = ", ".join(sorted(repr(u[:40]) for u in unknown)[:5])
             raise HTTPException(422, f"unknown query parameters: {shown}")
@@ -91,14 +105,26 @@ async def caller(request: Request, key: Annotated[str | None, Security(api_key)]
     return principal
 
 
+async def _with_scope(request: Request, key: str | None, scope: str) -> Principal:
+    principal = await caller(request, key)
+    if scope not in principal.scopes:
+        raise HTTPException(403, f"this key lacks the '{scope}' scope")
+    return principal
+
+
+async def authorize(request: Request, scope: str) -> Principal:
+    """What ``require_<scope>`` checks, for a caller that reads the request itself (`direct.DirectRoute`):
+    the principal behind the request's key, which must hold ``scope``; the same errors as `caller`, and 403
+    without the scope."""
+    return await _with_scope(request, request.headers.get(HEADER) or None, scope)
+
+
 def _scope(name: str) -> Callable[[Request, str | None], Awaitable[Principal]]:
     # one dependency for the caller and its scope: each dependency FastAPI solves costs every request
     async def check(request: Request, key: Annotated[str | None, Security(api_key)]) -> Principal:
-        principal = await caller(request, key)
-        if name not in principal.scopes:
-            raise HTTPException(403, f"this key lacks the '{name}' scope")
-        return principal
+        return await _with_scope(request, key, name)
 
+    SCOPE_CHECKS[check] = name
     return check
 
 
@@ -113,6 +139,8 @@ async def health_caller(request: Request, key: Annotated[str | None, Security(ap
     return principal
 
 
+#: the dependencies that only read the application's state from the request (`direct.DirectRoute` calls them)
+STATE_READERS = frozenset({get_store, get_explorer, get_read_model, get_scorer, get_tag_index})
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ExplorerDep = Annotated[ExploreService, Depends(get_explorer)]
 ReadModelDep = Annotated[ReadModelCache | None, Depends(get_read_model)]

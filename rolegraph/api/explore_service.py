@@ -10,7 +10,10 @@
 
 An answer is a pure function of the model and the query, and a model never changes in place (a load makes
 a new one), so a cached answer is exactly as current as the model that computed it. Answers are built as
-`ExploreOut` and encoded by its own serializer, so the declared response schema governs every body.
+the fields of an `ExploreOut`, in its field order and with its types, and encoded by pydantic's serializer
+without a validation pass on the request path (`to_json` is the validating encoder; the tests check that
+every body the service gives equals its own round trip through `ExploreOut`, so the declared response
+schema governs every body).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, Literal
 
 from fastapi import HTTPException
 from pydantic import TypeAdapter
+from pydantic_core import to_json as _dump
 from starlette.concurrency import run_in_threadpool
 
 from rolegraph.api.read_model_cache import ReadModelCache, serve
@@ -85,12 +89,20 @@ class ExploreService:
 
 
 def encode(reads: ExploreReads, params: ExploreParams) -> bytes:
-    """The answer to ``params`` read through ``reads``, as `ExploreOut` JSON; 404 when its user is unknown."""
-    return to_json(explore_out(reads, params))
+    """The answer to ``params`` read through ``reads``, as `ExploreOut` JSON (the bytes `to_json` gives,
+    without its validation pass); 404 when its user is unknown."""
+    return dump_json(explore_out(reads, params))
+
+
+def dump_json(out: dict[str, Any]) -> bytes:
+    """The fields of an `ExploreOut` as `explore_out` builds them, encoded by pydantic's serializer without
+    validation (the bytes `to_json` gives for them)."""
+    return _dump(out)
 
 
 def to_json(out: dict[str, Any]) -> bytes:
-    """The fields of an `ExploreOut`, validated by it and encoded by its serializer."""
+    """The fields of an `ExploreOut`, validated by it and encoded by its serializer (the reference that
+    `encode`'s bodies are checked against)."""
     return _EXPLORE_OUT.dump_json(_EXPLORE_OUT.validate_python(out))
 
 

@@ -28,6 +28,16 @@ class Metrics:
             registry=self.registry,
         )
         self._supervisor: Any = None
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def of(self, method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+        """The request counter and the latency histogram of one (method, route, status), looked up once
+        (prometheus's ``labels`` takes a lock and builds its key on every call)."""
+        key = (method, route, status)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = (self.requests.labels(method, route, str(status)), self.latency.labels(route))
+        return found
 
     def watch_graph(self, supervisor: Any) -> None:
         """Gauges of the embedded database's supervisor (`graph.falkor.Supervisor`), read at each scrape
@@ -69,6 +79,6 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
+            count, latency = self.metrics.of(scope["method"], getattr(scope.get("route"), "path", "unmatched"), status)
+            count.inc()
+            latency.observe(time.perf_counter() - started)

@@ -18,6 +18,7 @@ A role held in both sets counts as T0 only (T1 is the exploration set T(1) \\ T(
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -98,11 +99,16 @@ def tag_parts(direct: Iterable[Row], source: Source) -> tuple[float, float]:
     return tag0, tag1
 
 
+@functools.cache
+def _prov_fields(prefix: str, logic: bool) -> tuple[tuple[str, str], ...]:
+    """(provenance field, row field) pairs of one edge: logic edges also carry both weights and counts."""
+    return tuple((k, f"{prefix}_{k}") for k in (_PROVENANCE + _BEHAVIOUR if logic else _PROVENANCE))
+
+
 def _prov(row: Row, prefix: str, source: Source | None = None) -> dict[str, Any]:
     """The provenance fields of one edge of a row; logic edges are of the view's ``source`` and carry both
     weights and behaviour's counts where present."""
-    fields = _PROVENANCE if source is None else _PROVENANCE + _BEHAVIOUR
-    found = {k: row[f"{prefix}_{k}"] for k in fields if row.get(f"{prefix}_{k}") not in (None, "")}
+    found = {k: v for k, name in _prov_fields(prefix, source is not None) if (v := row.get(name)) not in (None, "")}
     return found if source is None else {"source": Source(source).value, **found}
 
 
@@ -230,7 +236,9 @@ def _model_paths(
     weighted = view.weighted(weights)
     a, b = people.roles.indptr[user], people.roles.indptr[user + 1]
     cols, ps, sets = people.roles.indices[a:b], people.roles.data[a:b], people.role_set[a:b]
-    once = (sets == 0) | ~np.isin(cols, cols[sets == 0])  # a role held in both sets counts as T0 only
+    in_t0 = np.zeros(people.roles.columns, bool)
+    in_t0[cols[sets == 0]] = True
+    once = (sets == 0) | ~in_t0[cols]  # a role held in both sets counts as T0 only
     cols, ps, sets = cols[once], ps[once], sets[once]
     # where each role / topic has its edge from the item (-1: none), over the whole vocabulary
     role_edge = _edge_at(view.item_roles.p, item)

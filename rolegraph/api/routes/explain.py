@@ -8,12 +8,14 @@ tests/graph/test_explore_matrix.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from starlette.concurrency import run_in_threadpool
 
+from rolegraph.api.bodies import explain_body, score_fields
 from rolegraph.api.deps import ReadModelDep, ScorerDep, StoreDep, require_read
+from rolegraph.api.direct import DirectRoute
 from rolegraph.api.explore_service import SOURCE_HEADER
 from rolegraph.api.problems import NOT_TRAINED, responses
 from rolegraph.api.read_model_cache import serve
@@ -21,13 +23,10 @@ from rolegraph.api.schemas import (
     ID_PATTERN,
     VIEW,
     ExplainOut,
-    GraphParts,
     GraphView,
     Id,
     PairOut,
     PairRoleOut,
-    PathOut,
-    ScoreOut,
     WeightsParam,
 )
 from rolegraph.graph.explain import Explanation, explain_model, explain_rows, pair_roles
@@ -35,25 +34,21 @@ from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.scorer import Scorer
 
-router = APIRouter(tags=["explain"], dependencies=[require_read])
+router = APIRouter(tags=["explain"], dependencies=[require_read], route_class=DirectRoute)
 Mode = Literal["util", "expl"]
 
 
-def _score(scorer: Scorer | None, user: str, item: str, mode: Mode) -> tuple[ScoreOut | None, str | None]:
+def _score(scorer: Scorer | None, user: str, item: str, mode: Mode) -> tuple[dict[str, Any] | None, str | None]:
+    """The `ScoreOut` fields of the pair (`bodies.score_fields`), or None and a note saying why not."""
     if scorer is None:
         return None, f"{NOT_TRAINED}; the paths below come from the graph alone"
     if not scorer.knows_user(user) or not scorer.knows_item(item):
         return None, f"the recommender {scorer.name} has not seen this user or item; paths come from the graph alone"
-    p = scorer.score_parts(user, item, mode)
-    return ScoreOut(
-        total=p.total, raw=p.raw, tag0=p.tag0, tag1=p.tag1, beta0=p.beta0, beta1=p.beta1,
-        model=scorer.name, run_id=scorer.run_id,
-    ), None  # fmt: skip
+    return score_fields(scorer.score_parts(user, item, mode), scorer.name, scorer.run_id), None
 
 
 @router.get("/explain", response_model=ExplainOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
 async def explain(
-    response: Response,
     store: StoreDep,
     read_model: ReadModelDep,
     scorer: ScorerDep,
@@ -63,7 +58,7 @@ async def explain(
     mode: Mode = "util",
     limit: Annotated[int, Query(ge=1, le=100, description="paths returned, strongest first")] = 10,
     weights: WeightsParam = "calibrated",
-) -> ExplainOut:
+) -> Response:
     """Why ``item`` for ``user``: ŷ_raw, β0·ŷ_tag0, β1·ŷ_tag1 and the paths of the three shapes."""
     source = VIEW[graph]
     model = (await serve(read_model)).model
@@ -73,26 +68,16 @@ async def explain(
     if model is None or u is None or i is None:
         # no read model, or a user or item newer than it (cold start): the database knows, or answers 404
         found = await run_in_threadpool(_from_database, store, user, item, source, limit, Weights(weights))
-        response.headers[SOURCE_HEADER] = "database"
+        answered = "database"
     else:
         found = explain_model(model.logic, model.people, u, i, source, limit, Weights(weights))
-        response.headers[SOURCE_HEADER] = "read-model"
+        answered = "read-model"
     if scorer is None or scorer.tabled:
         score, note = _score(scorer, user, item, mode)
     else:
         score, note = await run_in_threadpool(_score, scorer, user, item, mode)
-    return ExplainOut(
-        user=user,
-        item=item,
-        graph=graph,
-        mode=mode,
-        weights=weights,
-        score=score,
-        note=note,
-        graph_parts=GraphParts(tag0=found.tag0, tag1=found.tag1),
-        path_counts=found.counts,
-        paths=[PathOut.model_validate(p) for p in found.paths],
-    )
+    body = explain_body(user, item, graph=graph, mode=mode, weights=weights, score=score, note=note, found=found)
+    return Response(body, media_type="application/json", headers={SOURCE_HEADER: answered})
 
 
 def _from_database(

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from rolegraph.api.deps import ExplorerDep, require_read
+from rolegraph.api.direct import DirectRoute
 from rolegraph.api.problems import responses
 from rolegraph.api.schemas import ExploreOut, ExploreParams
 
-router = APIRouter(tags=["explore"], dependencies=[require_read])
+router = APIRouter(tags=["explore"], dependencies=[require_read], route_class=DirectRoute)
 
 
 @router.get("/explore", response_model=ExploreOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
