@@ -215,14 +215,12 @@ def main() -> None:
     if args.demo:
         with demo_stores() as (falkor, neo):
             graphs.append(_graph("the demo graph: MovieLens-100K after `make demo` on each engine", falkor, neo))
-    report = (
-        stamp("engine_parity", seeds=[0])
-        | {  # the synthetic world's and the oracle's seed
-            "command": shlex.join(["python", "bench/engine_parity.py", *sys.argv[1:]]),
-            "note": args.note,
-            "graphs": graphs,
-        }
-    )
+    seeds = [0]  # the synthetic world's and the oracle's
+    report = stamp("engine_parity", seeds=seeds) | {
+        "command": shlex.join(["python", "bench/engine_parity.py", *sys.argv[1:]]),
+        "note": args.note,
+        "graphs": graphs,
+    }
     write(args.out, report, markdown(report))
 
 
