@@ -243,24 +243,25 @@ def hashed_rows(store: GraphStore) -> dict[str, Counter[str]]:
     return out
 
 
-def differences(falkor: GraphStore, neo: GraphStore) -> list[str]:
+def differences(falkor: GraphStore, neo: GraphStore) -> tuple[list[str], bool]:
     """Per kind of hashed row: how many rows only one engine has, with one example of each side, and how many
     still differ as `plain` data (floats to 9 places — FalkorDB replies with 15 significant digits — and
-    training run ids masked)."""
+    training run ids masked); and whether none does."""
     a, b = hashed_rows(falkor), hashed_rows(neo)
-    out = []
+    out, plain_equal = [], True
     for kind in a:
         only_a, only_b = a[kind] - b[kind], b[kind] - a[kind]
         if only_a or only_b:
             ex_a = next(iter(only_a), "")[:400]
             ex_b = next(iter(only_b), "")[:400]
             pa, pb = _as_plain(a[kind]), _as_plain(b[kind])
+            plain_equal = plain_equal and pa == pb
             out.append(
                 f"{kind}: {sum(only_a.values())} rows only on FalkorDB, {sum(only_b.values())} only on Neo4j; "
                 f"as plain data (floats to 9 places, training run ids masked) {sum((pa - pb).values())} and "
                 f"{sum((pb - pa).values())}; e.g. FalkorDB `{ex_a}` / Neo4j `{ex_b}`"
             )
-    return out
+    return out, plain_equal
 
 
 def _as_plain(rows: Counter[str]) -> Counter[str]:
@@ -273,13 +274,18 @@ def _as_plain(rows: Counter[str]) -> Counter[str]:
 def _graph(title: str, falkor: GraphStore, neo: GraphStore) -> dict[str, Any]:
     hashes = [falkor.content_hash(), neo.content_hash()]
     stats = [falkor.stats(), neo.stats()]
+    found: list[str] = []
+    plain_equal = True
+    if hashes[0] != hashes[1]:
+        found, plain_equal = differences(falkor, neo)
     return {
         "graph": title,
         "nodes": stats[0].nodes,
         "relationships": stats[0].relationships,
         "same_counts": stats[0] == stats[1],
         "content_hash": {"falkordb": hashes[0], "neo4j": hashes[1], "equal": hashes[0] == hashes[1]},
-        "hash_differences": [] if hashes[0] == hashes[1] else differences(falkor, neo),
+        "hash_differences": found,
+        "content_equal_as_plain_data": plain_equal,
         "queries": parity(falkor, neo),
     }
 
@@ -306,6 +312,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"{'equal' if h['equal'] else 'DIFFERS'} (FalkorDB `{h['falkordb'][:16]}…`, Neo4j `{h['neo4j'][:16]}…`).",
             "",
             *(f"- hashed rows that differ: {d}" for d in g["hash_differences"]),
+            *(
+                [f"- as plain data the content is {'equal' if g['content_equal_as_plain_data'] else 'DIFFERENT'}"]
+                if g["hash_differences"]
+                else []
+            ),
             "",
             f"**{equal} of {len(g['queries'])} query runs equal.**",
             "",

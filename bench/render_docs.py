@@ -285,8 +285,15 @@ def _engine_parity(r: dict[str, Any]) -> tuple[str, str]:
     for g in r["graphs"]:
         ran = [q for q in g["queries"] if not q["result"].startswith("not run")]
         equal = sum(1 for q in ran if q["result"] == "equal")
-        same = same and equal == len(ran) and g["same_counts"] and g["content_hash"]["equal"]
-        hashes = "content hash equal" if g["content_hash"]["equal"] else "content hash differs"
+        content = g["content_hash"]["equal"] or g.get("content_equal_as_plain_data", False)
+        same = same and equal == len(ran) and g["same_counts"] and content
+        hashes = (
+            "content hash equal"
+            if g["content_hash"]["equal"]
+            else "content equal as plain data (training run ids masked, floats to 9 places), hash differs"
+            if content
+            else "content differs"
+        )
         parts.append(f"{g['graph']}: {equal}/{len(ran)} query runs equal, {hashes}")
     return "; ".join(parts), f"same rows and content on both engines — {verdict(same)}"
 
@@ -372,7 +379,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
 def made(name: str) -> str:
     """When and from which commit a report was made."""
     prov = report(name)["provenance"]
-    date = (prov["date"] or "date unknown")[:10]
+    date = prov["date"][:10] if prov["date"] else "date unknown"
     commit = f"`{prov['commit'][:7]}`" + (" (dirty)" if prov["dirty"] else "") if prov["commit"] else "commit unknown"
     return f"{date}, {commit}"
 
