@@ -458,6 +458,11 @@ def _pct(x: float) -> str:
     return f"{x * 100:+.1f}".replace("-", "−")
 
 
+def _relative(vs: dict[str, Any]) -> str:
+    """A paired comparison's relative difference with its 95 % CI: ``+2.4 % [−2.3, +6.9]``."""
+    return f"{_pct(vs['rel'])} % [{_pct(vs['rel_ci'][0])}, {_pct(vs['rel_ci'][1])}]"
+
+
 def ablation_table() -> str:
     """The synthetic v2 ablation, one row per model or recipe change (one seed or more), paired per user
     against SASRec, with the β each TagCF row chose; tag-profile-it from the evaluate report of the same world."""
@@ -470,11 +475,7 @@ def ablation_table() -> str:
     ]
     for row in r["rows"]:
         vs = row["vs_sasrec"]
-        versus = (
-            f"{_pct(vs['rel'])} % [{_pct(vs['rel_ci'][0])}, {_pct(vs['rel_ci'][1])}], p {vs['p_users']:.2g}"
-            if vs
-            else "–"
-        )
+        versus = f"{_relative(vs)}, p {vs['p_users']:.2g}" if vs else "–"
         lines.append(
             f"| {_cell(row['model'])} | {_cell(row['change'])} | {betas.get(row['model'], '–')} | {row['ndcg@10']:.4f} "
             f"| {row['coverage@10']:.3f} | {row['gini@10']:.3f} | {versus} |"
@@ -490,8 +491,7 @@ def ablation_table() -> str:
 def _versus_recipe(model: str) -> str:
     """``+2.4 % [−2.3, +6.9] against the recipe (p 0.19)`` for one row of the ablation."""
     vs = next(row for row in report("recsys_ablation")["rows"] if row["model"] == model)["vs_recipe"]
-    ci = f"[{_pct(vs['rel_ci'][0])}, {_pct(vs['rel_ci'][1])}]"
-    return f"{_pct(vs['rel'])} % {ci} against the recipe (p {vs['p_users']:.2g})"
+    return f"{_relative(vs)} against the recipe (p {vs['p_users']:.2g})"
 
 
 def training_table(name: str) -> str:
