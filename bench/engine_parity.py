@@ -71,15 +71,16 @@ _INTERNAL = ("id", "start", "end")
 _TRAIN_RUN = re.compile(r"train-\d{8}T\d+Z-")
 
 
-def plain(value: Any) -> Any:
-    """A query value as comparable data: no internal ids, floats rounded to 9 places, maps sorted, training
-    run ids masked (they carry the time their training started, so two trainings never share one)."""
+def plain(value: Any, drop: tuple[str, ...] = _INTERNAL) -> Any:
+    """A query value as comparable data: no internal ids (map keys in ``drop``), floats rounded to 9 places,
+    maps sorted, training run ids masked (they carry the time their training started, so two trainings never
+    share one)."""
     if isinstance(value, str):
         return _TRAIN_RUN.sub("train-…-", value)
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in sorted(value.items()) if k not in _INTERNAL}
+        return {k: plain(v, drop) for k, v in sorted(value.items()) if k not in drop}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, drop) for v in value]
     if isinstance(value, float):
         return round(value, 9)
     return value
@@ -265,9 +266,10 @@ def differences(falkor: GraphStore, neo: GraphStore) -> tuple[list[str], bool]:
 
 
 def _as_plain(rows: Counter[str]) -> Counter[str]:
+    """Hashed rows as `plain` data; their ``id`` keys are the graph's own keys, not the engine's, and stay."""
     out: Counter[str] = Counter()
     for row, n in rows.items():
-        out[json.dumps(plain(json.loads(row)), sort_keys=True)] += n
+        out[json.dumps(plain(json.loads(row), drop=()), sort_keys=True)] += n
     return out
 
 
