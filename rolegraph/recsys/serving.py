@@ -78,25 +78,29 @@ class TrainedScorer:
             raise InvalidInput(f"mode must be util or expl, got {mode!r}")
         return self.artifact.beta0, self.artifact.beta1 if mode == "expl" else 0.0
 
-    def _parts(self, user_id: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, np.ndarray]:
+    def _user(self, user_id: str) -> int:
         if user_id not in self._users:
             raise InvalidInput(f"unknown user {user_id!r} (not in the trained model)")
-        user = self._users[user_id]
-        data = self.artifact.data
+        return self._users[user_id]
+
+    def _parts(self, user: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The user's raw, tag0 and tag1 scores of every item: a row of the table, else a forward pass."""
         if self._table is not None:
             raw, tag0, tag1 = (part[user] for part in self._table)
-            return raw, tag0, tag1, history(data, user, "serve")
-        seqs = eval_inputs(data, np.array([user]), "serve", self.artifact.model.cfg.max_len)
+            return raw, tag0, tag1
+        seqs = eval_inputs(self.artifact.data, np.array([user]), "serve", self.artifact.model.cfg.max_len)
         with torch.no_grad():
             raw, tag0, tag1 = self.artifact.model.score_parts(torch.tensor([user]), seqs)
-        return raw[0], tag0[0], tag1[0], history(data, user, "serve")
+        return raw[0], tag0[0], tag1[0]
 
     def recommend(self, user_id: str, k: int, mode: Mode = "util") -> list[Recommendation]:
         """Top-k unseen items, best first."""
         if k < 1:
             raise InvalidInput(f"k must be at least 1, got {k}")
         beta0, beta1 = self._betas(mode)
-        raw, tag0, tag1, seen = self._parts(user_id)
+        user = self._user(user_id)
+        raw, tag0, tag1 = self._parts(user)
+        seen = history(self.artifact.data, user, "serve")
         total = raw + beta0 * tag0 + beta1 * tag1
         total[torch.from_numpy(seen)] = float("-inf")
         best = torch.topk(total, min(k, total.numel() - 1))
@@ -116,11 +120,7 @@ class TrainedScorer:
             raise InvalidInput(f"unknown item {item_id!r} (not in the trained model)")
         beta0, beta1 = self._betas(mode)
         i = self._items[item_id]
-        if self._table is not None and user_id in self._users:  # three numbers of the table, no history
-            raw, tag0, tag1 = (float(part[self._users[user_id], i]) for part in self._table)
-        else:
-            row = self._parts(user_id)
-            raw, tag0, tag1 = float(row[0][i]), float(row[1][i]), float(row[2][i])
+        raw, tag0, tag1 = (float(part[i]) for part in self._parts(self._user(user_id)))  # no history read
         return ScoreParts(raw, beta0 * tag0, beta1 * tag1, beta0, beta1)
 
 
