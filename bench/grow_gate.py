@@ -5,14 +5,17 @@ the quarantined and kept item → tag edges are counted against what was injecte
 
     python bench/grow_gate.py [--items 400] [--junk 0.1] [--noise 0,0.3]
 
-Quarantine precision = junk edges quarantined / edges quarantined; recall = junk edges quarantined /
-junk edges written; genuine kept = genuine edges kept / genuine edges written. Writes
-bench/results/grow_gate.{json,md}.
+Each edge is injected junk, genuine (a tag of the item's planted truth) or swapped (a vocabulary name the
+noisy oracle answered instead of a planted one: wrong, but not junk). Quarantine precision = junk edges
+quarantined / edges quarantined (the swapped ones quarantined count against it; "precision over errors"
+counts them as right); recall = junk edges quarantined / junk edges written; genuine kept = genuine edges
+kept / genuine edges written. Writes bench/results/grow_gate.{json,md}.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from collections import Counter
@@ -48,6 +51,10 @@ def main() -> None:
         world = Path(tmp) / "world"
         generate(SynthConfig(users=10, items=args.items, roles=30, topics=50, seed=args.seed), world)
         items = read_items(world / "items.jsonl").items
+        planted = {
+            row["id"]: {normalize(n) for n in row["roles"] + row["topics"]}
+            for row in map(json.loads, (world / "truth" / "items.jsonl").read_text().splitlines())
+        }
         for noise in (float(x) for x in args.noise.split(",")):
             folder = Path(tmp) / f"noise-{noise}"
             folder.mkdir()
@@ -66,9 +73,8 @@ def main() -> None:
                 with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
                     run()
                 wall = round(time.monotonic() - started, 1)
-                rows.append(
-                    {"noise": noise, "wall_s": wall, **_judge(store, junk_keys), "injected": len(oracle.injected)}
-                )
+                judged = _judge(store, junk_keys, planted)
+                rows.append({"noise": noise, "wall_s": wall, **judged, "injected": len(oracle.injected)})
                 print(rows[-1], flush=True)
     report = stamp("grow_gate", seeds=[args.seed]) | {
         "config": {k: str(v) for k, v in vars(args).items()},
@@ -81,43 +87,68 @@ def main() -> None:
         f"item tags from the planted truth (names swapped with probability *noise*), {args.junk:.0%} of its answers "
         "carrying one junk name; one daily run (tagging, then the gate).",
         "",
-        "| noise | junk edges | quarantined | precision | recall | genuine kept | by reason (junk kind → reason) |",
-        "|---|---|---|---|---|---|---|",
+        "| noise | junk edges | quarantined | precision | recall | genuine kept | swapped quarantined "
+        "| precision over errors | junk kept | by reason (kind → reason) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *(
             f"| {r['noise']} | {r['junk']} | {r['quarantined']} | {r['precision']:.3f} | {r['recall']:.3f} "
-            f"| {r['genuine_kept']:.3f} | {r['by_reason']} |"
+            f"| {r['genuine_kept']:.3f} | {_swapped(r)} "
+            f"| {r['precision_errors']:.3f} | {_names(r['junk_kept'])} | {_names(r['by_reason'])} |"
             for r in rows
         ),
+        "",
+        "Genuine: a tag of the item's planted truth; swapped: a vocabulary name the noisy oracle answered in "
+        "place of a planted one (wrong, but not junk — the gate quarantining it counts against precision, not "
+        "for it; precision over errors counts it as right).",
         "",
     ]
     write(args.out, report, "\n".join(lines))
 
 
-def _judge(store, junk_keys: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
-    kept = quarantined = junk_kept = junk_out = 0
+def _swapped(run: dict) -> str:  # type: ignore[type-arg]
+    return f"{run['swapped_quarantined']:.3f} of {run['swapped']}" if run["swapped"] else "– (none)"
+
+
+def _names(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {n}" for k, n in counts.items()) or "–"
+
+
+def _judge(store, junk_keys: dict[str, str], planted: dict[str, set[str]]) -> dict:  # type: ignore[no-untyped-def]
+    """Counts the run's item → tag edges by what they are — injected junk, a tag of the item's planted
+    truth (genuine) or a vocabulary name the noisy oracle swapped in (wrong, but no junk) — and by fate."""
+    counts: Counter[tuple[str, bool]] = Counter()  # (class, quarantined) → edges
     reasons: Counter[str] = Counter()
+    junk_kept: Counter[str] = Counter()
     for page in store.iter_edge_pages():
         for e in page:
             if e["type"] not in ("HAS_USER_TAG", "HAS_ITEM_TAG", "QUARANTINED"):
                 continue
             junk = junk_keys.get(e["dst"])
-            if e["type"] == "QUARANTINED":
-                quarantined += 1
-                junk_out += junk is not None
+            cls = "junk" if junk else "genuine" if e["dst"] in planted.get(e["src"], ()) else "swapped"
+            out = e["type"] == "QUARANTINED"
+            counts[cls, out] += 1
+            if out:
                 reason = str(e["props"].get("reason", "")).split(" (")[0]
-                reasons[f"{junk or 'genuine'} → {reason}"] += 1
-            else:
-                kept += 1
-                junk_kept += junk is not None
-    junk = junk_out + junk_kept
-    genuine = kept + quarantined - junk
+                reasons[f"{junk or cls} → {reason}"] += 1
+            elif junk:
+                junk_kept[e["dst"]] += 1
+    quarantined = sum(n for (_, out), n in counts.items() if out)
+
+    def share(cls: str, out: bool) -> float:
+        total = counts[cls, True] + counts[cls, False]
+        return counts[cls, out] / total if total else 1.0
+
     return {
-        "junk": junk,
+        "junk": counts["junk", True] + counts["junk", False],
+        "swapped": counts["swapped", True] + counts["swapped", False],
         "quarantined": quarantined,
-        "precision": junk_out / quarantined if quarantined else 1.0,
-        "recall": junk_out / junk if junk else 1.0,
-        "genuine_kept": (kept - junk_kept) / genuine if genuine else 1.0,
+        "precision": counts["junk", True] / quarantined if quarantined else 1.0,
+        "precision_errors": (counts["junk", True] + counts["swapped", True]) / quarantined if quarantined else 1.0,
+        "recall": share("junk", True),
+        "genuine_kept": share("genuine", False),
+        "swapped_quarantined": share("swapped", True),
         "by_reason": dict(sorted(reasons.items())),
+        "junk_kept": dict(sorted(junk_kept.items())),
     }
 
 

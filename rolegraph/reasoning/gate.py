@@ -6,9 +6,14 @@ A tag fails, in this order, when it is
 - ``person name``: it reads as a proper name (two or three capitalized words, none of them a word that
   names a kind of person or a topic, e.g. "Andy Warhol") and the item's text does not mention it — a
   role is a kind of person and a topic a subject, not one named individual;
-- ``not grounded``: the cosine similarity of its embedding to the item text's is below
+- a role that is ``not a kind of person``: WordNet reads its head word as something else ("dogs",
+  "romance", "dental hygiene"; `wording.Lexicon.names_people`) — a role names the people an item serves;
+  a name whose words WordNet does not know ("cinephiles") is given the benefit of the doubt;
+- a topic that is ``not grounded``: the cosine similarity of its embedding to the item text's is below
   ``min_grounding`` — the LLM wandered off the item (e.g. "dental hygiene" for a farm film).
-Each reason carries the number it was judged on, so an analyst can see why.
+Roles are not judged by grounding: who an item serves is rarely written in its text ("new parents" for a
+comedy about a baby), so a genuine role and an off-topic one score alike against it; what a role must be
+is a kind of person. Each reason carries what it was judged on, so an analyst can see why.
 """
 
 from __future__ import annotations
@@ -96,6 +101,8 @@ _NOT_NAMES = frozenset(
         "in",
     ]
 )
+#: the reason of a role whose head word names no kind of person
+NOT_PEOPLE = "not a kind of person"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*")
 
 
@@ -122,20 +129,33 @@ def person_name(name: str, text: str) -> bool:
     )
 
 
-def reasons(names: Sequence[str], texts: Sequence[str], grounding: np.ndarray, cfg: GateConfig) -> list[str]:
-    """The reason each (tag name, item text) pair fails the gate ("" when it passes); ``grounding`` holds
-    the cosine similarity of each pair's embeddings."""
-    out = []
-    for name, text, sim in zip(names, texts, grounding, strict=True):
-        if generic(name):
-            out.append("generic")
-        elif person_name(name, text):
-            out.append("person name")
-        elif float(sim) < cfg.min_grounding:
-            out.append(f"not grounded (similarity {float(sim):.2f} < {cfg.min_grounding:.2f})")
-        else:
-            out.append("")
-    return out
+@dataclass(frozen=True)
+class Judged:
+    """One item → tag edge as the gate judges it."""
+
+    name: str  # the tag's display name as the LLM wrote it
+    text: str  # the item's text
+    role: bool  # a role (HAS_USER_TAG) or a topic (HAS_ITEM_TAG)
+    people: bool | None  # whether the name names people (`Lexicon.names_people`; read for roles only)
+    grounding: float  # cosine similarity of the tag's and the text's embeddings (read for topics only)
+
+
+def reason(edge: Judged, cfg: GateConfig) -> str:
+    """Why the edge fails the gate ("" when it passes; see the module docstring)."""
+    if generic(edge.name):
+        return "generic"
+    if person_name(edge.name, edge.text):
+        return "person name"
+    if edge.role:
+        return NOT_PEOPLE if edge.people is False else ""
+    if edge.grounding < cfg.min_grounding:
+        return f"not grounded (similarity {edge.grounding:.2f} < {cfg.min_grounding:.2f})"
+    return ""
+
+
+def reasons(edges: Sequence[Judged], cfg: GateConfig) -> list[str]:
+    """The reason each edge fails the gate, in order ("" for those that pass)."""
+    return [reason(e, cfg) for e in edges]
 
 
 def grounding(tag_vectors: np.ndarray, text_vectors: np.ndarray) -> np.ndarray:

@@ -138,6 +138,21 @@ class Lexicon:
             return True
         return _same_stem(a.text, b.text) and bool(a.related & b.related)
 
+    def names_people(self, key: str) -> bool | None:
+        """Whether a normalized key names a kind of person: True when its head word (or its first or last
+        word: "people who …", "… enthusiast") names people or a group of them (the domain list, else
+        WordNet's most frequent noun sense is in noun.person or noun.group); False when WordNet reads every
+        head word as something else ("dental hygiene", "dogs", "romance"); None when it does not know them
+        ("cinephiles") — the gate then gives the name the benefit of the doubt."""
+        units = self.read(key).units
+        if not units:
+            return None
+        ends = [u for i, u in enumerate(units) if u.head or i in (0, len(units) - 1)]
+        if any(self._names_people(u) or self._names_group(u) for u in ends):
+            return True
+        heads = [u for u in units if u.head] or [units[-1]]
+        return False if all(self._base(u.text, "n") for u in heads) else None
+
     # ------------------------------------------------------------------ reading
     def _units_of(self, key: str, phrases: bool = True) -> list[Unit]:
         """The units in order. The head is the last word before the first preposition ("fans" of "fans of
@@ -304,6 +319,10 @@ class Lexicon:
             return True
         base = self._base(unit.text, "n")
         return base is not None and self.wordnet.is_person(self.wordnet.synsets(base, "n")[0])
+
+    def _names_group(self, unit: Unit) -> bool:
+        base = self._base(unit.text, "n")
+        return base is not None and self.wordnet.is_group(self.wordnet.synsets(base, "n")[0])
 
 
 def _same_stem(a: str, b: str) -> bool:

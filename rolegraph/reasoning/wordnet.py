@@ -18,6 +18,7 @@ from rolegraph.errors import ConfigError
 DEFAULT_DIR = "/usr/share/wordnet"
 _POS = {"noun": "n", "adj": "a"}
 _NOUN_PERSON = 18
+_NOUN_GROUP = 14
 # regular inflections tried in order when a word is not a lemma itself (WordNet's own "morphy" rules)
 _NOUN_SUFFIXES = (
     ("ves", "fe"),
@@ -74,6 +75,10 @@ class WordNet:
     def is_person(self, sense: str) -> bool:
         """True when a noun sense names people (WordNet's lexicographer file noun.person)."""
         return sense.startswith("n") and _lexfile(self.root, int(sense[1:])) == _NOUN_PERSON
+
+    def is_group(self, sense: str) -> bool:
+        """True when a noun sense names a group (WordNet's noun.group: family, audience, the elderly)."""
+        return sense.startswith("n") and _lexfile(self.root, int(sense[1:])) == _NOUN_GROUP
 
     def has_phrase(self, phrase: str) -> bool:
         """True when a several-word phrase ("science fiction") is a noun or adjective lemma."""

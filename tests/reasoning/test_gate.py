@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rolegraph.reasoning.gate import GateConfig, generic, grounding, person_name, reasons
+from rolegraph.reasoning.gate import GateConfig, Judged, generic, grounding, person_name, reasons
 
 
 def test_generic_words_and_person_names_are_recognized() -> None:
@@ -15,13 +15,31 @@ def test_generic_words_and_person_names_are_recognized() -> None:
 
 
 def test_reasons_come_in_order_with_the_number_behind_them() -> None:
+    text = "Apollo 13 (1995)."
     got = reasons(
-        ["people", "Meryl Streep", "dental hygiene", "space enthusiasts"],
-        ["Apollo 13 (1995)."] * 4,
-        np.array([0.9, 0.9, 0.03, 0.4]),
+        [
+            Judged("people", text, True, True, 0.9),
+            Judged("Meryl Streep", text, True, True, 0.9),
+            Judged("dental hygiene", text, False, None, 0.03),
+            Judged("space enthusiasts", text, True, True, 0.4),
+            Judged("spaceflight", text, False, None, 0.4),
+        ],
         GateConfig(min_grounding=0.1),
     )
-    assert got == ["generic", "person name", "not grounded (similarity 0.03 < 0.10)", ""]
+    assert got == ["generic", "person name", "not grounded (similarity 0.03 < 0.10)", "", ""]
+
+
+def test_a_role_must_name_people_and_is_not_judged_by_grounding() -> None:
+    text = "All Dogs Go to Heaven 2 (1996). Genres: Animation."
+    got = reasons(
+        [
+            Judged("dogs", text, True, False, 0.33),  # WordNet reads the head word as an animal
+            Judged("pet owners", text, True, True, 0.02),  # who an item serves is rarely in its text
+            Judged("cinephiles", text, True, None, 0.0),  # unknown words: the benefit of the doubt
+        ],
+        GateConfig(min_grounding=0.1),
+    )
+    assert got == ["not a kind of person", "", ""]
 
 
 def test_grounding_is_the_cosine_of_each_pair() -> None:

@@ -9,13 +9,15 @@ import numpy as np
 
 from rolegraph.graph.model import TagKind
 from rolegraph.graph.quarantine import GatedEdge, Quarantined
-from rolegraph.reasoning.gate import GateConfig, grounding, reasons
+from rolegraph.reasoning.canonical import normalize
+from rolegraph.reasoning.gate import NOT_PEOPLE, GateConfig, Judged, grounding, reasons
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext
+from rolegraph.reasoning.wording import default_lexicon
 
 _TYPES = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
 #: reasons that condemn a tag whatever item named it (the rest are about one item)
-_NAME_REASONS = ("generic", "person name")
+_NAME_REASONS = ("generic", "person name", NOT_PEOPLE)
 
 
 def gate(ctx: RunContext, item_ids: list[str], cfg: GateConfig | None = None) -> None:
@@ -44,10 +46,16 @@ def compose(ctx: RunContext, item_ids: list[str], cfg: GateConfig) -> dict[str, 
         rows.append(fresh[e.name] if vec is None else vec)
     tags = np.stack(rows)
     sims = grounding(tags, np.stack([text_vec[e.text] for e in edges]))
-    why = reasons([e.name for e in edges], [e.text for e in edges], sims, cfg)
+    why = reasons([_judged(e, float(sim)) for e, sim in zip(edges, sims, strict=True)], cfg)
     failed = [[e.item, e.type, e.tag, r] for e, r in zip(edges, why, strict=True) if r]
     condemned = {e.tag: r for e, r in zip(edges, why, strict=True) if r in _NAME_REASONS}
     return {"phase": "gate", "edges": failed, "tags": condemned, "judged": len(edges)}
+
+
+def _judged(edge: GatedEdge, sim: float) -> Judged:
+    role = _TYPES[edge.type] is TagKind.USER
+    people = default_lexicon().names_people(normalize(edge.name)) if role else None
+    return Judged(edge.name, edge.text, role, people, sim)
 
 
 def _vector(ctx: RunContext, edge: GatedEdge) -> np.ndarray | None:

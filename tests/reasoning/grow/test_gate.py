@@ -26,11 +26,14 @@ RUN = "grow-2026-02-01"
 
 
 def junky(endpoint: str, body: dict[str, Any]) -> Reply:
-    """The sensible LLM, with a person's name and an off-topic phrase among every item's roles."""
+    """The sensible LLM, with a person's name and a phrase that names no people among every item's roles,
+    and an off-topic phrase among its topics."""
     task = world.task_of(endpoint, body)
     answer = world.answer(task, subject_of(endpoint, body))
     if task == "item_roles":
         answer["tags"] += ["Andy Warhol", "dental hygiene"]
+    if task == "item_topics":
+        answer["tags"] += ["tax deductions"]
     return Reply(json.dumps(answer))
 
 
@@ -39,17 +42,23 @@ def test_junk_is_quarantined_with_the_reason_and_never_asked_about(grower_for: C
     world.load(g.store, 4)
     summary = g.run(max_items=4, max_tags=50, chunk=2)
     counts = g.store.quarantine.counts()
-    assert counts == {"HAS_USER_TAG/person name": 4, "HAS_USER_TAG/not grounded": 4}, counts
-    assert summary.counts["gate_quarantined"] == 8 and summary.counts["gate_tags_condemned"] == 1
-    kept = {e["dst"] for page in g.store.iter_edge_pages() for e in page if e["type"] == "HAS_USER_TAG"}
-    assert "andy warhol" not in kept and "dental hygiene" not in kept and "film critics" in kept
+    assert counts == {
+        "HAS_USER_TAG/person name": 4,
+        "HAS_USER_TAG/not a kind of person": 4,
+        "HAS_ITEM_TAG/not grounded": 4,
+    }, counts
+    assert summary.counts["gate_quarantined"] == 12 and summary.counts["gate_tags_condemned"] == 2
+    tagged = ("HAS_USER_TAG", "HAS_ITEM_TAG")
+    kept = {e["dst"] for page in g.store.iter_edge_pages() for e in page if e["type"] in tagged}
+    assert not kept & {"andy warhol", "dental hygiene", "tax deduction"} and "film critics" in kept
     sources = {e["src"] for page in g.store.iter_edge_pages() for e in page if e["type"] == "U2I"}
     assert "andy warhol" not in sources  # condemned by name: no logic question
     query = analyst.library()["analyst_quarantined_tags"]
     rows = analyst.run(g.store.backend, query.statement, analyst.bind(query, {}))
     assert {(r["key"], r["reason"], r["items"]) for r in rows} == {
         ("andy warhol", "person name", 4),
-        ("dental hygiene", "not grounded", 4),
+        ("dental hygiene", "not a kind of person", 4),
+        ("tax deduction", "not grounded", 4),  # keys are singular
     }
     assert all(r["some_items"] == sorted(r["some_items"]) for r in rows)  # the first items by id, on both engines
 
