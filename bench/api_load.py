@@ -45,6 +45,7 @@ from urllib.parse import quote
 
 import numpy as np
 import uvloop
+from ports import free_port
 from reporting import RESULTS, stamp, write
 
 from rolegraph.api.explore_service import dump_json, explore_out
@@ -198,16 +199,10 @@ def statement_costs(uri: str, users: list[str]) -> dict[str, Any]:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serve(kind: str, env: dict[str, str], workers: int) -> Iterator[int]:
     """Runs one server process (``workers`` uvicorn workers) on a free port until the block ends."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", SERVER, kind, str(port), str(workers)], cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 600  # a busy machine takes minutes to start a worker (torch, read model)

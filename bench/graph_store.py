@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import gc
 import shlex
-import socket
 import statistics
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import psutil
+from ports import free_port
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph.connect import open_backend, open_store
@@ -139,7 +139,7 @@ def _settings(engine: str, folder: Path, args: argparse.Namespace) -> Iterator[G
         else:
             uri = args.neo4j_uri
             if uri is None:
-                uri = start(ServerConfig(data_dir=folder, port=_free_port())).uri
+                uri = start(ServerConfig(data_dir=folder, port=free_port())).uri
                 stack.callback(lambda: stop(folder, timeout_s=120.0, kill=True))
             settings = GraphSettings(graph_uri=uri, batch_size=args.batch_size)
         backend = open_backend(settings)
@@ -147,12 +147,6 @@ def _settings(engine: str, folder: Path, args: argparse.Namespace) -> Iterator[G
             store.clear()
             init_schema(backend)
         yield settings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _measure(

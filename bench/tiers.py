@@ -82,6 +82,10 @@ STEPS = (
     Step("full", ("suite",), ("python", "bench/suite.py"),
          "`make test` as CI runs it: a clean clone of HEAD, `CI=true bash .ci/run` with the environment cached, "
          "pytest's counts and slowest tests", "30 min", "a committed HEAD"),
+    Step("full", ("demo",), ("python", "bench/demo.py"),
+         "`make demo` as a first-time user runs it (DEMO_SERVE=0, a scratch graph, an empty LLM answer cache): "
+         "each step's time, the growth run's timings and counts, the model's test metrics", "8 min",
+         "MovieLens-100K and the embedded model (`make setup`)"),
     Step("full", ("engine_parity",), ("python", "bench/engine_parity.py", "--demo"),
          "every analyst query on FalkorDB and Neo4j, rows compared, and the content hash: a fixture world, a "
          "synthetic world after one grow day, and the demo graph grown on each engine", "10 min",
