@@ -51,6 +51,13 @@ MATCH (:Tag {key: row.src})-[c:CANDIDATE {kind: $kind}]->(:Tag {key: row.dst})
 SET c.status = row.status, c.rationale = row.rationale, c.checked = $day
 RETURN count(c) AS n;
 
+// name: confirmed_candidates
+// The candidate pairs of one kind a check confirmed (their LLM edges came from the check, not an answer).
+// params: kind
+MATCH (s:Tag)-[c:CANDIDATE {kind: $kind, status: 'confirmed'}]->(d:Tag)
+RETURN s.key AS src, d.key AS dst
+ORDER BY src, dst;
+
 // name: count_candidates
 // Candidate pairs by kind and status.
 // params: -

@@ -91,6 +91,10 @@ class Calibration(Repository):
         rows = [asdict(v) for v in verdicts]
         return self._db.write_each(Stmt.SET_CANDIDATE_STATUS, "rows", rows, kind=kind.value, day=day)
 
+    def confirmed(self, kind: LogicKind) -> frozenset[tuple[str, str]]:
+        """The (source, target) pairs of ``kind`` whose check confirmed them."""
+        return frozenset((r["src"], r["dst"]) for r in self._db.read(Stmt.CONFIRMED_CANDIDATES, kind=kind.value))
+
     def counts(self) -> dict[str, int]:
         """Candidate pairs by ``kind/status``."""
         return {f"{r['kind']}/{r['status']}": int(r["n"]) for r in self._db.read(Stmt.COUNT_CANDIDATES)}

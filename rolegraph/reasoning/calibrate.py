@@ -10,18 +10,35 @@ and the role profile r_u likewise. For a U2I pair t → c:
 
 I2U pairs c → t are measured the same way with the roles of topics swapped (``k_ct = Σ_u C_u[c]·r_u[t]``).
 
-The calibrated weight tilts the LLM's distribution over a source's targets by behaviour's evidence. The
+The LLM speaks about a pair t → c more than once: its U2I answer about t, its I2U answer about c (the
+converse: I2U is U2I through Bayes' rule, P(t|c) = P(c|t)·P(t) / P(c), so an I2U edge c → t of weight v
+states U2I t → c with weight ``v·b_c / b_t``, the tags' shares of consumption), and, for a candidate, a
+check. Each answer is right with chance q, estimated from the two directions' agreement: an answered
+pair whose target was also asked about the other way is real with chance q and named again with chance q,
+so the share named both ways is q² (q clipped to [0.5, 0.99]). A real pair is named with chance q; an
+unreal one only by a confusion, with chance ``(1 − q)·ρ`` where ρ is the answers' density (pairs answered
+per source over the targets). The posterior odds that a pair is real are the prior odds ρ / (1 − ρ) times
+each statement's likelihood ratio: named q / ((1 − q)·ρ), not named (1 − q) / (1 − (1 − q)·ρ), in each
+direction (with that direction's density); confirmed by a check q / (1 − q). A pair named both ways is
+almost surely real; a pair named once and not the other way — the typical confusion — is not.
+
+The calibrated weight tilts the LLM's distribution over a source's targets by both kinds of evidence. The
 lift of each edge gets a Gamma(a, a) prior (mean 1, ``prior_strength`` a pseudo-events) and is updated
 by k observed against ``E = n·b`` expected co-consumptions: ``λ̂ = (k + a) / (E + a)`` (the Gamma–Poisson
-posterior mean). Then ``calibrated = w·λ̂ / Σ w'·λ̂'`` over the source's LLM edges (confirmed candidates
-included), so a source's calibrated weights sum to 1 like the LLM's. A tag few users touch (E ≪ a) keeps
-the LLM's word; a dense one follows behaviour.
+posterior mean). With w̄ the mean of the weights the LLM stated for the pair (its edge's, and the
+converse's translated; a confirmed candidate's equal share where nothing else states one) and O the
+statements' posterior odds, ``calibrated = O·w̄·λ̂ / Σ O'·w̄'·λ̂'`` over the source's LLM edges
+(confirmed candidates included), so a source's calibrated weights sum to 1 like the LLM's. Behaviour's
+rate ratio and the statements' odds ratio both tilt multiplicatively: the odds, not the probability, so
+a pair stated twice outranks one stated once by the full likelihood ratio instead of a probability
+capped at 1. A tag few users touch (E ≪ a) keeps the LLM's word; a dense one follows behaviour too.
 
 An edge is contradicted when its source has at least ``min_mass`` consumptions and ``λ̂`` is below
 ``contradict_lift`` (users of the source consume the target clearly less than anyone): it is flagged,
-never deleted. A pair the LLM never proposed whose lift is at least ``candidate_lift`` with at least
-``candidate_support`` users is a candidate (the best ``candidates_per_source`` of each source, by lift),
-checked by the LLM the next day.
+never deleted. A pair the LLM has no edge for is a candidate when its converse states it, or when its
+lift is at least ``candidate_lift`` with at least ``candidate_support`` users; the best
+``candidates_per_source`` of each source (stated ones first, by the converse's translated weight times
+λ̂, then by lift) are checked by the LLM the next day.
 """
 
 from __future__ import annotations
@@ -48,7 +65,7 @@ class CalibrationConfig:
     contradict_lift: float = 0.5
     candidate_lift: float = 2.0
     candidate_support: int = 5
-    candidates_per_source: int = 3
+    candidates_per_source: int = 5  # checks queued per source and day (the fan-out the LLM is asked for)
 
     def __post_init__(self) -> None:
         if self.prior_strength <= 0 or self.min_mass < 0 or self.candidate_support < 1:
@@ -136,13 +153,95 @@ def _row_normalized(m: sp.csr_array) -> sp.csr_array:
     return sp.csr_array(sp.diags_array(scale) @ m)
 
 
-def score_edges(
-    beh: Behaviour, kind: LogicKind, edges: Sequence[WeightedEdge], cfg: CalibrationConfig
-) -> list[EdgeStats]:
-    """Support, lift, calibrated weight and the contradicted flag of each LLM edge of ``kind`` (in order)."""
+def converse_weights(beh: Behaviour, kind: LogicKind, converse: Iterable[WeightedEdge]) -> dict[tuple[str, str], float]:
+    """The LLM's edges of the other kind read as pairs of ``kind``, through Bayes' rule: an I2U edge c → t of
+    weight v = P(t|c) states U2I t → c with weight ``v · P(c) / P(t)`` (the shares of the tags'
+    consumptions; a ratio of 1 where behaviour has not seen a tag), and the other way round. Keyed by
+    (source, target) of ``kind``; at most 1."""
+    src_index, dst_index = beh.index(kind)
+    n_src, n_dst = (beh.n_role, beh.n_topic) if kind is LogicKind.U2I else (beh.n_topic, beh.n_role)
+    total_src, total_dst = max(float(n_src.sum()), 1.0), max(float(n_dst.sum()), 1.0)
+    out: dict[tuple[str, str], float] = {}
+    for e in converse:  # e.src is a target of ``kind``, e.dst a source
+        s, d = src_index.get(e.dst), dst_index.get(e.src)
+        ratio = 1.0
+        if s is not None and d is not None and n_src[s] > 0:
+            ratio = (float(n_dst[d]) / total_dst) / (float(n_src[s]) / total_src)
+        out[(e.dst, e.src)] = min(1.0, e.weight * ratio)
+    return out
+
+
+@dataclass(frozen=True)
+class Statements:
+    """What the LLM said about the pairs of one kind: its edges (``edges``; ``checked`` those a check
+    confirmed, the rest its answers), and its edges of the other kind (``converse``)."""
+
+    edges: Sequence[WeightedEdge]
+    converse: Sequence[WeightedEdge] = ()
+    checked: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """The likelihood ratios of the LLM's statements (see the module docstring)."""
+
+    prior_odds: float
+    said: float  # an answer about the source names the pair
+    unsaid: float  # it does not
+    said_back: float  # the answer about the target, in the other direction, names the pair
+    unsaid_back: float
+    confirmed: float  # a check confirmed it
+
+    @classmethod
+    def of(
+        cls, kind_answers: int, kind_sources: int, targets: int, back_answers: int, back_sources: int, q: float
+    ) -> _Evidence:
+        """From the numbers of answered pairs and answered sources of each direction, the vocabularies'
+        sizes and the reliability ``q``."""
+        density = min(max(kind_answers / max(kind_sources * targets, 1), 1e-6), 0.5)
+        back = min(max(back_answers / max(back_sources * kind_sources, 1), 1e-6), 0.5)
+        wrong, wrong_back = (1 - q) * density, (1 - q) * back  # an answer naming a given unreal pair
+        return cls(
+            density / (1 - density),
+            q / wrong,
+            (1 - q) / (1 - wrong),
+            q / wrong_back,
+            (1 - q) / (1 - wrong_back),
+            q / (1 - q),
+        )
+
+
+def reliability(stated: Statements, back: dict[tuple[str, str], float], asked: set[str]) -> float:
+    """The LLM's estimated chance q that an answer's pair is right, from how often its two directions agree:
+    an answered pair whose target was asked about in the other direction is real with chance q and then
+    named again with chance q, so the share named both ways is q²; clipped to [0.5, 0.99] (0.99 when
+    nothing can agree)."""
+    comparable = [e for e in stated.edges if e.dst in asked and (e.src, e.dst) not in stated.checked]
+    if not comparable:
+        return 0.99
+    agree = sum(1 for e in comparable if (e.src, e.dst) in back) / len(comparable)
+    return min(0.99, max(0.5, agree**0.5))
+
+
+def score_edges(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[EdgeStats]:
+    """Support, lift, calibrated weight and the contradicted flag of each LLM edge of ``kind`` (in the order
+    of ``stated.edges``)."""
+    edges = stated.edges
     k, expected, lift, mass = beh.estimate(kind)
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
+    back = converse_weights(beh, kind, stated.converse)
+    asked = {e.src for e in stated.converse}  # targets of ``kind`` the LLM answered about, the other way
+    answered = [e for e in edges if (e.src, e.dst) not in stated.checked]
+    sources = {e.src for e in answered}
+    ev = _Evidence.of(
+        len(answered),
+        len(sources),
+        len({e.dst for e in edges} | set(dst_index)),
+        len(stated.converse),
+        len(asked),
+        reliability(stated, back, asked),
+    )
     a = cfg.prior_strength
     tilted: list[tuple[bool, float, float]] = []
     total: defaultdict[str, float] = defaultdict(float)
@@ -150,8 +249,9 @@ def score_edges(
         s, d = src_index.get(e.src), dst_index.get(e.dst)
         seen = s is not None and d is not None
         post = (float(k[s, d]) + a) / (float(expected[s, d]) + a) if s is not None and d is not None else 1.0
-        tilted.append((seen, post, e.weight * post))
-        total[e.src] += e.weight * post
+        odds, weight = _odds(e, stated, back, asked, ev)
+        tilted.append((seen, post, odds * weight * post))
+        total[e.src] += odds * weight * post
     out = []
     for e, (seen, post, w) in zip(edges, tilted, strict=True):
         calibrated = round(w / total[e.src], 6) if total[e.src] > 0 else round(e.weight, 6)
@@ -164,27 +264,55 @@ def score_edges(
     return out
 
 
-def candidates(
-    beh: Behaviour, kind: LogicKind, proposed: Iterable[tuple[str, str]], cfg: CalibrationConfig
-) -> list[CandidatePair]:
-    """The pairs of ``kind`` behaviour supports that the LLM never proposed (see the module docstring),
-    by source and then by lift."""
+def _odds(
+    e: WeightedEdge, stated: Statements, back: dict[tuple[str, str], float], asked: set[str], ev: _Evidence
+) -> tuple[float, float]:
+    """(the posterior odds that the LLM's pair ``e`` is real, its weight if real): the statements' likelihood
+    ratios times the prior odds, and the mean of the weights the LLM stated (a confirmed pair's equal share
+    where nothing else states one)."""
+    odds = ev.prior_odds
+    weights = []
+    if (e.src, e.dst) in stated.checked:
+        odds *= ev.unsaid * ev.confirmed
+    else:
+        odds *= ev.said
+        weights.append(e.weight)
+    if e.dst in asked:
+        said_back = back.get((e.src, e.dst))
+        if said_back is None:
+            odds *= ev.unsaid_back
+        else:
+            odds *= ev.said_back
+            weights.append(said_back)
+    return odds, sum(weights) / len(weights) if weights else e.weight
+
+
+def candidates(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[CandidatePair]:
+    """The pairs of ``kind`` the LLM has no edge for that its edges of the other kind state or behaviour
+    supports (see the module docstring), by source and then by lift."""
     if cfg.candidates_per_source == 0:
         return []
-    _, _, lift, _ = beh.estimate(kind)
+    k, expected, lift, _ = beh.estimate(kind)
+    a = cfg.prior_strength
+    post = (k + a) / (expected + a)
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
     src_keys, dst_keys = sorted(src_index, key=src_index.__getitem__), sorted(dst_index, key=dst_index.__getitem__)
     eligible = (lift >= cfg.candidate_lift) & (counts >= cfg.candidate_support)
-    proposed_pairs = list(proposed)
-    for src, dst in proposed_pairs:
+    said_back = np.zeros_like(lift)
+    for (src, dst), w in converse_weights(beh, kind, stated.converse).items():
         if src in src_index and dst in dst_index:
-            eligible[src_index[src], dst_index[dst]] = False
-    degree = Counter(src for src, _ in proposed_pairs)
+            said_back[src_index[src], dst_index[dst]] = max(w, 1e-9)
+    eligible |= said_back > 0
+    for e in stated.edges:
+        if e.src in src_index and e.dst in dst_index:
+            eligible[src_index[e.src], dst_index[e.dst]] = False
+    degree = Counter(e.src for e in stated.edges)
     out = []
     for s in np.flatnonzero(eligible.any(axis=1)):
         cols = np.flatnonzero(eligible[s])
-        best = cols[np.lexsort((cols, -lift[s, cols]))][: cfg.candidates_per_source]
+        # pairs the other direction states first, by their tilted weight; then those behaviour alone supports
+        order = np.lexsort((cols, -lift[s, cols], -said_back[s, cols] * post[s, cols]))
         out += [
             CandidatePair(
                 src_keys[s],
@@ -193,6 +321,6 @@ def candidates(
                 round(float(lift[s, d]), 6),
                 round(1 / (degree[src_keys[s]] + 1), 6),
             )
-            for d in best
+            for d in cols[order][: cfg.candidates_per_source]
         ]
     return sorted(out, key=lambda c: (c.src, -c.lift, c.dst))

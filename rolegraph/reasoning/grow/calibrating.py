@@ -1,6 +1,7 @@
 """The calibration step of the daily run (after logic, before cover sets): behaviour's statistics on every
-LLM logic edge and the candidate pairs for the next day's check (`reasoning.calibrate`), journaled as one
-entry so a crash between computing and writing replays the same writes."""
+LLM logic edge, weighed with what the LLM said about each pair in both directions and in checks, and the
+candidate pairs for the next day's check (`reasoning.calibrate`), journaled as one entry so a crash
+between computing and writing replays the same writes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from rolegraph.graph.calibration import CandidatePair, EdgeStats
 from rolegraph.graph.model import LogicKind
-from rolegraph.reasoning.calibrate import CalibrationConfig, behaviour, candidates, score_edges
+from rolegraph.reasoning.calibrate import CalibrationConfig, Statements, behaviour, candidates, score_edges
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext
 
@@ -30,11 +31,12 @@ def compose(ctx: RunContext, cfg: CalibrationConfig) -> dict[str, Any]:
     items = store.distillation.tagged_items()
     beh = behaviour(((r["user"], r["item"]) for r in store.iter_interactions()), items)
     payload: dict[str, Any] = {"phase": "calibrate", "edges": {}, "candidates": {}}
+    edges = {kind: store.distillation.llm_logic(kind) for kind in LogicKind}
     for kind in LogicKind:
-        edges = store.distillation.llm_logic(kind)
-        payload["edges"][kind.value] = [asdict(s) for s in score_edges(beh, kind, edges, cfg)]
-        proposed = [(e.src, e.dst) for e in edges]
-        payload["candidates"][kind.value] = [asdict(c) for c in candidates(beh, kind, proposed, cfg)]
+        other = LogicKind.I2U if kind is LogicKind.U2I else LogicKind.U2I
+        stated = Statements(edges[kind], edges[other], store.calibration.confirmed(kind))
+        payload["edges"][kind.value] = [asdict(s) for s in score_edges(beh, kind, stated, cfg)]
+        payload["candidates"][kind.value] = [asdict(c) for c in candidates(beh, kind, stated, cfg)]
     return payload
 
 
