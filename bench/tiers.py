@@ -99,7 +99,7 @@ STEPS = (
          "speed beside MiniLM's cosine alone", "8 min"),
     Step("full", ("grow_recovery",), ("python", "bench/grow_recovery.py"),
          "planted U2I/I2U logic recovered by three daily runs with an oracle LLM, raw and behaviour-calibrated, "
-         "as its noise rises", "15 min"),
+         "as its noise rises", "6 min"),
     Step("full", ("handbook_gemma",), ("python", "bench/handbook_gemma.py"),
          "tags per item by the embedded Gemma 3 270M with and without per-category handbooks, the quality "
          "gate's pass rate, a backfill day's rate and its projection", "1 h", "MovieLens-100K"),
