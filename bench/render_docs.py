@@ -347,6 +347,8 @@ def _ablation(r: dict[str, Any]) -> tuple[str, str]:
     return result, target
 
 
+ROLES = ("recsys_roles_synth", "recsys_roles_movielens")  # recsys_* reports without NDCG
+NOT_EVALUATE = (*ROLES, "recsys_synth_oracle")  # recsys_* reports that `rolegraph evaluate` does not write
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "graph_store": _graph_store,
     "synth": _synth,
@@ -362,6 +364,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "cli_latency": _cli_latency,
     "analyst_queries": _analyst_queries,
     "recsys_roles_synth": _roles,
+    "recsys_roles_movielens": _roles,
     "engine_parity": _engine_parity,
     "paper_scale": _paper_scale,
     "recsys_synth_oracle": _ablation,
@@ -369,11 +372,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "peers_export": _peers,
     "peers_sasrec": _peers,
     "suite": _suite,
-} | {
-    s.name: _recsys(s.name)
-    for s in STEPS
-    if s.name.startswith("recsys_") and s.name not in ("recsys_roles_synth", "recsys_synth_oracle")
-}
+} | {s.name: _recsys(s.name) for s in STEPS if s.name.startswith("recsys_") and s.name not in NOT_EVALUATE}
 
 
 def made(name: str) -> str:
@@ -598,7 +597,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         **{
             f"{name}.ndcg.{model}": (lambda n=name, m=model: _ndcg(n, m))
             for name in ROWS
-            if name.startswith("recsys_") and name != "recsys_roles_synth"
+            if name.startswith("recsys_") and name not in ROLES
             for model in MODELS
         },
         **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},

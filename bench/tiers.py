@@ -119,6 +119,11 @@ STEPS = (
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),
          "user-role identification on world v2: top-5 T(0) against planted roles, popularity and the tag profile",
          "5 min"),
+    Step("full", ("recsys_roles_movielens",),
+         ("python", "bench/recsys_roles.py", "movielens", "--graph-uri", "falkordb-lite://data/graph.db"),
+         "user-role identification on the demo graph: top-5 T(0) against each user's MovieLens occupation (MiniLM "
+         "cosine ≥ 0.5), popularity and the tag profile; trained on a temporary copy of the graph", "5 min",
+         "the demo graph"),
     _recsys("movielens", "SASRec, TagCF-ut (util, expl), BPR-MF, LightGCN on the demo graph, 5 seeds", "30 min",
             "--seeds", "5", "--models", FIVE),
     _recsys("movielens_baselines", "BPR-MF and LightGCN on the demo graph, 5 seeds", "5 min",
