@@ -39,7 +39,7 @@ from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, eval_inputs, history, trim
-from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, summarize
+from rolegraph.recsys.evaluate import Evaluation, Sweep, evaluate_seed, finalize, summarize
 from rolegraph.recsys.export.read import GraphData, read_graph
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.registry import ModelSpec, parse_model
@@ -135,7 +135,19 @@ def run_seed(
     return ev, looks
 
 
-def table_rows(ev: Evaluation, looks: list[dict[str, dict[str, float]]], world: Path) -> list[dict[str, Any]]:
+def sweep_summary(sweep: Sweep) -> dict[str, Any]:
+    """One seed's sweep of a row: validation and test NDCG@10 at each β0, and each score part's spread."""
+    return {
+        "beta0": [b0 for b0, _ in sweep.grid],
+        "valid_ndcg@10": [row["ndcg@10"] for row in sweep.valid],
+        "test_ndcg@10": [row["ndcg@10"] for row in sweep.test],
+        "spread": sweep.spread,
+    }
+
+
+def table_rows(
+    ev: Evaluation, looks: list[dict[str, dict[str, float]]], world: Path, sweeps: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     """One row per TagCF variant, then SASRec and oracle-roles: the report's table as data."""
     summary = summarize(ev)
     by_spec = {s.name: s for s in specs(world)}
@@ -155,6 +167,7 @@ def table_rows(ev: Evaluation, looks: list[dict[str, dict[str, float]]], world: 
                 "tag_weight": float(np.mean([b["tag_weight"]["tag0"] or 0.0 for b in betas])),
                 "vs_flat": paired_users(ev.ranks[name], ev.ranks[name + FLAT]),
                 "vs_sasrec": summary[name]["paired"]["sasrec"],
+                "sweeps": sweeps[name],
             }
         )
     for name in ("sasrec", "oracle-roles"):
@@ -189,13 +202,14 @@ def main() -> None:
         with ProcessPoolExecutor(min(args.jobs, len(seeds)), mp_context=context) as pool:
             parts = list(pool.map(run_seed, *zip(*[(g, world, s, cfg, 1) for s in seeds], strict=True)))
         ev = merge([ev for ev, _ in parts])
+        sweeps = {name: [sweep_summary(x) for x in runs] for name, runs in ev.sweeps.items() if FLAT not in name}
         finalize(ev)
         looks = [x for _, x in parts]
         report |= {
             "world": counts,
             "seeds_done": len(seeds),
             "settings": cfg.to_dict(),
-            "rows": table_rows(ev, looks, world),
+            "rows": table_rows(ev, looks, world, sweeps),
             "counted_profile": {
                 m: float(np.mean([x["counted profile"][m] for x in looks])) for m in ("top_role_right", "top5_recall")
             },
@@ -222,9 +236,11 @@ def markdown(report: dict[str, Any]) -> str:
                 "P(t|i): the learned σ of the item head on each item's own role tags against the other carried role "
                 "tags (mean over seeds; AUC over every (item, tag) pair). Top role right: the top tag of the test "
                 "users' P(t|u) is one of their planted roles; top-5 recall: the share of planted roles among its top "
-                f"5. The history's role tags simply counted: top role right {counted['top_role_right']:.0%}, top-5 "
-                f"recall {counted['top5_recall']:.2f}. Paired columns: relative NDCG@10 change, 95 % bootstrap "
-                "interval over users, Wilcoxon p over users (each user's NDCG@10 averaged over seeds).",
+                f"5. The history's role tags simply counted: top role right {counted['top_role_right'] * 100:.0f} %, "
+                f"top-5 recall {counted['top5_recall']:.2f}. Paired columns: relative NDCG@10 change, 95 % bootstrap "
+                "interval over users, Wilcoxon p over users (each user's NDCG@10 averaged over seeds). Each row's "
+                "validation and test NDCG@10 at every β0, and the spread of its score parts, are in the JSON "
+                "(`sweeps`).",
             ]
         )
         + "\n"

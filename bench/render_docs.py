@@ -514,7 +514,7 @@ def tagheads_table(r: dict[str, Any]) -> str:
         vs = row["vs_sasrec"]
         versus = f"{_relative(vs)}, p {vs['p_users']:.2g}" if vs else "–"
         if "beta0" not in row:
-            lines.append(f"| {row['row']} | – | – | {ndcg} | – | – | – | {versus} |")
+            lines.append(f"| {MODELS.get(row['row'], row['row'])} | – | – | {ndcg} | – | – | – | {versus} |")
             continue
         graph = dict(row["overrides"]).get("item_tag_probs") == "graph"
         p_ti = "1 on own tags" if graph else f"{row['p_ti_own']:.2f} / {row['p_ti_other']:.2f} ({row['p_ti_auc']:.2f})"
@@ -525,6 +525,23 @@ def tagheads_table(r: dict[str, Any]) -> str:
             f"| {row['tag_weight']:.3f} | {effect} | {versus} |"
         )
     return "\n".join(lines)
+
+
+def _tagheads_row(name: str) -> dict[str, Any]:
+    return next(row for row in report("recsys_tagheads")["rows"] if row["row"] == name)
+
+
+def _tagheads_sweep(name: str, seed: int, betas: tuple[float, ...]) -> str:
+    """``0.1010 at β0 = 0, 0.0907 at 4, …``: one row's validation NDCG@10 at some β0 of one seed's sweep."""
+    sweep = _tagheads_row(name)["sweeps"][seed]
+    at = dict(zip(sweep["beta0"], sweep["valid_ndcg@10"], strict=True))
+    return ", ".join(f"{at[b]:.4f} at {'β0 = ' if k == 0 else ''}{b:g}" for k, b in enumerate(betas))
+
+
+def _tagheads_spread(name: str) -> float:
+    """The tag term's spread over a user's candidates (standard deviation, test, mean over users and seeds)."""
+    sweeps = _tagheads_row(name)["sweeps"]
+    return sum(s["spread"]["tag0"] for s in sweeps) / len(sweeps)
 
 
 def _versus_recipe(model: str) -> str:
@@ -647,6 +664,12 @@ FIGURES: dict[str, Callable[[], str]] = (
         "peers_sasrec.recbole": lambda: f"{report('peers_sasrec')['peers']['recbole-sasrec']['ndcg@10']['mean']:.4f}",
         "recsys_ablation.old_recipe": lambda: _versus_recipe("old recipe"),
         "suite.target": lambda: _suite(report("suite"))[1],
+        "recsys_roles_movielens.target": lambda: _roles(report("recsys_roles_movielens"))[1],
+        "recsys_tagheads.counted": lambda: f"{report('recsys_tagheads')['counted_profile']['top_role_right']:.0%}",
+        "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
+        "recsys_tagheads.spread": lambda: (
+            f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
+        ),
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "api_load.goal": _api_goal,
         "api_load.read_model_ms": lambda: _per_request("read model"),

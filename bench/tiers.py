@@ -118,8 +118,9 @@ STEPS = (
     Step("full", ("recsys_tagheads",),
          ("python", "bench/recsys_tagheads.py", "--users", "1000", "--items", "2000", "--seeds", "2", "--epochs", "20",
           "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--jobs", "2"),
-         "TagCF-ut's opt-in cosine tag heads and history-trained P(t|u) on world v2 (1k users, 2k items, 2 seeds): "
-         "what P(t|i) and P(t|u) learn, NDCG@10, the tag term against β = 0 and SASRec, paired per user", "20 min",
+         "TagCF-ut's opt-in cosine tag heads and history-trained user–tag head on world v2 (1k users, 2k items, "
+         "2 seeds): what both tag heads learn, NDCG@10, the tag term against β = 0 and SASRec, paired per user",
+         "10 min",
          env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_roles_synth",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),
