@@ -665,7 +665,9 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_ablation.old_recipe": lambda: _versus_recipe("old recipe"),
         "suite.target": lambda: _suite(report("suite"))[1],
         "recsys_roles_movielens.target": lambda: _roles(report("recsys_roles_movielens"))[1],
-        "recsys_tagheads.counted": lambda: f"{report('recsys_tagheads')['counted_profile']['top_role_right']:.0%}",
+        "recsys_tagheads.counted": lambda: (
+            f"{report('recsys_tagheads')['counted_profile']['top_role_right'] * 100:.0f} %"
+        ),
         "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
         "recsys_tagheads.spread": lambda: (
             f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
