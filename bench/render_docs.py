@@ -351,7 +351,7 @@ def _tagheads(r: dict[str, Any]) -> tuple[str, str]:
     """The tag-heads run: each row's mean NDCG@10 and what its tag term adds over β = 0, per user."""
     parts = []
     for row in r["rows"]:
-        text = f"{row['row']} {sum(row['ndcg@10']) / len(row['ndcg@10']):.4f}"
+        text = f"{MODELS.get(row['row'], row['row'])} {sum(row['ndcg@10']) / len(row['ndcg@10']):.4f}"
         if row.get("beta0"):
             text += f" (tag term {_relative(row['vs_flat'])}, p {row['vs_flat']['p_users']:.2g})"
         parts.append(text)
