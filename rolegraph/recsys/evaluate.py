@@ -23,6 +23,7 @@ from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.metrics import NAMES, all_metrics
+from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.registry import ModelSpec, build_model
 from rolegraph.recsys.models.tagprofile import TagProfile
 from rolegraph.recsys.ranking import Parts, collect_parts, rank_top, spread
@@ -36,6 +37,8 @@ PAIRED_BASELINES = ("sasrec", "tag-profile")
 
 #: (training key, seed) → the epoch hook of that training, for progress display
 HookFactory = Callable[[str, int], EpochHook | None]
+#: (training key, seed, the trained model with its best epoch's weights, its data): a bench's look inside
+TrainedHook = Callable[[str, int, Recommender, RecData], None]
 
 
 @dataclass
@@ -163,9 +166,11 @@ def evaluate_seed(
     out: Evaluation,
     device: str = "auto",
     hooks: HookFactory | None = None,
+    on_trained: TrainedHook | None = None,
 ) -> None:
     """Trains and tests every distinct training of ``specs`` with one seed; adds to ``out`` (TagCF specs
-    as sweeps: call `finalize` after the last seed)."""
+    as sweeps: call `finalize` after the last seed). ``on_trained`` sees each model after its training,
+    with the training's settings, before it is tested."""
     dev = pick_device(device)
     datasets: dict[str, RecData] = {}
     groups: dict[str, list[ModelSpec]] = {}
@@ -178,6 +183,8 @@ def evaluate_seed(
         cpu = time.process_time()
         model = build_model(group[0], data, cfg)
         fitted = fit(model, data, generator, dev, hooks(key, seed) if hooks else None)
+        if on_trained is not None:
+            on_trained(key, seed, model, data)
         started = time.perf_counter()
         trained = model.cfg
         for spec in group:
