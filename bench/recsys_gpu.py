@@ -11,8 +11,9 @@ then a second process trains the CPU's seeds (``--cpu-seeds``, on ``--cpu-thread
 all cores but two) while this one trains CUDA seeds 1… (``--seeds``) beside it. Each (device, seed) picks
 TagCF's β on its own validation (β per seed). ``--budget-s`` bounds the whole run: a training that cannot
 end in time is not started, and one running when the budget ends is stopped after its epoch (recorded with
-its epochs and seconds per epoch, without metrics). The report is rewritten after every CUDA seed, so a run
-killed from outside keeps what it finished. Writes bench/results/recsys_gpu.json and .md.
+its epochs and seconds per epoch, without metrics); one that fails is recorded with its error. The report is
+rewritten after every CUDA seed, so a run killed from outside keeps what it finished. Writes
+bench/results/recsys_gpu.json and .md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import multiprocessing
 import os
 import tempfile
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +89,10 @@ def run_one(
     started = time.perf_counter()
     try:
         evaluate_seed(g, group, seed, cfg, ev, device, budget.hook)
-    except OutOfTime:
+    except Exception as e:  # a failing training is recorded, and the others still run
+        if not isinstance(e, OutOfTime):
+            traceback.print_exc()
+            return {"stopped": f"error: {e!r}"}
         times = np.diff(budget.epochs)
         times = times[1:] if times.size > 1 else times  # the first also holds the model's set-up
         return {
@@ -122,7 +127,7 @@ def run_seed(
         row = base | run_one(g, group, seed, cfg, device, budget, ev)
         mine.append(row)
         print(f"{device} seed {seed} {key}: {_said(row)}", flush=True)
-        if row["stopped"]:
+        if row["stopped"] == "budget":
             break
     finalize(ev)
     for row in mine:
