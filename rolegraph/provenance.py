@@ -10,13 +10,19 @@ imported: a benchmark's and the command line's process start, as ``wall_s`` coun
 report was written: a time measured while other work ran says so. Reports made before it was recorded have null.
 
 ``dirty`` is whether the work tree differed from ``commit`` outside bench/results/ when the report was
-made: the reports a benchmark run writes are not a change to the code that made them.
+made: the reports a benchmark run writes are not a change to the code that made them. On a machine without
+the git program (the GPU machine) the commit is read from the ``.git`` folder and ``dirty`` is unknown.
+
+``machine.gpu`` is the CUDA device torch sees (its name, "N × name" for several) when the process has loaded
+torch, else null: a report whose process never loaded torch used no GPU. Reports made before it was
+recorded lack the field.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -47,6 +53,7 @@ class Machine:
     memory_gib: float | None
     python: str | None
     platform: str | None
+    gpu: str | None = None  # the CUDA device(s) torch sees; None: none, or torch not loaded (module docstring)
 
 
 @dataclass(frozen=True)
@@ -133,9 +140,32 @@ def git_state(root: Path) -> tuple[str | None, bool | None]:
             return None, None
         commit = _git(root, "rev-parse", "HEAD")
         changes = _git(root, "status", "--porcelain", "--", ".", f":(exclude){REPORTS}")
+    except FileNotFoundError:  # no git program: the commit from the files, whether the tree changed unknown
+        return _head_from_files(root), None
     except (OSError, subprocess.CalledProcessError):
         return None, None
     return commit, bool(changes)
+
+
+def _head_from_files(root: Path) -> str | None:
+    """The commit HEAD names in ``root``/.git (a loose or packed branch ref, or a detached HEAD); None when
+    ``root`` holds no such folder or it names no commit."""
+    git = root / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head if re.fullmatch(r"[0-9a-f]{40}", head) else None
+        ref = head.removeprefix("ref: ")
+        loose = git / ref
+        if loose.is_file():
+            return loose.read_text().strip() or None
+        for text in (git / "packed-refs").read_text().splitlines():
+            sha, _, name = text.partition(" ")
+            if name == ref:
+                return sha
+    except OSError:
+        pass
+    return None
 
 
 def _git(root: Path, *args: str) -> str:
@@ -164,7 +194,7 @@ def command_line(argv: list[str]) -> str:
 
 
 def machine() -> Machine:
-    """Cores, CPU model, memory and Python of this machine."""
+    """Cores, CPU model, memory, Python and GPU of this machine."""
     pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
     return Machine(
         cores=os.cpu_count(),
@@ -172,7 +202,17 @@ def machine() -> Machine:
         memory_gib=round(pages * page_size / 2**30, 1) if pages > 0 and page_size > 0 else None,
         python=platform.python_version(),
         platform=platform.platform(),
+        gpu=_gpu(),
     )
+
+
+def _gpu() -> str | None:
+    """The CUDA device(s) torch sees, when this process has loaded torch (never imported here for this)."""
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_available():
+        return None
+    names = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return " + ".join(n if names.count(n) == 1 else f"{names.count(n)} × {n}" for n in dict.fromkeys(names))
 
 
 def _cpu_model() -> str | None:
@@ -211,6 +251,7 @@ def line(prov: dict[str, Any]) -> str:
             f"{m['cores']} cores" if m.get("cores") else None,
             m.get("cpu_model"),
             f"{m['memory_gib']} GiB" if m.get("memory_gib") else None,
+            f"GPU {m['gpu']}" if m.get("gpu") else None,
         )
         if x
     )

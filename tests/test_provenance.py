@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import torch
 
 from rolegraph.provenance import LOAD_AT_START, ROOT, collect, command_line, git_state, line, with_line
 
@@ -38,6 +39,17 @@ def test_a_changed_tree_is_dirty(repo: Path, change: str) -> None:
     assert git_state(repo)[1] is True
 
 
+def test_without_the_git_program_the_commit_comes_from_the_git_folder(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit, _ = git_state(repo)
+    _git(repo, "pack-refs", "--all")  # a fresh clone's branch may be packed
+    monkeypatch.setenv("PATH", "")  # no git program, as on the GPU machine
+    assert git_state(repo) == (commit, None)
+    (repo / ".git" / "HEAD").write_text(f"{commit}\n")  # detached
+    assert git_state(repo) == (commit, None)
+
+
 def test_outside_a_work_tree_nothing_is_guessed(tmp_path: Path, repo: Path) -> None:
     (repo / "sub").mkdir()
     assert git_state(tmp_path / "nowhere") == (None, None)
@@ -58,6 +70,8 @@ def test_collect_records_this_machine_and_the_versions_that_matter() -> None:
     assert {"torch", "numpy", "falkordblite", "falkordb", "neo4j", "llm_model_file"} <= set(made["versions"])
     assert made["versions"]["torch"] and made["versions"]["llm_model_file"].endswith(".gguf")
     assert made["date"].endswith("+00:00")
+    # the GPU torch sees (this module imports torch, so the process has loaded it)
+    assert made["machine"]["gpu"] == (torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
     assert set(made["load"]) == {"start", "end"} and all(len(v) == 3 and min(v) >= 0 for v in made["load"].values())
     # the run's start is the process's, however late the report is stamped
     assert made["load"]["start"] == LOAD_AT_START
@@ -69,6 +83,8 @@ def test_the_line_says_what_is_known_and_what_is_not() -> None:
     text = line(made)
     assert text.startswith("*Provenance:* commit `0123456789ab` (dirty)") and "`python bench/x.py`" in text
     assert "61.0 s wall" in text and "seeds 3" in text and "torch " in text and "\n" not in text
+    made["machine"] |= {"cores": 16, "cpu_model": "X", "memory_gib": 128.0, "gpu": "NVIDIA H200"}
+    assert "16 cores, X, 128.0 GiB, GPU NVIDIA H200 · " in line(made)
     made["load"] = {"start": [0.5, 1.25, 2.0], "end": [3.0, 2.0, 1.0]}
     assert line(made).endswith(" · load average (1/5/15 min) start 0.5/1.25/2, end 3/2/1.")
     unknown = line({"commit": None, "dirty": None, "command": None, "date": None, "wall_s": None, "seeds": None,

@@ -20,7 +20,8 @@ from rolegraph.provenance import DISTRIBUTIONS, line
 
 REPORTS = sorted(RESULTS.glob("*.json"))
 FIELDS = {"commit", "dirty", "command", "date", "wall_s", "seeds", "machine", "versions", "note", "load"}
-MACHINE = {"cores", "cpu_model", "memory_gib", "python", "platform"}
+MACHINE = {"cores", "cpu_model", "memory_gib", "python", "platform", "gpu"}
+BEFORE_GPU = MACHINE - {"gpu"}  # the machine of reports made before the GPU was recorded
 
 
 def _provenance(path: Path) -> dict[str, Any]:
@@ -51,7 +52,8 @@ def test_each_report_has_the_provenance_schema(path: Path) -> None:
         assert datetime.fromisoformat(prov["date"]).tzinfo is not None, "dates are UTC with their offset"
     assert prov["wall_s"] is None or (isinstance(prov["wall_s"], int | float) and prov["wall_s"] >= 0)
     assert prov["seeds"] is None or all(isinstance(s, int) for s in prov["seeds"])
-    assert isinstance(prov["machine"], dict) and set(prov["machine"]) == MACHINE
+    assert isinstance(prov["machine"], dict) and set(prov["machine"]) in (MACHINE, BEFORE_GPU)
+    assert prov["machine"].get("gpu") is None or isinstance(prov["machine"]["gpu"], str)
     assert isinstance(prov["versions"], dict)
     assert all(v is None or isinstance(v, str) for v in prov["versions"].values())
     assert prov["note"] is None or isinstance(prov["note"], str)
@@ -63,7 +65,7 @@ def test_each_report_has_the_provenance_schema(path: Path) -> None:
 def test_a_report_made_now_knows_everything_and_an_older_one_says_what_it_lacks(path: Path) -> None:
     prov = _provenance(path)
     unknown = [k for k in ("commit", "command", "date", "wall_s", "seeds") if prov[k] is None]
-    unknown += [f"machine.{k}" for k, v in prov["machine"].items() if v is None]
+    unknown += [f"machine.{k}" for k, v in prov["machine"].items() if v is None and k != "gpu"]  # null gpu: none
     if prov["commit"] is not None:  # made through rolegraph.provenance.collect
         assert not unknown, f"{path.name}: made with provenance yet {unknown} unknown"
         assert set(DISTRIBUTIONS) <= set(prov["versions"]), f"{path.name}: library versions missing"

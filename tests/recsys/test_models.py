@@ -69,6 +69,20 @@ def test_tagcf_score_parts_and_roles(data: dict[str, RecData]) -> None:
     assert tag0[0, 3] == pytest.approx(float((t0[0, 1:] * item_probs[1:]).sum()), rel=1e-5)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_every_tensor_a_model_scores_with_moves_with_it(name: str, data: dict[str, RecData]) -> None:
+    # the CPU stand-in for .to("cuda"): a tensor left behind (TagCF's logic graph was one) fails the product
+    spec = parse_model(name)
+    d = data[spec.tag_kind]
+    model = build_model(spec, d, CFG)
+    model.prepare(d)
+    model.to(torch.float64)
+    model.eval()
+    with torch.no_grad():
+        parts = model.score_parts(torch.arange(3), eval_inputs(d, np.arange(3), "test", CFG.max_len))
+    assert all(p.dtype == torch.float64 and p.shape == (3, d.n_items + 1) for p in parts)
+
+
 def test_lightgcn_propagation_equals_pyg_message_passing(data: dict[str, RecData]) -> None:
     """The cached normalized adjacency gives PyG's `get_embedding` over the edge list, values and gradients."""
     d = data["user"]

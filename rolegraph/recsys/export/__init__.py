@@ -1,5 +1,5 @@
 """Subgraph export: one graph view read with paged queries, written as PyG, RecBole and reference-code
-files over stable id maps (`rolegraph export`)."""
+files over stable id maps (`rolegraph export`), and read back without the graph (`load_export`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from rolegraph.graph.model import Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.export.files import write_export
 from rolegraph.recsys.export.idmap import read_map
+from rolegraph.recsys.export.load import load_export
 from rolegraph.recsys.export.read import MAP_NAMES, GraphData, read_graph
 
-__all__ = ["GraphData", "export", "previous_maps", "read_graph"]
+__all__ = ["GraphData", "export", "load_export", "previous_maps", "read_graph"]
 
 
 def previous_maps(folder: Path) -> dict[str, list[str]]:

@@ -56,7 +56,8 @@ class LightGCN(Recommender):
     def __init__(self, n_users: int, n_items: int, cfg: ModelConfig):
         super().__init__(n_users, n_items, cfg)
         self.gcn = PygLightGCN(n_users + n_items, cfg.hidden, cfg.gcn_layers)
-        self.adjacency: torch.Tensor | None = None
+        self.adjacency: torch.Tensor | None
+        self.register_buffer("adjacency", None, persistent=False)  # a buffer: .to(device) moves it too
         self._pairs: torch.Tensor | None = None
 
     def reset_parameters(self) -> None:

@@ -79,6 +79,8 @@ class TagCF(Recommender):
     kind = "tagcf"
     sequential = True
     item_tags: torch.Tensor
+    hop1: torch.Tensor
+    hop2: torch.Tensor
     aug_tags: torch.Tensor
     candidates: torch.Tensor
 
@@ -93,7 +95,10 @@ class TagCF(Recommender):
             self.tag_encoder = SeqEncoder(cfg)
             self.merge = nn.Linear(2 * cfg.hidden, cfg.hidden)
         self.register_buffer("item_tags", data.item_tags.clone(), persistent=False)  # [n_items + 1, M]
-        self.hop1, self.hop2 = data.hop1, data.hop2
+        # buffers, so that .to(device) moves the logic graph with the model (explore multiplies it with
+        # P(t|u) on the model's device); not saved: artifacts store the dataset's hops themselves
+        self.register_buffer("hop1", data.hop1, persistent=False)  # sparse [n_tags + 1, n_mid + 1]
+        self.register_buffer("hop2", data.hop2, persistent=False)  # sparse [n_mid + 1, n_tags + 1]
         aug = augment_tags(data.item_tags, data.hop1, data.hop2, cfg.k) if cfg.use_ta else data.item_tags[:, :0]
         self.register_buffer("aug_tags", aug, persistent=False)  # [n_items + 1, k]
         self.register_buffer("candidates", data.candidate_tags(), persistent=False)  # [n_tags + 1] bool
