@@ -291,6 +291,23 @@ def partition_scores(keys: list[str], canonical: list[str], truth: dict[str, tup
     }
 
 
+def missed_merges(canonical: dict[str, str], truth: dict[str, tuple[str, ...]], top: int = 10) -> list[Any]:
+    """The true pairs left in two groups, by the words that differ (count, words, an example pair)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for key, t in truth.items():
+        groups.setdefault(t, []).append(key)
+    counts: Counter[str] = Counter()
+    example: dict[str, tuple[str, str]] = {}
+    for keys in groups.values():
+        for a, b in itertools.combinations(sorted(keys), 2):
+            if canonical[a] != canonical[b]:
+                only_a, only_b = Counter(a.split()) - Counter(b.split()), Counter(b.split()) - Counter(a.split())
+                words = " / ".join(sorted([" ".join(sorted(only_a.elements())), " ".join(sorted(only_b.elements()))]))
+                counts[words] += 1
+                example.setdefault(words, (a, b))
+    return [(n, words, *example[words]) for words, n in counts.most_common(top)]
+
+
 def run_method(
     texts: list[str], vectors: dict[str, np.ndarray], threshold: float, lexicon: Lexicon | None
 ) -> tuple[Canonicalizer, list[Any], float]:
@@ -338,6 +355,7 @@ def generated_report(args: argparse.Namespace, embedder: Any, lexicon: Lexicon) 
             "wrong_examples": list(dict.fromkeys(wrong))[:10],
             "right_examples": list(dict.fromkeys(right))[:10],
             "blocked_examples": [(b.key, b.candidate, round(b.score, 3), b.reason) for b in canon.blocked[:10]],
+            "missed": missed_merges({r.key: r.canonical for r in resolved}, truth),
         }
     report["slowdown"] = round(report["words"]["total_s"] / report["cosine"]["total_s"], 2)
     return report
@@ -468,6 +486,12 @@ Right merges of the words method (name, canonical, cosine, method):
 | name | canonical | cosine | method |
 |---|---|---|---|
 {examples(words["right_examples"])}
+
+True pairs the words method left apart, by the words that differ (recall):
+
+| pairs | words that differ | example | and |
+|---|---|---|---|
+{examples(words["missed"]) or "| 0 | (none) | | |"}
 
 Merges the words method blocked (name, nearest tag, cosine, reason):
 

@@ -27,7 +27,9 @@ from rolegraph.reasoning.wording import Lexicon
 __all__ = ["DEFAULT_THRESHOLD", "Blocked", "Canonicalizer", "Resolution", "normalize", "singular"]
 
 MAX_KEY_CHARS = 60  # the store's limit on tag keys
-CANDIDATES = 5  # nearest canonical tags above the threshold whose words are read, best first
+CANDIDATES = 10  # nearest canonical tags above the threshold whose words are read, best first: those
+# nearest a name share its other words with one changed ("retired chess beginners" for "young chess
+# beginners"), so its synonym ("young chess newcomers") is often not among the first five
 _PUNCT = re.compile(r"[^\w\s'-]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _KEEP_S = ("ss", "us", "is", "ics", "news", "series", "species")

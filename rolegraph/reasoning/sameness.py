@@ -7,8 +7,10 @@ contrast (bench/results/canonical.md). `judge` therefore reads both names (`reas
 1. the same senses, whatever the order, inflection, function words or synonyms → the same group
    (method ``words``), at any cosine: "kids" / "children" score 0.58;
 2. otherwise, only when the cosine reaches the threshold, each word one name has that the other lacks
-   must be a near-synonym of one the other has (they share one of WordNet's first senses: "colour" /
-   "color", "dance" / "dancing") → the same group (method ``embedding+words``);
+   must be a near-synonym of one the other has (`Lexicon.related`: the usual sense of one is a sense of
+   the other, "firemen" / "firefighters", unless its own usual sense names another activity, "students" /
+   "scholars"; or both name agents of one activity, "newcomers" / "beginners"; or another form of the
+   word, "dance" / "dancing") → the same group (method ``embedding+words``);
 3. a word on one side only narrows the group ("online chess players" is not "chess players") and a word
    that is not a near-synonym changes it ("readers" / "viewers"): the merge is blocked, with that reason.
 """

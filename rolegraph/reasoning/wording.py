@@ -9,8 +9,11 @@ linked, so "teen parents" stays apart while "fans of jazz" reads as "jazz fans".
 
 Two keys with the same multiset of senses mean the same (`Wording.meaning`): word order, function
 words, inflection, spelling variants and synonyms aside. When they differ, `difference` tells which
-units each has that the other lacks, and `related` whether a unit could stand for another (they share
-one of WordNet's first few senses) — the near-synonyms a close embedding may merge.
+units each has that the other lacks, and `related` whether a unit could stand for another — the
+near-synonyms a close embedding may merge: the usual sense of one is a sense of the other, unless the
+other's usual sense names people by another activity (WordNet derives "student" from *study*, "player"
+from *play a game*, "reader" from *read*; scholars, musicians and reviewers are not their usual
+senses), or both name people by one activity ("newcomer" and "beginner" both derive from *begin*).
 """
 
 from __future__ import annotations
@@ -130,13 +133,39 @@ class Lexicon:
 
     def related(self, a: Unit, b: Unit) -> bool:
         """True when ``a`` could stand for ``b`` in the same place of the name: another form of it (the same
-        stem and one of WordNet's first few senses in common: "dance" / "dancing"), or a synonym in one of
-        its senses (the usual sense of one is a sense of the other: "birder" / "bird watcher")."""
+        stem and one of WordNet's first few senses in common: "dance" / "dancing"); a synonym in one of its
+        senses (the usual sense of one is a sense of the other: "birder" / "bird watcher", "firemen" /
+        "firefighters") unless that sense names another activity (`_stands_for`); or an agent of the
+        same activity (`_same_activity`: "newcomers" / "beginners" both begin)."""
         if a.linked != b.linked or a.head != b.head:
             return False
-        if a.sense == b.sense or a.sense in b.senses or b.sense in a.senses:
+        if a.sense == b.sense or self._same_activity(a, b):
+            return True
+        if (b.sense in a.senses and self._stands_for(a, b.sense)) or (
+            a.sense in b.senses and self._stands_for(b, a.sense)
+        ):
             return True
         return _same_stem(a.text, b.text) and bool(a.related & b.related)
+
+    def _stands_for(self, unit: Unit, sense: str) -> bool:
+        """Whether ``unit``, usually meant in its own sense, may be read in ``sense`` (one of its others):
+        not when its usual sense names people by an activity (a noun derived from a verb) that ``sense``
+        does not name — a "student" studies, a scholar is learned; a "player" plays a game, a musician
+        an instrument; a "reader" reads, a reviewer judges manuscripts — since a name uses a word in its
+        usual sense."""
+        wn = self.wordnet
+        usual = wn.verbs(unit.sense) if wn.is_person(unit.sense) else frozenset()
+        return not usual or bool(usual & wn.verbs(sense))
+
+    def _same_activity(self, a: Unit, b: Unit) -> bool:
+        """Whether the usual senses of both name people, are derived from one verb sense and are not its two opposite
+        roles: agents of the same activity ("newcomer" and "beginner" both begin), which WordNet files
+        as different synsets — but an "employer" employs and an "employee" is employed."""
+        wn = self.wordnet
+        if not (wn.is_person(a.sense) and wn.is_person(b.sense)):
+            return False
+        opposite = b.sense in wn.antonyms(a.sense) or a.sense in wn.antonyms(b.sense)
+        return not opposite and bool(wn.verbs(a.sense) & wn.verbs(b.sense))
 
     def names_people(self, key: str) -> bool | None:
         """Whether a normalized key names a kind of person: True when its head word (or its first or last

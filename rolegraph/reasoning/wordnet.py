@@ -3,7 +3,9 @@
 The data is Debian's `wordnet-base` (installed at set-up by `make setup`; the Dockerfile installs it too),
 read from ``/usr/share/wordnet`` or ``$ROLEGRAPH_WORDNET_DIR``. Only the index files and the exception
 lists are parsed (about a second, once per process): a sense is named by its synset's offset and part of
-speech, so two words share a sense exactly when they are listed in the same synset.
+speech, so two words share a sense exactly when they are listed in the same synset. A noun sense's own
+line of ``data.noun`` is read when it is asked about (its lexicographer file, its direct hypernyms, the
+verbs it derives from), once per sense.
 """
 
 from __future__ import annotations
@@ -74,11 +76,24 @@ class WordNet:
 
     def is_person(self, sense: str) -> bool:
         """True when a noun sense names people (WordNet's lexicographer file noun.person)."""
-        return sense.startswith("n") and _lexfile(self.root, int(sense[1:])) == _NOUN_PERSON
+        return sense.startswith("n") and _noun_entry(self.root, int(sense[1:])).lexfile == _NOUN_PERSON
+
+    def hypernyms(self, sense: str) -> frozenset[str]:
+        """The direct hypernyms of a noun sense ("hobbyist" → "amateur"); empty for other senses."""
+        return _noun_entry(self.root, int(sense[1:])).hypernyms if sense.startswith("n") else frozenset()
+
+    def verbs(self, sense: str) -> frozenset[str]:
+        """The verb senses a noun sense is derivationally related to ("reader" → "read"): the activity an
+        agent noun names; empty for other senses."""
+        return _noun_entry(self.root, int(sense[1:])).verbs if sense.startswith("n") else frozenset()
+
+    def antonyms(self, sense: str) -> frozenset[str]:
+        """The noun senses a noun sense is the opposite of ("employer" → "employee"); empty for others."""
+        return _noun_entry(self.root, int(sense[1:])).antonyms if sense.startswith("n") else frozenset()
 
     def is_group(self, sense: str) -> bool:
         """True when a noun sense names a group (WordNet's noun.group: family, audience, the elderly)."""
-        return sense.startswith("n") and _lexfile(self.root, int(sense[1:])) == _NOUN_GROUP
+        return sense.startswith("n") and _noun_entry(self.root, int(sense[1:])).lexfile == _NOUN_GROUP
 
     def has_phrase(self, phrase: str) -> bool:
         """True when a several-word phrase ("science fiction") is a noun or adjective lemma."""
@@ -107,13 +122,30 @@ def load_wordnet(root: Path | None = None) -> WordNet:
     return WordNet(senses, exceptions, tagged, root)
 
 
+@dataclass(frozen=True)
+class _NounEntry:
+    """What canonicalization reads of a noun synset's line in data.noun."""
+
+    lexfile: int
+    hypernyms: frozenset[str]  # sense ids of its direct hypernyms (not instance hypernyms)
+    verbs: frozenset[str]  # verb sense ids it is derivationally related to
+    antonyms: frozenset[str]  # noun sense ids one of its words is the opposite of
+
+
 @cache
-def _lexfile(root: Path, offset: int) -> int:
-    """The lexicographer file number of the noun synset at ``offset`` (the byte offset of its line in
-    data.noun, whose second field is that number)."""
+def _noun_entry(root: Path, offset: int) -> _NounEntry:
+    """The noun synset at ``offset`` (the byte offset of its line in data.noun). A line reads: offset
+    lex_filenum ss_type w_cnt (word lex_id)×w_cnt p_cnt (symbol offset pos source/target)×p_cnt … | gloss,
+    w_cnt in hexadecimal; "@" is a hypernym, "+" a derivationally related form, "!" an antonym."""
     with (root / "data.noun").open("rb") as fh:
         fh.seek(offset)
-        return int(fh.readline().split(maxsplit=2)[1])
+        fields = fh.readline().decode("utf-8").split(" | ", 1)[0].split()
+    at = 4 + 2 * int(fields[3], 16)
+    pointers = [fields[at + 1 + 4 * i : at + 5 + 4 * i] for i in range(int(fields[at]))]
+    hypernyms = frozenset(f"n{off}" for symbol, off, pos, _ in pointers if symbol == "@" and pos == "n")
+    verbs = frozenset(f"v{off}" for symbol, off, pos, _ in pointers if symbol == "+" and pos == "v")
+    antonyms = frozenset(f"n{off}" for symbol, off, pos, _ in pointers if symbol == "!" and pos == "n")
+    return _NounEntry(int(fields[1]), hypernyms, verbs, antonyms)
 
 
 def _read_index(path: Path, pos: str) -> dict[str, tuple[str, ...]]:

@@ -25,6 +25,9 @@ def lexicon() -> Lexicon:
         ("bird watchers", "birdwatchers"),  # a word WordNet knows as two
         ("the vietnam war", "the war in vietnam"),  # a WordNet phrase, or word by word
         ("love, friendship and romance", "friendship, love and romance"),
+        ("film geeks", "film nerds"),  # senses WordNet 3.0 lacks, in the domain list
+        ("jazz critics", "jazz reviewers"),
+        ("hobbyist astronomers", "amateur astronomers"),
     ],
 )
 def test_names_of_one_group_have_the_same_senses(lexicon: Lexicon, a: str, b: str) -> None:
@@ -41,6 +44,11 @@ def test_names_of_one_group_have_the_same_senses(lexicon: Lexicon, a: str, b: st
         ("online chess players", "chess players"),  # a word on one side narrows the group
         ("young adults", "older adults"),
         ("landlords", "tenants"),
+        # a sense of one is the usual sense of the other, but its usual sense names another activity
+        ("cooking students", "cooking scholars"),  # students study; a scholar is learned
+        ("jazz players", "jazz musicians"),  # a player plays a game, a musician an instrument
+        ("horror readers", "horror reviewers"),  # readers read; reviewers judge manuscripts
+        ("employers", "employees"),  # one verb, its two opposite roles
     ],
 )
 def test_names_of_two_groups_stay_apart_however_close(lexicon: Lexicon, a: str, b: str) -> None:
@@ -53,3 +61,16 @@ def test_a_near_synonym_merges_only_when_the_cosine_proposes_it(lexicon: Lexicon
     assert judge(lexicon, a, b, cosine=0.95, threshold=0.6).method == EMBEDDING_AND_WORDS
     below = judge(lexicon, a, b, cosine=0.5, threshold=0.6)
     assert not below.same and "below" in below.reason
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("chess newcomers", "chess beginners"),  # agents of one activity (both begin), two synsets in WordNet
+        ("firemen", "firefighters"),  # the usual sense of one is a sense of the other, no other activity
+        ("bird watchers", "birders"),
+    ],
+)
+def test_near_synonyms_of_one_activity_merge_when_proposed(lexicon: Lexicon, a: str, b: str) -> None:
+    verdict = judge(lexicon, lexicon.read(normalize(a)), lexicon.read(normalize(b)), cosine=0.9, threshold=0.6)
+    assert verdict.same, verdict
