@@ -13,7 +13,9 @@ units each has that the other lacks, and `related` whether a unit could stand fo
 near-synonyms a close embedding may merge: the usual sense of one is a sense of the other, unless the
 other's usual sense names people by another activity (WordNet derives "student" from *study*, "player"
 from *play a game*, "reader" from *read*; scholars, musicians and reviewers are not their usual
-senses), or both name people by one activity ("newcomer" and "beginner" both derive from *begin*).
+senses), or both name people by one activity ("newcomer" and "beginner" both derive from *begin*) — but
+never a phrase and a word it contains when the phrase's other words narrow it ("love life" / "love"), rather
+than name the kind of thing it is ("rock music" / "rock").
 """
 
 from __future__ import annotations
@@ -141,11 +143,35 @@ class Lexicon:
             return False
         if a.sense == b.sense or self._same_activity(a, b):
             return True
+        if not (self._qualifies(a, b) and self._qualifies(b, a)):
+            return False
         if (b.sense in a.senses and self._stands_for(a, b.sense)) or (
             a.sense in b.senses and self._stands_for(b, a.sense)
         ):
             return True
         return _same_stem(a.text, b.text) and bool(a.related & b.related)
+
+    def _qualifies(self, phrase: Unit, word: Unit) -> bool:
+        """False when ``phrase`` contains ``word`` and adds a word that does more than name what kind of thing
+        the phrase is: "love life" narrows love and "survival of the fittest" survival (their usual senses
+        differ, though WordNet lists each phrase as a rare sense of the word), while "rock music" only says
+        that the rock meant is music (a hypernym of the phrase's sense)."""
+        if not _contains(phrase.text, word.text):
+            return True
+        wn = self.wordnet
+        skip = self.domain.drop | self.domain.link
+        extra = [w for w in phrase.text.split() if w not in word.text.split() and w not in skip]
+        above = self._ancestors(phrase.sense)
+        return bool(extra) and all(set(wn.synsets(self._base(w, "n") or w, "n")) & above for w in extra)
+
+    def _ancestors(self, sense: str, depth: int = 8) -> frozenset[str]:
+        """The noun senses above ``sense`` in WordNet's hypernym tree, up to ``depth`` levels."""
+        found: set[str] = set()
+        level = {sense}
+        for _ in range(depth):
+            level = {h for s in level for h in self.wordnet.hypernyms(s)} - found
+            found |= level
+        return frozenset(found)
 
     def _stands_for(self, unit: Unit, sense: str) -> bool:
         """Whether ``unit``, usually meant in its own sense, may be read in ``sense`` (one of its others):
@@ -352,6 +378,15 @@ class Lexicon:
     def _names_group(self, unit: Unit) -> bool:
         base = self._base(unit.text, "n")
         return base is not None and self.wordnet.is_group(self.wordnet.synsets(base, "n")[0])
+
+
+def _contains(phrase: str, word: str) -> bool:
+    """True when ``phrase`` has more words than ``word`` and every word of ``word`` among them ("love life"
+    and "love", "survival of the fittest" and "survival"): the phrase names a narrower thing than the word's usual
+    sense, even where WordNet lists it as a rare sense of the word (love as love life, survival as natural
+    selection)."""
+    words = phrase.split()
+    return len(words) > len(word.split()) and all(w in words for w in word.split())
 
 
 def _same_stem(a: str, b: str) -> bool:

@@ -49,6 +49,9 @@ def test_names_of_one_group_have_the_same_senses(lexicon: Lexicon, a: str, b: st
         ("jazz players", "jazz musicians"),  # a player plays a game, a musician an instrument
         ("horror readers", "horror reviewers"),  # readers read; reviewers judge manuscripts
         ("employers", "employees"),  # one verb, its two opposite roles
+        # a phrase narrows a word it contains, though WordNet lists it as a rare sense of that word
+        ("love life", "love"),
+        ("survival", "survival of the fittest"),
     ],
 )
 def test_names_of_two_groups_stay_apart_however_close(lexicon: Lexicon, a: str, b: str) -> None:
@@ -69,6 +72,7 @@ def test_a_near_synonym_merges_only_when_the_cosine_proposes_it(lexicon: Lexicon
         ("chess newcomers", "chess beginners"),  # agents of one activity (both begin), two synsets in WordNet
         ("firemen", "firefighters"),  # the usual sense of one is a sense of the other, no other activity
         ("bird watchers", "birders"),
+        ("rock fans", "rock music fans"),  # the phrase's added word names what kind of thing it is
     ],
 )
 def test_near_synonyms_of_one_activity_merge_when_proposed(lexicon: Lexicon, a: str, b: str) -> None:
