@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reporting import RESULTS, stamp, write
+from reporting import RESULTS, paired_text, stamp, write
 
 from rolegraph.graph.model import Source
 from rolegraph.graph.synth import SynthConfig, generate
@@ -99,13 +99,6 @@ def ablation(ev: Evaluation, summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _ci(c: dict[str, Any] | None) -> str:
-    if c is None or c["rel"] is None:
-        return "–"
-    lo, hi = c["rel_ci"]
-    return f"{c['rel'] * 100:+.1f} % [{lo * 100:+.1f}, {hi * 100:+.1f}], p {c['p_users']:.2g}"
-
-
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# TagCF recipe ablation on synthetic world v2 ({report['date']})",
@@ -122,7 +115,7 @@ def markdown(report: dict[str, Any]) -> str:
     for r in report["rows"]:
         lines.append(
             f"| {r['model']} | {r['change']} | {r['ndcg@10']:.4f} ± {r['ndcg@10_std']:.4f} | {r['coverage@10']:.3f} "
-            f"| {r['gini@10']:.3f} | {_ci(r['vs_recipe'])} | {_ci(r['vs_sasrec'])} |"
+            f"| {r['gini@10']:.3f} | {paired_text(r['vs_recipe'])} | {paired_text(r['vs_sasrec'])} |"
         )
     lines += ["", f"Wall time {report['wall_s']:.0f} s on a shared 2-core machine."]
     return "\n".join(lines) + "\n"

@@ -475,8 +475,24 @@ def _tagheads(r: dict[str, Any]) -> tuple[str, str]:
     return f"NDCG@10 over {r['seeds_done']} seeds: " + "; ".join(parts), ""
 
 
+def _controls(r: dict[str, Any]) -> tuple[str, str]:
+    """The tag controls: TagCF-ut on each version of the tags, against SASRec and the tag profile."""
+    rows = {(x["version"], x["model"]): x for x in r["rows"]}
+    parts = [f"SASRec {rows[('–', 'sasrec')]['ndcg@10']['mean']:.4f}"]
+    for v in ("graph", "genres", "shuffled"):
+        tag, prof = rows[(v, "tagcf-ut-util")], rows[(v, "tag-profile")]
+        parts.append(f"{v}: TagCF-ut {tag['ndcg@10']['mean']:.4f}, tag profile {prof['ndcg@10']['mean']:.4f}")
+    result = "NDCG@10 " + "; ".join(parts) + f"; {len(r['provenance']['seeds'])} seeds"
+    g = rows[("graph", "tagcf-ut-util")]
+    beaten = [v for v in ("genres", "shuffled") if rows[(v, "tagcf-ut-util")]["ndcg@10"]["mean"] > g["ndcg@10"]["mean"]]
+    target = "TagCF-ut on the graph's tags above both controls — " + verdict(not beaten)
+    if beaten:
+        target += f" (loses to {', '.join(beaten)})"
+    return result, target
+
+
 # recsys_* reports without `rolegraph evaluate`'s per-model NDCG@10, and those that evaluate does not write
-NO_NDCG = ("recsys_roles_synth", "recsys_roles_movielens", "recsys_tagheads", "recsys_gpu")
+NO_NDCG = ("recsys_roles_synth", "recsys_roles_movielens", "recsys_tagheads", "recsys_gpu", "recsys_controls")
 NOT_EVALUATE = (*NO_NDCG, "recsys_synth_oracle")
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "graph_store": _graph_store,
@@ -504,6 +520,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "peers_sasrec": _peers,
     "suite": _suite,
     "recsys_gpu": _recsys_gpu,
+    "recsys_controls": _controls,
 } | {s.name: _recsys(s.name) for s in STEPS if s.name.startswith("recsys_") and s.name not in NOT_EVALUATE}
 
 

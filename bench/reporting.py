@@ -44,3 +44,12 @@ def write(out: Path, report: dict[str, Any], markdown: str) -> None:
     (out / f"{report['benchmark']}.json").write_text(text)
     (out / f"{report['benchmark']}.md").write_text(with_line(markdown, prov))
     print(text, end="")
+
+
+def paired_text(c: dict[str, Any] | None) -> str:
+    """A paired per-user comparison (`recsys.stats.paired_users`) as "+1.2 % [-0.5, +2.9], p 0.12"; "–" when
+    there is none."""
+    if c is None or c.get("rel") is None:
+        return "–"
+    lo, hi = c["rel_ci"]
+    return f"{c['rel'] * 100:+.1f} % [{lo * 100:+.1f}, {hi * 100:+.1f}], p {c['p_users']:.2g}"

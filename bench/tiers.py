@@ -154,6 +154,11 @@ STEPS = (
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta", "--set", "stride=0"),
     _recsys("movielens_no_ta_stride25", "TagCF-ut without tag learning augmentation, 5 seeds", "25 min",
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta"),
+    Step("full", ("recsys_controls",),
+         ("python", "bench/recsys_controls.py", "--seeds", "2", "--jobs", "2"),
+         "what MovieLens's tags are worth: TagCF-ut and the tag profile on the demo graph's tags, on MovieLens "
+         "genres and on the tag lists shuffled over the items, SASRec beside them, 2 seeds, paired per user",
+         "25 min", "the demo graph's export (data/recsys/export) and MovieLens-100K", {"OMP_NUM_THREADS": "1"}),
     Step("full", ("peers", "recbole"),
          ("python", "bench/peers.py", "--models", "sasrec,bpr,lightgcn", "--seeds", "1",
           "--json", "bench/results/recbole.json"),
