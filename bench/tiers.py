@@ -154,6 +154,11 @@ STEPS = (
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta", "--set", "stride=0"),
     _recsys("movielens_no_ta_stride25", "TagCF-ut without tag learning augmentation, 5 seeds", "25 min",
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta"),
+    Step("full", ("backfill",),
+         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "400", "--days", "10"),
+         "the whole MovieLens catalogue tagged by the embedded LLM: `rolegraph backfill` on the demo graph until no "
+         "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
+         "random items with their tags", "2 h", "the demo graph (it is backfilled in place)"),
     Step("full", ("recsys_controls",),
          ("python", "bench/recsys_controls.py", "--seeds", "2", "--jobs", "2"),
          "what MovieLens's tags are worth: TagCF-ut and the tag profile on the demo graph's tags, on MovieLens "
