@@ -155,7 +155,7 @@ STEPS = (
     _recsys("movielens_no_ta_stride25", "TagCF-ut without tag learning augmentation, 5 seeds", "25 min",
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta"),
     Step("full", ("backfill",),
-         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "400", "--days", "10"),
+         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "600", "--days", "10"),
          "the whole MovieLens catalogue tagged by the embedded LLM: `rolegraph backfill` on the demo graph until no "
          "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
          "random items with their tags", "2 h", "the demo graph (it is backfilled in place)"),
