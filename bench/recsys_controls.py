@@ -1,23 +1,27 @@
-"""What MovieLens's tags are worth to TagCF-ut and to the tag profile: the graph's tags against two controls
-in one run — MovieLens genres as the tags, and the graph's tag lists shuffled over the items.
+"""What MovieLens's tags are worth to TagCF-ut, the tag profile and the tag mixture: the graph's tags against
+two controls in one run — MovieLens genres as the tags, and the graph's tag lists shuffled over the items.
 
     python bench/recsys_controls.py [--export data/recsys/export] [--seeds 2] [--jobs 2]
+    python bench/recsys_controls.py --graph-uri falkordb-lite://data/graph.db --graph full [--seeds 2]
 
 Reads the export of the demo graph (`rolegraph train` / `evaluate` write it; `recsys.export.load_export`, no
-graph database needed) and MovieLens's genres (data/ml-100k, `graph.loaders.movielens`). Three versions of
-the same interactions (`recsys.controls`): ``graph`` (as exported), ``genres`` (each item's genres, both
-its roles and topics, no logic between them) and ``shuffled`` (every item carries another item's tag
-lists, one permutation per seed). On each, TagCF-ut util and the tag profile; SASRec once (it reads no
-tags). `evaluate_seed` per (version, seed), side by side with ``--jobs`` (one process and torch thread
-each); TagCF's β chosen once per version from every seed's validation (`finalize`). Paired per user
-(`stats.paired_users`: bootstrap 95 % interval, Wilcoxon p): each model against SASRec and against the
-same model on the graph's tags. Writes bench/results/recsys_controls.{json,md}.
+graph database needed), or with --graph-uri exports the graph's cover (G*, distilled) or full (G, the LLM's
+tags) view afresh into a temporary folder; and MovieLens's genres (data/ml-100k, `graph.loaders.movielens`).
+Three versions of the same interactions (`recsys.controls`): ``graph`` (as exported), ``genres`` (each
+item's genres, both its roles and topics, no logic between them) and ``shuffled`` (every item carries
+another item's tag lists, one permutation per seed). On each: TagCF-ut util, the tag profile and the tag
+mixture over roles and over topics (`models.mixture`); SASRec once (it reads no tags). `evaluate_seed` per
+(version, seed), side by side with ``--jobs`` (one process and torch thread each); TagCF's β chosen once
+per version from every seed's validation (`finalize`). Paired per user (`stats.paired_users`: bootstrap
+95 % interval, Wilcoxon p): each model against SASRec and against the same model on the graph's tags.
+Writes bench/results/recsys_controls.{json,md}.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -25,19 +29,22 @@ from typing import Any
 
 from reporting import RESULTS, paired_text, stamp, write
 
+from rolegraph.graph.connect import open_store
 from rolegraph.graph.loaders.movielens import read_movielens
+from rolegraph.graph.model import Source
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.controls import shuffled, with_tags
 from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, summarize
-from rolegraph.recsys.export import load_export
+from rolegraph.recsys.export import export, load_export
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.registry import parse_model
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
 from rolegraph.recsys.workers import merge
+from rolegraph.settings import GraphSettings
 
 VERSIONS = ("graph", "genres", "shuffled")
-TAGGED = ("tagcf-ut-util", "tag-profile")  # the models that read the tags
+TAGGED = ("tagcf-ut-util", "tag-profile", "tag-mixture", "tag-mixture-it")  # the models that read the tags
 
 
 def version(g: GraphData, name: str, seed: int, genres: dict[str, list[str]]) -> GraphData:
@@ -46,6 +53,13 @@ def version(g: GraphData, name: str, seed: int, genres: dict[str, list[str]]) ->
         return with_tags(g, genres, "genres")
     if name == "shuffled":
         return shuffled(g, seed)
+    return g
+
+
+def exported(uri: str, view: str) -> GraphData:
+    """The graph at ``uri`` exported (``view``: cover or full) to a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp, open_store(GraphSettings(graph_uri=uri)) as store:
+        g, _ = export(store, Path(tmp), Source.view(view))
     return g
 
 
@@ -63,13 +77,15 @@ def run(g: GraphData, name: str, seed: int, cfg: ModelConfig, genres: dict[str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--export", type=Path, default=Path("data/recsys/export"))
+    ap.add_argument("--graph-uri", help="export this graph afresh instead of reading --export")
+    ap.add_argument("--graph", choices=("cover", "full"), default="cover", help="the view exported from --graph-uri")
     ap.add_argument("--movielens", type=Path, default=Path("data/ml-100k"), help="the RecBole ml-100k folder")
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--jobs", type=int, default=2, help="(version, seed) pairs side by side")
     ap.add_argument("--epochs", type=int, default=100)
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
-    g = load_export(args.export)
+    g = exported(args.graph_uri, args.graph) if args.graph_uri else load_export(args.export)
     genres = {it.id: [str(x) for x in it.attrs.get("genres", [])] for it in read_movielens(args.movielens).items}  # type: ignore[union-attr]
     cfg = ModelConfig(epochs=args.epochs)
     seeds = list(range(args.seeds))
@@ -82,13 +98,23 @@ def main() -> None:
         evs[name] = merge([ev for (n, _), ev in zip(tasks, done, strict=True) if n == name])
         finalize(evs[name])
     report = stamp("recsys_controls", seeds=seeds) | {
-        "export": {"folder": str(args.export), "runs": g.runs, "counts": _counts(g)},
+        "export": {
+            "folder": None if args.graph_uri else str(args.export),
+            "graph_uri": args.graph_uri,
+            "view": args.graph if args.graph_uri else None,
+            "runs": g.runs,
+            "counts": _counts(g),
+        },
         "settings": cfg.to_dict(),
         "rows": rows(evs),
         "betas": {n: [{k: v for k, v in b.items() if k != "sweep"} for b in ev.betas] for n, ev in evs.items()},
         "timings": {n: ev.timings for n, ev in evs.items()},
     }
     write(args.out, report, markdown(report))
+
+
+def _source(e: dict[str, Any]) -> str:
+    return f"The {e['view']} view of {e['graph_uri']}" if e.get("graph_uri") else f"Export {e['folder']}"
 
 
 def _counts(g: GraphData) -> dict[str, int]:
@@ -121,7 +147,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# Tag controls on MovieLens: the graph's tags, genres, shuffled ({report['date']})",
         "",
-        f"Command: `{report['provenance']['command']}`. Export {report['export']['counts']} (runs "
+        f"Command: `{report['provenance']['command']}`. {_source(report['export'])} {report['export']['counts']} (runs "
         f"{', '.join(report['export']['runs'])}); seeds {report['provenance']['seeds']}; TagCF's β chosen once per "
         "version from every seed's validation. Paired columns: relative NDCG@10 change, 95 % bootstrap interval "
         "over users, Wilcoxon p over users (each user's NDCG@10 averaged over seeds).",

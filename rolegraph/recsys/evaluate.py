@@ -24,6 +24,7 @@ from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.metrics import NAMES, all_metrics
 from rolegraph.recsys.models.base import Recommender
+from rolegraph.recsys.models.mixture import TagMixture
 from rolegraph.recsys.models.registry import ModelSpec, build_model
 from rolegraph.recsys.models.tagprofile import TagProfile
 from rolegraph.recsys.ranking import Parts, collect_parts, rank_top, spread
@@ -196,7 +197,7 @@ def evaluate_seed(
                 ranks, top = rank_top(collect_parts(model, data, "test", dev), data.n_items)
                 out.add(spec.name, all_metrics(ranks, top, data.n_items), ranks.astype(np.int32))
         model.cfg = trained
-        if isinstance(model, TagProfile):
+        if isinstance(model, TagProfile | TagMixture):
             out.choices.append({"seed": seed, "model": key, **model.choices()})
         out.timings.setdefault(key, []).append(
             {

@@ -3,6 +3,7 @@
 Names: ``sasrec``, ``bpr``, ``lightgcn``, ``tagcf-{ut,it}-{util,expl}`` with optional ablation suffixes
 ``-no-te`` (no tag encoder), ``-no-ta`` (no tag learning augmentation), ``-no-tli`` (no tag-logic
 inference: β0 = β1 = 0); ``tag-profile`` / ``tag-profile-it`` (tag overlap with the history, no training);
+``tag-mixture`` / ``tag-mixture-it`` (next items through the history's mix of tags, `models.mixture`);
 ``oracle-roles`` / ``oracle-behaviour`` (a synthetic world's ceilings, `models.oracle`). Variants that
 differ only in inference share one trained model; TagCF's expl trains its own (`ModelSpec.train_key`).
 A spec may carry ``overrides`` of model settings (the ablation bench's rows): those of `INFERENCE_ONLY`
@@ -23,6 +24,7 @@ from rolegraph.recsys.dataset import RecData, TagKindName
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.bpr import BPRMF
 from rolegraph.recsys.models.lightgcn import LightGCN
+from rolegraph.recsys.models.mixture import TagMixture
 from rolegraph.recsys.models.oracle import WorldOracle
 from rolegraph.recsys.models.sasrec import SASRec
 from rolegraph.recsys.models.tagcf import TagCF
@@ -31,13 +33,14 @@ from rolegraph.recsys.models.tagprofile import TagProfile
 _TAGCF = re.compile(r"^tagcf-(ut|it)-(util|expl)((?:-no-(?:te|ta|tli))*)$")
 BASELINES = ("sasrec", "bpr", "lightgcn")
 PROFILES = {"tag-profile": "user", "tag-profile-it": "item"}
+MIXTURES = {"tag-mixture": "user", "tag-mixture-it": "item"}
 ORACLES = ("oracle-roles", "oracle-behaviour")
 DEFAULT_MODELS = ("sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr", "lightgcn", "tag-profile")
 #: settings that change how a trained TagCF scores, not how it trains
 INFERENCE_ONLY = frozenset(
     {"beta0", "beta1", "cover_only", "user_probs", "t1_weights", "tag_score", "item_tag_probs", "beta_choice"}
 )
-Kind = Literal["sasrec", "bpr", "lightgcn", "tagcf", "tag-profile", "oracle"]
+Kind = Literal["sasrec", "bpr", "lightgcn", "tagcf", "tag-profile", "tag-mixture", "oracle"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class ModelSpec:
     @property
     def train_key(self) -> str:
         """Specs with the same key share one trained model (they differ only in inference)."""
-        if self.kind in ("tag-profile", "oracle"):
+        if self.kind in ("tag-profile", "tag-mixture", "oracle"):
             return self.name
         if self.kind != "tagcf":
             return self.kind
@@ -85,12 +88,15 @@ def parse_model(name: str) -> ModelSpec:
         return ModelSpec(name, name)  # type: ignore[arg-type]
     if name in PROFILES:
         return ModelSpec(name, "tag-profile", PROFILES[name])  # type: ignore[arg-type]
+    if name in MIXTURES:
+        return ModelSpec(name, "tag-mixture", MIXTURES[name])  # type: ignore[arg-type]
     if name in ORACLES:
         return ModelSpec(name, "oracle")
     m = _TAGCF.match(name)
     if not m:
         raise InvalidInput(
-            f"unknown model {name!r}: use sasrec, bpr, lightgcn, tag-profile, tag-profile-it, oracle-roles, "
+            f"unknown model {name!r}: use sasrec, bpr, lightgcn, tag-profile, tag-profile-it, tag-mixture, "
+            "tag-mixture-it, oracle-roles, "
             "oracle-behaviour or tagcf-(ut|it)-(util|expl)[-no-te][-no-ta][-no-tli]"
         )
     suffixes = set(m.group(3).split("-no-")[1:])
@@ -116,6 +122,8 @@ def build_model(spec: ModelSpec, data: RecData, cfg: ModelConfig) -> Recommender
         return LightGCN(data.n_users, data.n_items, cfg)
     if spec.kind == "tag-profile":
         return TagProfile(data.n_users, data.n_items, cfg, data)
+    if spec.kind == "tag-mixture":
+        return TagMixture(data.n_users, data.n_items, cfg, data)
     if spec.kind == "oracle":
         if spec.world is None:
             raise InvalidInput(f"{spec.name} reads a synthetic world's truth: evaluate it on --dataset synth:DIR")

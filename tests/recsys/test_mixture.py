@@ -1,0 +1,69 @@
+"""The tag mixture: P(i | t), the users' mix of tags by EM, the logic spread, and the model on a real export."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import torch
+
+from rolegraph.recsys.config import ModelConfig
+from rolegraph.recsys.dataset import RecData, build
+from rolegraph.recsys.export.read import GraphData
+from rolegraph.recsys.models.mixture import TagMixture, item_given_tag, logic_spread, mixture_weights
+from rolegraph.recsys.models.registry import build_model, parse_model
+from rolegraph.recsys.models.tagprofile import tag_matrix
+
+# items 1..4 (0 = padding) over tags 1..2: items 1 and 2 carry tag 1, items 3 and 4 tag 2
+ITEM_TAGS = torch.tensor([[0], [1], [1], [2], [2]])
+POPULARITY = torch.tensor([0.0, 99.0, 59.0, 3.0, 1.0])  # tag 1's items are far more popular
+
+
+def test_items_given_a_tag_follow_popularity_among_its_items() -> None:
+    p = item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY)
+    assert torch.allclose(p.sum(dim=0), torch.tensor([0.0, 1.0, 1.0]))  # the padding tag carries nothing
+    assert torch.allclose(p[:, 1], torch.tensor([0.0, 100 / 160, 60 / 160, 0.0, 0.0]))
+    assert torch.allclose(p[:, 2], torch.tensor([0.0, 0.0, 0.0, 4 / 6, 2 / 6]))
+
+
+def test_a_history_of_one_tag_puts_the_mix_on_it_whatever_the_prior() -> None:
+    p = item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY)
+    background = torch.tensor([0.0, 0.4, 0.3, 0.2, 0.1])
+    prior = torch.tensor([0.0, 0.95, 0.05])  # tag 1 is the popular one
+    pi = mixture_weights(torch.tensor([[0, 3, 4, 3], [0, 0, 0, 0]]), p, background, prior, 0.1, 0.0)
+    assert torch.allclose(pi.sum(dim=1), torch.ones(2))
+    assert float(pi[0, 2]) > 0.7  # three items of tag 2 outweigh a prior of one pseudo-item
+    assert torch.allclose(pi[1], prior)  # no history: the prior
+
+
+def test_recency_weighs_the_newest_items_more() -> None:
+    p = item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY)
+    background = torch.full((5,), 0.25)
+    prior = torch.tensor([0.0, 0.5, 0.5])
+    seqs = torch.tensor([[1, 1, 3]])  # tag 1 twice, then tag 2 last
+    flat = mixture_weights(seqs, p, background, prior, 0.1, 0.0)
+    recent = mixture_weights(seqs, p, background, prior, 0.1, 1.0)
+    assert float(flat[0, 1]) > float(flat[0, 2]) and float(recent[0, 2]) > float(recent[0, 1])
+
+
+def test_the_logic_spread_is_a_distribution_per_tag() -> None:
+    sparse = partial(torch.sparse_coo_tensor, check_invariants=True)
+    hop1 = sparse(torch.tensor([[1], [1]]), torch.tensor([0.8]), (3, 2))  # tag 1 → topic 1
+    hop2 = sparse(torch.tensor([[1, 1], [1, 2]]), torch.tensor([0.5, 1.5]), (2, 3))
+    h = logic_spread(hop1, hop2, 2)
+    assert torch.allclose(h[1], torch.tensor([0.0, 0.25, 0.75]))  # tag 1 → topic 1 → tags 1 and 2
+    assert torch.allclose(h[2], torch.tensor([0.0, 0.0, 1.0]))  # no logic from tag 2: it stays itself
+
+
+def test_the_model_scores_log_probabilities_and_picks_its_settings(tiny_graph: GraphData) -> None:
+    data: RecData = build(tiny_graph, "user", 4)
+    model = build_model(parse_model("tag-mixture"), data, ModelConfig())
+    assert isinstance(model, TagMixture) and not model.trainable
+    model.prepare(data)
+    chosen = model.choices()
+    assert len(chosen["sweep"]) >= 9 and chosen["epsilon"] in {r["epsilon"] for r in chosen["sweep"]}
+    users = torch.arange(min(4, data.n_users))
+    seqs = torch.tensor([[0, 1, 2], [0, 0, 3], [2, 2, 2], [0, 0, 0]])[: users.numel()]
+    s = model.scores(users, seqs)
+    assert torch.isinf(s[:, 0]).all() and torch.isfinite(s[:, 1:]).all()
+    assert torch.allclose(s[:, 1:].exp().sum(dim=1), torch.ones(users.numel()), atol=1e-4)
+    assert parse_model("tag-mixture-it").tag_kind == "item"
