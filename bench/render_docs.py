@@ -475,6 +475,28 @@ def _tagheads(r: dict[str, Any]) -> tuple[str, str]:
     return f"NDCG@10 over {r['seeds_done']} seeds: " + "; ".join(parts), ""
 
 
+def _mixture(r: dict[str, Any]) -> tuple[str, str]:
+    """The positive control: NDCG@10 of each model, the mixture's gain over SASRec per user."""
+    rows = {x["model"]: x for x in r["rows"]}
+    result = "NDCG@10 " + ", ".join(f"{m} {x['ndcg@10']['mean']:.4f}" for m, x in rows.items())
+    best = max(("tag-mixture", "tag-mixture-it"), key=lambda m: rows[m]["ndcg@10"]["mean"])
+    vs = rows[best]["vs_sasrec"]
+    met = vs["rel"] >= 0.10 and vs["p_users"] < 0.01
+    return result, f"{best} ≥ SASRec + 10 % per user: {vs['rel']:+.1%}, p {vs['p_users']:.2g} — {verdict(met)}"
+
+
+def _backfill(r: dict[str, Any]) -> tuple[str, str]:
+    """The catalogue backfill: how many items the LLM tagged, tags per item, the gate, the time."""
+    g, gate = r["graph"], r["gate"]
+    days = [d for d in r["days"] if d["status"] != "already done"]
+    hours = sum(d["total_s"] for d in days) / 3600
+    result = (
+        f"{g['llm_tagged']:,} of {g['items']:,} items LLM-tagged, {g['roles_per_item']:.1f} roles + "
+        f"{g['topics_per_item']:.1f} topics each; gate passed {gate['passed']:.0%}; {len(days)} day(s), {hours:.1f} h"
+    )
+    return result, f"every item LLM-tagged — {verdict(g['llm_tagged'] == g['items'])}"
+
+
 def _controls(r: dict[str, Any]) -> tuple[str, str]:
     """The tag controls: TagCF-ut on each version of the tags, against SASRec and the tag profile."""
     rows = {(x["version"], x["model"]): x for x in r["rows"]}
@@ -492,7 +514,14 @@ def _controls(r: dict[str, Any]) -> tuple[str, str]:
 
 
 # recsys_* reports without `rolegraph evaluate`'s per-model NDCG@10, and those that evaluate does not write
-NO_NDCG = ("recsys_roles_synth", "recsys_roles_movielens", "recsys_tagheads", "recsys_gpu", "recsys_controls")
+NO_NDCG = (
+    "recsys_roles_synth",
+    "recsys_roles_movielens",
+    "recsys_tagheads",
+    "recsys_gpu",
+    "recsys_controls",
+    "recsys_mixture",
+)
 NOT_EVALUATE = (*NO_NDCG, "recsys_synth_oracle")
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "graph_store": _graph_store,
@@ -521,6 +550,8 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "suite": _suite,
     "recsys_gpu": _recsys_gpu,
     "recsys_controls": _controls,
+    "backfill": _backfill,
+    "recsys_mixture": _mixture,
 } | {s.name: _recsys(s.name) for s in STEPS if s.name.startswith("recsys_") and s.name not in NOT_EVALUATE}
 
 
@@ -784,6 +815,16 @@ TABLES: dict[str, Callable[[], str]] = {
     "peers": lambda: peers_table("peers"),
     "peers_export": lambda: peers_table("peers_export"),
 }
+
+
+def _canonical_sweep() -> str:
+    """The words method's recall on the labelled pairs at the threshold's landmarks: where it levels off."""
+    sweep = report("canonical")["pairs"]["sweep"]
+    recall = {round(r["threshold"], 2): r["words"][1] for r in sweep}
+    knee = max(t for t, r in recall.items() if r == recall[min(recall)])  # the highest at the lowest's recall
+    return f"{recall[0.9]:.3f} at 0.90, {recall[0.7]:.3f} at 0.70, until {knee:.2f} ({recall[knee]:.3f})"
+
+
 FIGURES: dict[str, Callable[[], str]] = (
     {f"{name}.result": _row(name, 0) for name in ROWS}
     | {f"{name}.made": (lambda n=name: made(n)) for name in ROWS}
@@ -814,6 +855,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_gpu.ndcg": _gpu_ndcg,
         "recsys_gpu.time": _gpu_time,
         "recsys_gpu.seeds": _gpu_seeds,
+        "canonical.sweep": _canonical_sweep,
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
             report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]

@@ -127,6 +127,11 @@ STEPS = (
          "2 seeds): what both tag heads learn, NDCG@10, the tag term against β = 0 and SASRec, paired per user",
          "10 min",
          env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_mixture",),
+         ("python", "bench/recsys_mixture.py", "--users", "1000", "--items", "2000", "--seeds", "2"),
+         "the positive control on world v2 with oracle tags: the tag mixture (roles, topics; nothing trained) beside "
+         "SASRec, the tag profiles and the world's two oracles, 2 seeds, paired per user", "10 min",
+         env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_roles_synth",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),
          "user-role identification on world v2: top-5 T(0) against planted roles, popularity and the tag profile",
@@ -160,10 +165,13 @@ STEPS = (
          "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
          "random items with their tags", "2 h", "the demo graph (it is backfilled in place)"),
     Step("full", ("recsys_controls",),
-         ("python", "bench/recsys_controls.py", "--seeds", "2", "--jobs", "2"),
-         "what MovieLens's tags are worth: TagCF-ut and the tag profile on the demo graph's tags, on MovieLens "
-         "genres and on the tag lists shuffled over the items, SASRec beside them, 2 seeds, paired per user",
-         "25 min", "the demo graph's export (data/recsys/export) and MovieLens-100K", {"OMP_NUM_THREADS": "1"}),
+         ("python", "bench/recsys_controls.py", "--graph-uri", "falkordb-lite://data/graph.db", "--graph", "full",
+          "--seeds", "2", "--jobs", "2"),
+         "what MovieLens's tags are worth: TagCF-ut, the tag profile and the tag mixture on the LLM's tags of the "
+         "backfilled demo "
+         "graph, on MovieLens genres and on the tag lists shuffled over the items, SASRec beside them, 2 seeds, "
+         "paired per user",
+         "25 min", "the demo graph after the backfill step, and MovieLens-100K", {"OMP_NUM_THREADS": "1"}),
     Step("full", ("peers", "recbole"),
          ("python", "bench/peers.py", "--models", "sasrec,bpr,lightgcn", "--seeds", "1",
           "--json", "bench/results/recbole.json"),
