@@ -1,7 +1,7 @@
 """Can the graph's knowledge pay off at all? The tag mixture on synthetic world v2 with oracle tags, beside SASRec,
 the tag profiles and the world's two oracles.
 
-    python bench/recsys_mixture.py [--users 1000] [--items 2000] [--seeds 2]
+    python bench/recsys_mixture.py [--users 1000] [--items 2000] [--seeds 5]
 
 One world (`rolegraph synth` v2, its tags and logic loaded as the truth), the same split and metrics as
 `rolegraph evaluate`: SASRec (trained), the tag mixture over roles and over topics (`models.mixture`, nothing
@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=1000)
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--interactions-per-user", type=float, default=20.0)
-    ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--max-len", type=int, default=30)
     ap.add_argument("--out", type=Path, default=RESULTS)

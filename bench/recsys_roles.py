@@ -38,6 +38,7 @@ from rolegraph.progress import no_progress
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import build
 from rolegraph.recsys.export.read import GraphData, read_graph
+from rolegraph.recsys.models.mixture import TagMixture, top_tags
 from rolegraph.recsys.models.registry import parse_model
 from rolegraph.recsys.models.tagprofile import profile_roles
 from rolegraph.recsys.pipeline import run_training
@@ -67,6 +68,7 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
     baseline = popular_roles(item_roles, [g.maps["item"][i] for i in g.inter_item], TOP)
     inferred = {u: [r["key"] for r in store.user_roles(u, "T0")][:TOP] for u in truth}
     profile = interaction_profile(g)
+    mixture = mixture_profile(g)
     table: dict[str, list[tuple[str, float]]] = {}
     if match_rule == "exact":
         match: Match = str.__eq__
@@ -91,6 +93,8 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         "baseline_roles": result.baseline_roles,
         "profile_hit_rate": hit_rate(profile, truth, match),
         "profile": "each user's tags by the summed ratings (1 each without) of the interacted items carrying them",
+        "mixture_hit_rate": hit_rate(mixture, truth, match),
+        "mixture": "each user's tags of largest π in the tag mixture (models.mixture, settings picked on validation)",
         "match": match_rule if match_rule == "exact" else f"MiniLM cosine ≥ {threshold}",
         "matching_table": table,
     }
@@ -105,6 +109,17 @@ def interaction_profile(g: GraphData) -> dict[str, list[str]]:
     histories = [g.inter_item[starts[u] : starts[u + 1]] + 1 for u in range(data.n_users)]
     scale = [weights[starts[u] : starts[u + 1]] for u in range(data.n_users)]
     tops = profile_roles(histories, data.item_tags, data.n_tags, TOP, scale)
+    return {data.user_ids[u]: [data.tag_keys[t - 1] for t in top] for u, top in enumerate(tops)}
+
+
+def mixture_profile(g: GraphData) -> dict[str, list[str]]:
+    """Each user's top roles by the tag mixture's π over the whole history (`models.mixture.top_tags`)."""
+    data = build(g, "user", ModelConfig().max_tags)
+    model = TagMixture(data.n_users, data.n_items, ModelConfig(), data)
+    model.prepare(data)
+    starts = np.searchsorted(g.inter_user, np.arange(data.n_users + 1))
+    histories = [g.inter_item[starts[u] : starts[u + 1]] + 1 for u in range(data.n_users)]
+    tops = top_tags(model, histories, TOP)
     return {data.user_ids[u]: [data.tag_keys[t - 1] for t in top] for u, top in enumerate(tops)}
 
 
@@ -178,6 +193,7 @@ def main() -> None:
         f"| popularity baseline ({', '.join(report['baseline_roles'])}) | {report['users']} | "
         f"{report['baseline_hit_rate']:.3f} |",
         f"| interaction-weighted tag profile | {report['users']} | {report['profile_hit_rate']:.3f} |",
+        f"| tag mixture π (roles) | {report['users']} | {report['mixture_hit_rate']:.3f} |",
     ]
     if report["matching_table"]:
         lines += ["", "| occupation | roles at or above the threshold (cosine) |", "|---|---|"]

@@ -442,6 +442,8 @@ def _roles(r: dict[str, Any]) -> tuple[str, str]:
     result = f"top-{r['top']} hit rate {r['model_hit_rate']:.3f} vs popularity {r['baseline_hit_rate']:.3f}"
     if "profile_hit_rate" in r:
         result += f" vs interaction-weighted tag profile {r['profile_hit_rate']:.3f}"
+    if "mixture_hit_rate" in r:
+        result += f" vs tag mixture {r['mixture_hit_rate']:.3f}"
     goal = 2 * r["baseline_hit_rate"]
     reach = "" if goal <= 1 else " (unreachable: popularity above 0.5)"
     return result, f"≥ 2× popularity — {verdict(r['model_hit_rate'] >= goal)}{reach}"
@@ -567,6 +569,9 @@ def results_table() -> str:
     """Every report: what it measures, its figures, its target, when it was made."""
     lines = ["| report | what | result | target | made |", "|---|---|---|---|---|"]
     for step in STEPS:
+        if not (RESULTS / f"{step.name}.json").exists():  # a new step before its first run
+            lines.append(f"| `{step.name}` | {step.what} | not run yet | – | – |")
+            continue
         result, target = ROWS[step.name](report(step.name))
         link = f"[`{step.name}`](../bench/results/{step.name}.md)"
         lines.append(f"| {link} | {step.what} | {result} | {target or '–'} | {made(step.name)} |")

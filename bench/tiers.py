@@ -128,9 +128,9 @@ STEPS = (
          "10 min",
          env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_mixture",),
-         ("python", "bench/recsys_mixture.py", "--users", "1000", "--items", "2000", "--seeds", "2"),
+         ("python", "bench/recsys_mixture.py", "--users", "1000", "--items", "2000", "--seeds", "5"),
          "the positive control on world v2 with oracle tags: the tag mixture (roles, topics; nothing trained) beside "
-         "SASRec, the tag profiles and the world's two oracles, 2 seeds, paired per user", "10 min",
+         "SASRec, the tag profiles and the world's two oracles, 5 seeds, paired per user", "5 min",
          env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_roles_synth",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import torch
 
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
-from rolegraph.recsys.models.mixture import TagMixture, item_given_tag, logic_spread, mixture_weights
+from rolegraph.recsys.models.mixture import TagMixture, item_given_tag, logic_spread, mixture_weights, top_tags
 from rolegraph.recsys.models.registry import build_model, parse_model
 from rolegraph.recsys.models.tagprofile import tag_matrix
 
@@ -67,3 +68,16 @@ def test_the_model_scores_log_probabilities_and_picks_its_settings(tiny_graph: G
     assert torch.isinf(s[:, 0]).all() and torch.isfinite(s[:, 1:]).all()
     assert torch.allclose(s[:, 1:].exp().sum(dim=1), torch.ones(users.numel()), atol=1e-4)
     assert parse_model("tag-mixture-it").tag_kind == "item"
+
+
+def test_top_tags_name_the_tags_of_each_whole_history(tiny_graph: GraphData) -> None:
+    data: RecData = build(tiny_graph, "user", 4)
+    model = TagMixture(data.n_users, data.n_items, ModelConfig(), data)
+    tags = tag_matrix(data.item_tags, data.n_tags)
+    item = int(torch.nonzero(tags[1:].sum(dim=1) > 0).flatten()[0]) + 1  # the first item with a tag
+    own = set(torch.nonzero(tags[item]).flatten().tolist())
+    histories = [np.array([item] * 6), np.array([], dtype=np.int64)]
+    tops = top_tags(model, histories, k=2, batch=1)
+    assert len(tops) == 2 and all(len(t) == 2 and 0 not in t for t in tops)
+    assert tops[0][0] in own  # six times the same item: its tags lead
+    assert tops[1][0] == int(torch.argmax(model.prior[1:])) + 1  # no history: the most popular tag

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from itertools import product
 from typing import Any
 
+import numpy as np
 import torch
 
 from rolegraph.recsys.config import ModelConfig
@@ -151,3 +152,20 @@ class TagMixture(Recommender):
         scores = torch.log(p.clamp_min(1e-30))
         scores[:, 0] = float("-inf")
         return scores
+
+
+def top_tags(model: TagMixture, histories: list[np.ndarray], k: int, batch: int = 64) -> list[list[int]]:
+    """Each user's k tags (index + 1) of largest π'_u over the whole history (index + 1 arrays), a batch of
+    users at a time: who the mixture takes each user to be."""
+    out: list[list[int]] = []
+    for start in range(0, len(histories), batch):
+        chunk = histories[start : start + batch]
+        width = max((h.size for h in chunk), default=0) or 1
+        seqs = torch.zeros(len(chunk), width, dtype=torch.long)
+        for row, h in enumerate(chunk):
+            if h.size:
+                seqs[row, width - h.size :] = torch.as_tensor(h, dtype=torch.long)
+        pi = model.role_weights(seqs)
+        pi[:, 0] = -1.0
+        out += [[int(t) for t in row] for row in torch.topk(pi, min(k, pi.shape[1] - 1), dim=1).indices]
+    return out
