@@ -822,6 +822,14 @@ TABLES: dict[str, Callable[[], str]] = {
 }
 
 
+def _mixture_row(model: str) -> str:
+    """One model of the positive control: NDCG@10, and against SASRec per user."""
+    row = next(x for x in report("recsys_mixture")["rows"] if x["model"] == model)
+    text = f"{row['ndcg@10']['mean']:.4f}"
+    vs = row["vs_sasrec"]
+    return text if vs is None else f"{text} ({_relative(vs)} per user, p {vs['p_users']:.2g})"
+
+
 def _canonical_sweep() -> str:
     """The words method's recall on the labelled pairs at the threshold's landmarks: where it levels off."""
     sweep = report("canonical")["pairs"]["sweep"]
@@ -861,6 +869,10 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_gpu.time": _gpu_time,
         "recsys_gpu.seeds": _gpu_seeds,
         "canonical.sweep": _canonical_sweep,
+        **{
+            f"recsys_mixture.{m}": (lambda m=m: _mixture_row(m))
+            for m in ("sasrec", "tag-mixture", "tag-mixture-it", "oracle-behaviour", "oracle-roles")
+        },
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
             report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]
