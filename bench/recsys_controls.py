@@ -9,8 +9,9 @@ graph database needed), or with --graph-uri exports the graph's cover (G*, disti
 tags) view afresh into a temporary folder; and MovieLens's genres (data/ml-100k, `graph.loaders.movielens`).
 Three versions of the same interactions (`recsys.controls`): ``graph`` (as exported), ``genres`` (each
 item's genres, both its roles and topics, no logic between them) and ``shuffled`` (every item carries
-another item's tag lists, one permutation per seed). On each: TagCF-ut util, the tag profile and the tag
-mixture over roles and over topics (`models.mixture`); SASRec once (it reads no tags). `evaluate_seed` per
+another item's tag lists, one permutation per seed). On each: TagCF-ut util (also with the tag mixture as
+its T(0) term, ``-mix``), the tag profile and the tag mixture over roles and over topics (`models.mixture`);
+SASRec once (it reads no tags). `evaluate_seed` per
 (version, seed), side by side with ``--jobs`` (one process and torch thread each); TagCF's β chosen once
 per version from every seed's validation (`finalize`). Paired per user (`stats.paired_users`: bootstrap
 95 % interval, Wilcoxon p): each model against SASRec and against the same model on the graph's tags.
@@ -44,7 +45,8 @@ from rolegraph.recsys.workers import merge
 from rolegraph.settings import GraphSettings
 
 VERSIONS = ("graph", "genres", "shuffled")
-TAGGED = ("tagcf-ut-util", "tag-profile", "tag-mixture", "tag-mixture-it")  # the models that read the tags
+# the models that read the tags; tagcf-ut-util-mix shares tagcf-ut-util's training
+TAGGED = ("tagcf-ut-util", "tagcf-ut-util-mix", "tag-profile", "tag-mixture", "tag-mixture-it")
 
 
 def version(g: GraphData, name: str, seed: int, genres: dict[str, list[str]]) -> GraphData:

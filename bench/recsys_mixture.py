@@ -4,7 +4,8 @@ the tag profiles and the world's two oracles.
     python bench/recsys_mixture.py [--users 1000] [--items 2000] [--seeds 5]
 
 One world (`rolegraph synth` v2, its tags and logic loaded as the truth), the same split and metrics as
-`rolegraph evaluate`: SASRec (trained), the tag mixture over roles and over topics (`models.mixture`, nothing
+`rolegraph evaluate`: SASRec and TagCF-ut / TagCF-it (trained; each also with the mixture as its T(0) term,
+``-mix``, from the same training), the tag mixture over roles and over topics (`models.mixture`, nothing
 trained, settings picked on validation), the tag profiles, and the oracles that know each user's roles or
 only the world. Paired per user against SASRec (bootstrap 95 % interval, Wilcoxon p). The positive control
 TagCF should reach: what a model that reads the same tags and logic directly gets. Writes
@@ -34,6 +35,10 @@ from rolegraph.recsys.train import set_threads
 
 MODELS = (
     "sasrec",
+    "tagcf-ut-util",
+    "tagcf-ut-util-mix",
+    "tagcf-it-util",
+    "tagcf-it-util-mix",
     "tag-mixture",
     "tag-mixture-it",
     "tag-profile",
@@ -80,6 +85,7 @@ def main() -> None:
         "settings": cfg.to_dict(),
         "rows": rows,
         "choices": [{k: v for k, v in c.items() if k != "sweep"} for c in ev.choices],
+        "betas": [{k: v for k, v in b.items() if k != "sweep"} for b in ev.betas],
     }
     write(args.out, report, markdown(report))
 
@@ -99,6 +105,10 @@ def markdown(r: dict[str, Any]) -> str:
             f"| {x['coverage@10']['mean']:.3f} | {x['gini@10']['mean']:.3f} | {paired_text(x['vs_sasrec'])} |"
             for x in r["rows"]
         ),
+        "",
+        "TagCF's β0 / β1, chosen once from every seed's validation: "
+        + "; ".join(sorted({f"{b['model']} {b['beta0']:g} / {b['beta1']:g}" for b in r["betas"]}))
+        + ".",
         "",
         "Settings the untrained models picked on validation, per seed: "
         + "; ".join(f"{c['model']} (seed {c['seed']}): {_choice(c)}" for c in r["choices"])

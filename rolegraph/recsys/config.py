@@ -71,8 +71,9 @@ class ModelConfig:
     cover_only: bool = True  # T(0) and T(1) only among the tags some item carries (the cover set)
     user_probs: Literal["softmax", "sigmoid"] = "softmax"  # P(t|u): normalized over those candidate tags, or σ
     t1_weights: bool = True  # the T(1) term weights a tag by its exploration weight w_t, not by P(t|u)
-    tag_score: Literal["paper", "logit"] = "paper"  # Eq. 9's Σ P(t|u)P(t|i), or the reference's logit form
-    # (mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i)
+    tag_score: Literal["paper", "logit", "mixture"] = "paper"  # Eq. 9's Σ P(t|u)P(t|i), or the reference's
+    # logit form (mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i), or the tag mixture's
+    # log P(i|u) as the T(0) term (models.mixture)
     beta_choice: Literal["run", "seed"] = "run"  # β from the validation of all seeds together, or per seed
     expl: bool = False  # a TagCF-expl training: early stopping reads the score with β1 = expl_beta1
     expl_beta1: float = 4.0

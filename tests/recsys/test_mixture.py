@@ -12,6 +12,7 @@ from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.mixture import TagMixture, item_given_tag, logic_spread, mixture_weights, top_tags
 from rolegraph.recsys.models.registry import build_model, parse_model
+from rolegraph.recsys.models.tagcf import TagCF
 from rolegraph.recsys.models.tagprofile import tag_matrix
 
 # items 1..4 (0 = padding) over tags 1..2: items 1 and 2 carry tag 1, items 3 and 4 tag 2
@@ -81,3 +82,22 @@ def test_top_tags_name_the_tags_of_each_whole_history(tiny_graph: GraphData) -> 
     assert len(tops) == 2 and all(len(t) == 2 and 0 not in t for t in tops)
     assert tops[0][0] in own  # six times the same item: its tags lead
     assert tops[1][0] == int(torch.argmax(model.prior[1:])) + 1  # no history: the most popular tag
+
+
+def test_tagcf_reads_the_mixture_as_its_t0_term_with_the_same_training(tiny_graph: GraphData) -> None:
+    plain, mixed = parse_model("tagcf-ut-util"), parse_model("tagcf-ut-util-mix")
+    assert mixed.train_key == plain.train_key  # an inference switch: one training serves both
+    data: RecData = build(tiny_graph, "user", 4)
+    torch.manual_seed(0)
+    model = build_model(plain, data, ModelConfig(hidden=8))
+    assert isinstance(model, TagCF)
+    model.eval()  # no dropout: the two readings see the same network
+    users = torch.arange(min(3, data.n_users))
+    seqs = torch.tensor([[0, 1, 2], [0, 0, 3], [2, 2, 2]])[: users.numel()]
+    raw, _, tag1 = model.score_parts(users, seqs)
+    model.cfg = mixed.config(model.cfg)
+    raw_mix, tag0_mix, tag1_mix = model.score_parts(users, seqs)
+    assert torch.equal(raw, raw_mix) and torch.allclose(tag1, tag1_mix)  # only the T(0) term changes
+    expected = model.mixture().scores(users, seqs)
+    assert torch.allclose(tag0_mix[:, 1:], expected[:, 1:]) and (tag0_mix[:, 0] == 0).all()
+    assert model.mixture() is model.mixture()  # built and tuned once

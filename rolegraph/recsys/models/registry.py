@@ -2,7 +2,8 @@
 
 Names: ``sasrec``, ``bpr``, ``lightgcn``, ``tagcf-{ut,it}-{util,expl}`` with optional ablation suffixes
 ``-no-te`` (no tag encoder), ``-no-ta`` (no tag learning augmentation), ``-no-tli`` (no tag-logic
-inference: β0 = β1 = 0); ``tag-profile`` / ``tag-profile-it`` (tag overlap with the history, no training);
+inference: β0 = β1 = 0), ``-mix`` (the tag mixture's log P(i|u) as the T(0) term, same training);
+``tag-profile`` / ``tag-profile-it`` (tag overlap with the history, no training);
 ``tag-mixture`` / ``tag-mixture-it`` (next items through the history's mix of tags, `models.mixture`);
 ``oracle-roles`` / ``oracle-behaviour`` (a synthetic world's ceilings, `models.oracle`). Variants that
 differ only in inference share one trained model; TagCF's expl trains its own (`ModelSpec.train_key`).
@@ -30,7 +31,7 @@ from rolegraph.recsys.models.sasrec import SASRec
 from rolegraph.recsys.models.tagcf import TagCF
 from rolegraph.recsys.models.tagprofile import TagProfile
 
-_TAGCF = re.compile(r"^tagcf-(ut|it)-(util|expl)((?:-no-(?:te|ta|tli))*)$")
+_TAGCF = re.compile(r"^tagcf-(ut|it)-(util|expl)((?:-no-(?:te|ta|tli))*)(-mix)?$")
 BASELINES = ("sasrec", "bpr", "lightgcn")
 PROFILES = {"tag-profile": "user", "tag-profile-it": "item"}
 MIXTURES = {"tag-mixture": "user", "tag-mixture-it": "item"}
@@ -97,7 +98,7 @@ def parse_model(name: str) -> ModelSpec:
         raise InvalidInput(
             f"unknown model {name!r}: use sasrec, bpr, lightgcn, tag-profile, tag-profile-it, tag-mixture, "
             "tag-mixture-it, oracle-roles, "
-            "oracle-behaviour or tagcf-(ut|it)-(util|expl)[-no-te][-no-ta][-no-tli]"
+            "oracle-behaviour or tagcf-(ut|it)-(util|expl)[-no-te][-no-ta][-no-tli][-mix]"
         )
     suffixes = set(m.group(3).split("-no-")[1:])
     return ModelSpec(
@@ -108,6 +109,7 @@ def parse_model(name: str) -> ModelSpec:
         use_te="te" not in suffixes,
         use_ta="ta" not in suffixes,
         use_tli="tli" not in suffixes,
+        overrides=(("tag_score", "mixture"),) if m.group(4) else (),
     )
 
 

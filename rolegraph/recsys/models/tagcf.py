@@ -15,7 +15,9 @@ TagCF-ut learns role tags (user tags), TagCF-it topic tags (item tags); which on
   candidate tags by P(t|u) (candidates: tags some item carries, i.e. the cover set), P(t|u) a softmax over
   the candidates so it reads as a distribution, T(1) reached from T(0) through the two logic hops with
   its exploration weights w_t (`recsys.logic.explore`). ``tag_score = logit`` is the reference model's
-  form instead: the mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i.
+  form instead: the mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i. ``tag_score =
+  mixture`` puts the tag mixture's log P(i | u) (`models.mixture`: the history's mix of the same tags, nothing
+  trained) in place of the T(0) term, so β0 blends the trained model with the knowledge read directly.
 
 ŷ_raw is the logit φ_u·x_i: Eq. 4's σ is monotone, and on softmax-trained logits it saturates at 1 for
 the top items, which would let the tag terms alone decide among them.
@@ -39,6 +41,7 @@ from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, seq_windows
 from rolegraph.recsys.logic import augment_tags, explore
 from rolegraph.recsys.models.base import Batch, Recommender, SeqEncoder, id_loss, init_weights, window_batches
+from rolegraph.recsys.models.mixture import TagMixture
 
 
 class TagAttention(nn.Module):
@@ -106,6 +109,8 @@ class TagCF(Recommender):
             self.head_scale = nn.Parameter(torch.full((2,), math.log(COSINE_SCALE)))
             self.item_bias = nn.Parameter(torch.zeros(()))
         self._windows: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._data = data  # for the tag mixture of ``tag_score = mixture``, built when first asked
+        self._mixture: list[TagMixture] = []  # (a list: not a submodule, nothing of it is saved)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -260,6 +265,10 @@ class TagCF(Recommender):
         raw[:, 0] = float("-inf")
         t0, reached = self._sets(probs)
         t1 = reached if self.cfg.t1_weights else torch.where(reached > 0, probs, torch.zeros_like(probs))
+        if self.cfg.tag_score == "mixture":
+            tag0 = self.mixture().scores(users.cpu(), seqs.cpu()).to(raw.device)  # log P(i | u)
+            tag0[:, 0] = 0.0
+            return raw, tag0, t1 @ self.item_tag_probs().t()
         if self.cfg.tag_score == "logit":
             logits = self.user_tag_logits(phi)  # [B, n_tags + 1]
             tag0 = logits @ self._item_tag_means().t()
@@ -267,6 +276,14 @@ class TagCF(Recommender):
             return raw, tag0, tag1
         item_probs = self.item_tag_probs()
         return raw, t0 @ item_probs.t(), t1 @ item_probs.t()
+
+    def mixture(self) -> TagMixture:
+        """The tag mixture over this model's tags (`models.mixture`), its settings picked on validation once."""
+        if not self._mixture:
+            mixture = TagMixture(self.n_users, self.n_items, self.cfg, self._data)
+            mixture.prepare(self._data)
+            self._mixture.append(mixture)
+        return self._mixture[0]
 
     def _item_tag_means(self) -> torch.Tensor:
         """[n_items + 1, n_tags + 1]: 1/|T_i| on each item's own tags (the reference's mean over them)."""
