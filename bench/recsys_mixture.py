@@ -62,7 +62,7 @@ def main() -> None:
     set_threads(1)
     world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
     cfg = ModelConfig(epochs=args.epochs, patience=3, min_epochs=5, max_len=args.max_len)
-    ev = Evaluation(seeds=[])
+    ev = Evaluation(seeds=list(range(args.seeds)))
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp) / "world"
         counts = generate(world_cfg, world)
