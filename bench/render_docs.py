@@ -647,6 +647,24 @@ def _relative(vs: dict[str, Any]) -> str:
     return f"{_pct(vs['rel'])} % [{_pct(vs['rel_ci'][0])}, {_pct(vs['rel_ci'][1])}]"
 
 
+METRIC_COLUMNS = ("ndcg@10", "coverage@10", "gini@10")
+
+
+def controls_table() -> str:
+    """The tag controls on MovieLens: one row per model and version of the tags, paired per user."""
+    r = report("recsys_controls")
+    lines = [
+        "| tags | model | NDCG@10 | coverage@10 | Gini@10 | vs SASRec, per user | vs the same model on the graph's tags |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in r["rows"]:
+        cells = [f"{row[m]['mean']:.4f}" if m == "ndcg@10" else f"{row[m]['mean']:.3f}" for m in METRIC_COLUMNS]
+        versus = (row.get("vs_sasrec"), row.get("vs_graph_tags"))
+        vs = [f"{_relative(v)}, p {v['p_users']:.2g}" if v else "–" for v in versus]
+        lines.append(f"| {row['version']} | {row['model']} | {' | '.join(cells)} | {' | '.join(vs)} |")
+    return "\n".join(lines)
+
+
 def ablation_table() -> str:
     """The synthetic v2 ablation, one row per model or recipe change (one seed or more), paired per user
     against SASRec, with the β each TagCF row chose; tag-profile-it from the evaluate report of the same world."""
@@ -814,6 +832,7 @@ TABLES: dict[str, Callable[[], str]] = {
     "tiers": tiers_table,
     "api_load": api_table,
     "recsys_ablation": ablation_table,
+    "recsys_controls": controls_table,
     "demo": demo_table,
     "recsys_tagheads": lambda: tagheads_table(report("recsys_tagheads")),
     "recsys_movielens": lambda: training_table("recsys_movielens"),
