@@ -654,7 +654,8 @@ def controls_table() -> str:
     """The tag controls on MovieLens: one row per model and version of the tags, paired per user."""
     r = report("recsys_controls")
     lines = [
-        "| tags | model | NDCG@10 | coverage@10 | Gini@10 | vs SASRec, per user | vs the same model on the graph's tags |",
+        "| tags | model | NDCG@10 | coverage@10 | Gini@10 | vs SASRec, per user "
+        "| vs the same model on the graph's tags |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in r["rows"]:
