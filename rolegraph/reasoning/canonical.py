@@ -180,10 +180,18 @@ class Canonicalizer:
         return out
 
     def vector(self, key: str) -> np.ndarray:
-        """The embedding of a canonical key, or of an alias this canonicalizer resolved."""
+        """The embedding of a canonical key, or of an alias this canonicalizer resolved (KeyError otherwise)."""
+        found = self.stored_vector(key)
+        if found is None:
+            raise KeyError(f"no embedding held for {key!r}")
+        return found
+
+    def stored_vector(self, key: str) -> np.ndarray | None:
+        """`vector`, or None for a key it does not know and for an alias read from the graph (`add_alias`
+        stores no embedding)."""
         if key in self._row:
             return self._vectors[self._row[key]]
-        return self._alias_vectors[key]
+        return self._alias_vectors.get(key)
 
     def _resolve_batch(self, keys: list[str], vecs: np.ndarray) -> None:
         """Each key goes to a canonical tag — existing, or new earlier in this batch — when the method

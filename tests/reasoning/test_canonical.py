@@ -119,3 +119,15 @@ def test_add_with_vectors_skips_known_and_repeated_keys_and_grows(minilm: MiniLM
     c.add(["tag 3", "new one", "new one"], rng.normal(size=(3, 384)).astype(np.float32))
     assert len(c) == 1501
     assert np.allclose(c.vector("tag 1499"), vectors[1499]) and np.allclose(c.vector("tag 3"), vectors[3])
+
+
+def test_an_alias_read_from_the_graph_has_no_stored_vector(minilm: MiniLMEmbedder) -> None:
+    """The gate embeds such a tag's name afresh instead of failing (a backfill day died on it)."""
+    canon = Canonicalizer(minilm)
+    canon.add(["wild animal"])
+    canon.add_alias("animals in the wild", "wild animal", 0.84, "words", "same senses")
+    assert "animals in the wild" in canon
+    assert canon.stored_vector("animals in the wild") is None
+    assert canon.stored_vector("wild animal") is not None
+    with pytest.raises(KeyError):
+        canon.vector("animals in the wild")

@@ -59,9 +59,10 @@ def _judged(edge: GatedEdge, sim: float) -> Judged:
 
 
 def _vector(ctx: RunContext, edge: GatedEdge) -> np.ndarray | None:
-    """The tag's embedding from the run's vocabulary (None when the vocabulary does not hold it)."""
+    """The tag's embedding from the run's vocabulary (None when the vocabulary holds none for it: the name is
+    then embedded afresh)."""
     canon = ctx.vocab.get(_TYPES[edge.type])
-    return canon.vector(edge.tag) if canon is not None and edge.tag in canon else None
+    return canon.stored_vector(edge.tag) if canon is not None else None
 
 
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
