@@ -114,6 +114,8 @@ def read_graph(store: GraphStore) -> dict[str, Any]:
                 kept.setdefault(e["src"], {"roles": [], "topics": []})
     tags = list(store.iter_tags())
     tagged = sorted(kept)
+    seen = Counter(r["item"] for r in store.iter_interactions())
+    covered = sum(n for item, n in seen.items() if item in kept)
     n = len(tagged) or 1
     shown = sorted(random.Random(0).sample(tagged, min(SHOWN, len(tagged))), key=lambda i: items.get(i, i))
     return {
@@ -121,15 +123,28 @@ def read_graph(store: GraphStore) -> dict[str, Any]:
         "llm_tagged": len(tagged),
         "distilled_only": len(distilled - set(kept)),
         "untagged": len(set(items) - set(kept) - distilled),
+        "interactions_on_llm_tagged": covered / max(sum(seen.values()), 1),
         "roles_per_item": sum(len(v["roles"]) for v in kept.values()) / n,
         "topics_per_item": sum(len(v["topics"]) for v in kept.values()) / n,
         "no_kept_tag": sum(1 for v in kept.values() if not v["roles"] and not v["topics"]),
         "quarantined_edges": dict(quarantined),
+        "gate_passed": _share(
+            sum(len(v["roles"]) + len(v["topics"]) for v in kept.values()), sum(quarantined.values())
+        ),
         "quarantine_reasons": dict(reasons.most_common()),
         "role_tags": sum(1 for t in tags if t["is_user_tag"]),
         "topic_tags": sum(1 for t in tags if t["is_item_tag"]),
         "shown": [{"item": i, "title": items.get(i, i), **{k: sorted(v) for k, v in kept[i].items()}} for i in shown],
     }
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1%}"
+
+
+def _share(kept: int, quarantined: int) -> float | None:
+    """The share of the LLM's item → tag edges the gate kept (None without any)."""
+    return kept / (kept + quarantined) if kept + quarantined else None
 
 
 def markdown(r: dict[str, Any]) -> str:
@@ -146,13 +161,17 @@ def markdown(r: dict[str, Any]) -> str:
         *(
             f"| {d['day']} | {d['status']} | {d['items']} | {d['items_failed']} | {d['llm_calls']} | {d['cache_hits']} "
             f"| {d['tag_s']:.0f} | {d['logic_s']:.0f} | {d['total_s']:.0f} | {d['new_tags']} | {d['merges']} |"
+            if d["status"] != "already done"
+            else f"| {d['day']} | finished before this command (its figures are in that run's log) |" + " |" * 9
             for d in r["days"]
         ),
         "",
-        f"**{g['llm_tagged']:,} of {g['items']:,} items tagged by the LLM** ({g['distilled_only']:,} carry only "
+        f"**{g['llm_tagged']:,} of {g['items']:,} items tagged by the LLM**, carrying "
+        f"{g['interactions_on_llm_tagged']:.1%} of the interactions ({g['distilled_only']:,} items carry only "
         f"distilled tags, {g['untagged']:,} none); per LLM-tagged item {g['roles_per_item']:.2f} roles and "
         f"{g['topics_per_item']:.2f} topics kept, {g['no_kept_tag']} items with every tag quarantined. The gate "
-        f"passed {passed} of the {gate_['judged']:,} tags these days wrote (quarantined by reason, whole graph: "
+        f"kept {_pct(g['gate_passed'])} of the LLM's item → tag edges in the graph ({passed} of the "
+        f"{gate_['judged']:,} tags the days run by this command wrote; quarantined by reason: "
         f"{g['quarantine_reasons']}). Vocabulary: {g['role_tags']:,} role tags, {g['topic_tags']:,} topic tags.",
         "",
         f"{len(g['shown'])} LLM-tagged items drawn at random (seed 0), with the tags the gate kept:",

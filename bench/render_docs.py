@@ -492,9 +492,12 @@ def _backfill(r: dict[str, Any]) -> tuple[str, str]:
     g, gate = r["graph"], r["gate"]
     days = [d for d in r["days"] if d["status"] != "already done"]
     hours = sum(d["total_s"] for d in days) / 3600
+    share = gate["passed"] if gate["passed"] is not None else g.get("gate_passed")
+    passed = "–" if share is None else f"{share:.0%}"
     result = (
-        f"{g['llm_tagged']:,} of {g['items']:,} items LLM-tagged, {g['roles_per_item']:.1f} roles + "
-        f"{g['topics_per_item']:.1f} topics each; gate passed {gate['passed']:.0%}; {len(days)} day(s), {hours:.1f} h"
+        f"{g['llm_tagged']:,} of {g['items']:,} items LLM-tagged ({g['interactions_on_llm_tagged']:.1%} of the "
+        f"interactions), {g['roles_per_item']:.1f} roles + {g['topics_per_item']:.1f} topics each; gate passed "
+        f"{passed}; {len(days)} day(s) run by the command, {hours:.1f} h"
     )
     return result, f"every item LLM-tagged — {verdict(g['llm_tagged'] == g['items'])}"
 
