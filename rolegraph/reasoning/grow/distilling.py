@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from rolegraph.graph.distillation import TaggedItem
 from rolegraph.graph.growth import ItemText
 from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, Source, TagKind
+from rolegraph.reasoning.canonical import Canonicalizer
 from rolegraph.reasoning.distill import LogicConfig, TaggerConfig, save, top_b, train_logic, train_tagger
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.tagging import subject
@@ -91,6 +92,15 @@ def _distill_tags(
     ctx.counts[f"distilled_{kind.value}_tag_edges"] += ctx.store.upsert_item_tag_edges(kind, edges)
 
 
+def _vectors(ctx: RunContext, vocab: Canonicalizer, keys: list[str]) -> np.ndarray:
+    """The keys' embeddings from the vocabulary; a key it holds none for (an alias read from the graph) is
+    embedded afresh."""
+    stored = [vocab.stored_vector(k) for k in keys]
+    missing = [k for k, v in zip(keys, stored, strict=True) if v is None]
+    fresh = dict(zip(missing, ctx.embedder.embed(missing), strict=True)) if missing else {}
+    return np.stack([fresh[k] if v is None else v for k, v in zip(keys, stored, strict=True)])
+
+
 def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[str]], folder: Path) -> None:
     src_kind, dst_kind = _LOGIC[kind]
     edges = ctx.store.distillation.llm_logic(kind)
@@ -102,8 +112,7 @@ def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[
     dst_keys = sorted({e.dst for e in edges} | set(dst_cover))
     s_idx = {k: i for i, k in enumerate(src_keys)}
     d_idx = {k: i for i, k in enumerate(dst_keys)}
-    src = np.stack([src_vocab.vector(k) for k in src_keys])
-    dst = np.stack([dst_vocab.vector(k) for k in dst_keys])
+    src, dst = _vectors(ctx, src_vocab, src_keys), _vectors(ctx, dst_vocab, dst_keys)
     triples = (
         np.array([s_idx[e.src] for e in edges]),
         np.array([d_idx[e.dst] for e in edges]),
@@ -111,9 +120,7 @@ def _distill_logic(ctx: RunContext, kind: LogicKind, covers: dict[TagKind, list[
     )
     model = train_logic(src, dst, triples, LogicConfig(seed=ctx.config.seed))
     save(model, folder / f"logic-{kind.value.lower()}.pt")
-    scores = model.score(
-        np.stack([src_vocab.vector(k) for k in src_cover]), np.stack([dst_vocab.vector(k) for k in dst_cover])
-    )
+    scores = model.score(_vectors(ctx, src_vocab, src_cover), _vectors(ctx, dst_vocab, dst_cover))
     exclude = np.zeros((len(src_cover), len(dst_cover)), dtype=bool)  # a tag is never its own target
     d_pos = {k: j for j, k in enumerate(dst_cover)}
     for i, k in enumerate(src_cover):
