@@ -34,6 +34,10 @@ from rolegraph.settings import GraphSettings
 
 TAG_EDGES = {"HAS_USER_TAG": "roles", "HAS_ITEM_TAG": "topics"}
 SHOWN = 20  # items a reader judges
+DAY_NOTES = {
+    "already done": "finished before this command (its figures are in the log of the run that made it)",
+    "resumed": "resumed after a stop: its items were tagged before (figures in that run's log); the rest ran here",
+}
 
 
 def main() -> None:
@@ -72,9 +76,12 @@ def main() -> None:
 def day_row(summary: dict[str, Any]) -> dict[str, Any]:
     """One day's items, LLM calls and seconds (from its summary)."""
     c, t = summary["counts"], summary["timings_s"]
+    status = summary["status"]
+    if status == "done" and c.get("items_planned", 0) and not c.get("items_done", 0) and not c.get("llm_calls", 0):
+        status = "resumed"  # its items were tagged by an earlier, interrupted run: only the rest ran here
     return {
         "day": summary["day"],
-        "status": summary["status"],
+        "status": status,
         "items": int(c.get("items_done", 0)),
         "items_failed": int(c.get("items_planned", 0) - c.get("items_done", 0)),
         "llm_calls": int(c.get("llm_calls", 0)),
@@ -161,8 +168,8 @@ def markdown(r: dict[str, Any]) -> str:
         *(
             f"| {d['day']} | {d['status']} | {d['items']} | {d['items_failed']} | {d['llm_calls']} | {d['cache_hits']} "
             f"| {d['tag_s']:.0f} | {d['logic_s']:.0f} | {d['total_s']:.0f} | {d['new_tags']} | {d['merges']} |"
-            if d["status"] != "already done"
-            else f"| {d['day']} | finished before this command (its figures are in that run's log) |" + " |" * 9
+            if d["status"] == "done"
+            else f"| {d['day']} | {DAY_NOTES[d['status']]} |" + " |" * 9
             for d in r["days"]
         ),
         "",

@@ -490,7 +490,7 @@ def _mixture(r: dict[str, Any]) -> tuple[str, str]:
 def _backfill(r: dict[str, Any]) -> tuple[str, str]:
     """The catalogue backfill: how many items the LLM tagged, tags per item, the gate, the time."""
     g, gate = r["graph"], r["gate"]
-    days = [d for d in r["days"] if d["status"] != "already done"]
+    days = [d for d in r["days"] if d["status"] == "done"]
     hours = sum(d["total_s"] for d in days) / 3600
     share = gate["passed"] if gate["passed"] is not None else g.get("gate_passed")
     passed = "–" if share is None else f"{share:.0%}"
