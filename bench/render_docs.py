@@ -497,7 +497,7 @@ def _backfill(r: dict[str, Any]) -> tuple[str, str]:
     result = (
         f"{g['llm_tagged']:,} of {g['items']:,} items LLM-tagged ({g['interactions_on_llm_tagged']:.1%} of the "
         f"interactions), {g['roles_per_item']:.1f} roles + {g['topics_per_item']:.1f} topics each; gate passed "
-        f"{passed}; {len(days)} day(s) run by the command, {hours:.1f} h"
+        f"{passed}" + (f"; {len(days)} day(s) run by the command, {hours:.1f} h" if days else "")
     )
     return result, f"every item LLM-tagged — {verdict(g['llm_tagged'] == g['items'])}"
 
