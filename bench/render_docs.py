@@ -507,8 +507,11 @@ def _controls(r: dict[str, Any]) -> tuple[str, str]:
     rows = {(x["version"], x["model"]): x for x in r["rows"]}
     parts = [f"SASRec {rows[('–', 'sasrec')]['ndcg@10']['mean']:.4f}"]
     for v in ("graph", "genres", "shuffled"):
-        tag, prof = rows[(v, "tagcf-ut-util")], rows[(v, "tag-profile")]
-        parts.append(f"{v}: TagCF-ut {tag['ndcg@10']['mean']:.4f}, tag profile {prof['ndcg@10']['mean']:.4f}")
+        tag, prof, mix = (rows[(v, m)] for m in ("tagcf-ut-util", "tag-profile", "tag-mixture"))
+        parts.append(
+            f"{v}: TagCF-ut {tag['ndcg@10']['mean']:.4f}, tag profile {prof['ndcg@10']['mean']:.4f}, "
+            f"tag mixture {mix['ndcg@10']['mean']:.4f}"
+        )
     result = "NDCG@10 " + "; ".join(parts) + f"; {len(r['provenance']['seeds'])} seeds"
     g = rows[("graph", "tagcf-ut-util")]
     beaten = [v for v in ("genres", "shuffled") if rows[(v, "tagcf-ut-util")]["ndcg@10"]["mean"] > g["ndcg@10"]["mean"]]
