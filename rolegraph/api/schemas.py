@@ -253,6 +253,9 @@ class CoverOut(BaseModel):
 
 class AliasOut(BaseModel):
     key: str
+    kind: str | None = Field(
+        default=None, description="the vocabulary the merge was made in: 'user' (roles) or 'item' (topics)"
+    )
     score: float | None
     run: str | None
 

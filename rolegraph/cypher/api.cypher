@@ -48,18 +48,18 @@ RETURN s.kind AS kind, m.since AS since, m.until AS until
 ORDER BY kind, since;
 
 // name: tag_aliases
-// The aliases of one tag (keys merged into it) with score and run.
+// The aliases of one tag (keys merged into it) with the vocabulary of the merge, score and run.
 // params: key
 MATCH (a:Tag)-[r:ALIAS_OF]->(t:Tag {key: $key})
-RETURN a.key AS alias, r.score AS score, r.run AS run
-ORDER BY alias;
+RETURN a.key AS alias, r.kind AS kind, r.score AS score, r.run AS run
+ORDER BY alias, kind;
 
 // name: tag_canonical
-// The tag that one tag is an alias of, if any.
+// The tags that one tag is an alias of (one per vocabulary at most), if any.
 // params: key
 MATCH (t:Tag {key: $key})-[r:ALIAS_OF]->(c:Tag)
-RETURN c.key AS canonical, r.score AS score, r.run AS run
-ORDER BY canonical;
+RETURN c.key AS canonical, r.kind AS kind, r.score AS score, r.run AS run
+ORDER BY canonical, kind;
 
 // name: tag_names
 // Display names of the given tag keys (missing keys give no row).

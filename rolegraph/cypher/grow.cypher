@@ -55,7 +55,8 @@ RETURN count(i) AS n;
 MATCH (t:UserTag)
 WHERE (t.u2i_status IS NULL OR t.u2i_status = 'failed') AND t.quarantine IS NULL
 OPTIONAL MATCH (t)-[r:U2I {source: 'llm'}]->(:Tag)
-OPTIONAL MATCH (t)-[a:ALIAS_OF]->(:Tag)
+OPTIONAL MATCH (t)-[a:ALIAS_OF]->(c:Tag)
+WHERE coalesce(a.kind, CASE WHEN c:UserTag THEN 'user' END) = 'user'
 WITH t, count(r) AS out, count(a) AS aliased
 WHERE out = 0 AND aliased = 0
 WITH t
@@ -71,7 +72,8 @@ ORDER BY key;
 MATCH (c:ItemTag)
 WHERE (c.i2u_status IS NULL OR c.i2u_status = 'failed') AND c.quarantine IS NULL
 OPTIONAL MATCH (c)-[r:I2U {source: 'llm'}]->(:Tag)
-OPTIONAL MATCH (c)-[a:ALIAS_OF]->(:Tag)
+OPTIONAL MATCH (c)-[a:ALIAS_OF]->(k:Tag)
+WHERE coalesce(a.kind, CASE WHEN k:ItemTag THEN 'item' END) = 'item'
 WITH c, count(r) AS out, count(a) AS aliased
 WHERE out = 0 AND aliased = 0
 WITH c
@@ -115,13 +117,15 @@ SET t.i2u_status = row.status, t.i2u_reason = row.reason, t.i2u_run = row.run
 RETURN count(t) AS n;
 
 // name: vocabulary_page
-// A page of tags of one vocabulary ('user' or 'item') with embedding and alias target (with the merge's
-// score, method and reason), in key order.
+// A page of tags of one vocabulary ('user' or 'item') with embedding and alias target in that vocabulary
+// (with the merge's score, method and reason), in key order. An alias edge written before merges carried
+// their vocabulary (no `kind`) counts in each vocabulary its canonical tag belongs to.
 // params: kind, after, limit
 MATCH (t:Tag)
 WHERE toString(t.key) > $after AND (($kind = 'user' AND t:UserTag) OR ($kind = 'item' AND t:ItemTag))
 OPTIONAL MATCH (t)-[a:ALIAS_OF]->(c:Tag)
-WHERE ($kind = 'user' AND c:UserTag) OR ($kind = 'item' AND c:ItemTag)
+WHERE coalesce(a.kind, CASE WHEN c:UserTag AND $kind = 'user' THEN 'user'
+                            WHEN c:ItemTag AND $kind = 'item' THEN 'item' END) = $kind
 RETURN t.key AS key, t.embedding AS embedding, c.key AS canonical, a.score AS score, a.method AS method,
        a.reason AS reason, t.pinned AS pinned
 ORDER BY key

@@ -90,13 +90,15 @@ RETURN t.key AS src, type(r) AS type, coalesce(x.key, x.kind) AS dst, properties
 ORDER BY src, type, dst;
 
 // name: upsert_aliases
-// ALIAS_OF edges alias → canonical, keyed by the pair; score (cosine), method, reason and run are SET.
-// params: rows
+// ALIAS_OF edges alias → canonical in one vocabulary (`kind`: 'user' for roles, 'item' for topics),
+// keyed by the pair and the kind — a tag that is both a role and a topic is merged in each vocabulary on
+// its own; score (cosine), method, reason and run are SET.
+// params: kind, rows
 // rows: [{alias, canonical, score, method, reason, run}]; returns: n
 UNWIND $rows AS row
 MATCH (a:Tag {key: row.alias})
 MATCH (c:Tag {key: row.canonical})
-MERGE (a)-[r:ALIAS_OF]->(c)
+MERGE (a)-[r:ALIAS_OF {kind: $kind}]->(c)
 SET r.score = row.score, r.method = row.method, r.reason = row.reason, r.run = row.run
 RETURN count(r) AS n;
 

@@ -213,8 +213,8 @@ class GraphStore(GraphReads):
                 sizes.append(size)
         return self.write_batches(_UPSERT_LOGIC[kind], batches, sizes, progress)
 
-    def upsert_aliases(self, aliases: Iterable[AliasEdge]) -> int:
-        """Upserts ALIAS_OF edges alias → canonical."""
+    def upsert_aliases(self, kind: TagKind, aliases: Iterable[AliasEdge]) -> int:
+        """Upserts ALIAS_OF edges alias → canonical, merges made in one vocabulary (roles or topics)."""
         rows = [
             {
                 "alias": v.check_tag_key(a.alias_key),
@@ -226,7 +226,7 @@ class GraphStore(GraphReads):
             }
             for a in aliases
         ]
-        return self.write_rows(Stmt.UPSERT_ALIASES, rows, None)
+        return self.write_each(Stmt.UPSERT_ALIASES, "rows", rows, None, kind=TagKind(kind).value)
 
     def remove_alias(self, alias_key: str) -> int:
         """Removes the ALIAS_OF edges out of ``alias_key``; returns how many were removed."""

@@ -103,7 +103,8 @@ class TagMaintenance(Repository):
 
     def canonical_of(self, key: str) -> list[str]:
         """The keys of the tags that ``key`` is an alias of (none when it is canonical)."""
-        return [r["canonical"] for r in self._db.read(Stmt.TAG_CANONICAL, key=v.check_tag_key(key))]
+        rows = self._db.read(Stmt.TAG_CANONICAL, key=v.check_tag_key(key))
+        return sorted({r["canonical"] for r in rows})
 
     def unmerge_edges(self, alias: str, canonical: str) -> Unmerged:
         """Moves what reached ``canonical`` through ``alias`` back onto ``alias``: the item edges, the logic

@@ -49,11 +49,11 @@ def test_tag_cover_membership_and_aliases(own_store: GraphStore) -> None:
 
     own_store.covers.set(TagKind.USER, "2026-01-01", ["role 1", "role 2"])
     own_store.covers.set(TagKind.USER, "2026-01-02", ["role 2"])
-    own_store.upsert_aliases([AliasEdge("role 3", "role 2", 0.93, "r1")])
+    own_store.upsert_aliases(TagKind.USER, [AliasEdge("role 3", "role 2", 0.93, "r1")])
     with TestClient(make_app(own_store), headers={"X-API-Key": READ_KEY}) as c:
         body = c.get("/tags/role 2").json()
         assert body["cover"] == [{"kind": "user", "since": "2026-01-01", "until": None}]
-        assert body["aliases"] == [{"key": "role 3", "score": 0.93, "run": "r1"}]
+        assert body["aliases"] == [{"key": "role 3", "kind": "user", "score": 0.93, "run": "r1"}]
         assert c.get("/tags/role 1").json()["cover"] == [{"kind": "user", "since": "2026-01-01", "until": "2026-01-02"}]
         assert c.get("/tags/role 3").json()["alias_of"][0]["key"] == "role 2"
 

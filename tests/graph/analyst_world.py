@@ -84,11 +84,10 @@ def build(store: GraphStore) -> None:
     for kind, logic in ((LogicKind.U2I, U2I), (LogicKind.I2U, I2U)):
         store.upsert_logic(kind, (LogicEdge(*edge) for edge in logic))
     store.upsert_aliases(
-        [
-            AliasEdge("parents", "parent", 0.97, "r1", "words", "same senses (order, inflection or function words)"),
-            AliasEdge("crime films", "crime", 0.93, "r2", "embedding", "cosine 0.930"),
-        ]
+        TagKind.USER,
+        [AliasEdge("parents", "parent", 0.97, "r1", "words", "same senses (order, inflection or function words)")],
     )
+    store.upsert_aliases(TagKind.ITEM, [AliasEdge("crime films", "crime", 0.93, "r2", "embedding", "cosine 0.930")])
     store.upsert_roles(RoleEdge(u, t, p, r, s, run="r2") for u, t, p, r, s in HAS_ROLE)
     _cover(store)
     store.upsert_run(RunRecord("r1", "grow", DAY1, *R1[1:], status="finished", counts={"items": 4}))

@@ -31,7 +31,7 @@ def test_frontier_tags_are_planned_per_kind(store: GraphStore) -> None:
     store.upsert_tags(TagKind.USER, [TagRecord(k, k.title()) for k in ("fans", "critics", "kids", "kid")])
     store.upsert_tags(TagKind.ITEM, [TagRecord("drama", "Drama")])
     store.upsert_logic(LogicKind.U2I, [LogicEdge("critics", "drama", 1.0)])  # not on the frontier any more
-    store.upsert_aliases([AliasEdge("kid", "kids", 0.95)])  # an alias is never a source
+    store.upsert_aliases(TagKind.USER, [AliasEdge("kid", "kids", 0.95)])  # an alias is never a source
     growth.plan_sources(LogicKind.U2I, "2026-01-01", 5)
     growth.plan_sources(LogicKind.I2U, "2026-01-01", 5)
     assert growth.planned_sources(LogicKind.U2I, "2026-01-01") == [

@@ -136,8 +136,8 @@ def test_cover_membership_keeps_history(store: GraphStore) -> None:
 
 def test_aliases_and_unmerge(store: GraphStore) -> None:
     store.upsert_tags(TagKind.USER, [TagRecord("new dads", "New dads"), TagRecord("new fathers", "New fathers")])
-    assert store.upsert_aliases([AliasEdge("new fathers", "new dads", 0.93, "run1")]) == 1
-    store.upsert_aliases([AliasEdge("new fathers", "new dads", 0.95, "run2")])
+    assert store.upsert_aliases(TagKind.USER, [AliasEdge("new fathers", "new dads", 0.93, "run1")]) == 1
+    store.upsert_aliases(TagKind.USER, [AliasEdge("new fathers", "new dads", 0.95, "run2")])
     assert store.stats().relationships == {"ALIAS_OF": 1}
     assert store.remove_alias("new fathers") == 1
     assert store.stats().relationships == {}

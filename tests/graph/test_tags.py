@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rolegraph.graph.model import (
     AliasEdge,
     InteractionRecord,
@@ -14,6 +16,7 @@ from rolegraph.graph.model import (
     TagKind,
     TagRecord,
 )
+from rolegraph.graph.queries import Statement
 from rolegraph.graph.statements import Stmt
 from rolegraph.graph.store import GraphStore
 from rolegraph.graph.tags import AliasUse, LogicAliasUse, Unmerged, VocabularyTag
@@ -25,7 +28,7 @@ def test_a_vocabulary_is_read_with_embeddings_aliases_and_pins(small_store: Grap
     store.upsert_tags(TagKind.USER, roles)
     store.upsert_tags(TagKind.ITEM, [TagRecord("drama", "Drama")])
     merge = AliasEdge("role 01", "role 00", 0.93, "grow-2026-01-01", "words", "same senses")
-    store.upsert_aliases([merge, AliasEdge("role 02", "role 00", 0.91)])
+    store.upsert_aliases(TagKind.USER, [merge, AliasEdge("role 02", "role 00", 0.91)])
     store.tags.pin("role 02")
     vocabulary = {t.key: t for t in store.tags.vocabulary(TagKind.USER)}
     assert sorted(vocabulary) == [f"role {n:02d}" for n in range(12)]
@@ -48,7 +51,7 @@ def test_last_seen_only_moves_forward(small_store: GraphStore) -> None:
 def test_edges_marked_with_their_alias_move_back_on_unmerge(store: GraphStore) -> None:
     store.upsert_items([ItemRecord("i1", "One"), ItemRecord("i2", "Two")])
     store.upsert_tags(TagKind.USER, [TagRecord("kids", "Kids"), TagRecord("kid", "Kid")])
-    store.upsert_aliases([AliasEdge("kid", "kids", 0.95)])
+    store.upsert_aliases(TagKind.USER, [AliasEdge("kid", "kids", 0.95)])
     store.upsert_item_tag_edges(TagKind.USER, [ItemTagEdge("i1", "kids", 1.0, 0), ItemTagEdge("i2", "kids", 1.0, 2)])
     store.tags.mark_alias_uses([AliasUse("i1", "kids", "kid")])  # i1 said "kid", i2 said "kids"
     assert store.tags.unmerge_edges("kid", "kids") == Unmerged(item_edges=1)
@@ -61,7 +64,9 @@ def test_logic_edges_and_user_roles_through_an_alias_move_back_on_unmerge(store:
     store.upsert_items([ItemRecord("i1", "One"), ItemRecord("i2", "Two")])
     store.upsert_tags(TagKind.USER, [TagRecord("kids", "Kids"), TagRecord("kid", "Kid")])
     store.upsert_tags(TagKind.ITEM, [TagRecord("cartoons", "Cartoons"), TagRecord("toys", "Toys")])
-    store.upsert_aliases([AliasEdge("kid", "kids", 0.95, "grow-2026-01-01", "words", "same senses: kid = kids")])
+    store.upsert_aliases(
+        TagKind.USER, [AliasEdge("kid", "kids", 0.95, "grow-2026-01-01", "words", "same senses: kid = kids")]
+    )
     store.upsert_item_tag_edges(TagKind.USER, [ItemTagEdge("i1", "kids", 1.0, 0), ItemTagEdge("i2", "kids", 1.0, 0)])
     store.tags.mark_alias_uses([AliasUse("i1", "kids", "kid")])
     # I2U: a topic's LLM answer named "kid" (through the alias) and U2I from the canonical role: its own
@@ -86,9 +91,44 @@ def test_logic_edges_and_user_roles_through_an_alias_move_back_on_unmerge(store:
 def test_merge_counts_say_how_many_merges_were_made_blocked_and_undone(store: GraphStore) -> None:
     assert store.tags.merge_counts() == {"made": 0, "blocked": 0, "undone": 0}
     store.upsert_tags(TagKind.USER, [TagRecord(k, k) for k in ("kids", "kid", "child", "adult")])
-    store.upsert_aliases([AliasEdge("kid", "kids", 0.95), AliasEdge("child", "kids", 0.58)])
+    store.upsert_aliases(TagKind.USER, [AliasEdge("kid", "kids", 0.95), AliasEdge("child", "kids", 0.58)])
     store.tags.pin("adult")
     for day, blocked in (("2026-01-01", 3), ("2026-01-02", 4)):
         store.upsert_run(RunRecord(f"grow-{day}", "grow", day, counts={"merges_blocked": blocked}))
     store.upsert_run(RunRecord("train-1", "train"))  # runs that merge nothing count nothing
     assert store.tags.merge_counts() == {"made": 2, "blocked": 7, "undone": 1}
+
+
+def test_a_merge_in_one_vocabulary_leaves_the_same_named_tag_canonical_in_the_other(store: GraphStore) -> None:
+    # "animals in the wild" is a role and a topic; the roles merged it into "wild animals", the topics did not
+    both = [TagRecord("animals in the wild", "animals in the wild"), TagRecord("wild animals", "wild animals")]
+    store.upsert_tags(TagKind.USER, both)
+    store.upsert_tags(TagKind.ITEM, both)
+    store.upsert_aliases(TagKind.USER, [AliasEdge("animals in the wild", "wild animals", 0.93, "r1")])
+    roles = {t.key: t.canonical for t in store.tags.vocabulary(TagKind.USER)}
+    topics = {t.key: t.canonical for t in store.tags.vocabulary(TagKind.ITEM)}
+    assert roles == {"animals in the wild": "wild animals", "wild animals": None}
+    assert topics == {"animals in the wild": None, "wild animals": None}
+    store.growth.plan_sources(LogicKind.U2I, "2026-01-02", 5)
+    store.growth.plan_sources(LogicKind.I2U, "2026-01-02", 5)
+    assert [t.key for t in store.growth.planned_sources(LogicKind.U2I, "2026-01-02")] == ["wild animals"]
+    planned_topics = [t.key for t in store.growth.planned_sources(LogicKind.I2U, "2026-01-02")]
+    assert planned_topics == ["animals in the wild", "wild animals"]
+    # the topics merge it too, the next day: one alias edge per vocabulary, one canonical tag
+    store.upsert_aliases(TagKind.ITEM, [AliasEdge("animals in the wild", "wild animals", 0.94, "r2")])
+    store.upsert_aliases(TagKind.ITEM, [AliasEdge("animals in the wild", "wild animals", 0.95, "r2")])
+    assert {t.key: t.canonical for t in store.tags.vocabulary(TagKind.ITEM)}["animals in the wild"] == "wild animals"
+    assert store.tags.canonical_of("animals in the wild") == ["wild animals"]
+    assert store.tags.merge_counts()["made"] == 2
+    assert store.remove_alias("animals in the wild") == 2
+
+
+def test_an_alias_written_before_merges_carried_their_vocabulary_counts_where_its_canonical_is(
+    store: GraphStore,
+) -> None:
+    store.upsert_tags(TagKind.USER, [TagRecord("kid", "kid"), TagRecord("kids", "kids")])
+    store.upsert_tags(TagKind.ITEM, [TagRecord("kid", "kid")])
+    legacy = "MATCH (a:Tag {key: 'kid'}), (c:Tag {key: 'kids'}) CREATE (a)-[:ALIAS_OF {score: 0.95}]->(c)"
+    store.backend.run(Statement("adhoc", legacy, frozenset(), Path("test"), 0), {}, write=True)
+    assert {t.key: t.canonical for t in store.tags.vocabulary(TagKind.USER)}["kid"] == "kids"
+    assert {t.key: t.canonical for t in store.tags.vocabulary(TagKind.ITEM)} == {"kid": None}

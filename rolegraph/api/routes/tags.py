@@ -45,6 +45,10 @@ def _logic(row: Row, key_field: str) -> LogicOut:
     )  # fmt: skip
 
 
+def _alias(row: Row, key_field: str) -> AliasOut:
+    return AliasOut(key=row[key_field], kind=row.get("kind"), score=row["score"], run=row["run"])
+
+
 @router.get("/tags/{key:path}", response_model=TagOut, responses=responses(401, 403, 404, 422, 429, 503, 504))
 def tag(
     store: StoreDep,
@@ -70,6 +74,6 @@ def tag(
         out=[_logic(r, "target") for r in hood["out"][:limit]],
         into=[_logic(r, "source_key") for r in hood["in"][:limit]],
         cover=[CoverOut.model_validate(r) for r in store.covers.membership(key)],
-        aliases=[AliasOut(key=r["alias"], score=r["score"], run=r["run"]) for r in aliases["aliases"]],
-        alias_of=[AliasOut(key=r["canonical"], score=r["score"], run=r["run"]) for r in aliases["canonical"]],
+        aliases=[_alias(r, "alias") for r in aliases["aliases"]],
+        alias_of=[_alias(r, "canonical") for r in aliases["canonical"]],
     )

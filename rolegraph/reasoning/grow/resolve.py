@@ -71,7 +71,7 @@ def apply_tag_writes(ctx: RunContext, kind: TagKind, data: dict[str, Any]) -> No
     store.upsert_tags(kind, [TagRecord(k, v[0], day, v[1]) for k, v in sorted(new.items())])
     store.upsert_tags(kind, [TagRecord(k, v[0], day, v[3]) for k, v in sorted(aliases.items())])
     merges = [AliasEdge(k, v[1], v[2], run, *v[4:6]) for k, v in sorted(aliases.items())]
-    store.upsert_aliases(merges)
+    store.upsert_aliases(kind, merges)
     store.tags.touch(data["seen"], day)
     ctx.counts[f"{kind.value}_tags_new"] += len(new)
     ctx.counts["aliases_merged"] += len(aliases)
