@@ -50,7 +50,7 @@ RELATIONSHIPS: list[tuple[str, str, float, dict[str, str], str | None, bool]] = 
     ("HAS_ITEM_TAG", "#57C7E3", 1.0, ITEM_TAG, "p", True),
     ("HAS_ROLE", "#D9C8AE", 1.0, {"p": "number", "rank": "number", "set": "string", "run": "string"}, "p", False),
     ("IN_COVER", "#8DCC93", 1.0, {"since": "string", "until": "string"}, None, False),
-    ("ALIAS_OF", "#848484", 1.0, {"score": "number", "run": "string"}, None, False),
+    ("ALIAS_OF", "#848484", 1.0, {"kind": "string", "score": "number", "run": "string"}, None, False),
     ("INTERACTED", "#D9D9D9", 0.5, {"ts": "number", "rating": "number"}, None, False),
 ]
 PATHS = [("UserTag", "U2I", "ItemTag"), ("ItemTag", "I2U", "UserTag"), ("Item", "HAS_USER_TAG", "UserTag"),

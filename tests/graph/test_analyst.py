@@ -100,11 +100,12 @@ EXPECTED: dict[str, tuple[dict[str, str], list[dict[str, Any]]]] = {
     "analyst_aliases_of_run": (
         {"run": "r2"},
         [{"alias": "crime films", "alias_name": "crime films", "canonical": "crime", "canonical_name": "Crime",
-          "score": 0.93}],
+          "kind": "item", "score": 0.93}],
     ),
     "analyst_merges_of_day": (
         {"day": "2026-01-02"},
-        [{"alias": "crime films", "name": "crime films", "canonical": "crime", "score": 0.93, "method": "embedding",
+        [{"alias": "crime films", "name": "crime films", "canonical": "crime", "kind": "item", "score": 0.93,
+          "method": "embedding",
           "reason": "cosine 0.930", "items": 0}],
     ),
     "analyst_stale_tags": (
@@ -186,7 +187,7 @@ VARIANTS: list[tuple[str, dict[str, str], list[dict[str, Any]]]] = [
       {"role": "student", "name": "Students", "occupations": 1, "users": 1, "which": ["engineer"]}]),
     ("analyst_stale_tags", {"before": "2026-01-01"}, []),
     ("analyst_merges_of_day", {"day": "2026-01-01"},
-     [{"alias": "parents", "name": "parents", "canonical": "parent", "score": 0.97, "method": "words",
+     [{"alias": "parents", "name": "parents", "canonical": "parent", "kind": "user", "score": 0.97, "method": "words",
        "reason": "same senses (order, inflection or function words)", "items": 0}]),
     ("analyst_merges_of_day", {"day": "2026-01-03"}, []),
 ]  # fmt: skip

@@ -38,10 +38,12 @@ RETURN type(r) AS type, r.weight AS weight, r.rationale AS rationale, r.run AS r
        r.prompt_version AS prompt_version, run.day AS day;
 
 // name: analyst_aliases_of_run
-// Aliases merged in a run: alias tag -> canonical tag with the similarity score, by canonical tag.
+// Aliases merged in a run: alias tag -> canonical tag with the vocabulary of the merge (user: roles, item:
+// topics) and the similarity score, by canonical tag.
 // params: run
 // param run: string — a run id
 // example: rolegraph cypher run analyst_aliases_of_run --param run=grow-2026-01-01
 MATCH (a:Tag)-[r:ALIAS_OF {run: $run}]->(c:Tag)
-RETURN a.key AS alias, a.name AS alias_name, c.key AS canonical, c.name AS canonical_name, r.score AS score
-ORDER BY canonical, alias;
+RETURN a.key AS alias, a.name AS alias_name, c.key AS canonical, c.name AS canonical_name, r.kind AS kind,
+       r.score AS score
+ORDER BY canonical, alias, kind;
