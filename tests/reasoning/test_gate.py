@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from rolegraph.reasoning.gate import GateConfig, Judged, generic, grounding, person_name, reasons
+from rolegraph.reasoning.gate import (
+    Example,
+    GateConfig,
+    Judged,
+    echoed,
+    generic,
+    grounding,
+    person_name,
+    reasons,
+)
 
 
 def test_generic_words_and_person_names_are_recognized() -> None:
@@ -45,3 +54,23 @@ def test_a_role_must_name_people_and_is_not_judged_by_grounding() -> None:
 def test_grounding_is_the_cosine_of_each_pair() -> None:
     sims = grounding(np.array([[1.0, 0.0], [3.0, 4.0]]), np.array([[2.0, 0.0], [0.0, 1.0]]))
     assert np.allclose(sims, [1.0, 0.8])
+
+
+BABE = Example(
+    "Babe (1995)", frozenset(["young children", "parents of toddler", "farmer", "animal lover", "grandparent"])
+)
+APOLLO = Example("Apollo 13 (1995)", frozenset(["space enthusiast", "engineer", "pilot", "history buff"]))
+
+
+def test_an_answer_that_repeats_a_worked_example_is_an_echo_unless_the_item_is_the_example() -> None:
+    cfg, examples = GateConfig(), [APOLLO, BABE]
+    copied = ["young children", "parents of toddler", "farmer", "animal lover", "comedian"]
+    assert echoed(copied, "Heat (1995). Genres: Crime.", examples, cfg) == "Babe (1995): 4 of 5 tags"
+    assert echoed(copied, "Babe (1995). Genres: Children's.", examples, cfg) == ""  # the example's own film
+    assert echoed(["farmer", "animal lover", "vet"], "Heat (1995).", examples, cfg) == ""  # two shared: not enough
+    # three shared tags count only when they are half the answer or more
+    fits = ["farmer", "animal lover", "grandparent", "vet", "rancher", "horse rider", "rural family"]
+    assert echoed(fits, "Black Beauty (1994).", examples, cfg) == ""
+    assert echoed(fits[:5], "Black Beauty (1994).", examples, cfg) == "Babe (1995): 3 of 5 tags"
+    got = reasons([Judged("farmer", "Heat (1995).", True, True, 0.0, "Babe (1995): 4 of 5 tags")], cfg)
+    assert got == ["echo of a worked example (Babe (1995): 4 of 5 tags)"]

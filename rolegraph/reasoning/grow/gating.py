@@ -7,15 +7,20 @@ from typing import Any
 
 import numpy as np
 
+from rolegraph.errors import InvalidInput
 from rolegraph.graph.model import TagKind
 from rolegraph.graph.quarantine import GatedEdge, Quarantined
+from rolegraph.reasoning.answers import parse_tag_line
 from rolegraph.reasoning.canonical import normalize
-from rolegraph.reasoning.gate import NOT_PEOPLE, GateConfig, Judged, grounding, reasons
+from rolegraph.reasoning.gate import NOT_PEOPLE, Example, GateConfig, Judged, echoed, grounding, reasons
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
 from rolegraph.reasoning.wording import default_lexicon
 
 _TYPES = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
+_TASKS = {"HAS_USER_TAG": Task.ITEM_ROLES, "HAS_ITEM_TAG": Task.ITEM_TOPICS}
 #: reasons that condemn a tag whatever item named it (the rest are about one item)
 _NAME_REASONS = ("generic", "person name", NOT_PEOPLE)
 
@@ -46,16 +51,45 @@ def compose(ctx: RunContext, item_ids: list[str], cfg: GateConfig) -> dict[str, 
         rows.append(fresh[e.name] if vec is None else vec)
     tags = np.stack(rows)
     sims = grounding(tags, np.stack([text_vec[e.text] for e in edges]))
-    why = reasons([_judged(e, float(sim)) for e, sim in zip(edges, sims, strict=True)], cfg)
+    echoes = _echoes(edges, cfg)
+    judged = [_judged(e, float(sim), echoes[e.item, e.type]) for e, sim in zip(edges, sims, strict=True)]
+    why = reasons(judged, cfg)
     failed = [[e.item, e.type, e.tag, r] for e, r in zip(edges, why, strict=True) if r]
     condemned = {e.tag: r for e, r in zip(edges, why, strict=True) if r in _NAME_REASONS}
     return {"phase": "gate", "edges": failed, "tags": condemned, "judged": len(edges)}
 
 
-def _judged(edge: GatedEdge, sim: float) -> Judged:
+def _judged(edge: GatedEdge, sim: float, echo: str) -> Judged:
     role = _TYPES[edge.type] is TagKind.USER
     people = default_lexicon().names_people(normalize(edge.name)) if role else None
-    return Judged(edge.name, edge.text, role, people, sim)
+    return Judged(edge.name, edge.text, role, people, sim, echo)
+
+
+def _echoes(edges: list[GatedEdge], cfg: GateConfig) -> dict[tuple[str, str], str]:
+    """Per (item, edge type): the worked example of the tagging prompt its answer repeats ("" when none)."""
+    answers: dict[tuple[str, str], list[str]] = {}
+    texts: dict[str, str] = {}
+    for e in edges:
+        answers.setdefault((e.item, e.type), []).append(e.tag)
+        texts[e.item] = e.text
+    return {
+        (item, kind): echoed(keys, texts[item], examples(_TASKS[kind]), cfg) for (item, kind), keys in answers.items()
+    }
+
+
+def examples(task: Task) -> list[Example]:
+    """The worked examples of a tagging prompt as the gate compares answers with them: the example item's
+    title (its input up to the first ". ") and its answer's tag keys."""
+    out = []
+    for ex in template(task).examples:
+        keys = set()
+        for name in parse_tag_line(ex.answer):
+            try:
+                keys.add(normalize(name))
+            except InvalidInput:
+                continue
+        out.append(Example(ex.given.split(". ", 1)[0], frozenset(keys)))
+    return out
 
 
 def _vector(ctx: RunContext, edge: GatedEdge) -> np.ndarray | None:

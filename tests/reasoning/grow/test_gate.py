@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from rolegraph.graph import analyst
+from rolegraph.graph.statements import Stmt
 from rolegraph.graph.store import GraphStore
 from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
@@ -61,6 +62,34 @@ def test_junk_is_quarantined_with_the_reason_and_never_asked_about(grower_for: C
         ("tax deduction", "not grounded", 4),  # keys are singular
     }
     assert all(r["some_items"] == sorted(r["some_items"]) for r in rows)  # the first items by id, on both engines
+
+
+BABE_ROLES = "young children; parents of toddlers; farmers; animal lovers; grandparents; primary school teachers"
+
+
+def echoing(endpoint: str, body: dict[str, Any]) -> Reply:
+    """The sensible LLM, except that for Film 1 it copies the roles of the prompt's worked example (Babe)."""
+    task = world.task_of(endpoint, body)
+    subject = subject_of(endpoint, body)
+    if task == "item_roles" and subject.startswith("Film 1 "):
+        return Reply(json.dumps({"tags": [*BABE_ROLES.split("; "), "film critics"]}))
+    return Reply(json.dumps(world.answer(task, subject)))
+
+
+def test_an_answer_that_copies_a_worked_example_is_quarantined_whole(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(echoing)
+    world.load(g.store, 3)
+    summary = g.run(max_items=3, max_tags=0, chunk=3)
+    assert g.store.quarantine.counts() == {"HAS_USER_TAG/echo of a worked example": 7}
+    assert summary.counts["gate_tags_condemned"] == 0  # about one answer, not the names
+    kept = {(e["src"], e["dst"]) for page in g.store.iter_edge_pages() for e in page if e["type"] == "HAS_USER_TAG"}
+    assert not {dst for src, dst in kept if src == "i001"}  # none of Film 1's copied roles kept
+    assert {("i000", "film critics"), ("i002", "film critics")} <= kept  # the others' answers stand
+    out = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i001"])
+    reasons = {e["props"]["reason"] for e in out if e["type"] == "QUARANTINED"}
+    assert reasons == {"echo of a worked example (Babe (1995): 6 of 7 tags)"}  # what it copied, and how much
 
 
 class JunkyScript(Script):
