@@ -6,10 +6,11 @@ left, timed day by day, and what it wrote.
 
 Runs `rolegraph backfill` (the command a user runs: most-interacted untagged items first, each day journaled and
 every answer cached) in place on the graph, with the embedded LLM unless ROLEGRAPH_LLM_BASE_URL names another.
-Resumable: after a stop, rerun the same command; finished days cost no LLM call and are reported from their
-summary as "already done". Then reads the graph: items the LLM tagged (of all), roles and topics per such item
-(edges kept, and those the gate quarantined), the share of the days' tags that passed the gate, the vocabulary,
-and 20 items drawn at random (seed 0) with their kept tags, for a reader to judge. Writes
+Resumable: after a stop, rerun the same command; finished days cost no LLM call and are reported from the log
+of the command that ran them (data/bench-logs/backfill-day-DAY.json). Then reads the graph: items the LLM tagged
+(of all), roles and topics per such item (edges kept, and those the gate quarantined), the share of the days'
+tags that passed the gate, the vocabulary, kept answers that copy a worked example of the tagging prompt (the
+gate's echo rule), and 20 items drawn at random (seed 0) with their kept tags, for a reader to judge. Writes
 bench/results/backfill.{json,md}; the backfill's own summaries go to data/bench-logs/backfill-DAY.json.
 """
 
@@ -30,12 +31,16 @@ from reporting import RESULTS, stamp, write
 
 from rolegraph.graph.connect import open_store
 from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.gate import GateConfig, echoed
+from rolegraph.reasoning.grow.gating import examples
+from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
 
 TAG_EDGES = {"HAS_USER_TAG": "roles", "HAS_ITEM_TAG": "topics"}
 SHOWN = 20  # items a reader judges
 DAY_NOTES = {
-    "already done": "finished before this command (its figures are in the log of the run that made it)",
+    "already done": "finished before this command, and its log is gone",
+    "earlier": "finished by an earlier command (figures from its log)",
     "resumed": "resumed after a stop: its items were tagged before (figures in that run's log); the rest ran here",
 }
 
@@ -53,6 +58,7 @@ def main() -> None:
     report = stamp("backfill", seeds=[0])  # the start's load; seed 0 draws the items shown
     args.logs.mkdir(parents=True, exist_ok=True)
     summaries = args.logs / f"backfill-{args.day}.json"
+    keep_day_logs(summaries, args.logs)  # an earlier command's days, before this one rewrites the file
     command = [
         str(Path(sys.executable).with_name("rolegraph")), "backfill", "--day", args.day, "--days", str(args.days),
         "--budget", str(args.budget), "--max-tags", str(args.max_tags), "--json", str(summaries),
@@ -61,16 +67,35 @@ def main() -> None:
     subprocess.run(command, check=True, env={**os.environ, "ROLEGRAPH_GRAPH_URI": args.graph_uri})
     wall = time.monotonic() - started
     days = json.loads(summaries.read_text())["days"]
+    keep_day_logs(summaries, args.logs)
     with open_store(GraphSettings(graph_uri=args.graph_uri)) as store:
         graph = read_graph(store)
     report |= {
         "config": {k: str(v) for k, v in vars(args).items()},
         "wall_s": round(wall, 1),
-        "days": [day_row(d) for d in days],
+        "days": [day_row(earlier(d, args.logs)) for d in days],
         "gate": gate(days),
         "graph": graph,
     }
     write(args.out, report, markdown(report))
+
+
+def keep_day_logs(summaries: Path, logs: Path) -> None:
+    """Saves each day the backfill ran (not one it found done) to its own log, ``backfill-day-DAY.json``, so a
+    later command that finds the day done can still report its figures."""
+    if not summaries.exists():
+        return
+    for d in json.loads(summaries.read_text())["days"]:
+        if d["status"] == "done" and d["counts"].get("items_planned", 0):
+            (logs / f"backfill-day-{d['day']}.json").write_text(json.dumps(d, indent=1))
+
+
+def earlier(summary: dict[str, Any], logs: Path) -> dict[str, Any]:
+    """A day this command found done, as the command that ran it logged it (status "earlier"), when logged."""
+    log = logs / f"backfill-day-{summary['day']}.json"
+    if summary["status"] != "already done" or not log.exists():
+        return summary
+    return {**json.loads(log.read_text()), "status": "earlier"}
 
 
 def day_row(summary: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +128,9 @@ def gate(days: list[dict[str, Any]]) -> dict[str, Any]:
 
 def read_graph(store: GraphStore) -> dict[str, Any]:
     """Items the LLM tagged, their kept and quarantined tags, the vocabulary, and the items shown."""
-    items = {r["id"]: str(r["props"].get("title", r["id"])) for r in store.iter_items()}
+    rows = list(store.iter_items())
+    items = {r["id"]: str(r["props"].get("title", r["id"])) for r in rows}
+    texts = {r["id"]: str(r["props"].get("text", "")) for r in rows}
     kept: dict[str, dict[str, list[str]]] = {}
     quarantined: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
@@ -125,6 +152,9 @@ def read_graph(store: GraphStore) -> dict[str, Any]:
     covered = sum(n for item, n in seen.items() if item in kept)
     n = len(tagged) or 1
     shown = sorted(random.Random(0).sample(tagged, min(SHOWN, len(tagged))), key=lambda i: items.get(i, i))
+    echoes = {
+        kind: _echoes(kept, texts, task) for kind, task in (("roles", Task.ITEM_ROLES), ("topics", Task.ITEM_TOPICS))
+    }
     return {
         "items": len(items),
         "llm_tagged": len(tagged),
@@ -141,8 +171,29 @@ def read_graph(store: GraphStore) -> dict[str, Any]:
         "quarantine_reasons": dict(reasons.most_common()),
         "role_tags": sum(1 for t in tags if t["is_user_tag"]),
         "topic_tags": sum(1 for t in tags if t["is_item_tag"]),
-        "shown": [{"item": i, "title": items.get(i, i), **{k: sorted(v) for k, v in kept[i].items()}} for i in shown],
+        "kept_echoes": {kind: len(found) for kind, found in echoes.items()},
+        "shown": [
+            {
+                "item": i,
+                "title": items.get(i, i),
+                **{k: sorted(v) for k, v in kept[i].items()},
+                "echo": {kind: found[i] for kind, found in echoes.items() if i in found},
+            }
+            for i in shown
+        ],
     }
+
+
+def _echoes(kept: dict[str, dict[str, list[str]]], texts: dict[str, str], task: Task) -> dict[str, str]:
+    """Items whose kept LLM tags of one kind repeat a worked example of the tagging prompt (the gate's echo
+    rule, `reasoning.gate.echoed`), with what they repeat: answers kept by days gated before the rule existed."""
+    kind, worked, cfg = (
+        TAG_EDGES["HAS_USER_TAG" if task is Task.ITEM_ROLES else "HAS_ITEM_TAG"],
+        examples(task),
+        GateConfig(),
+    )
+    found = {item: echoed(tags[kind], texts.get(item, ""), worked, cfg) for item, tags in kept.items() if tags[kind]}
+    return {item: what for item, what in found.items() if what}
 
 
 def _pct(x: float | None) -> str:
@@ -168,7 +219,7 @@ def markdown(r: dict[str, Any]) -> str:
         *(
             f"| {d['day']} | {d['status']} | {d['items']} | {d['items_failed']} | {d['llm_calls']} | {d['cache_hits']} "
             f"| {d['tag_s']:.0f} | {d['logic_s']:.0f} | {d['total_s']:.0f} | {d['new_tags']} | {d['merges']} |"
-            if d["status"] == "done"
+            if d["status"] in ("done", "earlier")
             else f"| {d['day']} | {DAY_NOTES[d['status']]} |" + " |" * 9
             for d in r["days"]
         ),
@@ -181,9 +232,17 @@ def markdown(r: dict[str, Any]) -> str:
         f"{gate_['judged']:,} tags the days run by this command wrote; quarantined by reason: "
         f"{g['quarantine_reasons']}). Vocabulary: {g['role_tags']:,} role tags, {g['topic_tags']:,} topic tags.",
         "",
+        f"Kept answers that repeat a worked example of the tagging prompt (the gate's echo rule, read over the "
+        f"graph; days gated before the rule existed kept them): {g['kept_echoes']['roles']:,} items' roles, "
+        f"{g['kept_echoes']['topics']:,} items' topics.",
+        "",
         f"{len(g['shown'])} LLM-tagged items drawn at random (seed 0), with the tags the gate kept:",
         "",
-        *(f"- {s['title']}: roles {s['roles']}; topics {s['topics']}" for s in g["shown"]),
+        *(
+            f"- {s['title']}: roles {s['roles']}; topics {s['topics']}"
+            + "".join(f" — {k}: echo of {v}" for k, v in s.get("echo", {}).items())
+            for s in g["shown"]
+        ),
         "",
     ]
     return "\n".join(lines)

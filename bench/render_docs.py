@@ -490,14 +490,14 @@ def _mixture(r: dict[str, Any]) -> tuple[str, str]:
 def _backfill(r: dict[str, Any]) -> tuple[str, str]:
     """The catalogue backfill: how many items the LLM tagged, tags per item, the gate, the time."""
     g, gate = r["graph"], r["gate"]
-    days = [d for d in r["days"] if d["status"] == "done"]
+    days = [d for d in r["days"] if d["status"] in ("done", "earlier")]
     hours = sum(d["total_s"] for d in days) / 3600
     share = gate["passed"] if gate["passed"] is not None else g.get("gate_passed")
     passed = "–" if share is None else f"{share:.0%}"
     result = (
         f"{g['llm_tagged']:,} of {g['items']:,} items LLM-tagged ({g['interactions_on_llm_tagged']:.1%} of the "
         f"interactions), {g['roles_per_item']:.1f} roles + {g['topics_per_item']:.1f} topics each; gate passed "
-        f"{passed}" + (f"; {len(days)} day(s) run by the command, {hours:.1f} h" if days else "")
+        f"{passed}" + (f"; {len(days)} day(s) logged, {hours:.1f} h" if days else "")
     )
     return result, f"every item LLM-tagged — {verdict(g['llm_tagged'] == g['items'])}"
 

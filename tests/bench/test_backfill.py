@@ -1,0 +1,49 @@
+"""The backfill benchmark's bookkeeping: days logged one by one survive a later command that finds them done,
+and kept answers that copy a worked example are found."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from backfill import _echoes, day_row, earlier, keep_day_logs
+
+from rolegraph.reasoning.tasks import Task
+
+
+def _day(day: str, status: str, planned: int, done: int, calls: int) -> dict[str, object]:
+    counts = {"items_planned": planned, "items_done": done, "llm_calls": calls}
+    return {"day": day, "status": status, "counts": counts, "timings_s": {"total": 60.0 * done}}
+
+
+def test_a_day_run_by_an_earlier_command_is_reported_from_its_log(tmp_path: Path) -> None:
+    summaries = tmp_path / "backfill-2026-12-06.json"
+    summaries.write_text(json.dumps({"days": [_day("2026-12-06", "done", 600, 600, 1900)]}))
+    keep_day_logs(summaries, tmp_path)
+    # the next command rewrites the summaries: the first day found done, a second day run
+    found = [_day("2026-12-06", "already done", 0, 0, 0), _day("2026-12-07", "done", 433, 433, 1400)]
+    summaries.write_text(json.dumps({"days": found}))
+    keep_day_logs(summaries, tmp_path)
+    rows = [day_row(earlier(d, tmp_path)) for d in found]
+    assert [(r["day"], r["status"], r["items"], r["llm_calls"]) for r in rows] == [
+        ("2026-12-06", "earlier", 600, 1900),
+        ("2026-12-07", "done", 433, 1400),
+    ]
+    assert sorted(p.name for p in tmp_path.glob("backfill-day-*")) == [
+        "backfill-day-2026-12-06.json",
+        "backfill-day-2026-12-07.json",
+    ]
+    lost = _day("2026-12-05", "already done", 0, 0, 0)  # no log: reported as such
+    assert day_row(earlier(lost, tmp_path))["status"] == "already done"
+
+
+def test_kept_roles_that_copy_the_prompts_worked_example_are_found() -> None:
+    babe = ["young children", "parents of toddler", "farmer", "animal lover", "grandparent", "pet owner"]
+    kept = {
+        "1": {"roles": babe, "topics": ["farm life"]},  # a crime film that got the example's roles
+        "2": {"roles": babe, "topics": []},  # Babe itself
+        "3": {"roles": ["jazz fan", "musician", "farmer"], "topics": []},
+    }
+    texts = {"1": "Heat (1995). Genres: Crime.", "2": "Babe (1995). Genres: Children's.", "3": "Bird (1988)."}
+    assert _echoes(kept, texts, Task.ITEM_ROLES) == {"1": "Babe (1995): 6 of 6 tags"}
+    assert _echoes(kept, texts, Task.ITEM_TOPICS) == {}
