@@ -51,11 +51,13 @@ MATCH (:Tag {key: row.src})-[c:CANDIDATE {kind: $kind}]->(:Tag {key: row.dst})
 SET c.status = row.status, c.rationale = row.rationale, c.checked = $day
 RETURN count(c) AS n;
 
-// name: confirmed_candidates
-// The candidate pairs of one kind a check confirmed (their LLM edges came from the check, not an answer).
+// name: checked_candidates
+// The candidate pairs of one kind a check confirmed (their LLM edges came from the check, not an answer) or
+// refused, with the verdict.
 // params: kind
-MATCH (s:Tag)-[c:CANDIDATE {kind: $kind, status: 'confirmed'}]->(d:Tag)
-RETURN s.key AS src, d.key AS dst
+MATCH (s:Tag)-[c:CANDIDATE {kind: $kind}]->(d:Tag)
+WHERE c.status IN ['confirmed', 'refused']
+RETURN s.key AS src, d.key AS dst, c.status AS status
 ORDER BY src, dst;
 
 // name: count_candidates

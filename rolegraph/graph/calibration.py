@@ -91,9 +91,12 @@ class Calibration(Repository):
         rows = [asdict(v) for v in verdicts]
         return self._db.write_each(Stmt.SET_CANDIDATE_STATUS, "rows", rows, kind=kind.value, day=day)
 
-    def confirmed(self, kind: LogicKind) -> frozenset[tuple[str, str]]:
-        """The (source, target) pairs of ``kind`` whose check confirmed them."""
-        return frozenset((r["src"], r["dst"]) for r in self._db.read(Stmt.CONFIRMED_CANDIDATES, kind=kind.value))
+    def verdicts(self, kind: LogicKind) -> dict[str, frozenset[tuple[str, str]]]:
+        """The (source, target) pairs of ``kind`` a check decided, by status (``confirmed``, ``refused``)."""
+        out: dict[str, set[tuple[str, str]]] = {"confirmed": set(), "refused": set()}
+        for r in self._db.read(Stmt.CHECKED_CANDIDATES, kind=kind.value):
+            out[r["status"]].add((r["src"], r["dst"]))
+        return {status: frozenset(pairs) for status, pairs in out.items()}
 
     def counts(self) -> dict[str, int]:
         """Candidate pairs by ``kind/status``."""

@@ -43,7 +43,7 @@ class Stmt(StrEnum):
     QUEUE_CANDIDATES = "queue_candidates"
     CANDIDATES_TO_CHECK = "candidates_to_check"
     SET_CANDIDATE_STATUS = "set_candidate_status"
-    CONFIRMED_CANDIDATES = "confirmed_candidates"
+    CHECKED_CANDIDATES = "checked_candidates"
     COUNT_CANDIDATES = "count_candidates"
     # gate.cypher
     GATE_ITEM_TAG_EDGES = "gate_item_tag_edges"

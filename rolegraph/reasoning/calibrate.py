@@ -12,40 +12,51 @@ I2U pairs c → t are measured the same way with the roles of topics swapped (``
 
 The LLM speaks about a pair t → c more than once: its U2I answer about t, its I2U answer about c (the
 converse: I2U is U2I through Bayes' rule, P(t|c) = P(c|t)·P(t) / P(c), so an I2U edge c → t of weight v
-states U2I t → c with weight ``v·b_c / b_t``, the tags' shares of consumption), and, for a candidate, a
-check. Each answer is right with chance q, estimated from the two directions' agreement: an answered
-pair whose target was also asked about the other way is real with chance q and named again with chance q,
-so the share named both ways is q² (q clipped to [0.5, 0.99]). A real pair is named with chance q; an
-unreal one only by a confusion, with chance ``(1 − q)·ρ`` where ρ is the answers' density (pairs answered
-per source over the targets). The posterior odds that a pair is real are the prior odds ρ / (1 − ρ) times
-each statement's likelihood ratio: named q / ((1 − q)·ρ), not named (1 − q) / (1 − (1 − q)·ρ), in each
-direction (with that direction's density); confirmed by a check q / (1 − q). A pair named both ways is
-almost surely real; a pair named once and not the other way — the typical confusion — is not.
+states U2I t → c with weight ``v·b_c / b_t``, the tags' shares of consumption), and checks of the pair in
+either direction (a converse edge a check confirmed is a check, not an answer). Each answer is right with
+chance q, estimated from the two directions' answers' agreement: an answered pair whose target was also
+asked about the other way is real with chance q and named again with chance q, so the share named both
+ways is q² (q clipped to [0.5, 0.99]). A real pair is named with chance q; an unreal one only by a
+confusion, with chance ``(1 − q)·ρ`` where ρ is the answers' density (pairs answered per source over the
+targets). The posterior odds that a pair is real are the prior odds ρ / (1 − ρ) times each statement's
+likelihood ratio: named q / ((1 − q)·ρ), not named (1 − q) / (1 − (1 − q)·ρ), in each direction (with that
+direction's density); each check confirming it qc / (1 − qc), each refusing it the inverse. qc, the checks'
+own reliability, is the maximum-likelihood value over the checked pairs given each pair's posterior
+before its checks (q while fewer than 30 pairs are checked). A pair named both ways is almost surely
+real; a pair named once and not the other way — the typical confusion — is not.
+
+Behaviour is one more likelihood ratio, learnt without labels from the pairs the statements settle: the
+pairs named by both directions' answers (real) and those named by nothing (unreal; a random pair almost
+never is). Their log λ̂ (below) are modelled as two Gaussians sharing the wider class's variance, so the
+log ratio is linear in log λ̂ and monotone; none is learnt (a ratio of 1) while either class has fewer
+than ``min_settled`` pairs.
 
 The calibrated weight tilts the LLM's distribution over a source's targets by both kinds of evidence. The
 lift of each edge gets a Gamma(a, a) prior (mean 1, ``prior_strength`` a pseudo-events) and is updated
 by k observed against ``E = n·b`` expected co-consumptions: ``λ̂ = (k + a) / (E + a)`` (the Gamma–Poisson
 posterior mean). With w̄ the mean of the weights the LLM stated for the pair (its edge's, and the
 converse's translated; a confirmed candidate's equal share where nothing else states one) and O the
-statements' posterior odds, ``calibrated = O·w̄·λ̂ / Σ O'·w̄'·λ̂'`` over the source's LLM edges
-(confirmed candidates included), so a source's calibrated weights sum to 1 like the LLM's. Behaviour's
-rate ratio and the statements' odds ratio both tilt multiplicatively: the odds, not the probability, so
-a pair stated twice outranks one stated once by the full likelihood ratio instead of a probability
-capped at 1. A tag few users touch (E ≪ a) keeps the LLM's word; a dense one follows behaviour too.
+posterior odds (statements and behaviour), ``calibrated = O·w̄·λ̂ / Σ O'·w̄'·λ̂'`` over the source's LLM
+edges (confirmed candidates included), so a source's calibrated weights sum to 1 like the LLM's. Odds, not
+probabilities, so a pair stated twice outranks one stated once by the full likelihood ratio instead of a
+probability capped at 1. A tag few users touch (E ≪ a) keeps the LLM's word; a dense one follows behaviour
+too.
 
 An edge is contradicted when its source has at least ``min_mass`` consumptions and ``λ̂`` is below
 ``contradict_lift`` (users of the source consume the target clearly less than anyone): it is flagged,
-never deleted. A pair the LLM has no edge for is a candidate when its converse states it, or when its
-lift is at least ``candidate_lift`` with at least ``candidate_support`` users; the best
-``candidates_per_source`` of each source (stated ones first, by the converse's translated weight times
-λ̂, then by lift) are checked by the LLM the next day.
+never deleted. A pair the LLM has no edge for and no check of this kind refused is a candidate when its
+converse states it, or when behaviour supports it (its learnt ratio favours real; while none is learnt,
+lift ≥ ``candidate_lift``) with at least ``candidate_support`` users; the ``candidates_per_source`` of
+each source with the highest posterior odds are checked by the LLM the next day — a refused pair leaves
+its slot to the next one.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -66,6 +77,7 @@ class CalibrationConfig:
     candidate_lift: float = 2.0
     candidate_support: int = 5
     candidates_per_source: int = 5  # checks queued per source and day (the fan-out the LLM is asked for)
+    min_settled: int = 30  # pairs of each settled class before behaviour's likelihood ratio is learnt
 
     def __post_init__(self) -> None:
         if self.prior_strength <= 0 or self.min_mass < 0 or self.candidate_support < 1:
@@ -174,23 +186,45 @@ def converse_weights(beh: Behaviour, kind: LogicKind, converse: Iterable[Weighte
 @dataclass(frozen=True)
 class Statements:
     """What the LLM said about the pairs of one kind: its edges (``edges``; ``checked`` those a check
-    confirmed, the rest its answers), and its edges of the other kind (``converse``)."""
+    confirmed, the rest its answers), its edges of the other kind (``converse``; ``converse_checked`` those a
+    check of the other kind confirmed, keyed as the other kind's pairs), and the pairs a check refused
+    (``refused`` of this kind, ``converse_refused`` of the other)."""
 
     edges: Sequence[WeightedEdge]
     converse: Sequence[WeightedEdge] = ()
     checked: frozenset[tuple[str, str]] = frozenset()
+    converse_checked: frozenset[tuple[str, str]] = frozenset()
+    refused: frozenset[tuple[str, str]] = frozenset()
+    converse_refused: frozenset[tuple[str, str]] = frozenset()
+
+    def answers(self) -> list[WeightedEdge]:
+        """The edges of this kind the LLM stated in its answers (not in checks)."""
+        return [e for e in self.edges if (e.src, e.dst) not in self.checked]
+
+    def converse_answers(self) -> list[WeightedEdge]:
+        """The edges of the other kind the LLM stated in its answers."""
+        return [e for e in self.converse if (e.src, e.dst) not in self.converse_checked]
+
+    def checks(self, src: str, dst: str) -> tuple[int, int]:
+        """(confirmations, refusals) of the pair ``src`` → ``dst`` of this kind, in either direction."""
+        back = (dst, src)
+        confirmed = ((src, dst) in self.checked) + (back in self.converse_checked)
+        return confirmed, ((src, dst) in self.refused) + (back in self.converse_refused)
 
 
 @dataclass(frozen=True)
 class _Evidence:
-    """The likelihood ratios of the LLM's statements (see the module docstring)."""
+    """The likelihood ratios of the LLM's statements and of behaviour (see the module docstring)."""
 
     prior_odds: float
     said: float  # an answer about the source names the pair
     unsaid: float  # it does not
     said_back: float  # the answer about the target, in the other direction, names the pair
     unsaid_back: float
-    confirmed: float  # a check confirmed it
+    confirmed: float  # a check confirmed it (a refusal: the inverse)
+    said_q: float = 0.99  # the answers' reliability q
+    slope: float = 0.0  # behaviour's log likelihood ratio per unit of log λ̂ …
+    midpoint: float = 0.0  # … and the log λ̂ where it is even
 
     @classmethod
     def of(
@@ -208,117 +242,237 @@ class _Evidence:
             q / wrong_back,
             (1 - q) / (1 - wrong_back),
             q / (1 - q),
+            q,
         )
+
+    def behaviour(self, log_lift: float) -> float:
+        """Behaviour's likelihood ratio of a pair whose posterior lift is ``exp(log_lift)``."""
+        return math.exp(min(max(self.slope * (log_lift - self.midpoint), -_MAX_LOG_RATIO), _MAX_LOG_RATIO))
+
+
+_MAX_LOG_RATIO = 20.0  # keeps exp() finite; far beyond any ratio the statements carry
 
 
 def reliability(stated: Statements, back: dict[tuple[str, str], float], asked: set[str]) -> float:
     """The LLM's estimated chance q that an answer's pair is right, from how often its two directions agree:
     an answered pair whose target was asked about in the other direction is real with chance q and then
     named again with chance q, so the share named both ways is q²; clipped to [0.5, 0.99] (0.99 when
-    nothing can agree)."""
-    comparable = [e for e in stated.edges if e.dst in asked and (e.src, e.dst) not in stated.checked]
+    nothing can agree). ``back`` and ``asked`` must come from the converse's answers, not its checks (a
+    check of the converse asks about the very pair, so it would agree by construction)."""
+    comparable = [e for e in stated.answers() if e.dst in asked]
     if not comparable:
         return 0.99
     agree = sum(1 for e in comparable if (e.src, e.dst) in back) / len(comparable)
     return min(0.99, max(0.5, agree**0.5))
 
 
-def score_edges(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[EdgeStats]:
-    """Support, lift, calibrated weight and the contradicted flag of each LLM edge of ``kind`` (in the order
-    of ``stated.edges``)."""
-    edges = stated.edges
+def behaviour_ratio(log_lift: np.ndarray, real: np.ndarray, unreal: np.ndarray, min_pairs: int) -> tuple[float, float]:
+    """(slope, midpoint) of behaviour's log likelihood ratio, learnt from the pairs the statements settle:
+    ``real`` (named by both directions' answers) and ``unreal`` (named by nothing), as two Gaussians of
+    ``log_lift`` sharing the wider class's variance — so the log ratio is linear in log λ̂, monotone, and no
+    steeper than the noisier class allows (most unnamed pairs are barely seen, their shrunk lifts cluster
+    at 1, and a pooled variance would make the ratio overconfident). (0, 0), a ratio of 1, when either
+    class has fewer than ``min_pairs`` pairs or real pairs do not show the higher lift."""
+    x1, x0 = log_lift[real], log_lift[unreal]
+    if x1.size < min_pairs or x0.size < min_pairs:
+        return 0.0, 0.0
+    m1, m0 = float(x1.mean()), float(x0.mean())
+    var = max(float(x1.var()), float(x0.var()))
+    if m1 <= m0 or var <= 0:
+        return 0.0, 0.0
+    return (m1 - m0) / var, (m1 + m0) / 2
+
+
+def check_reliability(prior: np.ndarray, confirmed: np.ndarray, refused: np.ndarray, fallback: float) -> float:
+    """The chance ``qc`` that a check's verdict is right, by maximum likelihood over the checked pairs: a pair
+    real with chance ``prior`` (the statements' and behaviour's posterior before its checks) gets its
+    ``confirmed`` and ``refused`` verdicts with likelihood prior·qc^c·(1 − qc)^r + (1 − prior)·(1 − qc)^c·qc^r;
+    qc on a grid over [0.5, 0.99]. ``fallback`` (the answers' reliability) when fewer than 30 pairs were
+    checked."""
+    if prior.size < _MIN_CHECKS:
+        return fallback
+    grid = np.linspace(0.5, 0.99, 50)[:, None]  # [G, 1]
+    real = grid**confirmed * (1 - grid) ** refused  # [G, N]
+    unreal = (1 - grid) ** confirmed * grid**refused
+    loglik = np.log(prior * real + (1 - prior) * unreal).sum(axis=1)
+    return float(grid[int(np.argmax(loglik)), 0])
+
+
+_MIN_CHECKS = 30
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """One kind's behaviour and statements, indexed for scoring."""
+
+    k: np.ndarray
+    expected: np.ndarray
+    lift: np.ndarray
+    mass: np.ndarray
+    post: np.ndarray  # λ̂ = (k + a) / (E + a)
+    back: dict[tuple[str, str], float]  # the converse's answers, as pairs of the kind, translated
+    asked: set[str]  # targets of the kind the LLM answered about, the other way
+    ev: _Evidence
+
+
+def _score(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> _Scored:
     k, expected, lift, mass = beh.estimate(kind)
-    counts = beh.counts(kind)
+    post = (k + cfg.prior_strength) / (expected + cfg.prior_strength)
     src_index, dst_index = beh.index(kind)
-    back = converse_weights(beh, kind, stated.converse)
-    asked = {e.src for e in stated.converse}  # targets of ``kind`` the LLM answered about, the other way
-    answered = [e for e in edges if (e.src, e.dst) not in stated.checked]
-    sources = {e.src for e in answered}
+    back = converse_weights(beh, kind, stated.converse_answers())
+    asked = {e.src for e in stated.converse_answers()}
+    answered = stated.answers()
     ev = _Evidence.of(
         len(answered),
-        len(sources),
-        len({e.dst for e in edges} | set(dst_index)),
-        len(stated.converse),
+        len({e.src for e in answered}),
+        len({e.dst for e in stated.edges} | set(dst_index)),
+        len(stated.converse_answers()),
         len(asked),
         reliability(stated, back, asked),
     )
-    a = cfg.prior_strength
+    named, both = np.zeros(post.shape, dtype=bool), np.zeros(post.shape, dtype=bool)
+    for e in answered:
+        s, d = src_index.get(e.src), dst_index.get(e.dst)
+        if s is not None and d is not None:
+            named[s, d] = True
+            both[s, d] = (e.src, e.dst) in back
+    for src, dst in back:
+        if src in src_index and dst in dst_index:
+            named[src_index[src], dst_index[dst]] = True
+    sources = np.zeros(post.shape[0], dtype=bool)
+    sources[[src_index[e.src] for e in answered if e.src in src_index]] = True
+    targets = np.zeros(post.shape[1], dtype=bool)
+    targets[[dst_index[t] for t in asked if t in dst_index]] = True
+    unreal = ~named & sources[:, None] & targets[None, :]
+    slope, midpoint = behaviour_ratio(np.log(post), both, unreal, cfg.min_settled)
+    ev = replace(ev, slope=slope, midpoint=midpoint)
+    sc = _Scored(k, expected, lift, mass, post, back, asked, ev)
+    qc = _checks_reliability(sc, stated, src_index, dst_index)
+    return replace(sc, ev=replace(ev, confirmed=qc / (1 - qc)))
+
+
+def _checks_reliability(sc: _Scored, stated: Statements, src_index: dict[str, int], dst_index: dict[str, int]) -> float:
+    """`check_reliability` over the pairs of the kind checked in either direction (the answers'
+    reliability when too few were)."""
+    pairs = stated.checked | stated.refused | {(d, s) for s, d in stated.converse_checked | stated.converse_refused}
+    answered = {(e.src, e.dst) for e in stated.answers()}
+    prior, confirmed, refused = [], [], []
+    for src, dst in sorted(pairs):
+        s, d = src_index.get(src), dst_index.get(dst)
+        if s is None or d is None:
+            continue
+        odds = sc.ev.prior_odds * (sc.ev.said if (src, dst) in answered else sc.ev.unsaid)
+        if dst in sc.asked:
+            odds *= sc.ev.said_back if (src, dst) in sc.back else sc.ev.unsaid_back
+        odds *= sc.ev.behaviour(math.log(float(sc.post[s, d])))
+        c, r = stated.checks(src, dst)
+        prior.append(odds / (1 + odds))
+        confirmed.append(c)
+        refused.append(r)
+    q = sc.ev.said_q
+    return check_reliability(np.array(prior), np.array(confirmed), np.array(refused), q)
+
+
+def score_edges(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[EdgeStats]:
+    """Support, lift, calibrated weight and the contradicted flag of each LLM edge of ``kind`` (in the order
+    of ``stated.edges``)."""
+    sc = _score(beh, kind, stated, cfg)
+    counts = beh.counts(kind)
+    src_index, dst_index = beh.index(kind)
     tilted: list[tuple[bool, float, float]] = []
     total: defaultdict[str, float] = defaultdict(float)
-    for e in edges:
+    for e in stated.edges:
         s, d = src_index.get(e.src), dst_index.get(e.dst)
         seen = s is not None and d is not None
-        post = (float(k[s, d]) + a) / (float(expected[s, d]) + a) if s is not None and d is not None else 1.0
-        odds, weight = _odds(e, stated, back, asked, ev)
+        post = float(sc.post[s, d]) if s is not None and d is not None else 1.0
+        odds, weight = _odds(e, stated, sc)
+        odds *= sc.ev.behaviour(math.log(post))
         tilted.append((seen, post, odds * weight * post))
         total[e.src] += odds * weight * post
     out = []
-    for e, (seen, post, w) in zip(edges, tilted, strict=True):
+    for e, (seen, post, w) in zip(stated.edges, tilted, strict=True):
         calibrated = round(w / total[e.src], 6) if total[e.src] > 0 else round(e.weight, 6)
         if not seen:  # a tag no consumed item carries: behaviour has nothing to say
             out.append(EdgeStats(e.src, e.dst, 0, 0.0, calibrated, False))
             continue
         s, d = src_index[e.src], dst_index[e.dst]
-        contradicted = float(mass[s]) >= cfg.min_mass and post < cfg.contradict_lift
-        out.append(EdgeStats(e.src, e.dst, int(counts[s, d]), round(float(lift[s, d]), 6), calibrated, contradicted))
+        contradicted = float(sc.mass[s]) >= cfg.min_mass and post < cfg.contradict_lift
+        lift = round(float(sc.lift[s, d]), 6)
+        out.append(EdgeStats(e.src, e.dst, int(counts[s, d]), lift, calibrated, contradicted))
     return out
 
 
-def _odds(
-    e: WeightedEdge, stated: Statements, back: dict[tuple[str, str], float], asked: set[str], ev: _Evidence
-) -> tuple[float, float]:
-    """(the posterior odds that the LLM's pair ``e`` is real, its weight if real): the statements' likelihood
-    ratios times the prior odds, and the mean of the weights the LLM stated (a confirmed pair's equal share
-    where nothing else states one)."""
+def _odds(e: WeightedEdge, stated: Statements, sc: _Scored) -> tuple[float, float]:
+    """(the statements' posterior odds that the LLM's pair ``e`` is real, its weight if real): the prior odds
+    times each statement's likelihood ratio, and the mean of the weights the LLM stated (a confirmed pair's
+    equal share where nothing else states one)."""
+    ev = sc.ev
     odds = ev.prior_odds
     weights = []
     if (e.src, e.dst) in stated.checked:
-        odds *= ev.unsaid * ev.confirmed
+        odds *= ev.unsaid
     else:
         odds *= ev.said
         weights.append(e.weight)
-    if e.dst in asked:
-        said_back = back.get((e.src, e.dst))
+    if e.dst in sc.asked:
+        said_back = sc.back.get((e.src, e.dst))
         if said_back is None:
             odds *= ev.unsaid_back
         else:
             odds *= ev.said_back
             weights.append(said_back)
+    confirmed, refused = stated.checks(e.src, e.dst)
+    odds *= ev.confirmed ** (confirmed - refused)
     return odds, sum(weights) / len(weights) if weights else e.weight
 
 
+def _unproposed_odds(
+    sc: _Scored, stated: Statements, said_back: np.ndarray, src_index: dict[str, int], dst_index: dict[str, int]
+) -> np.ndarray:
+    """[sources, targets] posterior odds that a pair the kind's answers do not name is real: the statements'
+    (not named by the source's answer, the converse's answer and checks of the converse) and behaviour's."""
+    ev = sc.ev
+    asked = np.zeros(said_back.shape[1], dtype=bool)
+    asked[[dst_index[t] for t in sc.asked if t in dst_index]] = True
+    back = np.where(said_back, ev.said_back, np.where(asked[None, :], ev.unsaid_back, 1.0))
+    odds = ev.prior_odds * ev.unsaid * back
+    for (dst, src), sign in [(p, 1) for p in stated.converse_checked] + [(p, -1) for p in stated.converse_refused]:
+        if src in src_index and dst in dst_index:
+            odds[src_index[src], dst_index[dst]] *= ev.confirmed**sign
+    return odds * np.exp(np.clip(ev.slope * (np.log(sc.post) - ev.midpoint), -_MAX_LOG_RATIO, _MAX_LOG_RATIO))
+
+
 def candidates(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[CandidatePair]:
-    """The pairs of ``kind`` the LLM has no edge for that its edges of the other kind state or behaviour
-    supports (see the module docstring), by source and then by lift."""
+    """The pairs of ``kind`` the LLM has no edge for and no check has refused that its converse answers state
+    or behaviour supports (see the module docstring), by source and then by lift."""
     if cfg.candidates_per_source == 0:
         return []
-    k, expected, lift, _ = beh.estimate(kind)
-    a = cfg.prior_strength
-    post = (k + a) / (expected + a)
+    sc = _score(beh, kind, stated, cfg)
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
     src_keys, dst_keys = sorted(src_index, key=src_index.__getitem__), sorted(dst_index, key=dst_index.__getitem__)
-    eligible = (lift >= cfg.candidate_lift) & (counts >= cfg.candidate_support)
-    said_back = np.zeros_like(lift)
-    for (src, dst), w in converse_weights(beh, kind, stated.converse).items():
+    said_back = np.zeros(sc.lift.shape, dtype=bool)
+    for src, dst in sc.back:
         if src in src_index and dst in dst_index:
-            said_back[src_index[src], dst_index[dst]] = max(w, 1e-9)
-    eligible |= said_back > 0
-    for e in stated.edges:
-        if e.src in src_index and e.dst in dst_index:
-            eligible[src_index[e.src], dst_index[e.dst]] = False
+            said_back[src_index[src], dst_index[dst]] = True
+    # behaviour supports a pair where its learnt ratio favours real, or (none learnt) by the lift threshold
+    supported = np.log(sc.post) > sc.ev.midpoint if sc.ev.slope > 0 else sc.lift >= cfg.candidate_lift
+    eligible = supported & (counts >= cfg.candidate_support) | said_back
+    for src, dst in [(e.src, e.dst) for e in stated.edges] + list(stated.refused):
+        if src in src_index and dst in dst_index:
+            eligible[src_index[src], dst_index[dst]] = False
+    odds = _unproposed_odds(sc, stated, said_back, src_index, dst_index)
     degree = Counter(e.src for e in stated.edges)
     out = []
     for s in np.flatnonzero(eligible.any(axis=1)):
         cols = np.flatnonzero(eligible[s])
-        # pairs the other direction states first, by their tilted weight; then those behaviour alone supports
-        order = np.lexsort((cols, -lift[s, cols], -said_back[s, cols] * post[s, cols]))
+        order = np.lexsort((cols, -sc.lift[s, cols], -odds[s, cols]))  # the likeliest real first
         out += [
             CandidatePair(
                 src_keys[s],
                 dst_keys[d],
                 int(counts[s, d]),
-                round(float(lift[s, d]), 6),
+                round(float(sc.lift[s, d]), 6),
                 round(1 / (degree[src_keys[s]] + 1), 6),
             )
             for d in cols[order][: cfg.candidates_per_source]

@@ -3,6 +3,7 @@ the LLM's statements in both directions, contradicted edges and candidate pairs.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rolegraph.errors import InvalidInput
@@ -12,7 +13,9 @@ from rolegraph.reasoning.calibrate import (
     CalibrationConfig,
     Statements,
     behaviour,
+    behaviour_ratio,
     candidates,
+    check_reliability,
     converse_weights,
     reliability,
     score_edges,
@@ -122,3 +125,85 @@ def test_pairs_the_converse_states_are_candidates_first() -> None:
 def test_bad_knobs_are_refused() -> None:
     with pytest.raises(InvalidInput):
         CalibrationConfig(prior_strength=0)
+
+
+def test_a_converse_edge_from_a_check_is_a_check_not_an_answer() -> None:
+    beh = behaviour(EVENTS, ITEMS)
+    cfg = CalibrationConfig()
+    edges = [WeightedEdge("musicians", "jazz", 0.5), WeightedEdge("musicians", "nightlife", 0.5)]
+    converse = [WeightedEdge("jazz", "musicians", 1.0), WeightedEdge("nightlife", "musicians", 1.0)]
+    answered = score_edges(beh, LogicKind.U2I, Statements(edges, converse), cfg)
+    # the I2U edge nightlife → musicians came from a check of that pair, queued because the U2I answer named it
+    checked = Statements(edges, converse, converse_checked=frozenset({("nightlife", "musicians")}))
+    confirmed = score_edges(beh, LogicKind.U2I, checked, cfg)
+    assert confirmed[1].calibrated < answered[1].calibrated  # one answer and a check, not two answers
+    # nor does it count as the two directions agreeing: jazz's answer named farmers, so nothing agrees
+    disagree = Statements(edges, [WeightedEdge("jazz", "farmers", 1.0), *converse[1:]], **_nightlife_checked())
+    back = converse_weights(beh, LogicKind.U2I, disagree.converse_answers())
+    assert reliability(disagree, back, {e.src for e in disagree.converse_answers()}) == 0.5
+
+
+def _nightlife_checked() -> dict[str, frozenset[tuple[str, str]]]:
+    return {"converse_checked": frozenset({("nightlife", "musicians")})}
+
+
+def test_a_refused_check_lowers_the_pair_and_is_not_queued_again() -> None:
+    beh = behaviour(EVENTS, ITEMS)
+    edges = [WeightedEdge("musicians", "jazz", 0.5), WeightedEdge("musicians", "nightlife", 0.5)]
+    converse = [WeightedEdge("jazz", "musicians", 1.0), WeightedEdge("nightlife", "farmers", 1.0)]
+    plain = score_edges(beh, LogicKind.U2I, Statements(edges, converse), CalibrationConfig())
+    # the I2U check of nightlife → musicians (queued from the U2I answer) said no
+    refused = Statements(edges, converse, converse_refused=frozenset({("nightlife", "musicians")}))
+    lowered = score_edges(beh, LogicKind.U2I, refused, CalibrationConfig())
+    assert lowered[1].calibrated < plain[1].calibrated
+    cfg = CalibrationConfig(candidate_lift=1.2, candidate_support=5, candidates_per_source=1)
+    first = candidates(beh, LogicKind.U2I, Statements([]), cfg)
+    assert ("musicians", "jazz") in {(c.src, c.dst) for c in first}
+    again = candidates(beh, LogicKind.U2I, Statements([], refused=frozenset({("musicians", "jazz")})), cfg)
+    assert [(c.src, c.dst) for c in again if c.src == "musicians"] == [("musicians", "nightlife")]
+
+
+def test_behaviours_ratio_is_learnt_from_the_settled_pairs() -> None:
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(0.5, 0.4, 200), rng.normal(0.0, 0.2, 2000)])
+    real = np.arange(x.size) < 200
+    slope, mid = behaviour_ratio(x, real, ~real, 30)
+    m1, m0 = x[real].mean(), x[~real].mean()
+    assert slope == pytest.approx((m1 - m0) / x[real].var()) and mid == pytest.approx((m1 + m0) / 2)
+    # the ratio at a point equals the two Gaussians' density ratio with the wider class's variance
+    var = x[real].var()
+    at = 0.6
+    dens = np.exp(-((at - m1) ** 2) / (2 * var)) / np.exp(-((at - m0) ** 2) / (2 * var))
+    assert np.exp(slope * (at - mid)) == pytest.approx(dens)
+    assert behaviour_ratio(x, real, ~real, 300) == (0.0, 0.0)  # too few settled real pairs: no ratio
+    assert behaviour_ratio(-x, real, ~real, 30) == (0.0, 0.0)  # real pairs not above: behaviour says nothing
+
+
+def test_behaviour_tilts_the_odds_once_enough_pairs_are_settled() -> None:
+    # 40 roles r{n}, each with its own topic c{n} consumed together by its users, and a topic x everyone meets
+    items = [TaggedItem(f"a{n}", "", "", (f"r{n}",), (f"c{n}",)) for n in range(40)]
+    items += [TaggedItem(f"b{n}", "", "", (f"r{n}",), ("x",)) for n in range(40)]
+    events = [(f"u{n}-{k}", f"a{n}") for n in range(40) for k in range(6)]
+    events += [(f"u{n}-{k}", f"b{m}") for n in range(40) for k in range(6) for m in (n, (n + 1) % 40)]
+    beh = behaviour(events, items)
+    both = [WeightedEdge(f"r{n}", f"c{n}", 0.5) for n in range(40)]
+    converse = [WeightedEdge(f"c{n}", f"r{n}", 1.0) for n in range(40)] + [WeightedEdge("x", "r0", 1.0)]
+    # r0's answer names c0 (both ways) and two once-named topics: c1 (its users never see it) and x
+    edges = [*both, WeightedEdge("r0", "c1", 0.25), WeightedEdge("r0", "x", 0.25)]
+    cfg = CalibrationConfig(min_settled=30)
+    learnt = {(s.src, s.dst): s.calibrated for s in score_edges(beh, LogicKind.U2I, Statements(edges, converse), cfg)}
+    flat = CalibrationConfig(min_settled=10_000)
+    plain = {(s.src, s.dst): s.calibrated for s in score_edges(beh, LogicKind.U2I, Statements(edges, converse), flat)}
+    ratio = lambda w: w[("r0", "c1")] / w[("r0", "c0")]  # noqa: E731
+    assert ratio(learnt) < ratio(plain)  # c1, which r0's users never consume, loses more once behaviour speaks
+
+
+def test_the_checks_reliability_is_recovered_by_maximum_likelihood() -> None:
+    rng = np.random.default_rng(1)
+    prior = rng.uniform(0.05, 0.95, 4000)
+    real = rng.random(prior.size) < prior
+    right = rng.random(prior.size) < 0.85  # checks right 85 % of the time, whatever the answers' reliability
+    confirmed = (real == right).astype(int)
+    qc = check_reliability(prior, confirmed, 1 - confirmed, 0.7)
+    assert qc == pytest.approx(0.85, abs=0.03)
+    assert check_reliability(prior[:10], confirmed[:10], 1 - confirmed[:10], 0.7) == 0.7  # too few checks

@@ -32,9 +32,17 @@ def compose(ctx: RunContext, cfg: CalibrationConfig) -> dict[str, Any]:
     beh = behaviour(((r["user"], r["item"]) for r in store.iter_interactions()), items)
     payload: dict[str, Any] = {"phase": "calibrate", "edges": {}, "candidates": {}}
     edges = {kind: store.distillation.llm_logic(kind) for kind in LogicKind}
+    verdicts = {kind: store.calibration.verdicts(kind) for kind in LogicKind}
     for kind in LogicKind:
         other = LogicKind.I2U if kind is LogicKind.U2I else LogicKind.U2I
-        stated = Statements(edges[kind], edges[other], store.calibration.confirmed(kind))
+        stated = Statements(
+            edges[kind],
+            edges[other],
+            verdicts[kind]["confirmed"],
+            verdicts[other]["confirmed"],
+            verdicts[kind]["refused"],
+            verdicts[other]["refused"],
+        )
         payload["edges"][kind.value] = [asdict(s) for s in score_edges(beh, kind, stated, cfg)]
         payload["candidates"][kind.value] = [asdict(c) for c in candidates(beh, kind, stated, cfg)]
     return payload
