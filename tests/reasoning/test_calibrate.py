@@ -12,14 +12,13 @@ from rolegraph.graph.model import LogicKind
 from rolegraph.reasoning.calibrate import (
     CalibrationConfig,
     Statements,
-    behaviour,
     behaviour_ratio,
     candidates,
     check_reliability,
-    converse_weights,
     reliability,
     score_edges,
 )
+from rolegraph.reasoning.cooccurrence import behaviour, converse_weights
 
 ITEMS = [
     TaggedItem("i1", "Jazz film", "", ("musicians",), ("jazz",)),
@@ -68,14 +67,6 @@ def test_supported_pairs_the_llm_never_proposed_become_candidates() -> None:
     i2u = candidates(beh, LogicKind.I2U, Statements([]), cfg)
     assert {(c.src, c.dst) for c in i2u} == {("jazz", "musicians"), ("nightlife", "musicians"), ("weather", "farmers")}
     assert all(c.lift >= 1.2 and c.support >= 5 for c in found + i2u)
-
-
-def test_the_converse_states_a_pair_through_bayes_rule() -> None:
-    beh = behaviour(EVENTS, ITEMS)
-    # jazz is 1/2 of the topic tags consumed (20 of 40), musicians 2/3 of the role tags (20 of 30)
-    back = converse_weights(beh, LogicKind.U2I, [WeightedEdge("jazz", "musicians", 0.8), WeightedEdge("x", "y", 0.5)])
-    assert back[("musicians", "jazz")] == pytest.approx(0.8 * (1 / 2) / (2 / 3))
-    assert back[("y", "x")] == 0.5  # tags behaviour never saw: a ratio of 1
 
 
 def test_reliability_is_the_square_root_of_the_agreement() -> None:
