@@ -43,6 +43,7 @@ DAY_NOTES = {
     "earlier": "finished by an earlier command (figures from its log)",
     "resumed": "resumed after a stop: its items were tagged before (figures in that run's log); the rest ran here",
 }
+STATUS = {"earlier": "earlier: done"}  # the status cell of a day with figures
 
 
 def main() -> None:
@@ -212,12 +213,14 @@ def markdown(r: dict[str, Any]) -> str:
         f"# The MovieLens catalogue tagged by the LLM: `rolegraph backfill` ({r['date']})",
         "",
         f"Command: `{r['provenance']['command']}` on `{r['config']['graph_uri']}`; {r['wall_s']:.0f} s of wall "
-        'time in this command (days finished before it are listed from their summaries, "already done").',
+        "time in this command (a day finished by an earlier command is listed from that command's log as "
+        '"earlier: …", or said to be done when its log is gone).',
         "",
         "| day | status | items | failed | LLM calls | cache hits | tagging s | logic s | day s | new tags | merges |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(
-            f"| {d['day']} | {d['status']} | {d['items']} | {d['items_failed']} | {d['llm_calls']} | {d['cache_hits']} "
+            f"| {d['day']} | {STATUS.get(d['status'], d['status'])} | {d['items']} | {d['items_failed']} "
+            f"| {d['llm_calls']} | {d['cache_hits']} "
             f"| {d['tag_s']:.0f} | {d['logic_s']:.0f} | {d['total_s']:.0f} | {d['new_tags']} | {d['merges']} |"
             if d["status"] in ("done", "earlier")
             else f"| {d['day']} | {DAY_NOTES[d['status']]} |" + " |" * 9
