@@ -154,7 +154,8 @@ def read_graph(store: GraphStore) -> dict[str, Any]:
     n = len(tagged) or 1
     shown = sorted(random.Random(0).sample(tagged, min(SHOWN, len(tagged))), key=lambda i: items.get(i, i))
     echoes = {
-        kind: _echoes(kept, texts, task) for kind, task in (("roles", Task.ITEM_ROLES), ("topics", Task.ITEM_TOPICS))
+        kind: _echoes(kept, texts, kind, task)
+        for kind, task in (("roles", Task.ITEM_ROLES), ("topics", Task.ITEM_TOPICS))
     }
     return {
         "items": len(items),
@@ -185,14 +186,11 @@ def read_graph(store: GraphStore) -> dict[str, Any]:
     }
 
 
-def _echoes(kept: dict[str, dict[str, list[str]]], texts: dict[str, str], task: Task) -> dict[str, str]:
-    """Items whose kept LLM tags of one kind repeat a worked example of the tagging prompt (the gate's echo
-    rule, `reasoning.gate.echoed`), with what they repeat: answers kept by days gated before the rule existed."""
-    kind, worked, cfg = (
-        TAG_EDGES["HAS_USER_TAG" if task is Task.ITEM_ROLES else "HAS_ITEM_TAG"],
-        examples(task),
-        GateConfig(),
-    )
+def _echoes(kept: dict[str, dict[str, list[str]]], texts: dict[str, str], kind: str, task: Task) -> dict[str, str]:
+    """Items whose kept LLM tags of one kind (``roles`` or ``topics``, answered by ``task``) repeat a worked
+    example of the tagging prompt (the gate's echo rule, `reasoning.gate.echoed`), with what they repeat:
+    answers kept by days gated before the rule existed."""
+    worked, cfg = examples(task), GateConfig()
     found = {item: echoed(tags[kind], texts.get(item, ""), worked, cfg) for item, tags in kept.items() if tags[kind]}
     return {item: what for item, what in found.items() if what}
 

@@ -46,7 +46,6 @@ its slot to the next one.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -141,9 +140,9 @@ class _Evidence:
             q,
         )
 
-    def behaviour(self, log_lift: float) -> float:
-        """Behaviour's likelihood ratio of a pair whose posterior lift is ``exp(log_lift)``."""
-        return math.exp(min(max(self.slope * (log_lift - self.midpoint), -_MAX_LOG_RATIO), _MAX_LOG_RATIO))
+    def behaviour(self, log_lift: np.ndarray) -> np.ndarray:
+        """Behaviour's likelihood ratio of pairs whose posterior lift is ``exp(log_lift)`` (elementwise)."""
+        return np.exp(np.clip(self.slope * (log_lift - self.midpoint), -_MAX_LOG_RATIO, _MAX_LOG_RATIO))
 
 
 _MAX_LOG_RATIO = 20.0  # keeps exp() finite; far beyond any ratio the statements carry
@@ -257,10 +256,8 @@ def _checks_reliability(sc: _Scored, stated: Statements, src_index: dict[str, in
         s, d = src_index.get(src), dst_index.get(dst)
         if s is None or d is None:
             continue
-        odds = sc.ev.prior_odds * (sc.ev.said if (src, dst) in answered else sc.ev.unsaid)
-        if dst in sc.asked:
-            odds *= sc.ev.said_back if (src, dst) in sc.back else sc.ev.unsaid_back
-        odds *= sc.ev.behaviour(math.log(float(sc.post[s, d])))
+        odds = _statement_odds(sc, src, dst, (src, dst) in answered)
+        odds *= float(sc.ev.behaviour(np.log(sc.post[s, d])))
         c, r = stated.checks(src, dst)
         prior.append(odds / (1 + odds))
         confirmed.append(c)
@@ -269,10 +266,23 @@ def _checks_reliability(sc: _Scored, stated: Statements, src_index: dict[str, in
     return check_reliability(np.array(prior), np.array(confirmed), np.array(refused), q)
 
 
+def weigh(
+    beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig
+) -> tuple[list[EdgeStats], list[CandidatePair]]:
+    """`score_edges` and `candidates` of one kind, its evidence scored once."""
+    sc = _score(beh, kind, stated, cfg)
+    return _edge_stats(beh, kind, stated, cfg, sc), _candidates(beh, kind, stated, cfg, sc)
+
+
 def score_edges(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[EdgeStats]:
     """Support, lift, calibrated weight and the contradicted flag of each LLM edge of ``kind`` (in the order
     of ``stated.edges``)."""
-    sc = _score(beh, kind, stated, cfg)
+    return _edge_stats(beh, kind, stated, cfg, _score(beh, kind, stated, cfg))
+
+
+def _edge_stats(
+    beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig, sc: _Scored
+) -> list[EdgeStats]:
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
     tilted: list[tuple[bool, float, float]] = []
@@ -282,7 +292,7 @@ def score_edges(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: Calibr
         seen = s is not None and d is not None
         post = float(sc.post[s, d]) if s is not None and d is not None else 1.0
         odds, weight = _odds(e, stated, sc)
-        odds *= sc.ev.behaviour(math.log(post))
+        odds *= float(sc.ev.behaviour(np.log(post)))
         tilted.append((seen, post, odds * weight * post))
         total[e.src] += odds * weight * post
     out = []
@@ -302,24 +312,25 @@ def _odds(e: WeightedEdge, stated: Statements, sc: _Scored) -> tuple[float, floa
     """(the statements' posterior odds that the LLM's pair ``e`` is real, its weight if real): the prior odds
     times each statement's likelihood ratio, and the mean of the weights the LLM stated (a confirmed pair's
     equal share where nothing else states one)."""
-    ev = sc.ev
-    odds = ev.prior_odds
-    weights = []
-    if (e.src, e.dst) in stated.checked:
-        odds *= ev.unsaid
-    else:
-        odds *= ev.said
-        weights.append(e.weight)
-    if e.dst in sc.asked:
-        said_back = sc.back.get((e.src, e.dst))
-        if said_back is None:
-            odds *= ev.unsaid_back
-        else:
-            odds *= ev.said_back
-            weights.append(said_back)
+    answered = (e.src, e.dst) not in stated.checked
+    odds = _statement_odds(sc, e.src, e.dst, answered)
+    weights = [e.weight] if answered else []
+    said_back = sc.back.get((e.src, e.dst)) if e.dst in sc.asked else None
+    if said_back is not None:
+        weights.append(said_back)
     confirmed, refused = stated.checks(e.src, e.dst)
-    odds *= ev.confirmed ** (confirmed - refused)
+    odds *= sc.ev.confirmed ** (confirmed - refused)
     return odds, sum(weights) / len(weights) if weights else e.weight
+
+
+def _statement_odds(sc: _Scored, src: str, dst: str, answered: bool) -> float:
+    """The prior odds of the pair ``src`` → ``dst`` times the likelihood ratios of the answers: the source's
+    (``answered``: it names the pair) and, where the target was asked about the other way, the converse's."""
+    ev = sc.ev
+    odds = ev.prior_odds * (ev.said if answered else ev.unsaid)
+    if dst in sc.asked:
+        odds *= ev.said_back if (src, dst) in sc.back else ev.unsaid_back
+    return odds
 
 
 def _unproposed_odds(
@@ -335,15 +346,20 @@ def _unproposed_odds(
     for (dst, src), sign in [(p, 1) for p in stated.converse_checked] + [(p, -1) for p in stated.converse_refused]:
         if src in src_index and dst in dst_index:
             odds[src_index[src], dst_index[dst]] *= ev.confirmed**sign
-    return odds * np.exp(np.clip(ev.slope * (np.log(sc.post) - ev.midpoint), -_MAX_LOG_RATIO, _MAX_LOG_RATIO))
+    return odds * ev.behaviour(np.log(sc.post))
 
 
 def candidates(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[CandidatePair]:
     """The pairs of ``kind`` the LLM has no edge for and no check has refused that its converse answers state
     or behaviour supports (see the module docstring), by source and then by lift."""
+    return _candidates(beh, kind, stated, cfg, _score(beh, kind, stated, cfg))
+
+
+def _candidates(
+    beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig, sc: _Scored
+) -> list[CandidatePair]:
     if cfg.candidates_per_source == 0:
         return []
-    sc = _score(beh, kind, stated, cfg)
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
     src_keys, dst_keys = sorted(src_index, key=src_index.__getitem__), sorted(dst_index, key=dst_index.__getitem__)

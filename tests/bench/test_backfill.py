@@ -45,5 +45,5 @@ def test_kept_roles_that_copy_the_prompts_worked_example_are_found() -> None:
         "3": {"roles": ["jazz fan", "musician", "farmer"], "topics": []},
     }
     texts = {"1": "Heat (1995). Genres: Crime.", "2": "Babe (1995). Genres: Children's.", "3": "Bird (1988)."}
-    assert _echoes(kept, texts, Task.ITEM_ROLES) == {"1": "Babe (1995): 6 of 6 tags"}
-    assert _echoes(kept, texts, Task.ITEM_TOPICS) == {}
+    assert _echoes(kept, texts, "roles", Task.ITEM_ROLES) == {"1": "Babe (1995): 6 of 6 tags"}
+    assert _echoes(kept, texts, "topics", Task.ITEM_TOPICS) == {}

@@ -10,7 +10,7 @@ from typing import Any
 
 from rolegraph.graph.calibration import CandidatePair, EdgeStats
 from rolegraph.graph.model import LogicKind
-from rolegraph.reasoning.calibrate import CalibrationConfig, Statements, candidates, score_edges
+from rolegraph.reasoning.calibrate import CalibrationConfig, Statements, weigh
 from rolegraph.reasoning.cooccurrence import behaviour
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext
@@ -44,8 +44,9 @@ def compose(ctx: RunContext, cfg: CalibrationConfig) -> dict[str, Any]:
             verdicts[kind]["refused"],
             verdicts[other]["refused"],
         )
-        payload["edges"][kind.value] = [asdict(s) for s in score_edges(beh, kind, stated, cfg)]
-        payload["candidates"][kind.value] = [asdict(c) for c in candidates(beh, kind, stated, cfg)]
+        scored, queued = weigh(beh, kind, stated, cfg)
+        payload["edges"][kind.value] = [asdict(s) for s in scored]
+        payload["candidates"][kind.value] = [asdict(c) for c in queued]
     return payload
 
 

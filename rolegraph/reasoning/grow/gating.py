@@ -72,9 +72,8 @@ def _echoes(edges: list[GatedEdge], cfg: GateConfig) -> dict[tuple[str, str], st
     for e in edges:
         answers.setdefault((e.item, e.type), []).append(e.tag)
         texts[e.item] = e.text
-    return {
-        (item, kind): echoed(keys, texts[item], examples(_TASKS[kind]), cfg) for (item, kind), keys in answers.items()
-    }
+    worked = {kind: examples(task) for kind, task in _TASKS.items()}
+    return {(item, kind): echoed(keys, texts[item], worked[kind], cfg) for (item, kind), keys in answers.items()}
 
 
 def examples(task: Task) -> list[Example]:
