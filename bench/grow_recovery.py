@@ -116,6 +116,20 @@ def main() -> None:
         "",
         "![precision and recall against noise, raw and calibrated](grow_recovery.png)",
         "",
+        f"Where the planted pairs went (calibrated): in the top {top_b} of their source, an edge below it, no "
+        "edge after a check refused the pair, or no edge and no refusal; *ceiling* is the recall a perfect "
+        "ranking of the grown edges would reach.",
+        "",
+        "| noise | kind | planted | top | below | refused | unnamed | ceiling |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {r['noise']} | {kind} | {r[kind]['planted']} | {r[kind]['fate']['top']} "
+            f"| {r[kind]['fate']['below']} | {r[kind]['fate']['refused']} | {r[kind]['fate']['unnamed']} "
+            f"| {r[kind]['ceiling']:.3f} |"
+            for r in rows
+            for kind in ("U2I", "I2U")
+        ),
+        "",
     ]
     write(args.out, report, "\n".join(lines))
 

@@ -22,6 +22,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from rolegraph.graph.model import LogicKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.reasoning.canonical import normalize
 from rolegraph.reasoning.prompts import template
@@ -124,7 +125,7 @@ def planted(world: Path) -> dict[str, set[tuple[str, str]]]:
     }
 
 
-def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[str, float]]:
+def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[str, Any]]:
     """Precision and recall of the grown LLM logic edges against the planted ones.
 
     Planted names are mapped through the graph's aliases first (a name the run merged into another
@@ -132,11 +133,48 @@ def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[s
     how many planted names were merged at all. Two edge sets are judged: ``raw``, the edges the LLM
     proposed (its top ``top_b`` per source by weight; all when 0), and ``calibrated``, the edges behaviour
     did not contradict — proposed or confirmed candidates — top ``top_b`` per source by calibrated weight.
-    The unprefixed numbers are the raw ones."""
+    The unprefixed numbers are the raw ones. ``fate`` says where the planted pairs went: in the calibrated
+    top ``top_b`` (``top``), an edge below it (``below``), no edge after a check refused the pair
+    (``refused``), or no edge and no refusal (``unnamed``); ``ceiling`` is the recall a perfect ranking of
+    the grown edges would reach."""
+    alias, raw, cal = _grown(store)
+    refused = {kind.value: store.calibration.verdicts(kind)["refused"] for kind in LogicKind}
+    out = {}
+    for kind, edges in planted(world).items():
+        mapped = {(alias.get(s, s), alias.get(d, d)) for s, d in edges}
+        row: dict[str, Any] = {
+            "planted": len(mapped),
+            "merged_names": len({n for p in edges for n in p if n in alias}),
+        }
+        for name, grown in (("", _top(raw[kind], top_b)), ("calibrated_", _top(cal[kind], top_b))):
+            hit = mapped & grown
+            row[f"{name}grown"] = len(grown)
+            row[f"{name}recovered"] = len(hit)
+            row[f"{name}recall"] = len(hit) / len(mapped) if mapped else 1.0
+            row[f"{name}precision"] = len(hit) / len(grown) if grown else 1.0
+        top = _top(cal[kind], top_b)
+        edged = {(src, dst) for src, rows in cal[kind].items() for _, dst in rows}
+        fate = {
+            "top": len(mapped & top),
+            "below": len((mapped & edged) - top),
+            "refused": len((mapped - edged) & refused[kind]),
+            "unnamed": len(mapped - edged - refused[kind]),
+        }
+        row["fate"] = fate
+        row["ceiling"] = (fate["top"] + fate["below"]) / len(mapped) if mapped else 1.0
+        out[kind] = row
+    return out
+
+
+_BySource = dict[str, dict[str, list[tuple[float, str]]]]  # kind → source → (weight, target)
+
+
+def _grown(store: GraphStore) -> tuple[dict[str, str], _BySource, _BySource]:
+    """(aliases, raw edges, calibrated edges): the LLM logic edges by kind and source, as (weight, target)."""
     checks = {template(Task.U2I_CHECK).version, template(Task.I2U_CHECK).version}
     alias: dict[str, str] = {}
-    raw: dict[str, dict[str, list[tuple[float, str]]]] = {"U2I": {}, "I2U": {}}
-    cal: dict[str, dict[str, list[tuple[float, str]]]] = {"U2I": {}, "I2U": {}}
+    raw: _BySource = {"U2I": {}, "I2U": {}}
+    cal: _BySource = {"U2I": {}, "I2U": {}}
     for page in store.iter_edge_pages():
         for e in page:
             props = e["props"]
@@ -150,21 +188,7 @@ def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[s
                     calibrated = props.get("calibrated")
                     score = weight if calibrated is None else float(calibrated)
                     cal[e["type"]].setdefault(e["src"], []).append((score, e["dst"]))
-    out = {}
-    for kind, edges in planted(world).items():
-        mapped = {(alias.get(s, s), alias.get(d, d)) for s, d in edges}
-        row: dict[str, float] = {
-            "planted": len(mapped),
-            "merged_names": len({n for p in edges for n in p if n in alias}),
-        }
-        for name, grown in (("", _top(raw[kind], top_b)), ("calibrated_", _top(cal[kind], top_b))):
-            hit = mapped & grown
-            row[f"{name}grown"] = len(grown)
-            row[f"{name}recovered"] = len(hit)
-            row[f"{name}recall"] = len(hit) / len(mapped) if mapped else 1.0
-            row[f"{name}precision"] = len(hit) / len(grown) if grown else 1.0
-        out[kind] = row
-    return out
+    return alias, raw, cal
 
 
 def _top(by_source: dict[str, list[tuple[float, str]]], b: int) -> set[tuple[str, str]]:

@@ -25,3 +25,7 @@ def test_oracle_world_is_recovered_at_zero_noise(grower_for: Callable[[Responder
     for kind in ("U2I", "I2U"):
         assert result[kind]["recall"] >= 0.9, result
         assert result[kind]["precision"] >= 0.9, result
+        fate = result[kind]["fate"]  # every planted pair is accounted for once, the top ones as recovered
+        assert sum(fate.values()) == result[kind]["planted"], fate
+        assert fate["top"] == result[kind]["calibrated_recovered"], result
+        assert result[kind]["ceiling"] >= result[kind]["calibrated_recall"], result
