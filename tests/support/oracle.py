@@ -134,8 +134,8 @@ def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[s
     proposed (its top ``top_b`` per source by weight; all when 0), and ``calibrated``, the edges behaviour
     did not contradict — proposed or confirmed candidates — top ``top_b`` per source by calibrated weight.
     The unprefixed numbers are the raw ones. ``fate`` says where the planted pairs went: in the calibrated
-    top ``top_b`` (``top``), an edge below it (``below``), no edge after a check refused the pair
-    (``refused``), or no edge and no refusal (``unnamed``); ``ceiling`` is the recall a perfect ranking of
+    top ``top_b`` (``top``), an edge below it (``below``), no edge after a check of its kind refused
+    the pair (``refused``), or no edge otherwise (``unnamed``); ``ceiling`` is the recall a perfect ranking of
     the grown edges would reach."""
     alias, raw, cal = _grown(store)
     refused = {kind.value: store.calibration.verdicts(kind)["refused"] for kind in LogicKind}
