@@ -146,13 +146,13 @@ def recovery(store: GraphStore, world: Path, top_b: int = 0) -> dict[str, dict[s
             "planted": len(mapped),
             "merged_names": len({n for p in edges for n in p if n in alias}),
         }
-        for name, grown in (("", _top(raw[kind], top_b)), ("calibrated_", _top(cal[kind], top_b))):
+        top = _top(cal[kind], top_b)
+        for name, grown in (("", _top(raw[kind], top_b)), ("calibrated_", top)):
             hit = mapped & grown
             row[f"{name}grown"] = len(grown)
             row[f"{name}recovered"] = len(hit)
             row[f"{name}recall"] = len(hit) / len(mapped) if mapped else 1.0
             row[f"{name}precision"] = len(hit) / len(grown) if grown else 1.0
-        top = _top(cal[kind], top_b)
         edged = {(src, dst) for src, rows in cal[kind].items() for _, dst in rows}
         fate = {
             "top": len(mapped & top),
