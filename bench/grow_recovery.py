@@ -7,7 +7,8 @@ A synthetic world (I2U planted as the inverse of U2I, P(t|c) ∝ P(c|t)·P(t), u
 with its users and interactions. An oracle OpenAI-compatible server (tests/support/oracle.py) answers from
 the planted truth; with probability `noise` each name it answers is swapped for another name of the same
 vocabulary, and a check's verdict is a coin flip. Three days of `rolegraph grow` (day 1 tags the items,
-asks logic about the frontier and calibrates; days 2 and 3 check the candidate pairs calibration queued),
+asks logic about the frontier and calibrates; days 2 and 3 check the candidate pairs calibration queued, and
+day 3 re-checks, in the other direction's wording, the checked pairs day 2 left undecided),
 then precision and recall of the top-b edges per source against the planted ones: raw (the LLM's
 proposals by weight) and calibrated (edges behaviour did not contradict, confirmed candidates included,
 by calibrated weight). Writes bench/results/grow_recovery.{json,md,png}.
@@ -97,7 +98,9 @@ def main() -> None:
         f"Command: `python bench/grow_recovery.py` — coherent synthetic world with {args.items} items, "
         f"{args.users} users, {args.roles} roles, {args.topics} topics, fan-out {args.fanout}; an oracle LLM "
         "answering from the planted truth, each name swapped for another of its vocabulary with probability "
-        "*noise* (a check's verdict a coin flip); three daily runs (json strategy, canonicalization threshold "
+        "*noise* (a check's verdict a coin flip); three daily runs (day 1 tags, asks logic and calibrates; days 2 "
+        "and 3 check the queued candidate pairs, day 3 re-checks the pairs day 2's checks left undecided; json "
+        "strategy, canonicalization threshold "
         f"{DEFAULT_THRESHOLD}, default calibration); the top {top_b} edges per source compared with the planted "
         "ones after "
         "mapping planted names through the graph's aliases. Raw: the LLM's proposals by weight. Calibrated: "

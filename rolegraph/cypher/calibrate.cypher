@@ -1,7 +1,8 @@
 // Behaviour-calibrated logic (reasoning/calibrate.py): support, lift and a calibrated weight SET on each
 // LLM logic edge beside its weight (provenance and rationale untouched), contradicted edges flagged, and
 // (:Tag)-[:CANDIDATE {kind}]->(:Tag) pairs behaviour supports but the LLM never proposed, queued for the
-// next day's check (status queued → confirmed | refused).
+// next day's check (status queued → confirmed | refused). A checked pair whose posterior the verdict left
+// undecided is checked once more in the other direction's wording (recheck queued → confirmed | refused).
 
 // name: set_u2i_calibration
 // Sets the behaviour statistics of LLM U2I edges; rows {src, dst, support, lift, calibrated, contradicted}.
@@ -53,16 +54,48 @@ RETURN count(c) AS n;
 
 // name: checked_candidates
 // The candidate pairs of one kind a check confirmed (their LLM edges came from the check, not an answer) or
-// refused, with the verdict.
+// refused, with the verdict and the re-check's (null when none was made).
 // params: kind
 MATCH (s:Tag)-[c:CANDIDATE {kind: $kind}]->(d:Tag)
 WHERE c.status IN ['confirmed', 'refused']
-RETURN s.key AS src, d.key AS dst, c.status AS status
+RETURN s.key AS src, d.key AS dst, c.status AS status,
+       CASE WHEN c.recheck IN ['confirmed', 'refused'] THEN c.recheck ELSE null END AS recheck
 ORDER BY src, dst;
 
+// name: queue_rechecks
+// Queues checked candidate pairs of one kind for a re-check in the other direction's wording, found on
+// `day`; rows {src, dst}. A pair queued or re-checked before is left as it is.
+// params: rows, kind, day
+UNWIND $rows AS row
+MATCH (:Tag {key: row.src})-[c:CANDIDATE {kind: $kind}]->(:Tag {key: row.dst})
+WHERE c.status IN ['confirmed', 'refused'] AND c.recheck IS NULL
+SET c.recheck = 'queued', c.recheck_day = $day
+RETURN count(c) AS n;
+
+// name: rechecks_to_check
+// The re-checks of one kind a run on `day` makes: queued on an earlier day, or made on `day` itself (so a
+// rerun after a crash cuts its chunks the same way), in (src, dst) order; `status` is the re-check's,
+// `first` the first check's verdict.
+// params: kind, day
+MATCH (s:Tag)-[c:CANDIDATE {kind: $kind}]->(d:Tag)
+WHERE (c.recheck = 'queued' AND c.recheck_day < $day) OR c.rechecked = $day
+RETURN s.key AS src, s.name AS src_name, d.key AS dst, d.name AS dst_name, c.recheck AS status,
+       c.status AS first, c.support AS support, c.lift AS lift, c.weight AS weight
+ORDER BY src, dst;
+
+// name: set_recheck_status
+// Records the re-check of candidate pairs on `day`; rows {src, dst, status, rationale}.
+// params: rows, kind, day
+UNWIND $rows AS row
+MATCH (:Tag {key: row.src})-[c:CANDIDATE {kind: $kind}]->(:Tag {key: row.dst})
+SET c.recheck = row.status, c.recheck_rationale = row.rationale, c.rechecked = $day
+RETURN count(c) AS n;
+
 // name: count_candidates
-// Candidate pairs by kind and status.
+// Candidate pairs by kind and status, the re-checks counted as status 'recheck/<its status>'.
 // params: -
 MATCH (:Tag)-[c:CANDIDATE]->(:Tag)
-RETURN c.kind AS kind, c.status AS status, count(c) AS n
+WITH c.kind AS kind, [c.status] + CASE WHEN c.recheck IS NULL THEN [] ELSE ['recheck/' + c.recheck] END AS statuses
+UNWIND statuses AS status
+RETURN kind, status, count(*) AS n
 ORDER BY kind, status;

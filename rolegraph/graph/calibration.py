@@ -1,6 +1,7 @@
 """Behaviour's word on the LLM's logic, in the graph: the statistics SET on each LLM logic edge (support,
 lift, calibrated weight, contradicted flag; `reasoning.calibrate` computes them) and the queue of candidate
-pairs behaviour supports but the LLM never proposed, with the verdict of their check.
+pairs behaviour supports but the LLM never proposed, with the verdict of their check and, where that verdict
+left the pair undecided, of a re-check in the other direction's wording.
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ class CandidatePair:
 
 @dataclass(frozen=True)
 class QueuedCandidate(CandidatePair):
-    """A candidate to check, with the tags' display names and its status (queued, confirmed, refused)."""
+    """A candidate to check, with the tags' display names and its status (queued, confirmed, refused); for a
+    re-check in the other direction's wording, ``status`` is the re-check's and ``recheck`` the first
+    check's verdict (None for a first check)."""
 
     src_name: str
     dst_name: str
     status: str
+    recheck: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,15 @@ class Calibration(Repository):
         """Queues candidate pairs found on ``day``; a pair already checked keeps its verdict."""
         return self._db.write_each(Stmt.QUEUE_CANDIDATES, "rows", [asdict(p) for p in pairs], kind=kind.value, day=day)
 
-    def to_check(self, kind: LogicKind, day: str) -> list[QueuedCandidate]:
-        """The candidates a run on ``day`` checks (queued earlier, or checked on ``day``), in key order."""
+    def queue_rechecks(self, kind: LogicKind, day: str, pairs: Sequence[tuple[str, str]]) -> int:
+        """Queues checked pairs for a re-check found on ``day``; a pair queued or re-checked before is left alone."""
+        rows = [{"src": s, "dst": d} for s, d in pairs]
+        return self._db.write_each(Stmt.QUEUE_RECHECKS, "rows", rows, kind=kind.value, day=day)
+
+    def to_check(self, kind: LogicKind, day: str, recheck: bool = False) -> list[QueuedCandidate]:
+        """The candidates a run on ``day`` checks (queued earlier, or checked on ``day``), in key order; with
+        ``recheck``, the pairs it checks again instead."""
+        stmt = Stmt.RECHECKS_TO_CHECK if recheck else Stmt.CANDIDATES_TO_CHECK
         return [
             QueuedCandidate(
                 r["src"],
@@ -82,20 +93,25 @@ class Calibration(Repository):
                 r["src_name"] or r["src"],
                 r["dst_name"] or r["dst"],
                 r["status"],
+                r["first"] if recheck else None,
             )
-            for r in self._db.read(Stmt.CANDIDATES_TO_CHECK, kind=kind.value, day=day)
+            for r in self._db.read(stmt, kind=kind.value, day=day)
         ]
 
-    def record(self, kind: LogicKind, day: str, verdicts: Sequence[Verdict]) -> int:
-        """Records the verdicts of checks made on ``day``."""
+    def record(self, kind: LogicKind, day: str, verdicts: Sequence[Verdict], recheck: bool = False) -> int:
+        """Records the verdicts of checks (with ``recheck``, of re-checks) made on ``day``."""
         rows = [asdict(v) for v in verdicts]
-        return self._db.write_each(Stmt.SET_CANDIDATE_STATUS, "rows", rows, kind=kind.value, day=day)
+        stmt = Stmt.SET_RECHECK_STATUS if recheck else Stmt.SET_CANDIDATE_STATUS
+        return self._db.write_each(stmt, "rows", rows, kind=kind.value, day=day)
 
     def verdicts(self, kind: LogicKind) -> dict[str, frozenset[tuple[str, str]]]:
-        """The (source, target) pairs of ``kind`` a check decided, by status (``confirmed``, ``refused``)."""
-        out: dict[str, set[tuple[str, str]]] = {"confirmed": set(), "refused": set()}
+        """The (source, target) pairs of ``kind`` a check decided, by status (``confirmed``, ``refused``), and
+        those a re-check decided (``reconfirmed``, ``rerefused``)."""
+        out: dict[str, set[tuple[str, str]]] = {s: set() for s in ("confirmed", "refused", "reconfirmed", "rerefused")}
         for r in self._db.read(Stmt.CHECKED_CANDIDATES, kind=kind.value):
             out[r["status"]].add((r["src"], r["dst"]))
+            if r["recheck"] is not None:
+                out[f"re{r['recheck']}"].add((r["src"], r["dst"]))
         return {status: frozenset(pairs) for status, pairs in out.items()}
 
     def counts(self) -> dict[str, int]:

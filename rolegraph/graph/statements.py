@@ -44,6 +44,9 @@ class Stmt(StrEnum):
     CANDIDATES_TO_CHECK = "candidates_to_check"
     SET_CANDIDATE_STATUS = "set_candidate_status"
     CHECKED_CANDIDATES = "checked_candidates"
+    QUEUE_RECHECKS = "queue_rechecks"
+    RECHECKS_TO_CHECK = "rechecks_to_check"
+    SET_RECHECK_STATUS = "set_recheck_status"
     COUNT_CANDIDATES = "count_candidates"
     # gate.cypher
     GATE_ITEM_TAG_EDGES = "gate_item_tag_edges"

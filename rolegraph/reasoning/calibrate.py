@@ -24,16 +24,19 @@ never is). Their log λ̂ (below) are modelled as two Gaussians sharing the wide
 log ratio is linear in log λ̂ and monotone; none is learnt (a ratio of 1) while either class has fewer
 than ``min_settled`` pairs.
 
-The calibrated weight tilts the LLM's distribution over a source's targets by both kinds of evidence. The
-lift of each edge gets a Gamma(a, a) prior (mean 1, ``prior_strength`` a pseudo-events) and is updated
-by k observed against ``E = n·b`` expected co-consumptions: ``λ̂ = (k + a) / (E + a)`` (the Gamma–Poisson
-posterior mean). With w̄ the mean of the weights the LLM stated for the pair (its edge's, and the
-converse's translated; a confirmed candidate's equal share where nothing else states one) and O the
-posterior odds (statements and behaviour), ``calibrated = O·w̄·λ̂ / Σ O'·w̄'·λ̂'`` over the source's LLM
-edges (confirmed candidates included), so a source's calibrated weights sum to 1 like the LLM's. Odds, not
-probabilities, so a pair stated twice outranks one stated once by the full likelihood ratio instead of a
-probability capped at 1. A tag few users touch (E ≪ a) keeps the LLM's word; a dense one follows behaviour
-too.
+Behaviour's own estimate of each pair's lift, for its likelihood ratio and for contradiction, gets a
+Gamma(a, a) prior (mean 1, ``prior_strength`` a pseudo-events) updated by k observed against ``E = n·b``
+expected co-consumptions: ``λ̂ = (k + a) / (E + a)`` (the Gamma–Poisson posterior mean).
+
+The calibrated weight is the pair's odds of being real times its strength if real. The strength is a
+Gamma–Poisson posterior of the lift with the LLM's word as its prior: with w̄ the mean of the weights the
+LLM stated for the pair (its edge's, and the converse's translated; a confirmed candidate's equal share
+where nothing else states one) and m the source's number of LLM edges, the LLM implies a lift of w̄·m
+relative to an equal share, and ``s = (k + a·w̄·m) / (E + a)``. With O the posterior odds (statements and
+behaviour), ``calibrated = O·s / Σ O'·s'`` over the source's LLM edges (confirmed candidates included), so
+a source's calibrated weights sum to 1 like the LLM's. A tag few users touch (E ≪ a) keeps the LLM's word
+(s ≈ w̄·m); a dense one follows behaviour (s ≈ k / E). Odds, not probabilities, so a pair stated twice
+outranks one stated once by the full likelihood ratio instead of a probability capped at 1.
 
 An edge is contradicted when its source has at least ``min_mass`` consumptions and ``λ̂`` is below
 ``contradict_lift`` (users of the source consume the target clearly less than anyone): it is flagged,
@@ -47,8 +50,9 @@ its slot to the next one.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -70,20 +74,25 @@ class CalibrationConfig:
     candidate_support: int = 5
     candidates_per_source: int = 5  # checks queued per source and day (the fan-out the LLM is asked for)
     min_settled: int = 30  # pairs of each settled class before behaviour's likelihood ratio is learnt
+    recheck_below: float = 0.8  # a checked pair whose posterior lies between these is checked again …
+    recheck_above: float = 0.2  # … once, in the other direction's wording
 
     def __post_init__(self) -> None:
         if self.prior_strength <= 0 or self.min_mass < 0 or self.candidate_support < 1:
             raise InvalidInput("prior_strength must be positive, min_mass ≥ 0 and candidate_support ≥ 1")
         if self.candidates_per_source < 0 or self.contradict_lift < 0 or self.candidate_lift < 0:
             raise InvalidInput("candidates_per_source, contradict_lift and candidate_lift must be ≥ 0")
+        if not 0 <= self.recheck_above <= self.recheck_below <= 1:
+            raise InvalidInput("recheck_above and recheck_below must satisfy 0 ≤ recheck_above ≤ recheck_below ≤ 1")
 
 
 @dataclass(frozen=True)
 class Statements:
     """What the LLM said about the pairs of one kind: its edges (``edges``; ``checked`` those a check
     confirmed, the rest its answers), its edges of the other kind (``converse``; ``converse_checked`` those a
-    check of the other kind confirmed, keyed as the other kind's pairs), and the pairs a check refused
-    (``refused`` of this kind, ``converse_refused`` of the other)."""
+    check of the other kind confirmed, keyed as the other kind's pairs), the pairs a check refused
+    (``refused`` of this kind, ``converse_refused`` of the other), and the verdicts of re-checks (``rechecks``
+    of this kind's checked pairs, ``converse_rechecks`` of the other's: True where it confirmed)."""
 
     edges: Sequence[WeightedEdge]
     converse: Sequence[WeightedEdge] = ()
@@ -91,20 +100,37 @@ class Statements:
     converse_checked: frozenset[tuple[str, str]] = frozenset()
     refused: frozenset[tuple[str, str]] = frozenset()
     converse_refused: frozenset[tuple[str, str]] = frozenset()
+    rechecks: Mapping[tuple[str, str], bool] = field(default_factory=dict)
+    converse_rechecks: Mapping[tuple[str, str], bool] = field(default_factory=dict)
+
+    @cached_property
+    def from_checks(self) -> frozenset[tuple[str, str]]:
+        """The pairs of this kind whose edge a check or a re-check made (not an answer)."""
+        return self.checked | {p for p, yes in self.rechecks.items() if yes}
 
     def answers(self) -> list[WeightedEdge]:
         """The edges of this kind the LLM stated in its answers (not in checks)."""
-        return [e for e in self.edges if (e.src, e.dst) not in self.checked]
+        made = self.from_checks
+        return [e for e in self.edges if (e.src, e.dst) not in made]
 
     def converse_answers(self) -> list[WeightedEdge]:
         """The edges of the other kind the LLM stated in its answers."""
-        return [e for e in self.converse if (e.src, e.dst) not in self.converse_checked]
+        made = self.converse_checked | {p for p, yes in self.converse_rechecks.items() if yes}
+        return [e for e in self.converse if (e.src, e.dst) not in made]
 
     def checks(self, src: str, dst: str) -> tuple[int, int]:
-        """(confirmations, refusals) of the pair ``src`` → ``dst`` of this kind, in either direction."""
+        """(confirmations, refusals) of the pair ``src`` → ``dst`` of this kind, in either direction,
+        re-checks included."""
         back = (dst, src)
-        confirmed = ((src, dst) in self.checked) + (back in self.converse_checked)
-        return confirmed, ((src, dst) in self.refused) + (back in self.converse_refused)
+        again = [v for v in (self.rechecks.get((src, dst)), self.converse_rechecks.get(back)) if v is not None]
+        confirmed = ((src, dst) in self.checked) + (back in self.converse_checked) + sum(again)
+        refused = ((src, dst) in self.refused) + (back in self.converse_refused) + len(again) - sum(again)
+        return confirmed, refused
+
+    def checked_pairs(self) -> set[tuple[str, str]]:
+        """The pairs of this kind a check of either kind decided."""
+        converse = self.converse_checked | self.converse_refused
+        return set(self.checked | self.refused) | {(d, s) for s, d in converse}
 
 
 @dataclass(frozen=True)
@@ -249,10 +275,9 @@ def _score(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: Calibration
 def _checks_reliability(sc: _Scored, stated: Statements, src_index: dict[str, int], dst_index: dict[str, int]) -> float:
     """`check_reliability` over the pairs of the kind checked in either direction (the answers'
     reliability when too few were)."""
-    pairs = stated.checked | stated.refused | {(d, s) for s, d in stated.converse_checked | stated.converse_refused}
     answered = {(e.src, e.dst) for e in stated.answers()}
     prior, confirmed, refused = [], [], []
-    for src, dst in sorted(pairs):
+    for src, dst in sorted(stated.checked_pairs()):
         s, d = src_index.get(src), dst_index.get(dst)
         if s is None or d is None:
             continue
@@ -266,12 +291,49 @@ def _checks_reliability(sc: _Scored, stated: Statements, src_index: dict[str, in
     return check_reliability(np.array(prior), np.array(confirmed), np.array(refused), q)
 
 
-def weigh(
-    beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig
-) -> tuple[list[EdgeStats], list[CandidatePair]]:
-    """`score_edges` and `candidates` of one kind, its evidence scored once."""
+@dataclass(frozen=True)
+class Weighed:
+    """One kind's calibration: the statistics of its LLM edges, the candidate pairs to check and the checked
+    pairs to check again."""
+
+    edges: list[EdgeStats]
+    candidates: list[CandidatePair]
+    rechecks: list[tuple[str, str]]
+
+
+def weigh(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> Weighed:
+    """`score_edges`, `candidates` and `rechecks` of one kind, its evidence scored once."""
     sc = _score(beh, kind, stated, cfg)
-    return _edge_stats(beh, kind, stated, cfg, sc), _candidates(beh, kind, stated, cfg, sc)
+    return Weighed(
+        _edge_stats(beh, kind, stated, cfg, sc),
+        _candidates(beh, kind, stated, cfg, sc),
+        _rechecks(beh, kind, stated, cfg, sc),
+    )
+
+
+def rechecks(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[tuple[str, str]]:
+    """The pairs of ``kind`` a check of this kind decided, not re-checked yet, whose posterior probability
+    of being real (statements, checks and behaviour) still lies between ``recheck_above`` and
+    ``recheck_below``: one more check, in the other direction's wording, is worth its call (in key order)."""
+    return _rechecks(beh, kind, stated, cfg, _score(beh, kind, stated, cfg))
+
+
+def _rechecks(
+    beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig, sc: _Scored
+) -> list[tuple[str, str]]:
+    src_index, dst_index = beh.index(kind)
+    answered = {(e.src, e.dst) for e in stated.answers()}
+    out = []
+    for src, dst in sorted((stated.checked | stated.refused) - set(stated.rechecks)):
+        s, d = src_index.get(src), dst_index.get(dst)
+        if s is None or d is None:
+            continue
+        confirmed, refused = stated.checks(src, dst)
+        odds = _statement_odds(sc, src, dst, (src, dst) in answered) * sc.ev.confirmed ** (confirmed - refused)
+        odds *= float(sc.ev.behaviour(np.log(sc.post[s, d])))
+        if cfg.recheck_above <= odds / (1 + odds) <= cfg.recheck_below:
+            out.append((src, dst))
+    return out
 
 
 def score_edges(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[EdgeStats]:
@@ -285,6 +347,7 @@ def _edge_stats(
 ) -> list[EdgeStats]:
     counts = beh.counts(kind)
     src_index, dst_index = beh.index(kind)
+    degree = Counter(e.src for e in stated.edges)
     tilted: list[tuple[bool, float, float]] = []
     total: defaultdict[str, float] = defaultdict(float)
     for e in stated.edges:
@@ -293,8 +356,13 @@ def _edge_stats(
         post = float(sc.post[s, d]) if s is not None and d is not None else 1.0
         odds, weight = _odds(e, stated, sc)
         odds *= float(sc.ev.behaviour(np.log(post)))
-        tilted.append((seen, post, odds * weight * post))
-        total[e.src] += odds * weight * post
+        said = weight * degree[e.src]  # the lift the LLM's weight implies, relative to an equal share
+        a = cfg.prior_strength
+        strength = (
+            (float(sc.k[s, d]) + a * said) / (float(sc.expected[s, d]) + a) if s is not None and d is not None else said
+        )
+        tilted.append((seen, post, odds * strength))
+        total[e.src] += odds * strength
     out = []
     for e, (seen, post, w) in zip(stated.edges, tilted, strict=True):
         calibrated = round(w / total[e.src], 6) if total[e.src] > 0 else round(e.weight, 6)
@@ -312,7 +380,7 @@ def _odds(e: WeightedEdge, stated: Statements, sc: _Scored) -> tuple[float, floa
     """(the statements' posterior odds that the LLM's pair ``e`` is real, its weight if real): the prior odds
     times each statement's likelihood ratio, and the mean of the weights the LLM stated (a confirmed pair's
     equal share where nothing else states one)."""
-    answered = (e.src, e.dst) not in stated.checked
+    answered = (e.src, e.dst) not in stated.from_checks
     odds = _statement_odds(sc, e.src, e.dst, answered)
     weights = [e.weight] if answered else []
     said_back = sc.back.get((e.src, e.dst)) if e.dst in sc.asked else None
@@ -337,15 +405,17 @@ def _unproposed_odds(
     sc: _Scored, stated: Statements, said_back: np.ndarray, src_index: dict[str, int], dst_index: dict[str, int]
 ) -> np.ndarray:
     """[sources, targets] posterior odds that a pair the kind's answers do not name is real: the statements'
-    (not named by the source's answer, the converse's answer and checks of the converse) and behaviour's."""
+    (not named by the source's answer, the converse's answer, and the checks of either kind) and
+    behaviour's."""
     ev = sc.ev
     asked = np.zeros(said_back.shape[1], dtype=bool)
     asked[[dst_index[t] for t in sc.asked if t in dst_index]] = True
     back = np.where(said_back, ev.said_back, np.where(asked[None, :], ev.unsaid_back, 1.0))
     odds = ev.prior_odds * ev.unsaid * back
-    for (dst, src), sign in [(p, 1) for p in stated.converse_checked] + [(p, -1) for p in stated.converse_refused]:
+    for src, dst in stated.checked_pairs():
         if src in src_index and dst in dst_index:
-            odds[src_index[src], dst_index[dst]] *= ev.confirmed**sign
+            confirmed, refused = stated.checks(src, dst)
+            odds[src_index[src], dst_index[dst]] *= ev.confirmed ** (confirmed - refused)
     return odds * ev.behaviour(np.log(sc.post))
 
 

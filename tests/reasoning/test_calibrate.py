@@ -15,6 +15,7 @@ from rolegraph.reasoning.calibrate import (
     behaviour_ratio,
     candidates,
     check_reliability,
+    rechecks,
     reliability,
     score_edges,
 )
@@ -48,7 +49,9 @@ def test_sparse_tags_keep_the_llm_weight() -> None:
     beh = behaviour(EVENTS[:1], ITEMS)  # one user, one event
     edges = [WeightedEdge("musicians", "jazz", 0.6), WeightedEdge("musicians", "weather", 0.4)]
     stats = score_edges(beh, LogicKind.U2I, Statements(edges), CalibrationConfig())
-    assert [s.calibrated for s in stats] == [0.6, 0.4] and not any(s.contradicted for s in stats)
+    # one event against a prior of 5 pseudo-events moves the LLM's word by under 0.01
+    assert [s.calibrated for s in stats] == pytest.approx([0.6, 0.4], abs=0.01)
+    assert not any(s.contradicted for s in stats)
     unknown = score_edges(
         beh,
         LogicKind.I2U,
@@ -88,9 +91,23 @@ def test_a_pair_named_both_ways_outranks_a_heavier_one_named_once() -> None:
     converse = [WeightedEdge("jazz", "musicians", 1.0), WeightedEdge("weather", "farmers", 1.0)]
     plain = {s.dst: s.calibrated for s in score_edges(beh, LogicKind.U2I, Statements(edges), cfg)}
     both = {s.dst: s.calibrated for s in score_edges(beh, LogicKind.U2I, Statements(edges, converse), cfg)}
-    assert plain["weather"] > plain["jazz"]  # by the LLM's weight, behaviour alone cannot turn it round
-    assert both["jazz"] > 0.9 > 0.1 > both["weather"]
+    # behaviour (musicians never consume weather) already outweighs the LLM's 0.8; the converse settles it
+    assert plain["weather"] < plain["jazz"] < 0.9 < both["jazz"]
+    assert both["weather"] < 0.1
     assert sum(both.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_dense_tags_follow_behaviour_sparse_ones_the_llm() -> None:
+    # the LLM weighs jazz and nightlife 0.9 / 0.1 for musicians; behaviour gives the two the same lift: the
+    # more users, the closer the calibrated weights come to behaviour's even split
+    edges = [WeightedEdge("musicians", "jazz", 0.9), WeightedEdge("musicians", "nightlife", 0.1)]
+    shares = []
+    for users in (1, 10, 1000):
+        events = [(f"m{k}", i) for k in range(users) for i in ("i1", "i3")] + [("f0", "i2")]
+        stats = score_edges(behaviour(events, ITEMS), LogicKind.U2I, Statements(edges), CalibrationConfig())
+        shares.append(stats[1].calibrated)
+    assert shares[0] < 0.2 and shares[0] < shares[1] < shares[2]
+    assert shares[2] == pytest.approx(0.5, abs=0.01)
 
 
 def test_a_checked_pair_counts_its_check_not_an_answer() -> None:
@@ -198,3 +215,38 @@ def test_the_checks_reliability_is_recovered_by_maximum_likelihood() -> None:
     qc = check_reliability(prior, confirmed, 1 - confirmed, 0.7)
     assert qc == pytest.approx(0.85, abs=0.03)
     assert check_reliability(prior[:10], confirmed[:10], 1 - confirmed[:10], 0.7) == 0.7  # too few checks
+
+
+def test_a_checked_pair_left_undecided_is_rechecked_once() -> None:
+    beh = behaviour(EVENTS, ITEMS)
+    edges = [WeightedEdge("musicians", "jazz", 1.0), WeightedEdge("farmers", "weather", 1.0)]
+    converse = [
+        WeightedEdge("nightlife", "musicians", 1.0),  # states U2I musicians → nightlife, which a check refused
+        WeightedEdge("jazz", "musicians", 1.0),
+        WeightedEdge("weather", "farmers", 1.0),
+    ]
+    refused = frozenset({("musicians", "nightlife"), ("farmers", "jazz")})  # farmers → jazz: stated by nothing
+    # both answers agree on everything else (q 0.99), so the converse's word is posterior ≈ 0.01 after the
+    # refusal and farmers → jazz ≈ 5e-7: a band from 0.001 to 0.8 takes the first only
+    cfg = CalibrationConfig(recheck_above=0.001, recheck_below=0.8)
+    stated = Statements(edges, converse, refused=refused)
+    assert rechecks(beh, LogicKind.U2I, stated, cfg) == [("musicians", "nightlife")]
+    assert rechecks(beh, LogicKind.U2I, stated, CalibrationConfig()) == []  # the default band: both settled
+    again = Statements(edges, converse, refused=refused, rechecks={("musicians", "nightlife"): True})
+    assert rechecks(beh, LogicKind.U2I, again, cfg) == []  # once only
+    assert again.checks("musicians", "nightlife") == (1, 1)
+    # the re-check that confirmed it made its edge: a check's, not an answer
+    made = Statements(
+        [*edges, WeightedEdge("musicians", "nightlife", 0.5)],
+        converse,
+        refused=refused,
+        rechecks={("musicians", "nightlife"): True},
+    )
+    assert ("musicians", "nightlife") not in {(e.src, e.dst) for e in made.answers()}
+    back = Statements(converse, edges, converse_refused=refused, converse_rechecks={("musicians", "nightlife"): False})
+    assert back.checks("nightlife", "musicians") == (0, 2)
+
+
+def test_recheck_band_is_checked() -> None:
+    with pytest.raises(InvalidInput):
+        CalibrationConfig(recheck_above=0.9, recheck_below=0.1)

@@ -31,7 +31,7 @@ def compose(ctx: RunContext, cfg: CalibrationConfig) -> dict[str, Any]:
     store = ctx.store
     items = store.distillation.tagged_items()
     beh = behaviour(((r["user"], r["item"]) for r in store.iter_interactions()), items)
-    payload: dict[str, Any] = {"phase": "calibrate", "edges": {}, "candidates": {}}
+    payload: dict[str, Any] = {"phase": "calibrate", "edges": {}, "candidates": {}, "rechecks": {}}
     edges = {kind: store.distillation.llm_logic(kind) for kind in LogicKind}
     verdicts = {kind: store.calibration.verdicts(kind) for kind in LogicKind}
     for kind in LogicKind:
@@ -43,20 +43,29 @@ def compose(ctx: RunContext, cfg: CalibrationConfig) -> dict[str, Any]:
             verdicts[other]["confirmed"],
             verdicts[kind]["refused"],
             verdicts[other]["refused"],
+            _rechecked(verdicts[kind]),
+            _rechecked(verdicts[other]),
         )
-        scored, queued = weigh(beh, kind, stated, cfg)
-        payload["edges"][kind.value] = [asdict(s) for s in scored]
-        payload["candidates"][kind.value] = [asdict(c) for c in queued]
+        weighed = weigh(beh, kind, stated, cfg)
+        payload["edges"][kind.value] = [asdict(s) for s in weighed.edges]
+        payload["candidates"][kind.value] = [asdict(c) for c in weighed.candidates]
+        payload["rechecks"][kind.value] = [list(p) for p in weighed.rechecks]
     return payload
 
 
+def _rechecked(verdicts: dict[str, frozenset[tuple[str, str]]]) -> dict[tuple[str, str], bool]:
+    """The re-checks' verdicts by pair (True where confirmed)."""
+    return dict.fromkeys(verdicts["rerefused"], False) | dict.fromkeys(verdicts["reconfirmed"], True)
+
+
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
-    """Writes the statistics and queues the candidates (idempotent)."""
+    """Writes the statistics and queues the candidates and re-checks (idempotent)."""
+    calibration = ctx.store.calibration
     for kind in LogicKind:
-        ctx.store.calibration.set_edge_stats(kind, [EdgeStats(**row) for row in payload["edges"][kind.value]])
-        ctx.store.calibration.queue(
-            kind, ctx.config.day, [CandidatePair(**row) for row in payload["candidates"][kind.value]]
-        )
+        calibration.set_edge_stats(kind, [EdgeStats(**row) for row in payload["edges"][kind.value]])
+        calibration.queue(kind, ctx.config.day, [CandidatePair(**row) for row in payload["candidates"][kind.value]])
+        rechecks = [(s, d) for s, d in payload.get("rechecks", {}).get(kind.value, [])]
+        calibration.queue_rechecks(kind, ctx.config.day, rechecks)
     _count(ctx, payload)
 
 
@@ -67,3 +76,4 @@ def _count(ctx: RunContext, payload: dict[str, Any]) -> None:
         ctx.counts[f"{name}_calibrated"] = sum(1 for r in rows if r["support"] > 0)
         ctx.counts[f"{name}_contradicted"] = sum(1 for r in rows if r["contradicted"])
         ctx.counts[f"{name}_candidates_queued"] = len(payload["candidates"][kind.value])
+        ctx.counts[f"{name}_rechecks_queued"] = len(payload.get("rechecks", {}).get(kind.value, []))

@@ -5,6 +5,7 @@ same graph as an uninterrupted run, whose rerun makes no LLM call."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -108,14 +109,14 @@ class KillAtCheck(Script):
         return super().__call__(endpoint, body)
 
 
-def _queue_unproposed(store: GraphStore) -> int:
-    """Queues, as day 1's calibration would, the first pairs of a grown role and topic no U2I edge joins."""
+def _queue_unproposed(store: GraphStore, day: str = "2026-02-01") -> int:
+    """Queues, as ``day``'s calibration would, the first pairs of a grown role and topic no U2I edge joins."""
     tags = [(e["type"], e["dst"]) for page in store.iter_edge_pages() for e in page]
     roles = sorted({k for t, k in tags if t == "HAS_USER_TAG"})
     topics = sorted({k for t, k in tags if t == "HAS_ITEM_TAG"})
     proposed = {(e["src"], e["dst"]) for e in _logic(store)}
     pairs = [CandidatePair(r, c, 6, 2.5, 0.3) for r in roles for c in topics if (r, c) not in proposed][:3]
-    return store.calibration.queue(LogicKind.U2I, "2026-02-01", pairs)
+    return store.calibration.queue(LogicKind.U2I, day, pairs)
 
 
 def test_sigkill_inside_the_check_then_rerun_equals_an_uninterrupted_run(
@@ -143,3 +144,36 @@ def test_sigkill_inside_the_check_then_rerun_equals_an_uninterrupted_run(
         assert store.content_hash() != expected
 
         rerun_then_finished(store, child, script, expected)
+
+
+def agree_the_other_way(endpoint: str, body: dict[str, Any]) -> Reply:
+    """The sensible LLM whose I2U checks say yes to every pair."""
+    if world.task_of(endpoint, body) == "i2u_check":
+        return Reply(json.dumps({"verdict": "yes", "rationale": "the other way round it holds"}))
+    return world.sensible(endpoint, body)
+
+
+def test_a_refused_pair_rechecked_the_other_way_round_gets_its_edge(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(agree_the_other_way)
+    world.load(g.store, 6, users=6)
+    g.run("2026-01-05", max_items=6, max_tags=20, chunk=4, calibration=SMALL)
+    assert _queue_unproposed(g.store, "2026-01-05") == 3
+    g.run("2026-01-06", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
+    refused = sorted(g.store.calibration.verdicts(LogicKind.U2I)["refused"])
+    assert refused  # the sensible LLM's U2I check refuses pairs of different genres
+    assert not {(e["src"], e["dst"]) for e in _logic(g.store)} & set(refused)
+    g.store.calibration.queue_rechecks(LogicKind.U2I, "2026-01-06", refused)
+    third = g.run("2026-01-07", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
+    verdicts = g.store.calibration.verdicts(LogicKind.U2I)
+    assert set(refused) <= verdicts["reconfirmed"] and third.counts["u2i_rechecks_confirmed"] >= len(refused)
+    assert set(refused) <= verdicts["refused"]  # the first verdict is kept beside the re-check's
+    edges = {(e["src"], e["dst"]): e for e in _logic(g.store)}
+    for pair in refused:  # the U2I edge the re-check made, asked in the I2U check's wording, with its rationale
+        assert edges[pair]["prompt_version"] == template(Task.I2U_CHECK).version
+        assert edges[pair]["rationale"] == "the other way round it holds"
+    counts = g.store.calibration.counts()
+    assert counts["U2I/recheck/confirmed"] >= len(refused)
+    rerun = g.run("2026-01-07", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
+    assert rerun.status == "already done" and not rerun.counts.get("llm_calls")  # a finished day asks nothing
