@@ -6,7 +6,9 @@ HAS_ROLE) match what we know about the user, better than giving everyone the mos
                                                                      # occupation ~ role by MiniLM cosine
 
 Trains TagCF-ut (util) with `rolegraph train`'s code path into a temporary model folder, reads the roles
-back from the graph, and writes bench/results/recsys_roles_<which>.{json,md}.
+back from the graph (P(t|u) averaged over each user's history, ``role_positions = history``), and writes
+bench/results/recsys_roles_<which>.{json,md}; a second row ranks the same model's roles by P(t|u) at the
+newest position alone (``role_positions = newest``, what was written back before).
 
 Training writes each user's T(0)/T(1) back as HAS_ROLE (and replaces the roles of earlier trainings), so
 ``movielens`` never trains into the graph it reads unless asked: an embedded graph (``falkordb-lite://``,
@@ -35,11 +37,13 @@ from rolegraph.graph.model import Source
 from rolegraph.graph.store import GraphStore
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
+from rolegraph.recsys.artifact import load
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import build
 from rolegraph.recsys.export.read import GraphData, read_graph
 from rolegraph.recsys.models.mixture import TagMixture, top_tags
 from rolegraph.recsys.models.registry import parse_model
+from rolegraph.recsys.models.tagcf import TagCF
 from rolegraph.recsys.models.tagprofile import profile_roles
 from rolegraph.recsys.pipeline import run_training
 from rolegraph.recsys.roles_eval import (
@@ -51,6 +55,7 @@ from rolegraph.recsys.roles_eval import (
     threshold_matcher,
 )
 from rolegraph.recsys.sources import dataset_store
+from rolegraph.recsys.writeback import role_edges
 from rolegraph.settings import GraphSettings
 
 TOP = 5
@@ -60,6 +65,7 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
     cfg = ModelConfig(k=TOP, lr=2e-3, epochs=30)
     with tempfile.TemporaryDirectory() as tmp:
         facts = run_training(store, Path(tmp), parse_model("tagcf-ut-util"), cfg, seed=0, device="cpu")
+        newest = newest_position_roles(Path(facts["folder"]))
     g = read_graph(store, Source.DISTILLED)
     tag_of = g.maps["user_tag"]
     item_roles: dict[str, list[str]] = {}
@@ -91,6 +97,8 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         "model_hit_rate": result.model_hit_rate,
         "baseline_hit_rate": result.baseline_hit_rate,
         "baseline_roles": result.baseline_roles,
+        "newest_hit_rate": hit_rate(newest, truth, match),
+        "newest": "the same model's T(0) from P(t|u) at the newest position only (role_positions=newest)",
         "profile_hit_rate": hit_rate(profile, truth, match),
         "profile": "each user's tags by the summed ratings (1 each without) of the interacted items carrying them",
         "mixture_hit_rate": hit_rate(mixture, truth, match),
@@ -98,6 +106,20 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         "match": match_rule if match_rule == "exact" else f"MiniLM cosine ≥ {threshold}",
         "matching_table": table,
     }
+
+
+def newest_position_roles(folder: Path) -> dict[str, list[str]]:
+    """Each user's top roles by the trained model at ``folder`` with ``role_positions = newest`` (P(t|u) at
+    the newest position alone, as written back before the history's mean), through write-back's code."""
+    artifact = load(folder)
+    model = artifact.model
+    assert isinstance(model, TagCF)
+    model.cfg = model.cfg.with_overrides(role_positions="newest")
+    roles: dict[str, list[str]] = {}
+    for edge in sorted(role_edges(model, artifact.data, "bench"), key=lambda e: (e.user_id, e.rank)):
+        if edge.set == "T0":
+            roles.setdefault(edge.user_id, []).append(edge.tag_key)
+    return {u: r[:TOP] for u, r in roles.items()}
 
 
 def interaction_profile(g: GraphData) -> dict[str, list[str]]:
@@ -190,6 +212,7 @@ def main() -> None:
         "| | users | share with a matching role in the top 5 |",
         "|---|---|---|",
         f"| TagCF-ut T(0) | {report['users']} | {report['model_hit_rate']:.3f} |",
+        f"| TagCF-ut T(0), newest position only | {report['users']} | {report['newest_hit_rate']:.3f} |",
         f"| popularity baseline ({', '.join(report['baseline_roles'])}) | {report['users']} | "
         f"{report['baseline_hit_rate']:.3f} |",
         f"| interaction-weighted tag profile | {report['users']} | {report['profile_hit_rate']:.3f} |",

@@ -439,7 +439,10 @@ def _paper_scale(r: dict[str, Any]) -> tuple[str, str]:
 
 
 def _roles(r: dict[str, Any]) -> tuple[str, str]:
-    result = f"top-{r['top']} hit rate {r['model_hit_rate']:.3f} vs popularity {r['baseline_hit_rate']:.3f}"
+    result = f"top-{r['top']} hit rate {r['model_hit_rate']:.3f}"
+    if "newest_hit_rate" in r:
+        result += f" ({r['newest_hit_rate']:.3f} from the newest position alone)"
+    result += f" vs popularity {r['baseline_hit_rate']:.3f}"
     if "profile_hit_rate" in r:
         result += f" vs interaction-weighted tag profile {r['profile_hit_rate']:.3f}"
     if "mixture_hit_rate" in r:

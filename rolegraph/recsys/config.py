@@ -45,6 +45,10 @@ class ModelConfig:
     loss: Literal["ce", "bce"] = "ce"  # id loss: softmax over all items, or Eq. 5 with one sampled negative
     lam: float = 0.1  # λ of Eq. 7 (weight of the tag losses)
     k: int = 10  # |T(0)| and |T(1)| (tags per user in inference and write-back)
+    # Which P(t|u) the written-back roles (HAS_ROLE T(0)/T(1)) rank by: the mean over the history's positions
+    # (the last max_len items), or the newest position's, which Eq. 9's score always reads. Synthetic v2
+    # (1,000 users, seed 0, λ 0.1): top-5 roles matching a planted one for 0.857 of users vs 0.688.
+    role_positions: Literal["history", "newest"] = "history"
     top_b: int = 20  # topics kept in C(1) during exploration
     delta: float = 0.0  # δ: minimum weight of a topic in C(1)
     max_tags: int = 8  # tags per item read by the tag encoder

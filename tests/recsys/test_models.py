@@ -13,7 +13,7 @@ from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.bpr import pair_batches, pair_keys, train_pairs, unseen_negatives
 from rolegraph.recsys.models.lightgcn import LightGCN
 from rolegraph.recsys.models.registry import build_model, parse_model
-from rolegraph.recsys.models.tagcf import TagCF, other_tags
+from rolegraph.recsys.models.tagcf import TagCF, other_tags, position_mean
 
 CFG = ModelConfig(hidden=16, layers=1, heads=2, max_len=8, dropout=0.0, batch_size=16, pair_batch_size=64, lr=5e-3)
 NAMES = ["sasrec", "bpr", "lightgcn", "tagcf-ut-util", "tagcf-it-expl", "tagcf-ut-util-no-te-no-ta"]
@@ -53,7 +53,8 @@ def test_shapes_and_loss_goes_down(name: str, data: dict[str, RecData]) -> None:
 
 def test_tagcf_score_parts_and_roles(data: dict[str, RecData]) -> None:
     d = data["user"]
-    model = build_model(parse_model("tagcf-ut-expl"), d, CFG.with_overrides(k=2))
+    # the score's T(0) is the newest position's; role_positions=newest writes back that same set
+    model = build_model(parse_model("tagcf-ut-expl"), d, CFG.with_overrides(k=2, role_positions="newest"))
     assert isinstance(model, TagCF)
     seqs = eval_inputs(d, np.arange(4), "test", CFG.max_len)
     model.eval()
@@ -161,6 +162,50 @@ def test_tagcf_user_probs_are_a_distribution_over_the_cover_set(data: dict[str, 
     with torch.no_grad():
         _, p = sigmoid.user_tag_probs(seqs)
     assert (p[:, 1:] > 0).all() and (p[:, 0] == 0).all()
+
+
+def _per_item_model(d: RecData, cfg: ModelConfig, looks: dict[int, int]) -> TagCF:
+    """TagCF without the tag encoder whose φ_u at a position depends only on that position's item (no
+    positions, attention and feed-forward outputs zeroed), item i of ``looks`` pointing at tag looks[i]."""
+    model = build_model(parse_model("tagcf-ut-util-no-te-no-ta"), d, cfg)
+    assert isinstance(model, TagCF)
+    with torch.no_grad():
+        model.item_encoder.position.weight.zero_()
+        for layer in model.item_encoder.encoder.layers:
+            for linear in (layer.self_attn.out_proj, layer.linear2):
+                linear.weight.zero_()
+                linear.bias.zero_()
+        for n, tag in enumerate(sorted(set(looks.values()))):
+            direction = torch.zeros(cfg.hidden)
+            direction[2 * n], direction[2 * n + 1] = 3.0, -3.0  # zero mean: LayerNorm keeps the direction
+            model.tags.weight[tag] = direction
+            for item in (i for i, t in looks.items() if t == tag):
+                model.items.weight[item] = direction
+    return model.eval()
+
+
+def test_written_back_roles_follow_the_whole_history_not_the_newest_item(data: dict[str, RecData]) -> None:
+    """Three items of one role, then one of another: the user keeps the first role in T(0), where the
+    newest position alone (the score's T(0)) names the other."""
+    d = data["user"]
+    role_a, role_b = torch.nonzero(d.candidate_tags()).squeeze(1)[:2].tolist()
+    looks = {1: role_a, 2: role_a, 3: role_a, 4: role_b}
+    seqs = torch.tensor([[0, 0, 0, 0, 1, 2, 3, 4]])
+    history = _per_item_model(d, CFG.with_overrides(k=1), looks)
+    newest = _per_item_model(d, CFG.with_overrides(k=1, role_positions="newest"), looks)
+    with torch.no_grad():
+        (t0, _), (t0_newest, _) = history.roles(seqs), newest.roles(seqs)
+        _, score_probs = history.user_tag_probs(seqs)
+    assert torch.nonzero(t0[0]).squeeze(1).tolist() == [role_a]
+    assert torch.nonzero(t0_newest[0]).squeeze(1).tolist() == [role_b]
+    assert int(score_probs[0].argmax()) == role_b  # scoring still reads the newest position
+    assert float(t0[0, role_a]) == pytest.approx(0.75, abs=0.01)  # P(role_a | u) ≈ 1 at three of four items
+
+
+def test_position_mean_counts_only_positions_holding_an_item() -> None:
+    values = torch.tensor([[[9.0, 9.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], [[5.0, 5.0]] * 4])
+    present = torch.tensor([[False, True, True, True], [False] * 4])
+    assert torch.allclose(position_mean(values, present), torch.tensor([[2 / 3, 1 / 3], [0.0, 0.0]]))
 
 
 def test_eq6_negatives_leave_out_the_items_own_tags() -> None:

@@ -17,7 +17,10 @@ TagCF-ut learns role tags (user tags), TagCF-it topic tags (item tags); which on
   its exploration weights w_t (`recsys.logic.explore`). ``tag_score = logit`` is the reference model's
   form instead: the mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i. ``tag_score =
   mixture`` puts the tag mixture's log P(i | u) (`models.mixture`: the history's mix of the same tags, nothing
-  trained) in place of the T(0) term, so β0 blends the trained model with the knowledge read directly.
+  trained) in place of the T(0) term, so β0 blends the trained model with the knowledge read directly;
+- roles written back (`roles`): T(0) and T(1) as in inference, but from P(t|u) averaged over the history's
+  positions (``role_positions = history``): the score asks what comes next, a user's roles describe all
+  they read (synthetic v2: 0.857 of users with a planted role in the top 5, against 0.688 newest-only).
 
 ŷ_raw is the logit φ_u·x_i: Eq. 4's σ is monotone, and on softmax-trained logits it saturates at 1 for
 the top items, which would let the tag terms alone decide among them.
@@ -69,6 +72,12 @@ def other_tags(own: torch.Tensor, drawn: torch.Tensor) -> torch.Tensor:
     """``drawn`` [N, S] tag indices with those in ``own`` [N, M] set to 0 (no loss): T∖T_i⁺ of Eq. 6."""
     clash = (drawn.unsqueeze(-1) == own.unsqueeze(1)).any(dim=-1)
     return drawn.masked_fill(clash, 0)
+
+
+def position_mean(values: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
+    """values [B, L, T] averaged over the positions where ``present`` [B, L] is true → [B, T] (0 where none)."""
+    weights = present.to(values.dtype).unsqueeze(-1)  # [B, L, 1]
+    return (values * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
 
 
 #: cosine heads start at this scale (logits within ±10, as a temperature of 0.1) and may not exceed the cap
@@ -229,13 +238,20 @@ class TagCF(Recommender):
         """(φ_u [B, H], P(t|u) [B, n_tags + 1]) at the newest position. With ``user_probs = softmax`` a
         distribution over the candidate tags (``cover_only``) or all tags; 0 for the padding tag."""
         phi = self.encode(seqs)[:, -1]
+        return phi, self._tag_probs(phi)
+
+    def history_tag_probs(self, seqs: torch.Tensor) -> torch.Tensor:
+        """P(t|u) [B, n_tags + 1] as `user_tag_probs` reads it at each position of ``seqs`` that holds an
+        item, averaged over those positions: the whole history's roles, not the newest item's intent."""
+        return position_mean(self._tag_probs(self.encode(seqs)), seqs > 0)
+
+    def _tag_probs(self, phi: torch.Tensor) -> torch.Tensor:
+        """P(t|u) [..., n_tags + 1] of φ_u [..., H] (`user_tag_probs`'s form)."""
         logits = self.user_tag_logits(phi)
         allowed = self._allowed()
         if self.cfg.user_probs == "softmax":
-            probs = torch.softmax(logits.masked_fill(~allowed[None, :], float("-inf")), dim=1)
-        else:
-            probs = torch.sigmoid(logits).masked_fill(~allowed[None, :], 0.0)
-        return phi, probs
+            return torch.softmax(logits.masked_fill(~allowed, float("-inf")), dim=-1)
+        return torch.sigmoid(logits).masked_fill(~allowed, 0.0)
 
     def _allowed(self) -> torch.Tensor:
         if self.cfg.cover_only and bool(self.candidates.any()):
@@ -245,8 +261,12 @@ class TagCF(Recommender):
         return allowed
 
     def roles(self, seqs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(T(0), T(1)) as [B, n_tags + 1] matrices holding P(t|u) on each set's tags, 0 elsewhere."""
-        _, probs = self.user_tag_probs(seqs)
+        """The roles written back: (T(0), T(1)) as [B, n_tags + 1] matrices holding P(t|u) on each set's tags,
+        0 elsewhere; P(t|u) over the history's positions or at the newest one (``role_positions``)."""
+        if self.cfg.role_positions == "history":
+            probs = self.history_tag_probs(seqs)
+        else:
+            _, probs = self.user_tag_probs(seqs)
         t0, reached = self._sets(probs)
         return t0, torch.where(reached > 0, probs, torch.zeros_like(probs))
 
