@@ -281,8 +281,7 @@ def _checks_reliability(sc: _Scored, stated: Statements, src_index: dict[str, in
         s, d = src_index.get(src), dst_index.get(dst)
         if s is None or d is None:
             continue
-        odds = _statement_odds(sc, src, dst, (src, dst) in answered)
-        odds *= float(sc.ev.behaviour(np.log(sc.post[s, d])))
+        odds = _pair_odds(sc, src, dst, (s, d), (src, dst) in answered)
         c, r = stated.checks(src, dst)
         prior.append(odds / (1 + odds))
         confirmed.append(c)
@@ -329,8 +328,7 @@ def _rechecks(
         if s is None or d is None:
             continue
         confirmed, refused = stated.checks(src, dst)
-        odds = _statement_odds(sc, src, dst, (src, dst) in answered) * sc.ev.confirmed ** (confirmed - refused)
-        odds *= float(sc.ev.behaviour(np.log(sc.post[s, d])))
+        odds = _pair_odds(sc, src, dst, (s, d), (src, dst) in answered) * sc.ev.confirmed ** (confirmed - refused)
         if cfg.recheck_above <= odds / (1 + odds) <= cfg.recheck_below:
             out.append((src, dst))
     return out
@@ -389,6 +387,12 @@ def _odds(e: WeightedEdge, stated: Statements, sc: _Scored) -> tuple[float, floa
     confirmed, refused = stated.checks(e.src, e.dst)
     odds *= sc.ev.confirmed ** (confirmed - refused)
     return odds, sum(weights) / len(weights) if weights else e.weight
+
+
+def _pair_odds(sc: _Scored, src: str, dst: str, at: tuple[int, int], answered: bool) -> float:
+    """`_statement_odds` of a pair behaviour has seen (at index ``at``) times behaviour's likelihood ratio:
+    the posterior odds before any check."""
+    return _statement_odds(sc, src, dst, answered) * float(sc.ev.behaviour(np.log(sc.post[at])))
 
 
 def _statement_odds(sc: _Scored, src: str, dst: str, answered: bool) -> float:
