@@ -12,6 +12,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # tests.support (the scripted/oracle LLM servers) lives in the repo
 
 from rolegraph.graph.falkor import open_embedded  # noqa: E402
+from rolegraph.graph.loaders.movielens import read_movielens  # noqa: E402
 from rolegraph.graph.schema import init_schema  # noqa: E402
 from rolegraph.graph.store import GraphStore  # noqa: E402
 
@@ -26,3 +27,15 @@ def scratch_store(folder: Path, name: str = "bench") -> Iterator[GraphStore]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def movielens_store(folder: Path, movielens: Path, *, people: bool = True) -> Iterator[GraphStore]:
+    """A `scratch_store` holding MovieLens-100K's items, and with ``people`` its users and interactions."""
+    data = read_movielens(movielens)
+    with scratch_store(folder) as store:
+        store.upsert_items(data.items)
+        if people:
+            store.upsert_users(data.users)
+            store.upsert_interactions(data.interactions)
+        yield store

@@ -19,10 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grow_common import scratch_store
+from grow_common import movielens_store
 from reporting import RESULTS, stamp, write
 
-from rolegraph.graph.loaders.movielens import read_movielens
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import no_progress
 from rolegraph.reasoning.embed import load_minilm
@@ -42,14 +41,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     embedder = load_minilm()
-    data = read_movielens(args.movielens)
     runs: dict[str, dict[str, Any]] = {}
     variants = [("without handbook", False, 0), ("with handbook (backfill day)", True, args.tags)]
     for name, handbook, tags in variants[1:] if args.only_backfill else variants:
-        with tempfile.TemporaryDirectory() as tmp, scratch_store(Path(tmp)) as store:
-            store.upsert_items(data.items)
-            store.upsert_users(data.users)
-            store.upsert_interactions(data.interactions)
+        with tempfile.TemporaryDirectory() as tmp, movielens_store(Path(tmp), args.movielens) as store:
             settings = LLMSettings(llm_cache_path=str(Path(tmp) / "cache.sqlite"))
             config = GrowConfig(
                 day="2026-01-01",

@@ -275,6 +275,17 @@ def _handbook_gemma(r: dict[str, Any]) -> tuple[str, str]:
     return runs + eta, ""
 
 
+def _reask_gemma(r: dict[str, Any]) -> tuple[str, str]:
+    n = r["result"]
+    done = n["reask_outcomes"].get("done", 0)
+    result = (
+        f"{n['echoed']} of {n['answers']} answers echoed a worked example; re-asked without it, {done} answered and "
+        f"{n['echoed_again']} echoed again; {n['reask_tags_kept']:.1f} tags kept per re-asked answer; items with a "
+        f"kept role {n['items_with_roles']} of {n['items']} ({n['items_with_roles_without_reask']} without the re-ask)"
+    )
+    return result, ""
+
+
 def _llm_throughput(r: dict[str, Any]) -> tuple[str, str]:
     n = r["result"]
     if "call_latency_s" in n:
@@ -545,6 +556,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "grow_gate": _grow_gate,
     "demo": _demo,
     "handbook_gemma": _handbook_gemma,
+    "reask_gemma": _reask_gemma,
     "llm_throughput": _llm_throughput,
     "api_load": _api_load,
     "cli_latency": _cli_latency,

@@ -104,6 +104,10 @@ STEPS = (
     Step("full", ("handbook_gemma",), ("python", "bench/handbook_gemma.py"),
          "tags per item by the embedded Gemma 3 270M with and without per-category handbooks, the quality "
          "gate's pass rate, a backfill day's rate and its projection", "1 h", "MovieLens-100K"),
+    Step("full", ("reask_gemma",), ("python", "bench/reask_gemma.py"),
+         "tagging answers of the embedded Gemma 3 270M that copy a worked example of the prompt, and the same "
+         "answers asked again without that example: outcomes, tags kept, items left without a role", "15 min",
+         "MovieLens-100K"),
     Step("full", ("api_load",),
          ("python", "bench/api_load.py", "--graph-uri", "falkordb-lite://data/graph.db", "--recsys-dir", "data/recsys"),
          "GET /explore, /explain and /recommend at 32 connections on the demo graph, `serve --workers 2`, every "

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rolegraph.reasoning.grow.run import Summary
 
 _DEFAULTS = GrowConfig(day="2000-01-01")  # the defaults users see in --help are the config's own
+_NO_REASK = "keep an answer that echoes a worked example quarantined, without asking again without the example"
 
 
 def register(sub: Subparsers) -> None:
@@ -45,6 +46,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--top-b", type=int, default=d.top_b, help="G* edges per cover-set source")
     p.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
     p.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
+    p.add_argument("--no-reask", action="store_true", help=_NO_REASK)
     p.add_argument("--distill-top-k", type=int, default=d.distill_top_k, help="distilled tags per unseen item")
     p.add_argument("--distill-min-p", type=float, default=d.distill_min_p, help="least P_θ(t|i) of a distilled tag")
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
@@ -64,6 +66,7 @@ def register(sub: Subparsers) -> None:
     b.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
     b.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
     b.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
+    b.add_argument("--no-reask", action="store_true", help=_NO_REASK)
     b.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summaries as JSON")
     b.set_defaults(func=backfill)
 
@@ -90,6 +93,7 @@ def grow(args: argparse.Namespace) -> int:
         max_items=args.max_items if args.budget is None else args.budget,
         popular_first=args.budget is not None,
         handbook=args.handbook,
+        reask=not args.no_reask,
         max_tags=args.max_tags,
         chunk=args.chunk,
         threshold=args.threshold,
@@ -137,6 +141,7 @@ def backfill(args: argparse.Namespace) -> int:
                 distill=not args.no_distill,
                 popular_first=True,
                 handbook=args.handbook,
+                reask=not args.no_reask,
             )
             with open_run(store, config, progress_bar) as run:
                 summary = run()
@@ -144,8 +149,8 @@ def backfill(args: argparse.Namespace) -> int:
             summaries.append(summary.as_dict())
             if summary.failed_everything() is not None:
                 break  # the next days would fail the same way
-            if summary.status != "already done" and summary.counts.get("items_planned", 0) < args.budget:
-                console.print(f"every item is tagged or quarantined after {day}")
+            if store.growth.plannable() == 0:  # failed items, and unusable answers not yet retried, go on
+                console.print(f"every item is tagged, or set aside after its retry, after {day}")
                 break
     if args.json is not None:
         dump_json({"days": summaries}, args.json)

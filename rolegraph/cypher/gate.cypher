@@ -35,6 +35,17 @@ MATCH (t:Tag {key: row.key})
 SET t.quarantine = row.reason
 RETURN count(t) AS n;
 
+// name: mark_reasked
+// Records on items that a tagging answer of theirs was asked again without the worked example it echoed
+// (reasoning/grow/reasking.py); rows {item, type, prompt_version, status}. `reasked` lists
+// "<edge type> <prompt version> <status>" once each, so a replay adds nothing.
+// params: rows
+UNWIND $rows AS row
+MATCH (i:Item {id: row.item})
+WITH i, row.type + ' ' + row.prompt_version + ' ' + row.status AS mark
+SET i.reasked = CASE WHEN mark IN coalesce(i.reasked, []) THEN i.reasked ELSE coalesce(i.reasked, []) + [mark] END
+RETURN count(i) AS n;
+
 // name: count_quarantined
 // Quarantined item → tag edges by the edge type they had and by reason (the reason's first words).
 // params: -

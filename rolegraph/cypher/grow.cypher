@@ -4,15 +4,19 @@
 // tag it finishes. A rerun after a crash reads the plan and the journal back and ends in the same graph.
 
 // name: grow_plan_items
-// Marks up to `limit` items that are not tagged yet (no status, or a transient failure) for `day`, in id
-// order; returns their ids. One statement, so the plan is written whole or not at all.
+// Marks up to `limit` items that are not tagged yet for `day`, in id order; returns their ids. Not tagged:
+// no status, a transient failure, or an unusable answer not yet retried — such an item is asked once more
+// with another prompt (`tag_retry` = the day; its status cleared until then). One statement, so the plan is
+// written whole or not at all.
 // params: day, limit
 MATCH (i:Item)
-WHERE i.tag_status IS NULL OR i.tag_status = 'failed'
+WHERE i.tag_status IS NULL OR i.tag_status = 'failed' OR (i.tag_status = 'quarantined' AND i.tag_retry IS NULL)
 WITH i
 ORDER BY i.id
 LIMIT $limit
-SET i.grow_day = $day
+SET i.grow_day = $day,
+    i.tag_retry = CASE WHEN i.tag_status = 'quarantined' THEN $day ELSE i.tag_retry END,
+    i.tag_status = CASE WHEN i.tag_status = 'quarantined' THEN null ELSE i.tag_status END
 RETURN i.id AS id
 ORDER BY id;
 
@@ -20,21 +24,31 @@ ORDER BY id;
 // As grow_plan_items, the most-interacted items first (ties by id): the backfill's order.
 // params: day, limit
 MATCH (i:Item)
-WHERE i.tag_status IS NULL OR i.tag_status = 'failed'
+WHERE i.tag_status IS NULL OR i.tag_status = 'failed' OR (i.tag_status = 'quarantined' AND i.tag_retry IS NULL)
 OPTIONAL MATCH (:User)-[r:INTERACTED]->(i)
 WITH i, count(r) AS events
 ORDER BY events DESC, i.id
 LIMIT $limit
-SET i.grow_day = $day
+SET i.grow_day = $day,
+    i.tag_retry = CASE WHEN i.tag_status = 'quarantined' THEN $day ELSE i.tag_retry END,
+    i.tag_status = CASE WHEN i.tag_status = 'quarantined' THEN null ELSE i.tag_status END
 RETURN i.id AS id
 ORDER BY id;
 
+// name: grow_count_plannable
+// How many items a day could still plan (as grow_plan_items selects them): 0 when every item is tagged or
+// set aside after its retry.
+// params: -
+MATCH (i:Item)
+WHERE i.tag_status IS NULL OR i.tag_status = 'failed' OR (i.tag_status = 'quarantined' AND i.tag_retry IS NULL)
+RETURN count(i) AS n;
+
 // name: grow_planned_items
-// The items planned for `day` with their text and tagging status, in id order.
+// The items planned for `day` with their text, tagging status and whether this is their retry, in id order.
 // params: day
 MATCH (i:Item)
 WHERE i.grow_day = $day
-RETURN i.id AS id, i.title AS title, i.text AS text, i.tag_status AS status
+RETURN i.id AS id, i.title AS title, i.text AS text, i.tag_status AS status, i.tag_retry IS NOT NULL AS retry
 ORDER BY id;
 
 // name: grow_set_item_status

@@ -2,7 +2,9 @@
 
 A run marks the items it will tag and the frontier tags it will ask logic for with its day (the plan),
 so a rerun of the same day works on the same ones; every item and source tag it finishes gets a status
-(done, quarantined with the reason, or failed — the LLM was unreachable, retried by a later run).
+(done, quarantined with the reason, or failed — the LLM was unreachable, retried by a later run). An item
+quarantined for an unusable answer is planned once more by a later day and asked with another prompt
+(``tag_retry``: that day); quarantined again, it stays aside.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ class ItemText:
 
 @dataclass(frozen=True)
 class PlannedItem(ItemText):
-    """An item of the day's plan and its tagging status (None: not yet)."""
+    """An item of the day's plan and its tagging status (None: not yet); ``retry``: its earlier answer was
+    unusable, so it is asked once more with another prompt."""
 
     status: str | None
+    retry: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,15 @@ class GrowthPlan(Repository):
     def planned_items(self, day: str) -> list[PlannedItem]:
         """The items planned for ``day``, in id order (empty when the day has no plan)."""
         rows = self._db.read(Stmt.GROW_PLANNED_ITEMS, day=day)
-        return [PlannedItem(r["id"], r["title"], r["text"], r["status"]) for r in rows]
+        return [PlannedItem(r["id"], r["title"], r["text"], r["status"], bool(r["retry"])) for r in rows]
+
+    def plannable(self) -> int:
+        """How many items a later day could still plan (untagged, failed, or quarantined and not retried)."""
+        return int(self._db.read(Stmt.GROW_COUNT_PLANNABLE)[0]["n"])
 
     def plan_items(self, day: str, limit: int, popular: bool = False) -> None:
-        """Plans up to ``limit`` items not tagged yet (no status, or failed) for ``day``: the first by id, or
-        with ``popular`` the most-interacted first."""
+        """Plans up to ``limit`` items not tagged yet (no status, failed, or quarantined and not retried yet)
+        for ``day``: the first by id, or with ``popular`` the most-interacted first."""
         self._db.write(Stmt.GROW_PLAN_ITEMS_POPULAR if popular else Stmt.GROW_PLAN_ITEMS, day=day, limit=limit)
 
     def planned_sources(self, kind: LogicKind, day: str) -> list[PlannedTag]:

@@ -52,6 +52,11 @@ class Quarantine(Repository):
         """Marks tags that failed on their name alone."""
         return self._db.write_rows(Stmt.QUARANTINE_TAGS, [{"key": k, "reason": r} for k, r in sorted(reasons.items())])
 
+    def mark_reasked(self, rows: Sequence[Sequence[str]]) -> int:
+        """Records re-asked answers on their items; rows (item, edge type, prompt version, status)."""
+        keys = ("item", "type", "prompt_version", "status")
+        return self._db.write_rows(Stmt.MARK_REASKED, [dict(zip(keys, r, strict=True)) for r in rows])
+
     def counts(self) -> dict[str, int]:
         """Quarantined edges by ``TYPE/reason``."""
         return {f"{r['kind']}/{r['reason']}": int(r["n"]) for r in self._db.read(Stmt.COUNT_QUARANTINED)}

@@ -52,6 +52,7 @@ class Stmt(StrEnum):
     GATE_ITEM_TAG_EDGES = "gate_item_tag_edges"
     QUARANTINE_ITEM_TAGS = "quarantine_item_tags"
     QUARANTINE_TAGS = "quarantine_tags"
+    MARK_REASKED = "mark_reasked"
     COUNT_QUARANTINED = "count_quarantined"
     # handbook.cypher
     UPSERT_HANDBOOKS = "upsert_handbooks"
@@ -81,6 +82,7 @@ class Stmt(StrEnum):
     GROW_PLAN_ITEMS = "grow_plan_items"
     GROW_PLAN_ITEMS_POPULAR = "grow_plan_items_popular"
     GROW_PLANNED_ITEMS = "grow_planned_items"
+    GROW_COUNT_PLANNABLE = "grow_count_plannable"
     GROW_SET_ITEM_STATUS = "grow_set_item_status"
     GROW_PLAN_U2I = "grow_plan_u2i"
     GROW_PLAN_I2U = "grow_plan_i2u"

@@ -26,6 +26,27 @@ def test_items_are_planned_by_id_and_finished_ones_are_not_planned_again(store: 
     )
 
 
+def test_an_item_with_an_unusable_answer_is_planned_once_more_as_a_retry(store: GraphStore) -> None:
+    growth = store.growth
+    store.upsert_items([ItemRecord(f"i{n}", f"Item {n}", f"text {n}") for n in range(3)])
+    growth.plan_items("2026-01-01", 3)
+    assert growth.plannable() == 3  # planned, not finished
+    growth.set_item_status("run1", [ItemStatus("i0", "done", ""), ItemStatus("i1", "quarantined", "empty answer")])
+    growth.set_item_status("run1", [ItemStatus("i2", "failed", "LLM down")])
+    assert growth.plannable() == 2
+    growth.plan_items("2026-01-02", 10)
+    assert growth.planned_items("2026-01-02") == [
+        PlannedItem("i1", "Item 1", "text 1", None, retry=True),  # its status cleared until the retry ends
+        PlannedItem("i2", "Item 2", "text 2", "failed", retry=False),  # a transient failure is no retry
+    ]
+    growth.set_item_status("run2", [ItemStatus("i1", "quarantined", "empty again"), ItemStatus("i2", "done", "")])
+    assert growth.plannable() == 0  # quarantined after its retry: set aside for good
+    growth.plan_items("2026-01-03", 10)
+    assert growth.planned_items("2026-01-03") == []
+    props = {r["id"]: r["props"] for r in store.iter_items()}
+    assert props["i1"]["tag_retry"] == "2026-01-02" and props["i1"]["tag_reason"] == "empty again"
+
+
 def test_frontier_tags_are_planned_per_kind(store: GraphStore) -> None:
     growth = store.growth
     store.upsert_tags(TagKind.USER, [TagRecord(k, k.title()) for k in ("fans", "critics", "kids", "kid")])

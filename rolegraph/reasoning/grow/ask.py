@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rolegraph.reasoning.answers import BadAnswer, Parsed, parse_answer
 from rolegraph.reasoning.llm.client import LLMClient, RejectedRequest, Request, TransientLLMError
-from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.prompts import Template, template
 from rolegraph.reasoning.safety import looks_like_injection
 from rolegraph.reasoning.tasks import Task
 
@@ -26,9 +26,12 @@ class Outcome:
     flagged: bool = False
 
 
-def build_request(client: LLMClient, task: Task, subject: str, hint: str | None = None) -> Request:
-    """The request of one task about one subject (with its hint line, for templates that take one)."""
-    tpl = template(task)
+def build_request(
+    client: LLMClient, task: Task, subject: str, hint: str | None = None, tpl: Template | None = None
+) -> Request:
+    """The request of one task about one subject (with its hint line, for templates that take one), from
+    the task's template or from ``tpl`` (a variant of it, `Template.without`)."""
+    tpl = tpl or template(task)
     if client.strategy == "completion":
         return Request(prompt_version=tpl.version, prompt=tpl.completion_prompt(subject, hint), sampling=tpl.sampling)
     return Request(
@@ -39,10 +42,10 @@ def build_request(client: LLMClient, task: Task, subject: str, hint: str | None 
     )
 
 
-def ask(client: LLMClient, task: Task, subject: str, hint: str | None = None) -> Outcome:
+def ask(client: LLMClient, task: Task, subject: str, hint: str | None = None, tpl: Template | None = None) -> Outcome:
     """Asks one task about one subject (item text, tag name, pair or category sample); never raises."""
     flagged = looks_like_injection(subject)
-    request = build_request(client, task, subject, hint)
+    request = build_request(client, task, subject, hint, tpl)
     try:
         text = client.ask(request)
         try:

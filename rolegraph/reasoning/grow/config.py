@@ -30,6 +30,7 @@ class GrowConfig:
     models_dir: str = "data/runs"
     handbook: bool = False  # build per-category handbooks and show them in the tagging prompts
     popular_first: bool = False  # plan the most-interacted untagged items first (the backfill's order)
+    reask: bool = True  # ask an answer that echoes a worked example once more without it (grow.reasking)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
 
     def __post_init__(self) -> None:

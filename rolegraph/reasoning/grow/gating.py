@@ -25,22 +25,36 @@ _TASKS = {"HAS_USER_TAG": Task.ITEM_ROLES, "HAS_ITEM_TAG": Task.ITEM_TOPICS}
 _NAME_REASONS = ("generic", "person name", NOT_PEOPLE)
 
 
-def gate(ctx: RunContext, item_ids: list[str], cfg: GateConfig | None = None) -> None:
-    """Judges and quarantines the day's tags (skipped when its journal entry is already applied)."""
-    step_id = f"{ctx.run_id}/gate"
+def gate(
+    ctx: RunContext,
+    item_ids: list[str],
+    cfg: GateConfig | None = None,
+    step: str = "gate",
+    only: set[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Judges and quarantines the day's tags (skipped when its journal entry ``<run>/<step>`` is already
+    applied); ``only`` limits it to the answers of these (item, edge type) pairs. Returns the payload."""
+    step_id = f"{ctx.run_id}/{step}"
     done = ctx.store.journal.entry(step_id)
     if done is not None:
         _count(ctx, done.payload)
-        return
-    payload = compose(ctx, item_ids, cfg or GateConfig())
+        return done.payload
+    payload = compose(ctx, item_ids, cfg or GateConfig(), only)
+    payload["step"] = step
     journal.commit(ctx.store, ctx.run_id, step_id, payload, lambda p: apply(ctx, p))
+    return payload
 
 
-def compose(ctx: RunContext, item_ids: list[str], cfg: GateConfig) -> dict[str, Any]:
-    """The journal payload: the edges to quarantine and the tags condemned by name."""
+def compose(
+    ctx: RunContext, item_ids: list[str], cfg: GateConfig, only: set[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """The journal payload: the edges to quarantine, the tags condemned by name and the answers that echo a
+    worked example (``echoes``: [item, edge type, the example's title])."""
     edges = ctx.store.quarantine.run_edges(ctx.run_id, item_ids)
+    if only is not None:
+        edges = [e for e in edges if (e.item, e.type) in only]
     if not edges:
-        return {"phase": "gate", "edges": [], "tags": {}, "judged": 0}
+        return {"phase": "gate", "edges": [], "tags": {}, "judged": 0, "echoes": []}
     texts = sorted({e.text for e in edges})
     text_vec = dict(zip(texts, ctx.embedder.embed(texts), strict=True))
     missing = sorted({e.name for e in edges if _vector(ctx, e) is None})
@@ -56,7 +70,9 @@ def compose(ctx: RunContext, item_ids: list[str], cfg: GateConfig) -> dict[str, 
     why = reasons(judged, cfg)
     failed = [[e.item, e.type, e.tag, r] for e, r in zip(edges, why, strict=True) if r]
     condemned = {e.tag: r for e, r in zip(edges, why, strict=True) if r in _NAME_REASONS}
-    return {"phase": "gate", "edges": failed, "tags": condemned, "judged": len(edges)}
+    # the echoed example's title: echoed() says "<title>: <n> of <m> tags"
+    copied = [[item, kind, echo.rpartition(": ")[0]] for (item, kind), echo in sorted(echoes.items()) if echo]
+    return {"phase": "gate", "edges": failed, "tags": condemned, "judged": len(edges), "echoes": copied}
 
 
 def _judged(edge: GatedEdge, sim: float, echo: str) -> Judged:
@@ -79,15 +95,16 @@ def _echoes(edges: list[GatedEdge], cfg: GateConfig) -> dict[tuple[str, str], st
 def examples(task: Task) -> list[Example]:
     """The worked examples of a tagging prompt as the gate compares answers with them: the example item's
     title (its input up to the first ". ") and its answer's tag keys."""
+    tpl = template(task)
     out = []
-    for ex in template(task).examples:
+    for ex, title in zip(tpl.examples, tpl.titles, strict=True):
         keys = set()
         for name in parse_tag_line(ex.answer):
             try:
                 keys.add(normalize(name))
             except InvalidInput:
                 continue
-        out.append(Example(ex.given.split(". ", 1)[0], frozenset(keys)))
+        out.append(Example(title, frozenset(keys)))
     return out
 
 
@@ -108,6 +125,8 @@ def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
 
 
 def _count(ctx: RunContext, payload: dict[str, Any]) -> None:
-    ctx.counts["gate_judged"] = payload["judged"]
-    ctx.counts["gate_quarantined"] = len(payload["edges"])
-    ctx.counts["gate_tags_condemned"] = len(payload["tags"])
+    prefix = str(payload.get("step", "gate")).replace("-", "_")
+    ctx.counts[f"{prefix}_judged"] = payload["judged"]
+    ctx.counts[f"{prefix}_quarantined"] = len(payload["edges"])
+    ctx.counts[f"{prefix}_tags_condemned"] = len(payload["tags"])
+    ctx.counts[f"{prefix}_echoes"] = len(payload.get("echoes", []))

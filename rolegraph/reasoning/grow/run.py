@@ -2,14 +2,16 @@
 
     start ─▶ select_items ─▶ tag ─▶ canonicalize ─▶ write_tags ─┐ (next chunk: back to tag)
                                                                  ▼
-             gate ─▶ frontier ─▶ logic ─▶ canonicalize_targets ─▶ write_logic ─┐ (next chunk: back to logic)
-                                                                        ▼
+             gate ─▶ reask ─▶ frontier ─▶ logic ─▶ canonicalize_targets ─▶ write_logic ─┐ (next chunk: back to logic)
+                                                                                  ▼
              check ─▶ write_check ─┐ (next chunk of candidate pairs: back to check)
                                    ▼
              calibrate ─▶ cover_sets ─▶ distill ─▶ publish ─▶ END
 
 `select_items` builds the handbooks of new item categories first, when the run uses them
 (`grow.handbooking`); `gate` quarantines today's item → tag edges below the quality gate (`grow.gating`);
+`reask` asks an answer the gate found echoing a worked example once more without that example, and gates
+the new answer (`grow.reasking`; ``GrowConfig.reask``);
 `check` puts the candidate pairs an earlier day's calibration queued to the LLM (`grow.checking`);
 `calibrate` sets behaviour's support, lift and calibrated weight on every LLM logic edge and queues
 the next candidates (`grow.calibrating`).
@@ -34,7 +36,17 @@ from langgraph.graph import END, START, StateGraph
 from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.growth import PlannedItem, PlannedTag
 from rolegraph.graph.model import AliasEdge, LogicKind, RunRecord, TagKind
-from rolegraph.reasoning.grow import calibrating, checking, covering, gating, handbooking, journal, logic, tagging
+from rolegraph.reasoning.grow import (
+    calibrating,
+    checking,
+    covering,
+    gating,
+    handbooking,
+    journal,
+    logic,
+    reasking,
+    tagging,
+)
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.vocab import load_vocabulary
 from rolegraph.reasoning.prompts import template
@@ -131,6 +143,7 @@ class GrowRun:
                     "check": lambda p: checking.apply(ctx, p),
                     "calibrate": lambda p: calibrating.apply(ctx, p),
                     "gate": lambda p: gating.apply(ctx, p),
+                    "reask": lambda p: reasking.apply(ctx, p),
                     "handbook": lambda p: handbooking.apply(ctx, p),
                 },
             )
@@ -169,6 +182,12 @@ class GrowRun:
         self.bars.close()
         with self.ctx.timed("gate"):
             gating.gate(self.ctx, state.get("items", []))
+        return {}
+
+    def reask(self, state: GrowState) -> GrowState:
+        if self.ctx.config.reask:
+            with self.ctx.timed("re-ask echoes (LLM)"):
+                reasking.reask(self.ctx)
         return {}
 
     def frontier(self, state: GrowState) -> GrowState:
@@ -245,6 +264,7 @@ class GrowRun:
             "canonicalize",
             "write_tags",
             "gate",
+            "reask",
             "frontier",
             "logic",
             "canonicalize_targets",
@@ -264,7 +284,8 @@ class GrowRun:
         g.add_edge("tag", "canonicalize")
         g.add_edge("canonicalize", "write_tags")
         g.add_conditional_edges("write_tags", more_tags, ["tag", "gate"])
-        g.add_edge("gate", "frontier")
+        g.add_edge("gate", "reask")
+        g.add_edge("reask", "frontier")
         more_checks = lambda s: "check" if s["check_chunks"] else "calibrate"  # noqa: E731
         more_logic = lambda s: "logic" if s["logic_chunks"] else more_checks(s)  # noqa: E731
         g.add_conditional_edges("frontier", more_logic, ["logic", "check", "calibrate"])

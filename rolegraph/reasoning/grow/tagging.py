@@ -13,6 +13,7 @@ from rolegraph.reasoning.grow.ask import Outcome, ask
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.resolve import TagWrites, apply_tag_writes, resolve_groups
 from rolegraph.reasoning.handbook import hint
+from rolegraph.reasoning.prompts import Template, template
 from rolegraph.reasoning.tasks import Task
 
 _TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
@@ -47,9 +48,22 @@ def ask_chunk(ctx: RunContext, items: list[PlannedItem]) -> Asked:
     """The LLM's roles and topics for each item (concurrent up to the client's cap)."""
     jobs = [(item, kind) for item in items for kind in (TagKind.USER, TagKind.ITEM)]
     outcomes = ctx.client.map(
-        lambda job: ask(ctx.client, _TASKS[job[1]], subject(job[0]), hint(ctx.handbooks, job[0], job[1])), jobs
+        lambda job: ask(
+            ctx.client, _TASKS[job[1]], subject(job[0]), hint(ctx.handbooks, job[0], job[1]), _prompt(job[0], job[1])
+        ),
+        jobs,
     )
     return [(item, kind, outcome) for (item, kind), outcome in zip(jobs, outcomes, strict=True)]
+
+
+def _prompt(item: PlannedItem, kind: TagKind) -> Template | None:
+    """The prompt of an item's retry (its earlier answer was unusable): the template less its first worked
+    example, so the model reads a different prompt (the same one would give the same answer at temperature 0,
+    and the cache would return it); None (the template itself) otherwise."""
+    if not item.retry:
+        return None
+    tpl = template(_TASKS[kind])
+    return tpl.without(tpl.titles[0]) if tpl.titles else None
 
 
 def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
@@ -57,10 +71,8 @@ def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
     by_item: dict[str, dict[TagKind, Outcome]] = {}
     for item, kind, outcome in asked:
         by_item.setdefault(item.id, {})[kind] = outcome
-    writes = {kind: TagWrites() for kind in TagKind}
-    edges: dict[str, list[list[Any]]] = {kind.value: [] for kind in TagKind}
     statuses = []
-    answers: dict[TagKind, list[tuple[str, list[str]]]] = {kind: [] for kind in TagKind}
+    answers: Answers = {kind: [] for kind in TagKind}
     for item_id, results in by_item.items():
         flags = ["prompt-injection"] if any(o.flagged for o in results.values()) else []
         failed = [o for o in results.values() if o.status == "failed"]
@@ -74,16 +86,23 @@ def compose(ctx: RunContext, asked: Asked) -> dict[str, Any]:
             assert outcome.parsed is not None
             answers[kind].append((item_id, list(outcome.parsed.tags)))
         statuses.append([item_id, "done", "", flags])
+    return {"phase": "tags", **resolve_answers(ctx, answers), "items": statuses}
+
+
+#: per vocabulary, (item id, the names its answer gave) in order
+Answers = dict[TagKind, list[tuple[str, list[str]]]]
+
+
+def resolve_answers(ctx: RunContext, answers: Answers) -> dict[str, Any]:
+    """The payload's ``tags`` (the vocabularies' writes) and ``edges`` ([item, key, rank, alias] per
+    vocabulary) of a chunk's answers, canonicalized in order."""
+    writes = {kind: TagWrites() for kind in TagKind}
+    edges: dict[str, list[list[Any]]] = {kind.value: [] for kind in TagKind}
     for kind in TagKind:
         resolved = resolve_groups(ctx.vocab[kind], [names for _, names in answers[kind]], writes[kind])
         for (item_id, _), keys in zip(answers[kind], resolved, strict=True):
             edges[kind.value] += [[item_id, key, rank, via] for rank, (key, via, _) in enumerate(keys)]
-    return {
-        "phase": "tags",
-        "tags": {kind.value: writes[kind].to_json() for kind in TagKind},
-        "edges": edges,
-        "items": statuses,
-    }
+    return {"tags": {kind.value: writes[kind].to_json() for kind in TagKind}, "edges": edges}
 
 
 def apply(ctx: RunContext, payload: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,22 @@ class Template:
     version: str
     hint_label: str = ""
     sampling: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """The worked examples' titles (each input up to its first ". ")."""
+        return tuple(ex.given.split(". ", 1)[0] for ex in self.examples)
+
+    def without(self, title: str) -> Template:
+        """This template less the worked example about ``title`` (its input up to the first ". "): the
+        re-ask of an answer that echoed that example. Its version is this one's with the dropped example's
+        position appended (``<version>~<i>``), so its answers are cached and traced apart; unchanged when no
+        example has that title."""
+        if title not in self.titles:
+            return self
+        index = self.titles.index(title)
+        kept = tuple(ex for ex, t in zip(self.examples, self.titles, strict=True) if t != title)
+        return replace(self, examples=kept, version=f"{self.version}~{index}")
 
     def _input(self, given: str, hint: str | None) -> str:
         line = f"Input: {fence(given)}"

@@ -150,3 +150,36 @@ def test_one_poison_item_among_200_leaves_the_other_199_written(grower_for: Call
 
 def _kind(edge: dict[str, Any]) -> Any:
     return (edge.get("props") or {}).get("kind", edge.get("kind"))
+
+
+def test_an_unusable_answer_is_asked_once_more_the_next_day_with_another_prompt(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    # a model whose answer for the poison item is unusable while the prompt shows the first worked example
+    g = grower_for(
+        on_poison(lambda n, body: sensible_for_poison() if "Apollo 13" not in json.dumps(body) else Reply(""))
+    )
+    world.load(g.store, 6)
+    first = g.run(max_tags=0)
+    assert first.counts["items_quarantined"] == 1
+    before = len(g.server.requests)
+    second = g.run("2026-01-06", max_tags=0)
+    assert second.counts["items_planned"] == 1 and second.counts["items_done"] == 1
+    item = next(r["props"] for r in g.store.iter_items() if r["id"] == "i003")
+    assert item["tag_status"] == "done" and item["tag_retry"] == "2026-01-06"
+    assert {e["dst"] for e in g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i003"]) if e["type"] == "HAS_USER_TAG"}
+    asked = [json.dumps(b) for e, b in g.server.requests if POISON in json.dumps(b)]
+    retried = [json.dumps(b) for e, b in g.server.requests[before:] if POISON in json.dumps(b)]
+    assert len(retried) == 2 and all("Apollo 13" not in a for a in retried)  # roles and topics, another prompt
+    assert len(asked) > len(retried) and all("Apollo 13" in a for a in asked[: len(asked) - len(retried)])
+    assert g.run("2026-01-07", max_tags=0).counts["items_planned"] == 0  # nothing left to plan
+
+
+def test_an_item_unusable_on_its_retry_too_is_set_aside_for_good(grower_for: Callable[[Responder], Grower]) -> None:
+    g = grower_for(on_poison(lambda n, body: Reply("")))
+    world.load(g.store, 6)
+    g.run(max_tags=0)
+    assert g.run("2026-01-06", max_tags=0).counts["items_quarantined"] == 1
+    assert g.store.growth.plannable() == 0
+    asked = len(g.server.requests)
+    assert g.run("2026-01-07", max_tags=0).counts["items_planned"] == 0 and len(g.server.requests) == asked

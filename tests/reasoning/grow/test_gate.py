@@ -16,6 +16,8 @@ import pytest
 from rolegraph.graph import analyst
 from rolegraph.graph.statements import Stmt
 from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.prompts import template
+from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
 from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
@@ -65,15 +67,31 @@ def test_junk_is_quarantined_with_the_reason_and_never_asked_about(grower_for: C
 
 
 BABE_ROLES = "young children; parents of toddlers; farmers; animal lovers; grandparents; primary school teachers"
+APOLLO_ROLES = "space enthusiasts; engineers; pilots; history buffs; science students; action enthusiasts"
+ECHOED = ("Film 1 ", "Film 3 ")
 
 
 def echoing(endpoint: str, body: dict[str, Any]) -> Reply:
-    """The sensible LLM, except that for Film 1 it copies the roles of the prompt's worked example (Babe)."""
+    """The sensible LLM, except that for Films 1 and 3 it copies the roles of the prompt's Babe example while
+    the prompt shows it."""
     task = world.task_of(endpoint, body)
     subject = subject_of(endpoint, body)
-    if task == "item_roles" and subject.startswith("Film 1 "):
+    if task == "item_roles" and subject.startswith(ECHOED) and "Babe (1995)" in json.dumps(body):
         return Reply(json.dumps({"tags": [*BABE_ROLES.split("; "), "film critics"]}))
     return Reply(json.dumps(world.answer(task, subject)))
+
+
+def stubborn(endpoint: str, body: dict[str, Any]) -> Reply:
+    """As `echoing`, and without Babe in the prompt it copies the other example (Apollo 13)."""
+    task = world.task_of(endpoint, body)
+    subject = subject_of(endpoint, body)
+    if task == "item_roles" and subject.startswith(ECHOED) and "Babe (1995)" not in json.dumps(body):
+        return Reply(json.dumps({"tags": APOLLO_ROLES.split("; ")}))
+    return echoing(endpoint, body)
+
+
+def _roles(store: GraphStore) -> set[tuple[str, str]]:
+    return {(e["src"], e["dst"]) for page in store.iter_edge_pages() for e in page if e["type"] == "HAS_USER_TAG"}
 
 
 def test_an_answer_that_copies_a_worked_example_is_quarantined_whole(
@@ -81,22 +99,75 @@ def test_an_answer_that_copies_a_worked_example_is_quarantined_whole(
 ) -> None:
     g = grower_for(echoing)
     world.load(g.store, 3)
-    summary = g.run(max_items=3, max_tags=0, chunk=3)
+    summary = g.run(max_items=3, max_tags=0, chunk=3, reask=False)
     assert g.store.quarantine.counts() == {"HAS_USER_TAG/echo of a worked example": 7}
     assert summary.counts["gate_tags_condemned"] == 0  # about one answer, not the names
-    kept = {(e["src"], e["dst"]) for page in g.store.iter_edge_pages() for e in page if e["type"] == "HAS_USER_TAG"}
+    kept = _roles(g.store)
     assert not {dst for src, dst in kept if src == "i001"}  # none of Film 1's copied roles kept
     assert {("i000", "film critics"), ("i002", "film critics")} <= kept  # the others' answers stand
     out = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i001"])
     reasons = {e["props"]["reason"] for e in out if e["type"] == "QUARANTINED"}
     assert reasons == {"echo of a worked example (Babe (1995): 6 of 7 tags)"}  # what it copied, and how much
+    assert "reask_asked" not in summary.counts and len(g.server.requests) == 6  # two answers per item
+
+
+def _role_requests(g: Grower, film: str) -> list[str]:
+    asked = [json.dumps(body) for endpoint, body in g.server.requests]
+    return [a for a in asked if world.task_of("", json.loads(a)) == "item_roles" and f"{film} " in a]
+
+
+def test_an_echoed_answer_is_asked_again_without_the_example_it_copied(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(echoing)
+    world.load(g.store, 3)
+    summary = g.run(max_items=3, max_tags=0, chunk=3)
+    counts = summary.counts
+    assert counts["gate_echoes"] == 1 and counts["reask_asked"] == counts["reask_done"] == 1
+    assert counts["gate_reask_judged"] > 0 and counts["gate_reask_quarantined"] == counts["gate_reask_echoes"] == 0
+    asked = _role_requests(g, "Film 1")
+    assert len(asked) == 2 and "Babe (1995)" in asked[0] and "Babe (1995)" not in asked[1]
+    assert "Apollo 13 (1995)" in asked[1]  # the other worked example stays
+    assert ("i001", "film critics") in _roles(g.store)  # the new answer stands
+    assert g.store.quarantine.counts() == {"HAS_USER_TAG/echo of a worked example": 7}  # the copy stays aside
+    version = template(Task.ITEM_ROLES).without("Babe (1995)").version
+    assert version.endswith("~1")
+    item = g.store.read(Stmt.PAGE_ITEMS, after="i000", limit=1)[0]
+    assert item["id"] == "i001" and item["props"]["reasked"] == [f"HAS_USER_TAG {version} done"]
+    before = len(g.server.requests)
+    assert g.run(max_items=3, max_tags=0, chunk=3).status == "already done"
+    assert len(g.server.requests) == before  # a finished day asks nothing
+
+
+def test_an_answer_that_echoes_again_is_quarantined_and_not_asked_a_third_time(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(stubborn)
+    world.load(g.store, 4)
+    summary = g.run(max_items=4, max_tags=0, chunk=4)
+    assert summary.counts["reask_asked"] == 2 and summary.counts["gate_reask_echoes"] == 2
+    assert len(_role_requests(g, "Film 1")) == 2 and len(_role_requests(g, "Film 3")) == 2
+    assert not {dst for src, dst in _roles(g.store) if src in ("i001", "i003")}
+    assert g.store.quarantine.counts() == {"HAS_USER_TAG/echo of a worked example": 7 + 7 + 6 + 6}
+    out = g.store.read(Stmt.ITEM_OUT_EDGES, ids=["i001"])
+    reasons = {e["props"]["reason"] for e in out if e["type"] == "QUARANTINED"}
+    assert reasons == {
+        "echo of a worked example (Babe (1995): 6 of 7 tags)",
+        "echo of a worked example (Apollo 13 (1995): 6 of 6 tags)",
+    }
 
 
 class JunkyScript(Script):
+    responder: Responder = staticmethod(junky)
+
     def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
         with self.lock:
             self.n += 1
-        return junky(endpoint, body)
+        return self.responder(endpoint, body)
+
+
+class EchoingScript(JunkyScript):
+    responder = staticmethod(echoing)
 
 
 @pytest.fixture
@@ -125,6 +196,23 @@ def test_sigkill_inside_the_gate_then_rerun_equals_an_uninterrupted_run(
         graph, store = fresh()
         child = Child(graph, llm, tmp_path / "crash.sqlite")
         kill_inside(store, child, f"{RUN}/gate", 0.001)
+
+        rerun_then_finished(store, child, script, expected)
+
+
+def test_sigkill_inside_the_reask_then_rerun_equals_an_uninterrupted_run(
+    fresh: Callable[[], tuple[GraphSettings, GraphStore]], tmp_path: Path
+) -> None:
+    script = EchoingScript()
+    with ScriptedServer(script) as llm:
+        graph, baseline = fresh()
+        Child(graph, llm, tmp_path / "base.sqlite").run()
+        expected = baseline.content_hash()
+        assert ("i003", "film critics") in _roles(baseline)
+
+        graph, store = fresh()
+        child = Child(graph, llm, tmp_path / "crash.sqlite")
+        kill_inside(store, child, f"{RUN}/reask", 0.0005)
 
         rerun_then_finished(store, child, script, expected)
 
