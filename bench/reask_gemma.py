@@ -93,7 +93,7 @@ def _numbers(store: GraphStore, counts: dict[str, float], timings: dict[str, flo
     role_items = {i for i, t in kept if t == "HAS_USER_TAG"}
     rescued = {i for i, t in done if t == "HAS_USER_TAG" and i in role_items}
     reask_judged = counts.get("gate_reask_judged", 0)
-    examples = [
+    shown = [
         {
             "item": titles.get(i, i),
             "kind": KINDS[t],
@@ -123,7 +123,7 @@ def _numbers(store: GraphStore, counts: dict[str, float], timings: dict[str, flo
             "reask_s": timings.get("re-ask echoes (LLM)", 0.0),
             "tag_s": timings.get("tag (LLM)", 0.0),
         },
-        "examples": examples,
+        "examples": shown,
     }
 
 
