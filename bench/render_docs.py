@@ -924,6 +924,9 @@ FIGURES: dict[str, Callable[[], str]] = (
                 "oracle-roles",
             )
         },
+        "reask_gemma.pass": lambda: "{:.0%} of their tags pass the gate against {:.0%}".format(
+            report("reask_gemma")["result"]["reask_pass"], report("reask_gemma")["result"]["first_pass"]
+        ).replace("%", " %"),
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
             report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]
