@@ -70,6 +70,21 @@ def register(sub: Subparsers) -> None:
     b.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summaries as JSON")
     b.set_defaults(func=backfill)
 
+    q = sub.add_parser(
+        "gate",
+        help="today's quality gate over every LLM tag already in the graph (a graph grown before a rule existed)",
+        description="Judges the tags every item keeps from the LLM by today's quality gate, quarantines those below "
+        "it with the reason, and asks each answer found echoing a worked example once more without that example. "
+        "A run of its own (gate-DAY): journaled, so rerun the same command after a crash; a finished day does "
+        "nothing. --dry-run judges and writes nothing.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    q.add_argument("--day", default=date.today().isoformat(), help="the run's day, YYYY-MM-DD")
+    q.add_argument("--dry-run", action="store_true", help="count what would be quarantined; write nothing")
+    q.add_argument("--no-reask", action="store_true", help=_NO_REASK)
+    q.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the summary as JSON")
+    q.set_defaults(func=regate)
+
     p = sub.add_parser("tags", help="tag vocabulary maintenance")
     action = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     u = action.add_parser(
@@ -156,6 +171,26 @@ def backfill(args: argparse.Namespace) -> int:
         dump_json({"days": summaries}, args.json)
     if summaries:
         _fail_if_nothing_tagged(summary)
+    return 0
+
+
+def regate(args: argparse.Namespace) -> int:
+    """`rolegraph gate`: the quality gate over every LLM tag in the graph, resumable; prints what it did."""
+    from rolegraph.graph.connect import open_store
+    from rolegraph.reasoning.grow import regating
+    from rolegraph.reasoning.grow.wiring import open_context
+
+    config = GrowConfig(day=args.day, reask=not args.no_reask)
+    run = regating.run_id(config.day)
+    with open_store() as store, open_context(store, config, progress_bar, run=run) as ctx:
+        status = regating.regate(ctx, dry_run=args.dry_run)
+        counts = {**dict(sorted(ctx.counts.items())), **ctx.client.usage.as_dict()}
+    if status == "already done":
+        console.print(f"{run} finished before: nothing to do (0 LLM calls)")
+    rows = [(k, int(v) if float(v).is_integer() else f"{v:.3f}") for k, v in counts.items()]
+    table(f"{run} ({status})", ("what", "count"), rows)
+    if args.json is not None:
+        dump_json({"run": run, "status": status, "counts": counts, "timings": ctx.timings}, args.json)
     return 0
 
 

@@ -4,16 +4,24 @@
 // (generic, a person's name) gets `quarantine` = the reason and is never asked about.
 
 // name: gate_item_tag_edges
-// The LLM item → tag edges one run wrote for the given items, with the item's text and the tag's name, in
-// (item, type, tag) order (the embeddings come from the run's vocabularies: reading them back per edge is
-// slow).
+// The LLM item → tag edges one run wrote for the given items (every run's when `run` is null), with the
+// item's text and the tag's name, in (item, type, tag) order (the embeddings come from the run's
+// vocabularies: reading them back per edge is slow).
 // params: ids, run
 UNWIND $ids AS id
 MATCH (i:Item {id: id})-[r]->(t:Tag)
-WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG'] AND r.source = 'llm' AND r.run = $run
+WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG'] AND r.source = 'llm' AND ($run IS NULL OR r.run = $run)
 RETURN i.id AS item, coalesce(i.text, i.title, i.id) AS text, type(r) AS type, t.key AS tag,
        coalesce(t.name, t.key) AS name
 ORDER BY item, type, tag;
+
+// name: gate_llm_tagged_items
+// The items that keep an LLM item → tag edge, in id order (what `rolegraph gate` judges).
+// params: -
+MATCH (i:Item)-[r]->(:Tag)
+WHERE type(r) IN ['HAS_USER_TAG', 'HAS_ITEM_TAG'] AND r.source = 'llm'
+RETURN DISTINCT i.id AS id
+ORDER BY id;
 
 // name: quarantine_item_tags
 // Moves item → tag edges to QUARANTINED with the reason; rows {item, type, tag, reason}. Edges already

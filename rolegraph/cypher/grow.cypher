@@ -51,6 +51,14 @@ WHERE i.grow_day = $day
 RETURN i.id AS id, i.title AS title, i.text AS text, i.tag_status AS status, i.tag_retry IS NOT NULL AS retry
 ORDER BY id;
 
+// name: grow_item_texts
+// The given items' titles and texts, in id order (what the LLM reads about them).
+// params: ids
+UNWIND $ids AS id
+MATCH (i:Item {id: id})
+RETURN i.id AS id, i.title AS title, i.text AS text
+ORDER BY id;
+
 // name: grow_set_item_status
 // Sets the tagging status of items: done, quarantined (bad answers, with the reason) or failed (the
 // LLM was unreachable; retried by a later run). Flags list suspicious input (e.g. prompt-injection).

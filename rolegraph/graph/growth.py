@@ -76,6 +76,10 @@ class GrowthPlan(Repository):
         rows = self._db.read(Stmt.GROW_PLANNED_ITEMS, day=day)
         return [PlannedItem(r["id"], r["title"], r["text"], r["status"], bool(r["retry"])) for r in rows]
 
+    def item_texts(self, ids: Sequence[str]) -> list[ItemText]:
+        """The given items as the LLM reads them, in id order (unknown ids left out)."""
+        return [ItemText(r["id"], r["title"], r["text"]) for r in self._db.read(Stmt.GROW_ITEM_TEXTS, ids=list(ids))]
+
     def plannable(self) -> int:
         """How many items a later day could still plan (untagged, failed, or quarantined and not retried)."""
         return int(self._db.read(Stmt.GROW_COUNT_PLANNABLE)[0]["n"])

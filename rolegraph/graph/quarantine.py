@@ -37,8 +37,13 @@ _PAGE = 200  # items per read: each brings its text and about 20 edges
 class Quarantine(Repository):
     """Reads for the gate and the quarantine it writes."""
 
-    def run_edges(self, run: str, item_ids: Sequence[str]) -> list[GatedEdge]:
-        """The LLM item → tag edges ``run`` wrote for ``item_ids``, by item, type and tag."""
+    def llm_tagged_items(self) -> list[str]:
+        """The ids of the items that keep an LLM item → tag edge, in order."""
+        return [str(r["id"]) for r in self._db.read(Stmt.GATE_LLM_TAGGED_ITEMS)]
+
+    def run_edges(self, run: str | None, item_ids: Sequence[str]) -> list[GatedEdge]:
+        """The LLM item → tag edges ``run`` wrote for ``item_ids`` (every run's when None), by item, type
+        and tag."""
         return [
             GatedEdge(r["item"], str(r["text"]), r["type"], r["tag"], str(r["name"]))
             for r in self._db.read_each(Stmt.GATE_ITEM_TAG_EDGES, "ids", item_ids, _PAGE, run=run)

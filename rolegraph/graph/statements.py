@@ -50,6 +50,7 @@ class Stmt(StrEnum):
     COUNT_CANDIDATES = "count_candidates"
     # gate.cypher
     GATE_ITEM_TAG_EDGES = "gate_item_tag_edges"
+    GATE_LLM_TAGGED_ITEMS = "gate_llm_tagged_items"
     QUARANTINE_ITEM_TAGS = "quarantine_item_tags"
     QUARANTINE_TAGS = "quarantine_tags"
     MARK_REASKED = "mark_reasked"
@@ -83,6 +84,7 @@ class Stmt(StrEnum):
     GROW_PLAN_ITEMS_POPULAR = "grow_plan_items_popular"
     GROW_PLANNED_ITEMS = "grow_planned_items"
     GROW_COUNT_PLANNABLE = "grow_count_plannable"
+    GROW_ITEM_TEXTS = "grow_item_texts"
     GROW_SET_ITEM_STATUS = "grow_set_item_status"
     GROW_PLAN_U2I = "grow_plan_u2i"
     GROW_PLAN_I2U = "grow_plan_i2u"

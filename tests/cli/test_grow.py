@@ -46,6 +46,26 @@ def test_help_lists_the_run_options(capsys: pytest.CaptureFixture[str]) -> None:
         assert flag in out
 
 
+def test_gate_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["gate", "--help"])
+    out = capsys.readouterr().out
+    for flag in ("--day", "--dry-run", "--no-reask", "--json"):
+        assert flag in out
+
+
+def test_a_gate_dry_run_on_an_empty_graph_judges_nothing_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/graph.db")
+    assert main(["init"]) == 0
+    assert main(["gate", "--day", "2026-03-01", "--dry-run", "--json", str(tmp_path / "g.json")]) == 0
+    said = json.loads((tmp_path / "g.json").read_text())
+    assert said["status"] == "dry run" and said["counts"]["gate_judged"] == 0
+    with open_store() as store:
+        assert store.run("gate-2026-03-01") is None  # a dry run records no run
+
+
 def test_a_run_whose_llm_fails_every_item_exits_2_and_says_so(tmp_path: Path, graphs: Graphs, engine: str) -> None:
     # an LLM that answers nothing (a crashed or misnamed server) must not pass for an empty day
     with graphs.settings(engine) as settings, ScriptedServer(lambda n, body: Reply(status=503)) as llm:

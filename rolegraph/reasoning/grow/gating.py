@@ -31,26 +31,32 @@ def gate(
     cfg: GateConfig | None = None,
     step: str = "gate",
     only: set[tuple[str, str]] | None = None,
+    every_run: bool = False,
 ) -> dict[str, Any]:
     """Judges and quarantines the day's tags (skipped when its journal entry ``<run>/<step>`` is already
-    applied); ``only`` limits it to the answers of these (item, edge type) pairs. Returns the payload."""
+    applied); ``only`` limits it to the answers of these (item, edge type) pairs, ``every_run`` judges the
+    items' tags whichever run wrote them (`rolegraph gate`). Returns the payload."""
     step_id = f"{ctx.run_id}/{step}"
     done = ctx.store.journal.entry(step_id)
     if done is not None:
-        _count(ctx, done.payload)
+        count(ctx, done.payload)
         return done.payload
-    payload = compose(ctx, item_ids, cfg or GateConfig(), only)
+    payload = compose(ctx, item_ids, cfg or GateConfig(), only, every_run)
     payload["step"] = step
     journal.commit(ctx.store, ctx.run_id, step_id, payload, lambda p: apply(ctx, p))
     return payload
 
 
 def compose(
-    ctx: RunContext, item_ids: list[str], cfg: GateConfig, only: set[tuple[str, str]] | None = None
+    ctx: RunContext,
+    item_ids: list[str],
+    cfg: GateConfig,
+    only: set[tuple[str, str]] | None = None,
+    every_run: bool = False,
 ) -> dict[str, Any]:
     """The journal payload: the edges to quarantine, the tags condemned by name and the answers that echo a
     worked example (``echoes``: [item, edge type, the example's title])."""
-    edges = ctx.store.quarantine.run_edges(ctx.run_id, item_ids)
+    edges = ctx.store.quarantine.run_edges(None if every_run else ctx.run_id, item_ids)
     if only is not None:
         edges = [e for e in edges if (e.item, e.type) in only]
     if not edges:
@@ -121,10 +127,11 @@ def apply(ctx: RunContext, payload: dict[str, Any]) -> None:
     store.quarantine.move([Quarantined(*row) for row in payload["edges"]])
     store.quarantine.mark_tags(payload["tags"])
     store.refresh_tag_item_counts(sorted({row[2] for row in payload["edges"]}))
-    _count(ctx, payload)
+    count(ctx, payload)
 
 
-def _count(ctx: RunContext, payload: dict[str, Any]) -> None:
+def count(ctx: RunContext, payload: dict[str, Any]) -> None:
+    """Counts a gate payload into the run summary (``gate_*``, or ``gate_reask_*`` for the re-asks' gate)."""
     prefix = str(payload.get("step", "gate")).replace("-", "_")
     ctx.counts[f"{prefix}_judged"] = payload["judged"]
     ctx.counts[f"{prefix}_quarantined"] = len(payload["edges"])

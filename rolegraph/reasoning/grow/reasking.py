@@ -52,7 +52,7 @@ def reask(ctx: RunContext) -> None:
 def ask_echoed(ctx: RunContext, echoes: list[list[str]]) -> Asked:
     """Each echoed answer asked again without the example it echoed (concurrent up to the client's cap; a
     progress bar by chunk)."""
-    items = {item.id: item for item in ctx.store.growth.planned_items(ctx.config.day)}
+    items = {item.id: item for item in ctx.store.growth.item_texts(sorted({row[0] for row in echoes}))}
     jobs = [
         (items[item], kind, template(_TASKS[_KINDS[kind]]).without(title))
         for item, kind, title in echoes

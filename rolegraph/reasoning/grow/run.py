@@ -35,7 +35,7 @@ from langgraph.graph import END, START, StateGraph
 
 from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.growth import PlannedItem, PlannedTag
-from rolegraph.graph.model import AliasEdge, LogicKind, RunRecord, TagKind
+from rolegraph.graph.model import AliasEdge, LogicKind, TagKind
 from rolegraph.reasoning.grow import (
     calibrating,
     checking,
@@ -49,8 +49,6 @@ from rolegraph.reasoning.grow import (
 )
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.grow.vocab import load_vocabulary
-from rolegraph.reasoning.prompts import template
-from rolegraph.reasoning.tasks import Task
 
 
 class GrowState(TypedDict, total=False):
@@ -106,11 +104,6 @@ class Summary:
             ],
             "timings_s": self.timings,
         }
-
-
-def prompt_versions() -> str:
-    """The prompt versions of the four tasks, as one provenance string."""
-    return ",".join(f"{t.value}:{template(t).version}" for t in Task)
 
 
 class GrowRun:
@@ -306,21 +299,7 @@ class GrowRun:
         self.advance = self.bars.enter_context(self.ctx.progress(description, total))
 
     def _record(self, status: str) -> None:
-        ctx = self.ctx
-        counts = {k: v for k, v in self.counts().items() if isinstance(v, int | float)}
-        ctx.store.upsert_run(
-            RunRecord(
-                id=ctx.run_id,
-                kind="grow",
-                day=ctx.config.day,
-                model=ctx.client.model,
-                prompt_version=prompt_versions(),
-                status=status,
-                started_at=self.started,
-                finished_at=datetime.now(UTC).isoformat(timespec="seconds") if status == "done" else "",
-                counts=counts,
-            )
-        )
+        self.ctx.record("grow", status, self.started, self.counts())
 
     def counts(self) -> dict[str, float]:
         return {**dict(sorted(self.ctx.counts.items())), **self.ctx.client.usage.as_dict()}

@@ -41,15 +41,16 @@ def make_client(settings: LLMSettings, on_first_call: Callable[[], None] | None 
 
 
 @contextmanager
-def open_run(
+def open_context(
     store: GraphStore,
     config: GrowConfig,
     progress: ProgressFactory,
     settings: LLMSettings | None = None,
     embedder: Embedder | None = None,
-    distill: bool = True,
-) -> Iterator[GrowRun]:
-    """A ready `GrowRun`; the embedded LLM server it may start is stopped on exit."""
+    run: str = "",
+) -> Iterator[RunContext]:
+    """A run's context (``run``: its id, when not the day's growth run); the embedded LLM server it may start
+    is stopped on exit."""
     settings = settings or LLMSettings()
     server: EmbeddedServer | None = None
 
@@ -63,14 +64,27 @@ def open_run(
 
     client, _ = make_client(settings, start_server if settings.llm_base_url is None else None)
     try:
-        ctx = RunContext(store, client, embedder or LazyMiniLM(), config, progress)
+        yield RunContext(store, client, embedder or LazyMiniLM(), config, progress, run=run)
+    finally:
+        client.close()
+        if server is not None:
+            server.stop()
+
+
+@contextmanager
+def open_run(
+    store: GraphStore,
+    config: GrowConfig,
+    progress: ProgressFactory,
+    settings: LLMSettings | None = None,
+    embedder: Embedder | None = None,
+    distill: bool = True,
+) -> Iterator[GrowRun]:
+    """A ready `GrowRun` (`open_context`)."""
+    with open_context(store, config, progress, settings, embedder) as ctx:
         step = None
         if distill and config.distill:
             from rolegraph.reasoning.grow.distilling import distill_step  # lazy: torch, only when the run distills
 
             step = distill_step
         yield GrowRun(ctx, step)
-    finally:
-        client.close()
-        if server is not None:
-            server.stop()

@@ -180,3 +180,8 @@ def _parse(task: Task, text: str) -> Template:
 def template(task: Task) -> Template:
     """The template of a task, read once from this folder."""
     return _parse(task, (_DIR / f"{task.value}.txt").read_text(encoding="utf-8"))
+
+
+def versions() -> str:
+    """The prompt versions of every task, as one provenance string (a run's ``prompt_version``)."""
+    return ",".join(f"{t.value}:{template(t).version}" for t in Task)
