@@ -7,8 +7,9 @@ world (`recsys.models.oracle`), TagCF-ut with the paper's recipe (util and expl)
 change turned back or opt-in switch turned on (`ModelConfig`; rows that change only inference share the recipe's
 training). Writes bench/results/recsys_ablation.{json,md} (the table, each row paired per user against
 the recipe and SASRec) and bench/results/recsys_synth_oracle.{json,md} (the `rolegraph evaluate` report
-of the same run). After every seed the reports are rewritten with the seeds done so far, so a run cut
-short still leaves labelled numbers.
+of the same run); with ``--rows A,B --name NAME`` only those rows (and the recipe and baselines) into
+NAME.{json,md}, e.g. the λ rows into ``recsys_lambda``. After every seed the reports are rewritten with the
+seeds done so far, so a run cut short still leaves labelled numbers.
 """
 
 from __future__ import annotations
@@ -67,15 +68,20 @@ ROWS: list[tuple[str, str, dict[str, Any], str]] = [
         {**HEADS, "item_tag_probs": "graph"},
         "same training, P(t|i) from the graph",
     ),
+    ("λ 1", RECIPE, {"lam": 1.0}, "the tag losses weighted λ = 1 in Eq. 7 (recipe: 0.1)"),
+    ("λ 5", RECIPE, {"lam": 5.0}, "the tag losses weighted λ = 5 in Eq. 7 (recipe: 0.1)"),
 ]
 BASELINES = ("sasrec", "tag-profile", "oracle-roles", "oracle-behaviour")
 
 
-def specs(world: Path) -> list[ModelSpec]:
-    """The run's models: baselines and oracles, then one spec per ablation row."""
+def specs(world: Path, only: set[str] | None = None) -> list[ModelSpec]:
+    """The run's models: baselines and oracles, then one spec per ablation row (those named in ``only``,
+    the recipe always)."""
     out = [parse_model(n) for n in BASELINES]
     out = [replace(s, world=str(world)) if s.kind == "oracle" else s for s in out]
     for name, base, overrides, _ in ROWS:
+        if only is not None and name not in only | {RECIPE}:
+            continue
         spec = parse_model(base)
         out.append(replace(spec, name=name, overrides=tuple(sorted(overrides.items()))) if overrides else spec)
     return out
@@ -132,8 +138,19 @@ def main() -> None:
     parser.add_argument("--min-epochs", type=int, default=5)
     parser.add_argument("--max-len", type=int, default=50, help="items of history the sequential models read")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--rows", default=None, help="only these rows (comma-separated names; the recipe and baselines always)"
+    )
+    parser.add_argument(
+        "--name",
+        default="recsys_ablation",
+        help="the report's name (another than the default writes no evaluate report)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    only = {r.strip() for r in args.rows.split(",") if r.strip()} if args.rows else None
+    if only is not None and only - {name for name, _, _, _ in ROWS}:
+        parser.error(f"unknown rows: {sorted(only - {name for name, _, _, _ in ROWS})}")
     set_threads(args.threads)
     world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
     cfg = ModelConfig(epochs=args.epochs, patience=args.patience, min_epochs=args.min_epochs, max_len=args.max_len)
@@ -141,6 +158,7 @@ def main() -> None:
         f"python bench/recsys_ablation.py --users {args.users} --items {args.items} --interactions-per-user "
         f"{args.interactions_per_user} --seeds {args.seeds} --epochs {args.epochs} --patience {args.patience} "
         f"--min-epochs {args.min_epochs} --max-len {args.max_len}"
+        + (f" --rows '{args.rows}' --name {args.name}" if args.rows else "")
     )
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,7 +166,7 @@ def main() -> None:
         counts = generate(world_cfg, world)
         with dataset_store(f"synth:{world}", no_progress) as store:
             g = read_graph(store, Source.DISTILLED)
-        models = specs(world)
+        models = specs(world, only)
         ev = Evaluation(seeds=[])
         groups: dict[str, list[ModelSpec]] = {}
         for spec in models:
@@ -158,7 +176,7 @@ def main() -> None:
                 evaluate_seed(g, group, seed, cfg, ev)
                 whole = k == len(groups) - 1
                 done = snapshot(ev, list(range(seed + 1)))
-                report = stamp("recsys_ablation" if whole else "recsys_ablation_partial") | {
+                report = stamp(args.name if whole else f"{args.name}_partial") | {
                     "command": command,
                     "world": counts,
                     "seeds": args.seeds,
@@ -170,7 +188,7 @@ def main() -> None:
                     "betas": [{k: v for k, v in b.items() if k != "sweep"} for b in done.betas],
                 }
                 write(args.out, report, markdown(report))
-                if whole:
+                if whole and args.name == "recsys_ablation":
                     synth_report(args.out, done, command, counts, cfg, args.seeds, report["wall_s"])
                 print(f"seed {seed}, training {k + 1}/{len(groups)} done after {report['wall_s']:.0f} s", flush=True)
 
