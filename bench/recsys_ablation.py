@@ -176,7 +176,7 @@ def main() -> None:
                 evaluate_seed(g, group, seed, cfg, ev)
                 whole = k == len(groups) - 1
                 done = snapshot(ev, list(range(seed + 1)))
-                report = stamp(args.name if whole else f"{args.name}_partial") | {
+                report = stamp(args.name if whole else f"{args.name}_partial", seeds=done.seeds) | {
                     "command": command,
                     "world": counts,
                     "seeds": args.seeds,
@@ -218,8 +218,12 @@ def synth_report(
         "seeds done": f"{len(ev.seeds)} of {seeds}",
         "settings": json.dumps(cfg.to_dict()),
     }
-    write_report(out / "recsys_synth_oracle.md", summary, ev, context, wall_s=wall, cpu_s=0.0)
-    (out / "recsys_synth_oracle.json").write_text(json.dumps(stamp("recsys_synth_oracle") | summary, indent=2) + "\n")
+    report = stamp("recsys_synth_oracle", seeds=ev.seeds) | summary
+    report["provenance"]["wall_s"] = round(wall, 1)
+    write_report(
+        out / "recsys_synth_oracle.md", summary, ev, context, wall_s=wall, cpu_s=0.0, provenance=report["provenance"]
+    )
+    (out / "recsys_synth_oracle.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":
