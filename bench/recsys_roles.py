@@ -24,7 +24,7 @@ import argparse
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,9 @@ from rolegraph.settings import GraphSettings
 TOP = 5
 
 
-def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, threshold: float) -> dict[str, Any]:
+def measure(
+    store: GraphStore, truth: dict[str, list[str]], match_rule: str, threshold: float, lams: Sequence[float] = ()
+) -> dict[str, Any]:
     cfg = ModelConfig(k=TOP, lr=2e-3, epochs=30)
     with tempfile.TemporaryDirectory() as tmp:
         facts = run_training(store, Path(tmp), parse_model("tagcf-ut-util"), cfg, seed=0, device="cpu")
@@ -90,6 +92,14 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
             best = np.argsort(-sims[i])[:5]
             table[a] = [(roles[j], round(float(sims[i, j]), 3)) for j in best if sims[i, j] >= threshold]
     result = identify(inferred, truth, baseline, match)
+    by_lambda = {}
+    for lam in lams:  # the same training with another weight of the tag losses (Eq. 7); its roles replace the first's
+        with tempfile.TemporaryDirectory() as tmp:
+            run_training(
+                store, Path(tmp), parse_model("tagcf-ut-util"), cfg.with_overrides(lam=lam), seed=0, device="cpu"
+            )
+        roles = {u: [r["key"] for r in store.user_roles(u, "T0")][:TOP] for u in truth}
+        by_lambda[f"{lam:g}"] = hit_rate(roles, truth, match)
     return {
         "train": {k: v for k, v in facts.items() if k != "folder"},
         "users": result.users,
@@ -103,6 +113,8 @@ def measure(store: GraphStore, truth: dict[str, list[str]], match_rule: str, thr
         "profile": "each user's tags by the summed ratings (1 each without) of the interacted items carrying them",
         "mixture_hit_rate": hit_rate(mixture, truth, match),
         "mixture": "each user's tags of largest π in the tag mixture (models.mixture, settings picked on validation)",
+        "lambda_hit_rate": by_lambda,
+        "lambda": f"the same training with λ (Eq. 7) set to each key instead of {cfg.lam:g}",
         "match": match_rule if match_rule == "exact" else f"MiniLM cosine ≥ {threshold}",
         "matching_table": table,
     }
@@ -182,8 +194,12 @@ def main() -> None:
     parser.add_argument(
         "--in-place", action="store_true", help="movielens: train into --graph-uri itself and leave HAS_ROLE there"
     )
+    parser.add_argument(
+        "--lam", default="", metavar="L1,L2", help="also train with these λ (Eq. 7) and report their roles' hit rate"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    lams = [float(x) for x in args.lam.split(",") if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         if args.which == "synth":
             cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=20.0, seed=0)
@@ -191,7 +207,7 @@ def main() -> None:
             rows = (Path(tmp) / "world" / "truth" / "users.jsonl").read_text().splitlines()
             truth = {r["id"]: r["roles"] for r in map(json.loads, rows)}
             with dataset_store(f"synth:{tmp}/world", no_progress) as store:
-                report = measure(store, truth, "exact", args.threshold)
+                report = measure(store, truth, "exact", args.threshold, lams)
         else:
             uri = args.graph_uri or GraphSettings().graph_uri
             with scratch_graph(uri, args.in_place) as settings, open_store(settings) as store:
@@ -199,7 +215,7 @@ def main() -> None:
                 if not g.maps["user_tag"]:
                     raise SystemExit("the graph holds no role tags yet (run the growth pipeline first)")
                 occ = {u: [str(a["occupation"])] for u, a in g.user_attrs.items() if a.get("occupation")}
-                report = measure(store, occ, "minilm", args.threshold)
+                report = measure(store, occ, "minilm", args.threshold, lams)
             report["graph"] = uri + ("" if args.in_place else " (trained on a temporary copy)")
     report = stamp(f"recsys_roles_{args.which}", seeds=[0]) | report
     lines = [
@@ -213,6 +229,10 @@ def main() -> None:
         "|---|---|---|",
         f"| TagCF-ut T(0) | {report['users']} | {report['model_hit_rate']:.3f} |",
         f"| TagCF-ut T(0), newest position only | {report['users']} | {report['newest_hit_rate']:.3f} |",
+        *(
+            f"| TagCF-ut T(0), λ {lam} instead of {ModelConfig().lam:g} | {report['users']} | {rate:.3f} |"
+            for lam, rate in report["lambda_hit_rate"].items()
+        ),
         f"| popularity baseline ({', '.join(report['baseline_roles'])}) | {report['users']} | "
         f"{report['baseline_hit_rate']:.3f} |",
         f"| interaction-weighted tag profile | {report['users']} | {report['profile_hit_rate']:.3f} |",

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from reporting import RESULTS
+from reporting import RESULTS, paired_text
 from tiers import STEPS
 
 ROOT = RESULTS.parents[1]
@@ -453,6 +453,8 @@ def _roles(r: dict[str, Any]) -> tuple[str, str]:
     result = f"top-{r['top']} hit rate {r['model_hit_rate']:.3f}"
     if "newest_hit_rate" in r:
         result += f" ({r['newest_hit_rate']:.3f} from the newest position alone)"
+    for lam, rate in r.get("lambda_hit_rate", {}).items():
+        result += f", {rate:.3f} with λ {lam}"
     result += f" vs popularity {r['baseline_hit_rate']:.3f}"
     if "profile_hit_rate" in r:
         result += f" vs interaction-weighted tag profile {r['profile_hit_rate']:.3f}"
@@ -478,6 +480,23 @@ def _ablation(r: dict[str, Any]) -> tuple[str, str]:
     met = tag["rel"] >= 0.10 and tag["p_users"] < 0.01
     target = f"TagCF-ut ≥ SASRec + 10 % per user: {tag['rel']:+.1%}, p {tag['p_users']:.2g} — {verdict(met)}"
     return result, target
+
+
+def _lambda(r: dict[str, Any]) -> tuple[str, str]:
+    """The λ rows: NDCG@10 and coverage@10 of each λ beside the recipe's and SASRec's, paired per user."""
+    rows = {x["model"]: x for x in r["rows"]}
+    recipe = rows["tagcf-ut-util"]
+    parts = [
+        f"SASRec {rows['sasrec']['ndcg@10']:.4f}",
+        f"recipe (λ 0.1) {recipe['ndcg@10']:.4f}, coverage@10 {recipe['coverage@10']:.3f}",
+    ]
+    for name in ("λ 1", "λ 5"):
+        x = rows[name]
+        parts.append(
+            f"{name} {x['ndcg@10']:.4f} ({paired_text(x['vs_recipe'])} against the recipe), "
+            f"coverage@10 {x['coverage@10']:.3f}"
+        )
+    return "NDCG@10 " + "; ".join(parts) + f"; {r['seeds_done']} seeds", ""
 
 
 def _tagheads(r: dict[str, Any]) -> tuple[str, str]:
@@ -543,6 +562,7 @@ NO_NDCG = (
     "recsys_gpu",
     "recsys_controls",
     "recsys_mixture",
+    "recsys_lambda",
 )
 NOT_EVALUATE = (*NO_NDCG, "recsys_synth_oracle")
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
@@ -566,6 +586,7 @@ ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "engine_parity": _engine_parity,
     "paper_scale": _paper_scale,
     "recsys_synth_oracle": _ablation,
+    "recsys_lambda": _lambda,
     "recsys_tagheads": _tagheads,
     "peers": _peers,
     "peers_export": _peers,

@@ -124,6 +124,12 @@ STEPS = (
          "synthetic world v2 with oracle tags (1k users, 2k items): SASRec, tag-profile, the world's two oracles, "
          "TagCF-ut with the paper's recipe and one row per recipe change, paired per user", "3 h",
          env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_lambda",),
+         ("python", "bench/recsys_ablation.py", "--users", "1000", "--items", "2000", "--seeds", "5", "--epochs", "20",
+          "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--rows", "λ 1,λ 5", "--name", "recsys_lambda"),
+         "Eq. 7's λ (the weight of TagCF's tag losses) at 0.1 (the recipe), 1 and 5 on world v2 with oracle tags "
+         "(1k users, 2k items), beside SASRec, the tag profile and the oracles, 5 seeds, paired per user",
+         "15 min", env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_tagheads",),
          ("python", "bench/recsys_tagheads.py", "--users", "1000", "--items", "2000", "--seeds", "2", "--epochs", "20",
           "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--jobs", "2"),
@@ -137,9 +143,9 @@ STEPS = (
          "SASRec, the tag profiles and the world's two oracles, 5 seeds, paired per user", "5 min",
          env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_roles_synth",),
-         ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000"),
-         "user-role identification on world v2: top-5 T(0) against planted roles, popularity and the tag profile",
-         "5 min"),
+         ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000", "--lam", "1,5"),
+         "user-role identification on world v2: top-5 T(0) against planted roles (and with λ 1 and 5), popularity "
+         "and the tag profile", "10 min"),
     Step("full", ("recsys_roles_movielens",),
          ("python", "bench/recsys_roles.py", "movielens", "--graph-uri", "falkordb-lite://data/graph.db"),
          "user-role identification on the demo graph: top-5 T(0) against each user's MovieLens occupation (MiniLM "
