@@ -49,8 +49,9 @@ class EmbeddedServer:
             "--n_ctx", str(s.llm_context),
             "--verbose", "False",
         ]  # fmt: skip
-        if s.llm_threads is not None:
-            cmd += ["--n_threads", str(s.llm_threads)]
+        # llama-cpp-python generates on half the cores unless told; the server is a run's main work, so it
+        # gets every core (ROLEGRAPH_LLM_THREADS sets fewer)
+        cmd += ["--n_threads", str(s.llm_threads or os.cpu_count() or 1)]
         return cmd
 
     def start(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sys
 import urllib.request
@@ -22,6 +23,15 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_the_server_generates_on_every_core_unless_told_fewer() -> None:
+    def threads(settings: LLMSettings) -> str:
+        cmd = EmbeddedServer(settings).command()
+        return cmd[cmd.index("--n_threads") + 1]
+
+    assert threads(LLMSettings()) == str(os.cpu_count())
+    assert threads(LLMSettings(llm_threads=1)) == "1"
 
 
 def test_serves_completions_under_its_alias_and_stops(tmp_path: Path) -> None:
