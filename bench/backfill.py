@@ -103,13 +103,14 @@ def day_row(summary: dict[str, Any]) -> dict[str, Any]:
     """One day's items, LLM calls and seconds (from its summary)."""
     c, t = summary["counts"], summary["timings_s"]
     status = summary["status"]
-    if status == "done" and c.get("items_planned", 0) and not c.get("items_done", 0) and not c.get("llm_calls", 0):
-        status = "resumed"  # its items were tagged by an earlier, interrupted run: only the rest ran here
+    done = c.get("items_done", 0) + c.get("items_failed", 0) + c.get("items_quarantined", 0)
+    if status in ("done", "earlier") and c.get("items_planned", 0) > done:
+        status = "resumed"  # part of its items were tagged by an earlier, interrupted run: the rest ran here
     return {
         "day": summary["day"],
         "status": status,
         "items": int(c.get("items_done", 0)),
-        "items_failed": int(c.get("items_planned", 0) - c.get("items_done", 0)),
+        "items_failed": int(c.get("items_failed", 0) + c.get("items_quarantined", 0)),
         "llm_calls": int(c.get("llm_calls", 0)),
         "cache_hits": int(c.get("llm_cache_hits", 0)),
         "tag_s": t.get("tag (LLM)", 0.0),
