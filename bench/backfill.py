@@ -43,7 +43,8 @@ DAY_NOTES = {
     "earlier": "finished by an earlier command (figures from its log)",
     "resumed": "resumed after a stop: its items were tagged before (figures in that run's log); the rest ran here",
 }
-STATUS = {"earlier": "earlier: done"}  # the status cell of a day with figures
+#: the status cell of a day with figures (a resumed day's are those of the run that finished it)
+STATUS = {"earlier": "earlier: done", "resumed": "done, resumed after a stop (the figures: the run that finished it)"}
 
 
 def main() -> None:
@@ -221,7 +222,7 @@ def markdown(r: dict[str, Any]) -> str:
             f"| {d['day']} | {STATUS.get(d['status'], d['status'])} | {d['items']} | {d['items_failed']} "
             f"| {d['llm_calls']} | {d['cache_hits']} "
             f"| {d['tag_s']:.0f} | {d['logic_s']:.0f} | {d['total_s']:.0f} | {d['new_tags']} | {d['merges']} |"
-            if d["status"] in ("done", "earlier")
+            if d["status"] in ("done", "earlier", "resumed")
             else f"| {d['day']} | {DAY_NOTES[d['status']]} |" + " |" * 9
             for d in r["days"]
         ),
