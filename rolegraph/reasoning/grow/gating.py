@@ -19,7 +19,8 @@ from rolegraph.reasoning.prompts import template
 from rolegraph.reasoning.tasks import Task
 from rolegraph.reasoning.wording import default_lexicon
 
-_TYPES = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
+#: an LLM item → tag edge's type → its vocabulary
+EDGE_KINDS = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
 _TASKS = {"HAS_USER_TAG": Task.ITEM_ROLES, "HAS_ITEM_TAG": Task.ITEM_TOPICS}
 #: reasons that condemn a tag whatever item named it (the rest are about one item)
 _NAME_REASONS = ("generic", "person name", NOT_PEOPLE)
@@ -82,7 +83,7 @@ def compose(
 
 
 def _judged(edge: GatedEdge, sim: float, echo: str) -> Judged:
-    role = _TYPES[edge.type] is TagKind.USER
+    role = EDGE_KINDS[edge.type] is TagKind.USER
     people = default_lexicon().names_people(normalize(edge.name)) if role else None
     return Judged(edge.name, edge.text, role, people, sim, echo)
 
@@ -117,7 +118,7 @@ def examples(task: Task) -> list[Example]:
 def _vector(ctx: RunContext, edge: GatedEdge) -> np.ndarray | None:
     """The tag's embedding from the run's vocabulary (None when the vocabulary holds none for it: the name is
     then embedded afresh)."""
-    canon = ctx.vocab.get(_TYPES[edge.type])
+    canon = ctx.vocab.get(EDGE_KINDS[edge.type])
     return canon.stored_vector(edge.tag) if canon is not None else None
 
 

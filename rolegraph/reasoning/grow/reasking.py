@@ -20,12 +20,11 @@ from rolegraph.reasoning.grow.ask import Outcome, ask
 from rolegraph.reasoning.grow.context import RunContext
 from rolegraph.reasoning.handbook import hint
 from rolegraph.reasoning.prompts import Template, template
-from rolegraph.reasoning.tasks import Task
 
 STEP = "reask"
 GATE_STEP = "gate-reask"
-_KINDS = {"HAS_USER_TAG": TagKind.USER, "HAS_ITEM_TAG": TagKind.ITEM}
-_TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
+_KINDS = gating.EDGE_KINDS
+_TASKS = tagging.TASKS
 
 #: (item id, edge type, the prompt variant, what the LLM answered)
 Asked = list[tuple[str, str, Template, Outcome]]

@@ -15,11 +15,10 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from rolegraph.graph.model import TagKind
 from rolegraph.reasoning.gate import GateConfig
 from rolegraph.reasoning.grow import gating, journal, reasking
 from rolegraph.reasoning.grow.context import RunContext
-from rolegraph.reasoning.grow.vocab import load_vocabulary
+from rolegraph.reasoning.grow.vocab import load_vocabularies
 
 _KINDS = {"HAS_USER_TAG": "roles", "HAS_ITEM_TAG": "topics"}
 
@@ -44,8 +43,7 @@ def regate(ctx: RunContext, dry_run: bool = False) -> str:
             ctx.run_id,
             {"gate": lambda p: gating.apply(ctx, p), "reask": lambda p: reasking.apply(ctx, p)},
         )
-    for kind in TagKind:
-        ctx.vocab[kind] = load_vocabulary(store, kind, ctx.embedder, ctx.config.threshold)
+    ctx.vocab.update(load_vocabularies(store, ctx.embedder, ctx.config.threshold))
     ctx.handbooks = store.handbooks.all()
     items = store.quarantine.llm_tagged_items()
     if dry_run:

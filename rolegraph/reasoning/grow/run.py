@@ -35,7 +35,7 @@ from langgraph.graph import END, START, StateGraph
 
 from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.growth import PlannedItem, PlannedTag
-from rolegraph.graph.model import AliasEdge, LogicKind, TagKind
+from rolegraph.graph.model import AliasEdge, LogicKind
 from rolegraph.reasoning.grow import (
     calibrating,
     checking,
@@ -48,7 +48,7 @@ from rolegraph.reasoning.grow import (
     tagging,
 )
 from rolegraph.reasoning.grow.context import RunContext
-from rolegraph.reasoning.grow.vocab import load_vocabulary
+from rolegraph.reasoning.grow.vocab import load_vocabularies
 
 
 class GrowState(TypedDict, total=False):
@@ -141,8 +141,7 @@ class GrowRun:
                 },
             )
         with ctx.timed("vocabulary"):
-            for kind in TagKind:
-                ctx.vocab[kind] = load_vocabulary(ctx.store, kind, ctx.embedder, ctx.config.threshold)
+            ctx.vocab.update(load_vocabularies(ctx.store, ctx.embedder, ctx.config.threshold))
         return {"finished_before": False}
 
     def select_items(self, state: GrowState) -> GrowState:

@@ -16,7 +16,8 @@ from rolegraph.reasoning.handbook import hint
 from rolegraph.reasoning.prompts import Template, template
 from rolegraph.reasoning.tasks import Task
 
-_TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
+#: a vocabulary → the tagging task that names its tags
+TASKS = {TagKind.USER: Task.ITEM_ROLES, TagKind.ITEM: Task.ITEM_TOPICS}
 
 
 def plan_items(ctx: RunContext) -> list[PlannedItem]:
@@ -49,7 +50,7 @@ def ask_chunk(ctx: RunContext, items: list[PlannedItem]) -> Asked:
     jobs = [(item, kind) for item in items for kind in (TagKind.USER, TagKind.ITEM)]
     outcomes = ctx.client.map(
         lambda job: ask(
-            ctx.client, _TASKS[job[1]], subject(job[0]), hint(ctx.handbooks, job[0], job[1]), _prompt(job[0], job[1])
+            ctx.client, TASKS[job[1]], subject(job[0]), hint(ctx.handbooks, job[0], job[1]), _prompt(job[0], job[1])
         ),
         jobs,
     )
@@ -62,7 +63,7 @@ def _prompt(item: PlannedItem, kind: TagKind) -> Template | None:
     and the cache would return it); None (the template itself) otherwise."""
     if not item.retry:
         return None
-    tpl = template(_TASKS[kind])
+    tpl = template(TASKS[kind])
     return tpl.without(tpl.titles[0]) if tpl.titles else None
 
 

@@ -36,3 +36,8 @@ def load_vocabulary(store: GraphStore, kind: TagKind, embedder: Embedder, thresh
     for alias, canonical, score, method, reason in aliases:
         canon.add_alias(alias, canonical, score, method, reason)
     return canon
+
+
+def load_vocabularies(store: GraphStore, embedder: Embedder, threshold: float) -> dict[TagKind, Canonicalizer]:
+    """`load_vocabulary` of both kinds, roles and topics."""
+    return {kind: load_vocabulary(store, kind, embedder, threshold) for kind in TagKind}
