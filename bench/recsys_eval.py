@@ -31,7 +31,7 @@ def main() -> int:
     parser.add_argument("which", choices=["synth", "movielens"])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument(
-        "--models", default="sasrec,tagcf-ut-util,tagcf-ut-expl,tagcf-it-util,tagcf-it-expl,bpr,lightgcn"
+        "--models", default="sasrec,tagcf-ut-util,tagcf-ut-expl,tagcf-it-util,tagcf-it-expl,bpr,lightgcn,tag-profile"
     )
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--items", type=int, default=3000)
