@@ -2,7 +2,7 @@
 left, timed day by day, and what it wrote.
 
     python bench/backfill.py [--graph-uri falkordb-lite://data/graph.db] [--day 2026-12-06] [--budget 600]
-                             [--days 10] [--max-tags 50]
+                             [--days 10] [--max-tags 50] [--max-checks 500]
 
 Runs `rolegraph backfill` (the command a user runs: most-interacted untagged items first, each day journaled and
 every answer cached) in place on the graph, with the embedded LLM unless ROLEGRAPH_LLM_BASE_URL names another.
@@ -54,6 +54,7 @@ def main() -> None:
     ap.add_argument("--budget", type=int, default=600, help="items tagged per day")
     ap.add_argument("--days", type=int, default=10)
     ap.add_argument("--max-tags", type=int, default=50, help="frontier tags per logic direction per day")
+    ap.add_argument("--max-checks", type=int, default=500, help="candidate pairs checked per logic direction per day")
     ap.add_argument("--logs", type=Path, default=Path("data/bench-logs"))
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
@@ -63,7 +64,8 @@ def main() -> None:
     keep_day_logs(summaries, args.logs)  # an earlier command's days, before this one rewrites the file
     command = [
         str(Path(sys.executable).with_name("rolegraph")), "backfill", "--day", args.day, "--days", str(args.days),
-        "--budget", str(args.budget), "--max-tags", str(args.max_tags), "--json", str(summaries),
+        "--budget", str(args.budget), "--max-tags", str(args.max_tags),
+        "--max-checks", str(args.max_checks), "--json", str(summaries),
     ]  # fmt: skip
     started = time.monotonic()
     subprocess.run(command, check=True, env={**os.environ, "ROLEGRAPH_GRAPH_URI": args.graph_uri})

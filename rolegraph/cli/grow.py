@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from rolegraph.reasoning.grow.run import Summary
 
 _DEFAULTS = GrowConfig(day="2000-01-01")  # the defaults users see in --help are the config's own
+_MAX_CHECKS = (
+    "candidate logic pairs the LLM checks per direction per day (and as many re-checks), the likeliest real "
+    "first; the rest wait for the next day"
+)
 _NO_REASK = "keep an answer that echoes a worked example quarantined, without asking again without the example"
 
 
@@ -39,6 +43,7 @@ def register(sub: Subparsers) -> None:
         help="tag N items, the most-interacted untagged ones first (instead of --max-items): one day of a backfill",
     )
     p.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction (U2I, I2U)")
+    p.add_argument("--max-checks", type=int, default=d.max_checks, help=_MAX_CHECKS)
     p.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
     p.add_argument("--threshold", type=float, default=d.threshold, help="MiniLM cosine at which a merge is proposed")
     p.add_argument("--tau", type=float, default=d.tau, help="cover-set coverage target")
@@ -63,6 +68,7 @@ def register(sub: Subparsers) -> None:
     b.add_argument("--days", type=int, default=1, help="at most this many days")
     b.add_argument("--budget", type=int, default=200, help="items tagged per day")
     b.add_argument("--max-tags", type=int, default=d.max_tags, help="frontier tags per logic direction per day")
+    b.add_argument("--max-checks", type=int, default=d.max_checks, help=_MAX_CHECKS)
     b.add_argument("--chunk", type=int, default=d.chunk, help="items or tags per journaled chunk")
     b.add_argument("--no-distill", action="store_true", help="skip the distilled models and G*")
     b.add_argument("--handbook", action="store_true", help="per-category handbooks in the tagging prompts")
@@ -110,6 +116,7 @@ def grow(args: argparse.Namespace) -> int:
         handbook=args.handbook,
         reask=not args.no_reask,
         max_tags=args.max_tags,
+        max_checks=args.max_checks,
         chunk=args.chunk,
         threshold=args.threshold,
         tau=args.tau,
@@ -152,6 +159,7 @@ def backfill(args: argparse.Namespace) -> int:
                 day=day,
                 max_items=args.budget,
                 max_tags=args.max_tags,
+                max_checks=args.max_checks,
                 chunk=args.chunk,
                 distill=not args.no_distill,
                 popular_first=True,

@@ -22,7 +22,7 @@ RETURN count(r) AS n;
 
 // name: queue_candidates
 // Queues candidate pairs of one kind (U2I: role → topic, I2U: topic → role) found on `day`; rows {src, dst,
-// support, lift, weight}. A pair already checked keeps its verdict; a queued one gets the newer numbers.
+// support, lift, weight, odds}. A pair already checked keeps its verdict; a queued one gets the newer numbers.
 // params: rows, kind, day
 UNWIND $rows AS row
 MATCH (s:Tag {key: row.src})
@@ -31,7 +31,7 @@ MERGE (s)-[c:CANDIDATE {kind: $kind}]->(d)
 ON CREATE SET c.status = 'queued', c.day = $day
 WITH c, row
 WHERE c.status = 'queued'
-SET c.support = row.support, c.lift = row.lift, c.weight = row.weight
+SET c.support = row.support, c.lift = row.lift, c.weight = row.weight, c.odds = row.odds
 RETURN count(c) AS n;
 
 // name: candidates_to_check
@@ -41,7 +41,7 @@ RETURN count(c) AS n;
 MATCH (s:Tag)-[c:CANDIDATE {kind: $kind}]->(d:Tag)
 WHERE (c.status = 'queued' AND c.day < $day) OR c.checked = $day
 RETURN s.key AS src, s.name AS src_name, d.key AS dst, d.name AS dst_name, c.status AS status,
-       c.support AS support, c.lift AS lift, c.weight AS weight
+       c.support AS support, c.lift AS lift, c.weight AS weight, c.odds AS odds
 ORDER BY src, dst;
 
 // name: set_candidate_status
@@ -80,7 +80,7 @@ RETURN count(c) AS n;
 MATCH (s:Tag)-[c:CANDIDATE {kind: $kind}]->(d:Tag)
 WHERE (c.recheck = 'queued' AND c.recheck_day < $day) OR c.rechecked = $day
 RETURN s.key AS src, s.name AS src_name, d.key AS dst, d.name AS dst_name, c.recheck AS status,
-       c.status AS first, c.support AS support, c.lift AS lift, c.weight AS weight
+       c.status AS first, c.support AS support, c.lift AS lift, c.weight AS weight, c.odds AS odds
 ORDER BY src, dst;
 
 // name: set_recheck_status

@@ -7,7 +7,7 @@ left the pair undecided, of a re-check in the other direction's wording.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from rolegraph.graph.model import LogicKind
 from rolegraph.graph.runner import Repository
@@ -31,14 +31,16 @@ class EdgeStats:
 @dataclass(frozen=True)
 class CandidatePair:
     """A pair behaviour supports that the LLM never proposed: users sharing both tags (``support``), the
-    lift of the pair over the target's base rate, and the weight it gets once confirmed (an equal share
-    beside the source's proposed targets)."""
+    lift of the pair over the target's base rate, the weight it gets once confirmed (an equal share
+    beside the source's proposed targets), and calibration's posterior odds that it is real (``odds``; 0
+    for a pair queued before the odds were kept), which orders the checks under a day's budget."""
 
     src: str
     dst: str
     support: int
     lift: float
     weight: float
+    odds: float = field(default=0.0, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ class Calibration(Repository):
         return self._db.write_each(Stmt.QUEUE_RECHECKS, "rows", rows, kind=kind.value, day=day)
 
     def to_check(self, kind: LogicKind, day: str, recheck: bool = False) -> list[QueuedCandidate]:
-        """The candidates a run on ``day`` checks (queued earlier, or checked on ``day``), in key order; with
-        ``recheck``, the pairs it checks again instead."""
+        """The candidates a run on ``day`` may check (queued earlier, or checked on ``day``), in key order;
+        with ``recheck``, the pairs it may check again instead (the day's budget picks among them:
+        `reasoning.calibrate.within_budget`)."""
         stmt = Stmt.RECHECKS_TO_CHECK if recheck else Stmt.CANDIDATES_TO_CHECK
         return [
             QueuedCandidate(
@@ -94,6 +97,7 @@ class Calibration(Repository):
                 r["dst_name"] or r["dst"],
                 r["status"],
                 r["first"] if recheck else None,
+                odds=float(r["odds"] or 0.0),
             )
             for r in self._db.read(stmt, kind=kind.value, day=day)
         ]

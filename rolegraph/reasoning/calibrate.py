@@ -49,6 +49,7 @@ its slot to the next one.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -57,7 +58,7 @@ from functools import cached_property
 import numpy as np
 
 from rolegraph.errors import InvalidInput
-from rolegraph.graph.calibration import CandidatePair, EdgeStats
+from rolegraph.graph.calibration import CandidatePair, EdgeStats, QueuedCandidate
 from rolegraph.graph.distillation import WeightedEdge
 from rolegraph.graph.model import LogicKind
 from rolegraph.reasoning.cooccurrence import Behaviour, converse_weights
@@ -423,6 +424,21 @@ def _unproposed_odds(
     return odds * ev.behaviour(np.log(sc.post))
 
 
+def _finite(x: float) -> float:
+    """``x`` to 6 significant digits (a stable journal payload), an infinite odds as the largest float."""
+    return float(f"{min(float(x), sys.float_info.max):.6g}")
+
+
+def within_budget(rows: Sequence[QueuedCandidate], budget: int) -> list[QueuedCandidate]:
+    """The checks a day makes of ``rows`` (`graph.calibration.Calibration.to_check`) when it may make
+    ``budget``: those it already made (so a rerun after a crash plans the same chunks) and the likeliest
+    real of those still queued (posterior odds, then lift, then key) up to ``budget`` in all, in key order.
+    The rest stay queued for the next day."""
+    made = [c for c in rows if c.status != "queued"]
+    queued = sorted((c for c in rows if c.status == "queued"), key=lambda c: (-c.odds, -c.lift, c.src, c.dst))
+    return sorted(made + queued[: max(budget - len(made), 0)], key=lambda c: (c.src, c.dst))
+
+
 def candidates(beh: Behaviour, kind: LogicKind, stated: Statements, cfg: CalibrationConfig) -> list[CandidatePair]:
     """The pairs of ``kind`` the LLM has no edge for and no check has refused that its converse answers state
     or behaviour supports (see the module docstring), by source and then by lift."""
@@ -460,6 +476,7 @@ def _candidates(
                 int(counts[s, d]),
                 round(float(sc.lift[s, d]), 6),
                 round(1 / (degree[src_keys[s]] + 1), 6),
+                odds=_finite(odds[s, d]),
             )
             for d in cols[order][: cfg.candidates_per_source]
         ]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rolegraph.errors import InvalidInput
+from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.distillation import TaggedItem, WeightedEdge
 from rolegraph.graph.model import LogicKind
 from rolegraph.reasoning.calibrate import (
@@ -18,6 +19,7 @@ from rolegraph.reasoning.calibrate import (
     rechecks,
     reliability,
     score_edges,
+    within_budget,
 )
 from rolegraph.reasoning.cooccurrence import behaviour, converse_weights
 
@@ -250,3 +252,21 @@ def test_a_checked_pair_left_undecided_is_rechecked_once() -> None:
 def test_recheck_band_is_checked() -> None:
     with pytest.raises(InvalidInput):
         CalibrationConfig(recheck_above=0.9, recheck_below=0.1)
+
+
+def _queued(src: str, dst: str, odds: float, lift: float = 2.0, status: str = "queued") -> QueuedCandidate:
+    return QueuedCandidate(src, dst, 5, lift, 0.5, src, dst, status, odds=odds)
+
+
+def test_a_budget_checks_the_likeliest_queued_pairs_in_key_order() -> None:
+    rows = [_queued("a", "x", 0.5), _queued("a", "y", 3.0), _queued("b", "x", 3.0, lift=4.0), _queued("c", "z", 9.0)]
+    assert [(c.src, c.dst) for c in within_budget(rows, 3)] == [("a", "y"), ("b", "x"), ("c", "z")]
+    assert within_budget(rows, 10) == rows and within_budget(rows, 0) == []
+
+
+def test_a_budget_keeps_the_checks_its_day_already_made() -> None:
+    """A rerun after a crash plans the chunks it planned before: the checks made count against the budget."""
+    made = _queued("a", "x", 0.1, status="refused")
+    rows = [made, _queued("a", "y", 3.0), _queued("c", "z", 9.0)]
+    assert within_budget(rows, 2) == [made, rows[2]]
+    assert within_budget(rows, 0) == [made]

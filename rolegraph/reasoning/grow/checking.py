@@ -15,6 +15,7 @@ from typing import Any
 
 from rolegraph.graph.calibration import QueuedCandidate, Verdict
 from rolegraph.graph.model import LogicEdge, LogicKind, Source
+from rolegraph.reasoning.calibrate import within_budget
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.ask import Outcome, ask
 from rolegraph.reasoning.grow.context import RunContext
@@ -27,11 +28,14 @@ OTHER = {LogicKind.U2I: LogicKind.I2U, LogicKind.I2U: LogicKind.U2I}
 
 def pending_chunks(ctx: RunContext, kind: LogicKind) -> list[tuple[str, list[QueuedCandidate]]]:
     """(journal step id, candidates still to check) of each chunk of the day's checks and re-checks not
-    finished yet (each chunk one or the other)."""
+    finished yet (each chunk one or the other), at most ``max_checks`` of each, the likeliest first; the
+    rest wait for the next day."""
     out = []
     for recheck, name in ((False, "check"), (True, "recheck")):
-        rows = ctx.store.calibration.to_check(kind, ctx.config.day, recheck)
+        queued = ctx.store.calibration.to_check(kind, ctx.config.day, recheck)
+        rows = within_budget(queued, ctx.config.max_checks)
         ctx.counts[f"{kind.value.lower()}_{name}s_planned"] = len(rows)
+        ctx.counts[f"{kind.value.lower()}_{name}s_deferred"] = len(queued) - len(rows)
         out += journal.pending_chunks(ctx.store, ctx.run_id, f"{name}-{kind.value.lower()}", rows, ctx.config.chunk)
     return out
 

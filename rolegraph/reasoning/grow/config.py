@@ -18,6 +18,7 @@ class GrowConfig:
     day: str
     max_items: int = 50
     max_tags: int = 50
+    max_checks: int = 500  # candidate pairs checked (and, apart, re-checked) per logic direction and day
     chunk: int = 16
     threshold: float = DEFAULT_THRESHOLD
     tau: float = 0.99
@@ -35,8 +36,8 @@ class GrowConfig:
 
     def __post_init__(self) -> None:
         check_day(self.day)
-        if self.max_items < 0 or self.max_tags < 0:
-            raise InvalidInput("max_items and max_tags must be at least 0")
+        if min(self.max_items, self.max_tags, self.max_checks) < 0:
+            raise InvalidInput("max_items, max_tags and max_checks must be at least 0")
         if min(self.chunk, self.top_b, self.window, self.distill_top_k) < 1:
             raise InvalidInput("chunk, top_b, window and distill_top_k must be at least 1")
         if not 0 <= self.distill_min_p <= 1:

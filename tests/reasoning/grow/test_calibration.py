@@ -63,6 +63,29 @@ def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_da
     assert len(made) == verdicts["confirmed"] and all(e["rationale"] for e in made)
 
 
+def test_a_day_checks_the_likeliest_candidates_within_its_budget_and_the_rest_wait(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    g = grower_for(world.sensible)
+    world.load(g.store, 8, users=8)
+    g.run("2026-01-05", max_items=8, max_tags=20, chunk=4, calibration=SMALL)
+    queued = {kind: g.store.calibration.to_check(kind, "2026-01-06") for kind in LogicKind}
+    assert all(len(rows) > 2 for rows in queued.values())
+    assert all(c.odds > 0 for rows in queued.values() for c in rows)  # calibration's posterior odds kept
+    second = g.run("2026-01-06", max_items=0, max_tags=20, chunk=4, calibration=SMALL, max_checks=2)
+    for kind, rows in queued.items():
+        name = kind.value.lower()
+        assert (second.counts[f"{name}_checks_planned"], second.counts[f"{name}_checks_deferred"]) == (2, len(rows) - 2)
+        verdicts = g.store.calibration.verdicts(kind)
+        checked = verdicts["confirmed"] | verdicts["refused"]
+        likeliest = sorted(rows, key=lambda c: (-c.odds, -c.lift, c.src, c.dst))[:2]
+        assert checked == {(c.src, c.dst) for c in likeliest}
+    g.run("2026-01-07", max_items=0, max_tags=20, chunk=4, calibration=SMALL)  # the default budget: the rest
+    for kind, rows in queued.items():
+        verdicts = g.store.calibration.verdicts(kind)
+        assert {(c.src, c.dst) for c in rows} <= verdicts["confirmed"] | verdicts["refused"]
+
+
 @pytest.fixture
 def fresh(graphs: Graphs, engine: str) -> Iterator[Callable[[], tuple[GraphSettings, GraphStore]]]:
     """Makes graphs holding the world, each with the settings a child opens it by."""
