@@ -45,6 +45,7 @@ MODELS = {
     "tagcf-ut-util-no-ta": "TagCF-ut without TA",
     "bpr": "BPR-MF",
     "lightgcn": "LightGCN",
+    "tag-profile": "tag profile",
 }
 
 
@@ -784,13 +785,24 @@ def _versus_recipe(model: str) -> str:
 
 
 def training_table(name: str) -> str:
-    """Per training of a `rolegraph evaluate` report: epochs (best), train s/epoch, CPU s per seed, NDCG@10."""
+    """Per training of a `rolegraph evaluate` report: epochs (best), train s/epoch, CPU s per seed, NDCG@10
+    (with the seeds' t-test against SASRec), the per-user comparison with SASRec where the report has
+    one, coverage@10 and Gini@10."""
     r, runs = report(name), report(f"{name}.runs")
-    trainings = {"sasrec": "SASRec", "tagcf-ut": "TagCF-ut (util = expl)", "bpr": "BPR-MF", "lightgcn": "LightGCN"}
+    util = "TagCF-ut util" if "tagcf-ut-expl" in runs["timings"] else "TagCF-ut (util = expl)"
+    trainings = {
+        "sasrec": "SASRec",
+        "tagcf-ut": util,
+        "tagcf-ut-expl": "TagCF-ut expl",
+        "bpr": "BPR-MF",
+        "lightgcn": "LightGCN",
+        "tag-profile": "tag profile (nothing trained)",
+    }
     seeds = len(next(iter(runs["timings"].values())))
     lines = [
-        f"| training | epochs (best), {seeds} seeds | train s/epoch | CPU s per seed | NDCG@10, {seeds} seeds |",
-        "|---|---|---|---|---|",
+        f"| training | epochs (best), {seeds} seeds | train s/epoch | CPU s per seed | NDCG@10, {seeds} seeds "
+        "| vs SASRec, per user | coverage@10 | Gini@10 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, label in trainings.items():
         if key not in runs["timings"]:
@@ -801,10 +813,13 @@ def training_table(name: str) -> str:
         if model != "sasrec" and "sasrec" in r:
             p = r[model]["p_vs_sasrec"]["ndcg@10"]
             ndcg += f" ({change(r[model]['ndcg@10']['mean'], r['sasrec']['ndcg@10']['mean'])}, p {p:.2g})"
+        vs = r[model].get("paired", {}).get("sasrec")
+        paired = f"{_relative(vs)}, p {vs['p_users']:.2g}" if vs else "–"
         epochs = f"{_span(x['epochs'] for x in t)} ({_span(x['best_epoch'] for x in t)})"
         per_epoch = sum(x["train_s_per_epoch"] for x in t) / len(t)
         cpu = sum(x["cpu_s"] for x in t) / len(t)
-        lines.append(f"| {label} | {epochs} | {per_epoch:.3g} | {cpu:,.0f} | {ndcg} |")
+        spread = " | ".join(f"{r[model][m]['mean']:.3f}" for m in ("coverage@10", "gini@10"))
+        lines.append(f"| {label} | {epochs} | {per_epoch:.3g} | {cpu:,.0f} | {ndcg} | {paired} | {spread} |")
     return "\n".join(lines)
 
 
@@ -866,6 +881,18 @@ def _ndcg(name: str, model: str) -> str:
     return text
 
 
+def _paired(name: str, model: str) -> str:
+    """``−2.8 % [−7.7, +2.4], Wilcoxon p 0.57``: a model against SASRec per user in an evaluate report."""
+    vs = report(name)[model]["paired"]["sasrec"]
+    return f"{_relative(vs)}, Wilcoxon p {vs['p_users']:.2g}"
+
+
+def _spread(name: str, model: str) -> str:
+    """``coverage@10 0.527, Gini@10 0.787``: how widely a model of an evaluate report recommends."""
+    r = report(name)[model]
+    return f"coverage@10 {r['coverage@10']['mean']:.3f}, Gini@10 {r['gini@10']['mean']:.3f}"
+
+
 def _row(name: str, part: int) -> Callable[[], str]:
     return lambda: ROWS[name](report(name))[part]
 
@@ -911,6 +938,12 @@ FIGURES: dict[str, Callable[[], str]] = (
             if name.startswith("recsys_") and name not in NO_NDCG
             for model in MODELS
         },
+        **{
+            f"recsys_movielens.{what}.{model}": (lambda f=f, m=model: f("recsys_movielens", m))
+            for what, f in (("paired", _paired), ("spread", _spread))
+            for model in ("tagcf-ut-util", "tagcf-ut-expl")
+        },
+        "recsys_movielens.spread.sasrec": lambda: _spread("recsys_movielens", "sasrec"),
         **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
         "peers_sasrec.training": lambda: _peer_training(report("peers_sasrec")["runs"]["sasrec"][0]),
         "peers_sasrec.target": lambda: _peers(report("peers_sasrec"))[1],

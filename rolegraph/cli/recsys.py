@@ -197,7 +197,8 @@ def evaluate(args: argparse.Namespace) -> int:
     if args.report is not None and args.sweep_lambda and tagcf:
         lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
         sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
-    provenance = made.finished(process_wall_s()).as_dict()
+    # in the key order the JSON is written in, so the report's provenance line reads the same as the JSON's
+    provenance = json.loads(json.dumps(made.finished(process_wall_s()).as_dict(), sort_keys=True))
     dump_json({**summary, "provenance": provenance}, args.json)
     if args.report is None:
         return 0
