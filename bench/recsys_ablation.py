@@ -32,7 +32,7 @@ from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, summarize
 from rolegraph.recsys.export.read import read_graph
 from rolegraph.recsys.models.registry import ModelSpec, parse_model
-from rolegraph.recsys.report import write_report
+from rolegraph.recsys.report import SYNTH_BAR, write_report
 from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
@@ -221,7 +221,14 @@ def synth_report(
     report = stamp("recsys_synth_oracle", seeds=ev.seeds) | summary
     report["provenance"]["wall_s"] = round(wall, 1)
     write_report(
-        out / "recsys_synth_oracle.md", summary, ev, context, wall_s=wall, cpu_s=0.0, provenance=report["provenance"]
+        out / "recsys_synth_oracle.md",
+        summary,
+        ev,
+        context,
+        wall_s=wall,
+        cpu_s=0.0,
+        provenance=report["provenance"],
+        bar=SYNTH_BAR,
     )
     (out / "recsys_synth_oracle.json").write_text(json.dumps(report, indent=2) + "\n")
 

@@ -166,7 +166,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from rolegraph.recsys.evaluate import summarize, sweep_lambda
     from rolegraph.recsys.export import export as write_export
     from rolegraph.recsys.models.registry import parse_model
-    from rolegraph.recsys.report import write_report
+    from rolegraph.recsys.report import bar_for, write_report
     from rolegraph.recsys.sources import dataset_store
     from rolegraph.recsys.train import pick_device, set_threads
     from rolegraph.recsys.workers import default_jobs
@@ -212,7 +212,17 @@ def evaluate(args: argparse.Namespace) -> int:
         "device": device,
         "settings": json.dumps(cfg.to_dict()),
     }
-    write_report(args.report, summary, ev, context, wall_s=wall, cpu_s=cpu, provenance=provenance, lambda_sweep=sweep)
+    write_report(
+        args.report,
+        summary,
+        ev,
+        context,
+        wall_s=wall,
+        cpu_s=cpu,
+        provenance=provenance,
+        lambda_sweep=sweep,
+        bar=bar_for(args.dataset),
+    )
     return 0
 
 
