@@ -54,6 +54,15 @@ WITH i, row.type + ' ' + row.prompt_version + ' ' + row.status AS mark
 SET i.reasked = CASE WHEN mark IN coalesce(i.reasked, []) THEN i.reasked ELSE coalesce(i.reasked, []) + [mark] END
 RETURN count(i) AS n;
 
+// name: reasked_items_failed
+// The items with a re-ask the LLM never answered (a mark "<edge type> <prompt version> failed"), with every
+// mark, in id order: the next day's re-ask asks them again (reasoning/grow/reasking.py).
+// params: -
+MATCH (i:Item)
+WHERE any(mark IN coalesce(i.reasked, []) WHERE mark ENDS WITH ' failed')
+RETURN i.id AS id, i.reasked AS reasked
+ORDER BY id;
+
 // name: count_quarantined
 // Quarantined item → tag edges by the edge type they had and by reason (the reason's first words).
 // params: -

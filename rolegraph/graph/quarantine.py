@@ -62,6 +62,18 @@ class Quarantine(Repository):
         keys = ("item", "type", "prompt_version", "status")
         return self._db.write_rows(Stmt.MARK_REASKED, [dict(zip(keys, r, strict=True)) for r in rows])
 
+    def failed_reasks(self) -> list[tuple[str, str, str]]:
+        """The re-asks the LLM never answered (unreachable, timed out) and no later re-ask answered: (item,
+        edge type, prompt version), in order."""
+        out: list[tuple[str, str, str]] = []
+        for r in self._db.read(Stmt.REASKED_ITEMS_FAILED):
+            marks = [str(m).rsplit(" ", 1) for m in r["reasked"]]
+            answered = {asked for asked, status in marks if status != "failed"}
+            for asked in sorted({asked for asked, status in marks if status == "failed"} - answered):
+                kind, version = asked.split(" ", 1)
+                out.append((str(r["id"]), kind, version))
+        return out
+
     def counts(self) -> dict[str, int]:
         """Quarantined edges by ``TYPE/reason``."""
         return {f"{r['kind']}/{r['reason']}": int(r["n"]) for r in self._db.read(Stmt.COUNT_QUARANTINED)}

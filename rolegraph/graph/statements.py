@@ -54,6 +54,7 @@ class Stmt(StrEnum):
     QUARANTINE_ITEM_TAGS = "quarantine_item_tags"
     QUARANTINE_TAGS = "quarantine_tags"
     MARK_REASKED = "mark_reasked"
+    REASKED_ITEMS_FAILED = "reasked_items_failed"
     COUNT_QUARANTINED = "count_quarantined"
     # handbook.cypher
     UPSERT_HANDBOOKS = "upsert_handbooks"

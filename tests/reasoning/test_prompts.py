@@ -29,6 +29,15 @@ def test_a_title_no_example_has_leaves_the_template_as_it_is() -> None:
     assert tpl.without("Heat (1995)") is tpl
 
 
+def test_a_variant_is_found_again_by_its_version_and_only_for_this_prompt() -> None:
+    tpl = template(Task.ITEM_ROLES)
+    less = tpl.without("Babe (1995)")
+    assert tpl.variant(less.version) == less
+    assert tpl.variant(f"{tpl.version}~0") == tpl.without("Apollo 13 (1995)")
+    others = ["0000000~1", f"{tpl.version}~2", f"{tpl.version}~x", tpl.version]  # another prompt, no such example
+    assert [tpl.variant(v) for v in others] == [None] * len(others)
+
+
 def test_the_versions_string_names_every_task_once() -> None:
     parts = versions().split(",")
     assert [p.split(":")[0] for p in parts] == [t.value for t in Task]

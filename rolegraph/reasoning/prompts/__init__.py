@@ -65,6 +65,14 @@ class Template:
         kept = tuple(ex for ex, t in zip(self.examples, self.titles, strict=True) if t != title)
         return replace(self, examples=kept, version=f"{self.version}~{index}")
 
+    def variant(self, version: str) -> Template | None:
+        """The variant `without` gives for ``version`` (``<this version>~<i>``); None when ``version`` names
+        no variant of this template (another prompt version, or no such example)."""
+        base, _, index = version.rpartition("~")
+        if base != self.version or not index.isdigit() or int(index) >= len(self.examples):
+            return None
+        return self.without(self.titles[int(index)])
+
     def _input(self, given: str, hint: str | None) -> str:
         line = f"Input: {fence(given)}"
         return f"{line}\n{self.hint_label}: {clean_subject(hint)}" if hint and self.hint_label else line

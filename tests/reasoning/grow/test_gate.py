@@ -157,6 +157,43 @@ def test_an_answer_that_echoes_again_is_quarantined_and_not_asked_a_third_time(
     }
 
 
+class Outage:
+    """`echoing`, with every re-ask (a roles prompt without the Babe example) answered 503 while ``down``."""
+
+    def __init__(self) -> None:
+        self.down = True
+
+    def __call__(self, endpoint: str, body: dict[str, Any]) -> Reply:
+        reasked = world.task_of(endpoint, body) == "item_roles" and "Babe (1995)" not in json.dumps(body)
+        return Reply(status=503) if self.down and reasked else echoing(endpoint, body)
+
+
+def test_a_reask_the_llm_never_answered_is_asked_again_the_next_day(
+    grower_for: Callable[[Responder], Grower],
+) -> None:
+    outage = Outage()
+    g = grower_for(outage)
+    world.load(g.store, 4)
+    first = g.run(max_items=3, max_tags=0, chunk=3)
+    assert first.counts["reask_asked"] == first.counts["reask_failed"] == 1
+    assert not {dst for src, dst in _roles(g.store) if src == "i001"}  # the echo aside, no answer since
+    version = template(Task.ITEM_ROLES).without("Babe (1995)").version
+
+    def marks() -> list[str]:
+        item = g.store.read(Stmt.PAGE_ITEMS, after="i000", limit=1)[0]
+        assert item["id"] == "i001"
+        return list(item["props"]["reasked"])
+
+    assert marks() == [f"HAS_USER_TAG {version} failed"]
+    outage.down = False
+    second = g.run("2026-01-06", max_items=3, max_tags=0, chunk=3)  # plans i003 (Film 3 echoes too)
+    assert second.counts["reask_retried"] == 1 and second.counts["reask_asked"] == second.counts["reask_done"] == 2
+    assert ("i001", "film critics") in _roles(g.store)  # the answer that did not come, now written and gated
+    assert marks() == [f"HAS_USER_TAG {version} failed", f"HAS_USER_TAG {version} done"]
+    third = g.run("2026-01-07", max_items=3, max_tags=0, chunk=3)
+    assert "reask_asked" not in third.counts  # answered: not asked again
+
+
 class JunkyScript(Script):
     responder: Responder = staticmethod(junky)
 
