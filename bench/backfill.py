@@ -241,10 +241,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"graph; days gated before the rule existed kept them): {g['kept_echoes']['roles']:,} items' roles, "
         f"{g['kept_echoes']['topics']:,} items' topics.",
         "",
-        f"{len(g['shown'])} LLM-tagged items drawn at random (seed 0), with the tags the gate kept:",
+        f"{len(g['shown'])} LLM-tagged items drawn at random (seed 0), with the tags the gate kept (MovieLens "
+        "lists a few films twice, under two ids):",
         "",
         *(
-            f"- {s['title']}: roles {s['roles']}; topics {s['topics']}"
+            f"- {s['title']} (item {s['item']}): roles {s['roles']}; topics {s['topics']}"
             + "".join(f" — {k}: echo of {v}" for k, v in s.get("echo", {}).items())
             for s in g["shown"]
         ),
