@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,14 @@ def main() -> None:
     started = time.monotonic()
     subprocess.run(command, check=True, env={**os.environ, "ROLEGRAPH_GRAPH_URI": args.graph_uri})
     wall = time.monotonic() - started
-    days = json.loads(summaries.read_text())["days"]
     keep_day_logs(summaries, args.logs)
+    days = [earlier(d, args.logs) for d in with_logged(json.loads(summaries.read_text())["days"], args)]
     with open_store(GraphSettings(graph_uri=args.graph_uri)) as store:
         graph = read_graph(store)
     report |= {
         "config": {k: str(v) for k, v in vars(args).items()},
         "wall_s": round(wall, 1),
-        "days": [day_row(earlier(d, args.logs)) for d in days],
+        "days": [day_row(d) for d in days],
         "gate": gate(days),
         "graph": graph,
     }
@@ -92,6 +93,19 @@ def keep_day_logs(summaries: Path, logs: Path) -> None:
     for d in json.loads(summaries.read_text())["days"]:
         if d["status"] == "done" and d["counts"].get("items_planned", 0):
             (logs / f"backfill-day-{d['day']}.json").write_text(json.dumps(d, indent=1))
+
+
+def with_logged(days: list[dict[str, Any]], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The days this command's backfill listed, and after them the logged days of the span it was given
+    (``--day``, ``--days``) that it did not reach: a rerun of a finished backfill stops at its first day,
+    having nothing left to plan, and the later days are reported from their logs (as found done)."""
+    listed = {d["day"] for d in days}
+    span = {(date.fromisoformat(args.day) + timedelta(days=i)).isoformat() for i in range(args.days)}
+    logged = sorted(
+        log.name.removeprefix("backfill-day-").removesuffix(".json") for log in args.logs.glob("backfill-day-*.json")
+    )
+    later = [{"day": day, "status": "already done"} for day in logged if day in span and day not in listed]
+    return days + later
 
 
 def earlier(summary: dict[str, Any], logs: Path) -> dict[str, Any]:
@@ -125,7 +139,8 @@ def day_row(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def gate(days: list[dict[str, Any]]) -> dict[str, Any]:
-    """The days' tags judged by the gate and how many it quarantined (days run by this command)."""
+    """The days' tags judged by the gate and how many it quarantined (the days reported, each from the command
+    that ran it)."""
     judged = sum(int(d["counts"].get("gate_judged", 0)) for d in days)
     quarantined = sum(int(d["counts"].get("gate_quarantined", 0)) for d in days)
     return {"judged": judged, "quarantined": quarantined, "passed": 1 - quarantined / judged if judged else None}
@@ -234,7 +249,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"distilled tags, {g['untagged']:,} none); per LLM-tagged item {g['roles_per_item']:.2f} roles and "
         f"{g['topics_per_item']:.2f} topics kept, {g['no_kept_tag']} items with every tag quarantined. The gate "
         f"kept {_pct(g['gate_passed'])} of the LLM's item → tag edges in the graph ({passed} of the "
-        f"{gate_['judged']:,} tags the days run by this command wrote; quarantined by reason: "
+        f"{gate_['judged']:,} tags the days above wrote; quarantined by reason: "
         f"{g['quarantine_reasons']}). Vocabulary: {g['role_tags']:,} role tags, {g['topic_tags']:,} topic tags.",
         "",
         f"Kept answers that repeat a worked example of the tagging prompt (the gate's echo rule, read over the "

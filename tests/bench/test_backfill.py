@@ -3,10 +3,11 @@ and kept answers that copy a worked example are found."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
-from backfill import _echoes, day_row, earlier, keep_day_logs
+from backfill import _echoes, day_row, earlier, gate, keep_day_logs, with_logged
 
 from rolegraph.reasoning.tasks import Task
 
@@ -35,6 +36,23 @@ def test_a_day_run_by_an_earlier_command_is_reported_from_its_log(tmp_path: Path
     ]
     lost = _day("2026-12-05", "already done", 0, 0, 0)  # no log: reported as such
     assert day_row(earlier(lost, tmp_path))["status"] == "already done"
+
+
+def test_a_rerun_of_a_finished_backfill_reports_the_later_days_from_their_logs(tmp_path: Path) -> None:
+    first, second = _day("2026-12-06", "done", 1679, 1679, 3745), _day("2026-12-07", "done", 3, 3, 508)
+    first["counts"] |= {"gate_judged": 100, "gate_quarantined": 20}
+    second["counts"] |= {"gate_judged": 10, "gate_quarantined": 5}
+    summaries = tmp_path / "backfill-2026-12-06.json"
+    summaries.write_text(json.dumps({"days": [first, second]}))
+    keep_day_logs(summaries, tmp_path)
+    (tmp_path / "backfill-day-2026-12-09.json").write_text(json.dumps(second | {"day": "2026-12-09"}))  # not asked
+    # the rerun finds its first day done and, nothing left to plan, stops there
+    found = [_day("2026-12-06", "already done", 0, 0, 0)]
+    args = argparse.Namespace(day="2026-12-06", days=2, logs=tmp_path)
+    days = [earlier(d, tmp_path) for d in with_logged(found, args)]
+    assert [(d["day"], d["status"]) for d in days] == [("2026-12-06", "earlier"), ("2026-12-07", "earlier")]
+    assert [day_row(d)["llm_calls"] for d in days] == [3745, 508]
+    assert gate(days) == {"judged": 110, "quarantined": 25, "passed": 1 - 25 / 110}
 
 
 def test_kept_roles_that_copy_the_prompts_worked_example_are_found() -> None:
