@@ -38,13 +38,15 @@ from rolegraph.graph.model import Source
 from rolegraph.graph.synth import SynthConfig, generate
 from rolegraph.progress import no_progress
 from rolegraph.recsys.config import ModelConfig
-from rolegraph.recsys.dataset import RecData, eval_inputs, history, trim
-from rolegraph.recsys.evaluate import Evaluation, Sweep, evaluate_seed, finalize, summarize
+from rolegraph.recsys.dataset import RecData, Stage, eval_inputs, history, trim
+from rolegraph.recsys.evaluate import BETA0_GRID, Evaluation, Sweep, evaluate_seed, finalize, summarize
 from rolegraph.recsys.export.read import GraphData, read_graph
+from rolegraph.recsys.metrics import all_metrics
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.registry import ModelSpec, parse_model
 from rolegraph.recsys.models.tagcf import TagCF
-from rolegraph.recsys.models.tagprofile import profile_roles
+from rolegraph.recsys.models.tagprofile import profile_roles, tag_matrix
+from rolegraph.recsys.ranking import Parts, collect_parts, rank_top
 from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
@@ -74,7 +76,9 @@ def specs(world: Path) -> list[ModelSpec]:
 
 @torch.no_grad()
 def look_inside(model: TagCF, data: RecData, roles: dict[str, set[str]]) -> dict[str, float]:
-    """The learned P(t|i) on own vs other role tags, and the test users' P(t|u) against planted roles."""
+    """What a trained TagCF's two factors learned: the learned P(t|i) on own vs other role tags (means, AUC,
+    and the item–tag cross-entropy, ln 2 when it knows nothing), the test users' P(t|u) against planted
+    roles and its peak beside the uniform level, and the sizes of the vectors the tag heads multiply."""
     model.eval()
     own = torch.zeros(data.n_items + 1, data.n_tags + 1, dtype=torch.bool)
     own.scatter_(1, data.item_tags, True)
@@ -84,18 +88,64 @@ def look_inside(model: TagCF, data: RecData, roles: dict[str, set[str]]) -> dict
     pos, neg = probs[own].numpy(), probs[~own & carried[None, :]].numpy()
     auc = stats.mannwhitneyu(pos, neg).statistic / (pos.size * neg.size)
     users = data.split.eval_users()
-    user_probs = []
+    user_probs, phis = [], []
     for start in range(0, users.size, 256):
         (seqs,) = trim(eval_inputs(data, users[start : start + 256], "test", model.cfg.max_len))
-        user_probs.append(model.user_tag_probs(seqs)[1][:, 1:])
-    tops = torch.topk(torch.cat(user_probs), TOP, dim=1).indices.numpy()
+        phi, p_tu = model.user_tag_probs(seqs)
+        user_probs.append(p_tu[:, 1:])
+        phis.append(phi)
+    p_tu = torch.cat(user_probs)
+    tops = torch.topk(p_tu, TOP, dim=1).indices.numpy()
     planted = [roles[data.user_ids[u]] for u in users]
+    tiny = 1e-12
     return {
         "p_ti_own": float(pos.mean()),
         "p_ti_other": float(neg.mean()),
         "p_ti_auc": float(auc),
+        "item_tag_bce": float(-(np.log(pos + tiny).mean() + np.log(1 - neg + tiny).mean()) / 2),
+        "p_tu_peak": float(p_tu.max(dim=1).values.mean()),
+        "p_tu_uniform": 1.0 / float((p_tu > 0).sum(dim=1).float().mean()),
+        "phi_norm": float(torch.cat(phis).norm(dim=1).mean()),
+        "item_norm": float(model.items.weight[1:].norm(dim=1).mean()),
+        "tag_norm": float(model.tags.weight[1:][carried].norm(dim=1).mean()),
         **role_hits([[data.tag_keys[t] for t in top] for top in tops], planted),
     }
+
+
+def role_profiles(data: RecData, stage: Stage, weights: dict[str, dict[str, float]]) -> dict[str, torch.Tensor]:
+    """Each evaluated user's role mix [U, n_tags + 1] two ways: ``planted`` (the world's π_u) and ``counted``
+    (the role tags of the items read before the ``stage`` target, counted and normalised)."""
+    users = data.split.eval_users()
+    index = {key: t + 1 for t, key in enumerate(data.tag_keys)}
+    planted = torch.zeros(users.size, data.n_tags + 1)
+    for row, u in enumerate(users):
+        for key, w in weights[data.user_ids[u]].items():
+            planted[row, index[key]] = w
+    tags = tag_matrix(data.item_tags, data.n_tags)
+    counted = torch.stack([tags[torch.from_numpy(history(data, int(u), stage)).long()].sum(dim=0) for u in users])
+    return {"planted": planted, "counted": counted / counted.sum(dim=1, keepdim=True).clamp_min(1.0)}
+
+
+def eq9_ceiling(model: Recommender, data: RecData, weights: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
+    """Eq. 9's tag term at its best on this world: SASRec's scores plus β·Σ_t π_u(t)·1[t ∈ T_i], with the
+    planted π_u or the counted history profile and each item's true role tags (P(t|i) = 1 on them), at
+    every β0 of `BETA0_GRID`: validation and test NDCG@10, and the test ranks (for the pairing over seeds)."""
+    tags = tag_matrix(data.item_tags, data.n_tags)
+    out: dict[str, dict[str, Any]] = {}
+    stages: tuple[Stage, Stage] = ("valid", "test")
+    parts = {stage: collect_parts(model, data, stage, torch.device("cpu")) for stage in stages}
+    mixes = {stage: role_profiles(data, stage, weights) for stage in stages}
+    for kind in ("planted", "counted"):
+        seen: dict[str, Any] = {"beta0": list(BETA0_GRID)}
+        for stage in stages:
+            raw = parts[stage]
+            with_term = Parts(raw.raw, mixes[stage][kind] @ tags.t(), torch.zeros_like(raw.raw), raw.targets)
+            ranked = [rank_top(with_term, data.n_items, b) for b in BETA0_GRID]
+            seen[f"{stage}_ndcg@10"] = [all_metrics(r, top, data.n_items)["ndcg@10"] for r, top in ranked]
+            if stage == "test":
+                seen["test_ranks"] = [r.astype(np.int32) for r, _ in ranked]
+        out[kind] = seen
+    return out
 
 
 def role_hits(ranked: list[list[str]], planted: list[set[str]]) -> dict[str, float]:
@@ -115,24 +165,49 @@ def counted_profile(data: RecData, roles: dict[str, set[str]]) -> dict[str, floa
 
 def run_seed(
     g: GraphData, world: Path, seed: int, cfg: ModelConfig, threads: int
-) -> tuple[Evaluation, dict[str, dict[str, float]]]:
-    """One seed's trainings and tests, and a look inside each TagCF training (keyed by training key)."""
+) -> tuple[Evaluation, dict[str, dict[str, Any]]]:
+    """One seed's trainings and tests, a look inside each TagCF training (keyed by training key), and Eq. 9's
+    ceiling on SASRec's scores (``eq9 ceiling``)."""
     set_threads(threads)
     rows = [json.loads(line) for line in (world / "truth" / "users.jsonl").read_text().splitlines()]
     roles = {r["id"]: set(r["roles"]) for r in rows}
-    looks: dict[str, dict[str, float]] = {}
+    weights = {r["id"]: dict(zip(r["roles"], r["weights"], strict=True)) for r in rows}
+    looks: dict[str, dict[str, Any]] = {}
 
     def look(key: str, _seed: int, model: Recommender, data: RecData) -> None:
         if isinstance(model, TagCF):
             looks[key] = look_inside(model, data, roles)
-        elif "counted profile" not in looks:
+            return
+        if "counted profile" not in looks:
             looks["counted profile"] = counted_profile(data, roles)
+        if key == "sasrec":
+            looks["eq9 ceiling"] = eq9_ceiling(model, data, weights)
 
     ev = Evaluation(seeds=[seed])
     started = time.monotonic()
     evaluate_seed(g, specs(world), seed, cfg, ev, "cpu", on_trained=look)
     print(f"seed {seed} done in {time.monotonic() - started:.0f} s", flush=True)
     return ev, looks
+
+
+def ceiling_rows(looks: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Per role mix of `eq9_ceiling`: β0 chosen once from every seed's validation NDCG@10 (ties: the
+    smaller), validation and test NDCG@10 at β0 = 0 (SASRec) and at the choice per seed, and the test paired
+    per user against SASRec. Takes the test ranks out of ``looks`` (they are not for the JSON)."""
+    out = {}
+    for kind in ("planted", "counted"):
+        seen = [x["eq9 ceiling"][kind] for x in looks]
+        ranks = [s.pop("test_ranks") for s in seen]
+        valid = np.mean([s["valid_ndcg@10"] for s in seen], axis=0)
+        best = max(range(len(BETA0_GRID)), key=lambda k: (valid[k], -BETA0_GRID[k]))
+        out[kind] = {
+            "beta0": BETA0_GRID[best],
+            "valid_ndcg@10": [[s["valid_ndcg@10"][0], s["valid_ndcg@10"][best]] for s in seen],
+            "test_ndcg@10": [[s["test_ndcg@10"][0], s["test_ndcg@10"][best]] for s in seen],
+            "valid_rel": float(valid[best] / valid[0] - 1),
+            "vs_sasrec": paired_users([r[best] for r in ranks], [r[0] for r in ranks]),
+        }
+    return out
 
 
 def sweep_summary(sweep: Sweep) -> dict[str, Any]:
@@ -146,7 +221,7 @@ def sweep_summary(sweep: Sweep) -> dict[str, Any]:
 
 
 def table_rows(
-    ev: Evaluation, looks: list[dict[str, dict[str, float]]], world: Path, sweeps: dict[str, list[dict[str, Any]]]
+    ev: Evaluation, looks: list[dict[str, dict[str, Any]]], world: Path, sweeps: dict[str, list[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
     """One row per TagCF variant, then SASRec and oracle-roles: the report's table as data."""
     summary = summarize(ev)
@@ -205,6 +280,7 @@ def main() -> None:
         sweeps = {name: [sweep_summary(x) for x in runs] for name, runs in ev.sweeps.items() if FLAT not in name}
         finalize(ev)
         looks = [x for _, x in parts]
+        ceiling = ceiling_rows(looks)
         report |= {
             "world": counts,
             "seeds_done": len(seeds),
@@ -213,6 +289,7 @@ def main() -> None:
             "counted_profile": {
                 m: float(np.mean([x["counted profile"][m] for x in looks])) for m in ("top_role_right", "top5_recall")
             },
+            "eq9_ceiling": ceiling,
             "looks": looks,
             "timings": ev.timings,
             "betas": [{k: v for k, v in b.items() if k != "sweep"} for b in ev.betas],
@@ -241,10 +318,40 @@ def markdown(report: dict[str, Any]) -> str:
                 "interval over users, Wilcoxon p over users (each user's NDCG@10 averaged over seeds). Each row's "
                 "validation and test NDCG@10 at every β0, and the spread of its score parts, are in the JSON "
                 "(`sweeps`).",
+                "",
+                f"Inside the recipe's training (mean of the seeds): {inside(report)}.",
+                "",
+                f"Eq. 9's tag term at its best, on SASRec's scores: {ceiling(report)}.",
             ]
         )
         + "\n"
     )
+
+
+def inside(report: dict[str, Any]) -> str:
+    """One line: what the recipe's two factors learned and the sizes of the vectors its tag heads multiply."""
+    row = next(r for r in report["rows"] if r["row"] == ROWS[0][0])
+    return (
+        f"item–tag cross-entropy {row['item_tag_bce']:.3f} (ln 2 = 0.693: knowing nothing); P(t|u) peaks at "
+        f"{row['p_tu_peak']:.3f} on average (uniform {row['p_tu_uniform']:.3f}), its top 5 hold "
+        f"{row['top5_recall'] * 100:.0f} % of the planted roles (counting the history: "
+        f"{report['counted_profile']['top5_recall'] * 100:.0f} %); mean length of φ_u {row['phi_norm']:.1f}, "
+        f"of x_i {row['item_norm']:.2f}, of e_t {row['tag_norm']:.2f}"
+    )
+
+
+def ceiling(report: dict[str, Any]) -> str:
+    """One line: SASRec plus β·Σ_t π_u(t)·1[t ∈ T_i] with the planted and the counted role mix."""
+    parts = []
+    for kind, what in (("planted", "the planted role mix π_u"), ("counted", "the counted history profile")):
+        c = report["eq9_ceiling"][kind]
+        vs = c["vs_sasrec"]
+        parts.append(
+            f"with {what}, β0 = {c['beta0']:g} from validation (validation {c['valid_rel'] * 100:+.1f} %), test "
+            f"{vs['rel'] * 100:+.1f} % [{vs['rel_ci'][0] * 100:+.1f}, {vs['rel_ci'][1] * 100:+.1f}] per user, "
+            f"p {vs['p_users']:.2g}"
+        )
+    return "; ".join(parts) + " (P(t|i) = 1 on each item's true role tags)"
 
 
 if __name__ == "__main__":
