@@ -608,6 +608,22 @@ def made(name: str) -> str:
     return f"{date}, {commit}"
 
 
+def quick_tier() -> str:
+    """How the quick tier's reports were last made: from one commit or several, their wall times summed and
+    the load averages they record (``make bench`` runs them one after another)."""
+    provs = [report(name)["provenance"] for step in STEPS if step.tier == "quick" for name in step.reports]
+    commits = sorted({f"`{p['commit'][:7]}`" + (" (dirty)" if p["dirty"] else "") for p in provs if p["commit"]})
+    loads = [x for p in provs if p.get("load") for x in (p["load"]["start"][0], p["load"]["end"][0])]
+    total = sum(p["wall_s"] or 0.0 for p in provs)
+    dates = sorted(p["date"][:16].replace("T", " ") for p in provs if p["date"])
+    last = dates[-1][11:] if dates[-1][:10] == dates[0][:10] else dates[-1]
+    return (
+        f"{len(provs)} reports from {' and '.join(commits) if len(commits) < 3 else f'{len(commits)} commits'}, "
+        f"made {dates[0]}–{last} UTC, {clock(total)} of wall time summed"
+        + (f", load average {min(loads):.1f}–{max(loads):.1f}" if loads else "")
+    )
+
+
 def results_table() -> str:
     """Every report: what it measures, its figures, its target, when it was made."""
     lines = ["| report | what | result | target | made |", "|---|---|---|---|---|"]
@@ -778,6 +794,64 @@ def _tagheads_spread(name: str) -> float:
     return sum(s["spread"]["tag0"] for s in sweeps) / len(sweeps)
 
 
+def _recipe_inside(what: str) -> str:
+    """What the paper's recipe learned on world v2 (`recsys_tagheads`, mean of its seeds), as the docs quote it."""
+    r = report("recsys_tagheads")
+    row = _tagheads_row("recipe (dot heads)")
+    counted = r["counted_profile"]
+    spread = [s["spread"] for s in row["sweeps"]]
+    texts = {
+        "p_ti": f"{row['p_ti_own']:.3f} on an item's own roles and {row['p_ti_other']:.3f} on the others "
+        f"(AUC {row['p_ti_auc']:.2f})",
+        "bce": f"{row['item_tag_bce']:.3f}",
+        "norms": f"|φ_u| ≈ {row['phi_norm']:.0f}, |x_i| ≈ {row['item_norm']:.2f}, |e_t| ≈ {row['tag_norm']:.2f}",
+        "spread": f"{sum(x['tag0'] for x in spread) / len(spread):.4f} against the raw score's "
+        f"{sum(x['raw'] for x in spread) / len(spread):.2f}",
+        "weight": f"β0 = {row['beta0']:g} gives a tag weight of {row['tag_weight']:.3f}",
+        "p_tu": f"peaks at {row['p_tu_peak']:.3f} on average (uniform: {row['p_tu_uniform']:.3f}); the top role is "
+        f"one of the user's planted roles for {row['top_role_right'] * 100:.0f} % of users "
+        f"({row['top5_recall'] * 100:.0f} % of their roles in the top 5)",
+        "counted": f"{counted['top_role_right'] * 100:.0f} % ({counted['top5_recall'] * 100:.0f} % in the top 5)",
+    }
+    return texts[what]
+
+
+def _switches(what: str) -> str:
+    """What the two opt-in switches changed (`recsys_tagheads`), as "Fixing both factors" quotes it."""
+    recipe, cosine = _tagheads_row("recipe (dot heads)"), _tagheads_row("`tag_heads=cosine`")
+    history, graph = _tagheads_row("`user_tag_target=history`"), _tagheads_row("both, `item_tag_probs=graph`")
+    both = _tagheads_row("both")
+    switched = [cosine, history, both, graph]
+    hits = sorted(row["top_role_right"] * 100 for row in (history, both))
+    below = sorted(row["vs_sasrec"]["rel"] for row in switched)
+
+    def effect(row: dict[str, Any]) -> str:
+        return f"{_relative(row['vs_flat'])}, p {row['vs_flat']['p_users']:.2g}"
+
+    texts = {
+        "cosine_p_ti": f"own roles {cosine['p_ti_own']:.2f} against {cosine['p_ti_other']:.2f} for the others (AUC "
+        f"{cosine['p_ti_auc']:.2f} vs {recipe['p_ti_auc']:.2f})",
+        "cosine_top": f"{cosine['top_role_right'] * 100:.0f} % instead of {recipe['top_role_right'] * 100:.0f} %",
+        "cosine_effect": effect(cosine),
+        "history_top": f"{hits[0]:.0f}–{hits[1]:.0f} %",
+        "history_top5": f"{history['top5_recall']:.2f} against {recipe['top5_recall']:.2f}",
+        "history_weight": f"tag weight {history['tag_weight']:.3f}",
+        "graph_effect": effect(graph),
+        "below_sasrec": f"{_pct(below[-1])} % to {_pct(below[0])} %",
+    }
+    return texts[what]
+
+
+def _eq9_ceiling(kind: str) -> str:
+    """``β0 = 2 from validation (validation +10.1 %), test +19.7 % [..] per user, p ..`` for one role mix."""
+    c = report("recsys_tagheads")["eq9_ceiling"][kind]
+    vs = c["vs_sasrec"]
+    return (
+        f"β0 = {c['beta0']:g} from validation (validation {_pct(c['valid_rel'])} %), test {_relative(vs)} per user, "
+        f"p {vs['p_users']:.2g}"
+    )
+
+
 def _versus_recipe(model: str) -> str:
     """``+2.4 % [−2.3, +6.9] against the recipe (p 0.19)`` for one row of the ablation."""
     vs = next(row for row in report("recsys_ablation")["rows"] if row["model"] == model)["vs_recipe"]
@@ -927,6 +1001,18 @@ def _canonical_sweep() -> str:
     return f"{recall[0.9]:.3f} at 0.90, {recall[0.7]:.3f} at 0.70, until {knee:.2f} ({recall[knee]:.3f})"
 
 
+RECIPE_FIGURES = ("p_ti", "bce", "norms", "spread", "weight", "p_tu", "counted")
+SWITCH_FIGURES = (
+    "cosine_p_ti",
+    "cosine_top",
+    "cosine_effect",
+    "history_top",
+    "history_top5",
+    "history_weight",
+    "graph_effect",
+    "below_sasrec",
+)
+
 FIGURES: dict[str, Callable[[], str]] = (
     {f"{name}.result": _row(name, 0) for name in ROWS}
     | {f"{name}.made": (lambda n=name: made(n)) for name in ROWS}
@@ -954,6 +1040,9 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_tagheads.counted": lambda: (
             f"{report('recsys_tagheads')['counted_profile']['top_role_right'] * 100:.0f} %"
         ),
+        **{f"recsys_tagheads.recipe.{w}": (lambda w=w: _recipe_inside(w)) for w in RECIPE_FIGURES},
+        **{f"recsys_tagheads.switches.{w}": (lambda w=w: _switches(w)) for w in SWITCH_FIGURES},
+        **{f"recsys_tagheads.ceiling.{k}": (lambda k=k: _eq9_ceiling(k)) for k in ("planted", "counted")},
         "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
         "recsys_tagheads.spread": lambda: (
             f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
@@ -981,6 +1070,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         "reask_gemma.pass": lambda: "{:.0%} of their tags pass the gate against {:.0%}".format(
             report("reask_gemma")["result"]["reask_pass"], report("reask_gemma")["result"]["first_pass"]
         ).replace("%", " %"),
+        "bench.quick": quick_tier,
         "api_load.graph": lambda: str(report("api_load")["graph"]),
         "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
             report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]

@@ -135,7 +135,8 @@ STEPS = (
          ("python", "bench/recsys_tagheads.py", "--users", "1000", "--items", "2000", "--seeds", "2", "--epochs", "20",
           "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--jobs", "2"),
          "TagCF-ut's opt-in cosine tag heads and history-trained user–tag head on world v2 (1k users, 2k items, "
-         "2 seeds): what both tag heads learn, NDCG@10, the tag term against β = 0 and SASRec, paired per user",
+         "2 seeds): what both tag heads learn, NDCG@10, the tag term against β = 0 and SASRec, paired per user; "
+         "inside the recipe's training, and Eq. 9's ceiling on SASRec's scores with the planted and counted role mix",
          "10 min",
          env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_mixture",),
