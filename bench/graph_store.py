@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import shlex
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -122,7 +120,6 @@ def main() -> None:
             "queries": args.queries,
             "warmup_queries": args.warmup,
         },
-        "command": shlex.join(["nice", "-n", "5", "python", "bench/graph_store.py", *sys.argv[1:]]),
         "note": args.note,
         "results": results,
     }
@@ -265,7 +262,7 @@ def _markdown(r: dict[str, Any]) -> str:
         "",
         f"Machine: {m['cores']} cores, Python {m['python']}, {m['platform']}. {r['note']}",
         f"Backends: {'; '.join(f'{names[e]}: {res[e]["backend"]}' for e in engines)}; batches of "
-        f"{w['batch_size']:,} edges. Command: `{r['command']}` (one run, engines one after the other).",
+        f"{w['batch_size']:,} edges. Command: `{r['provenance']['command']}` (one run, engines one after the other).",
         "",
         f"| measure | {header} | ratio {names[engines[-1]]}/{names[engines[0]]} | targets |",
         f"|---|{'---|' * len(engines)}---|---|",
