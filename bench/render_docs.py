@@ -967,6 +967,16 @@ def _spread(name: str, model: str) -> str:
     return f"coverage@10 {r['coverage@10']['mean']:.3f}, Gini@10 {r['gini@10']['mean']:.3f}"
 
 
+def _betas(name: str, model: str) -> str:
+    """``β0 = 0 in every seed`` (or ``β0 8, β1 4 in every seed``, or per seed): what validation chose for a
+    TagCF model of an evaluate report (its ``.runs.json``)."""
+    picked = [b for b in report(f"{name}.runs")["betas"] if b["model"] == model]
+    text = {b["seed"]: f"β0 = {b['beta0']:g}" + (f", β1 = {b['beta1']:g}" if b["beta1"] else "") for b in picked}
+    if len(set(text.values())) == 1:
+        return f"{next(iter(text.values()))} in every seed"
+    return "; ".join(f"{t} (seed {seed})" for seed, t in sorted(text.items()))
+
+
 def _row(name: str, part: int) -> Callable[[], str]:
     return lambda: ROWS[name](report(name))[part]
 
@@ -1030,6 +1040,10 @@ FIGURES: dict[str, Callable[[], str]] = (
             for model in ("tagcf-ut-util", "tagcf-ut-expl")
         },
         "recsys_movielens.spread.sasrec": lambda: _spread("recsys_movielens", "sasrec"),
+        **{
+            f"recsys_movielens.betas.{m}": (lambda m=m: _betas("recsys_movielens", m))
+            for m in ("tagcf-ut-util", "tagcf-ut-expl")
+        },
         **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
         "peers_sasrec.training": lambda: _peer_training(report("peers_sasrec")["runs"]["sasrec"][0]),
         "peers_sasrec.target": lambda: _peers(report("peers_sasrec"))[1],
@@ -1042,6 +1056,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         ),
         **{f"recsys_tagheads.recipe.{w}": (lambda w=w: _recipe_inside(w)) for w in RECIPE_FIGURES},
         **{f"recsys_tagheads.switches.{w}": (lambda w=w: _switches(w)) for w in SWITCH_FIGURES},
+        "recsys_tagheads.oracle": lambda: f"{_relative(_tagheads_row('oracle-roles')['vs_sasrec'])} per user",
         **{f"recsys_tagheads.ceiling.{k}": (lambda k=k: _eq9_ceiling(k)) for k in ("planted", "counted")},
         "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
         "recsys_tagheads.spread": lambda: (
