@@ -1047,6 +1047,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
         "peers_sasrec.training": lambda: _peer_training(report("peers_sasrec")["runs"]["sasrec"][0]),
         "peers_sasrec.target": lambda: _peers(report("peers_sasrec"))[1],
+        "peers_sasrec.ours": lambda: stat(report("peers_sasrec")["ours"]["sasrec"]["ndcg@10"]),
         "peers_sasrec.recbole": lambda: f"{report('peers_sasrec')['peers']['recbole-sasrec']['ndcg@10']['mean']:.4f}",
         "recsys_ablation.old_recipe": lambda: _versus_recipe("old recipe"),
         "suite.target": lambda: _suite(report("suite"))[1],
