@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import torch
 from recsys_ablation import HEADS
-from render_docs import tagheads_table
+from render_docs import ceiling_text, recipe_texts, tagheads_table
 from reporting import RESULTS, stamp, write
 from scipy import stats
 
@@ -330,27 +330,17 @@ def markdown(report: dict[str, Any]) -> str:
 
 def inside(report: dict[str, Any]) -> str:
     """One line: what the recipe's two factors learned and the sizes of the vectors its tag heads multiply."""
-    row = next(r for r in report["rows"] if r["row"] == ROWS[0][0])
+    texts = recipe_texts(report)
     return (
-        f"item–tag cross-entropy {row['item_tag_bce']:.3f} (ln 2 = 0.693: knowing nothing); P(t|u) peaks at "
-        f"{row['p_tu_peak']:.3f} on average (uniform {row['p_tu_uniform']:.3f}), its top 5 hold "
-        f"{row['top5_recall'] * 100:.0f} % of the planted roles (counting the history: "
-        f"{report['counted_profile']['top5_recall'] * 100:.0f} %); mean length of φ_u {row['phi_norm']:.1f}, "
-        f"of x_i {row['item_norm']:.2f}, of e_t {row['tag_norm']:.2f}"
+        f"item–tag cross-entropy {texts['bce']} (ln 2 = 0.693: knowing nothing); P(t|u) {texts['p_tu']}; "
+        f"counting the history finds the top role for {texts['counted']}; {texts['norms']}"
     )
 
 
 def ceiling(report: dict[str, Any]) -> str:
     """One line: SASRec plus β·Σ_t π_u(t)·1[t ∈ T_i] with the planted and the counted role mix."""
-    parts = []
-    for kind, what in (("planted", "the planted role mix π_u"), ("counted", "the counted history profile")):
-        c = report["eq9_ceiling"][kind]
-        vs = c["vs_sasrec"]
-        parts.append(
-            f"with {what}, β0 = {c['beta0']:g} from validation (validation {c['valid_rel'] * 100:+.1f} %), test "
-            f"{vs['rel'] * 100:+.1f} % [{vs['rel_ci'][0] * 100:+.1f}, {vs['rel_ci'][1] * 100:+.1f}] per user, "
-            f"p {vs['p_users']:.2g}"
-        )
+    kinds = (("planted", "the planted role mix π_u"), ("counted", "the counted history profile"))
+    parts = [f"with {what}, {ceiling_text(report['eq9_ceiling'][kind])}" for kind, what in kinds]
     return "; ".join(parts) + " (P(t|i) = 1 on each item's true role tags)"
 
 

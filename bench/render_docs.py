@@ -788,32 +788,34 @@ def _tagheads_sweep(name: str, seed: int, betas: tuple[float, ...]) -> str:
     return ", ".join(f"{at[b]:.4f} at {'β0 = ' if k == 0 else ''}{b:g}" for k, b in enumerate(betas))
 
 
+def _mean_spread(row: dict[str, Any], part: str = "tag0") -> float:
+    """A score part's spread over a user's candidates in one tag-heads row (standard deviation, test, mean
+    over users and seeds)."""
+    return sum(s["spread"][part] for s in row["sweeps"]) / len(row["sweeps"])
+
+
 def _tagheads_spread(name: str) -> float:
-    """The tag term's spread over a user's candidates (standard deviation, test, mean over users and seeds)."""
-    sweeps = _tagheads_row(name)["sweeps"]
-    return sum(s["spread"]["tag0"] for s in sweeps) / len(sweeps)
+    """The tag term's spread of one row of the committed tag-heads report."""
+    return _mean_spread(_tagheads_row(name))
 
 
-def _recipe_inside(what: str) -> str:
-    """What the paper's recipe learned on world v2 (`recsys_tagheads`, mean of its seeds), as the docs quote it."""
-    r = report("recsys_tagheads")
-    row = _tagheads_row("recipe (dot heads)")
+def recipe_texts(r: dict[str, Any]) -> dict[str, str]:
+    """What the paper's recipe learned on world v2 in a tag-heads report (mean of its seeds), as the docs and
+    the report's own Markdown quote it."""
+    row = next(x for x in r["rows"] if x["row"] == "recipe (dot heads)")
     counted = r["counted_profile"]
-    spread = [s["spread"] for s in row["sweeps"]]
-    texts = {
+    return {
         "p_ti": f"{row['p_ti_own']:.3f} on an item's own roles and {row['p_ti_other']:.3f} on the others "
         f"(AUC {row['p_ti_auc']:.2f})",
         "bce": f"{row['item_tag_bce']:.3f}",
         "norms": f"|φ_u| ≈ {row['phi_norm']:.0f}, |x_i| ≈ {row['item_norm']:.2f}, |e_t| ≈ {row['tag_norm']:.2f}",
-        "spread": f"{sum(x['tag0'] for x in spread) / len(spread):.4f} against the raw score's "
-        f"{sum(x['raw'] for x in spread) / len(spread):.2f}",
+        "spread": f"{_mean_spread(row):.4f} against the raw score's {_mean_spread(row, 'raw'):.2f}",
         "weight": f"β0 = {row['beta0']:g} gives a tag weight of {row['tag_weight']:.3f}",
         "p_tu": f"peaks at {row['p_tu_peak']:.3f} on average (uniform: {row['p_tu_uniform']:.3f}); the top role is "
         f"one of the user's planted roles for {row['top_role_right'] * 100:.0f} % of users "
         f"({row['top5_recall'] * 100:.0f} % of their roles in the top 5)",
         "counted": f"{counted['top_role_right'] * 100:.0f} % ({counted['top5_recall'] * 100:.0f} % in the top 5)",
     }
-    return texts[what]
 
 
 def _switches(what: str) -> str:
@@ -842,9 +844,9 @@ def _switches(what: str) -> str:
     return texts[what]
 
 
-def _eq9_ceiling(kind: str) -> str:
-    """``β0 = 2 from validation (validation +10.1 %), test +19.7 % [..] per user, p ..`` for one role mix."""
-    c = report("recsys_tagheads")["eq9_ceiling"][kind]
+def ceiling_text(c: dict[str, Any]) -> str:
+    """``β0 = 2 from validation (validation +9.6 %), test +19.5 % [..] per user, p ..``: Eq. 9's ceiling with
+    one role mix (an entry of a tag-heads report's ``eq9_ceiling``)."""
     vs = c["vs_sasrec"]
     return (
         f"β0 = {c['beta0']:g} from validation (validation {_pct(c['valid_rel'])} %), test {_relative(vs)} per user, "
@@ -1011,7 +1013,7 @@ def _canonical_sweep() -> str:
     return f"{recall[0.9]:.3f} at 0.90, {recall[0.7]:.3f} at 0.70, until {knee:.2f} ({recall[knee]:.3f})"
 
 
-RECIPE_FIGURES = ("p_ti", "bce", "norms", "spread", "weight", "p_tu", "counted")
+RECIPE = ("p_ti", "bce", "norms", "spread", "weight", "p_tu", "counted")  # the keys of `recipe_texts`
 SWITCH_FIGURES = (
     "cosine_p_ti",
     "cosine_top",
@@ -1055,10 +1057,13 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_tagheads.counted": lambda: (
             f"{report('recsys_tagheads')['counted_profile']['top_role_right'] * 100:.0f} %"
         ),
-        **{f"recsys_tagheads.recipe.{w}": (lambda w=w: _recipe_inside(w)) for w in RECIPE_FIGURES},
+        **{f"recsys_tagheads.recipe.{w}": (lambda w=w: recipe_texts(report("recsys_tagheads"))[w]) for w in RECIPE},
         **{f"recsys_tagheads.switches.{w}": (lambda w=w: _switches(w)) for w in SWITCH_FIGURES},
         "recsys_tagheads.oracle": lambda: f"{_relative(_tagheads_row('oracle-roles')['vs_sasrec'])} per user",
-        **{f"recsys_tagheads.ceiling.{k}": (lambda k=k: _eq9_ceiling(k)) for k in ("planted", "counted")},
+        **{
+            f"recsys_tagheads.ceiling.{k}": (lambda k=k: ceiling_text(report("recsys_tagheads")["eq9_ceiling"][k]))
+            for k in ("planted", "counted")
+        },
         "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
         "recsys_tagheads.spread": lambda: (
             f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
