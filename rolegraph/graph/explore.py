@@ -13,6 +13,7 @@ so results are deterministic.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,7 +62,13 @@ def normalize_seeds(weights: Mapping[str, float]) -> dict[str, float]:
 
 def _top(weights: Mapping[str, float], n: int) -> dict[str, float]:
     # only positive weights: a zero-weight edge carries no mass (and would divide by zero below)
-    ranked = sorted(((k, w) for k, w in weights.items() if w > 0), key=lambda kv: (-kv[1], kv[0]))[:n]
+    kept = [(k, w) for k, w in weights.items() if w > 0]
+    if len(kept) > n:
+        # the n-th largest weight bounds the top n; only the entries at or above it are sorted by
+        # (weight, key), so ties at the bound are still broken by key
+        bound = heapq.nlargest(n, (w for _, w in kept))[-1]
+        kept = [kw for kw in kept if kw[1] >= bound]
+    ranked = sorted(kept, key=lambda kv: (-kv[1], kv[0]))[:n]
     total = sum(w for _, w in ranked)
     return {k: w / total for k, w in ranked} if total > 0 else {}
 
@@ -96,6 +103,20 @@ def explore_weights(
     t0 = normalize_seeds(seeds)
     hop1 = [(t, c, p) for t, c, p in u2i if t in t0]
     raw_c, c1 = topic_weights(t0, hop1, delta=delta, branch=branch)
+    return _second_hop(t0, hop1, raw_c, c1, i2u, k=k, chains=chains)
+
+
+def _second_hop(
+    t0: dict[str, float],
+    hop1: list[Edge],
+    raw_c: Mapping[str, float],
+    c1: dict[str, float],
+    i2u: Iterable[Edge],
+    *,
+    k: int,
+    chains: int | None,
+) -> Exploration:
+    """T(1) and the chains from C(1) and the I2U edges out of it (the rest of `explore_weights`)."""
     hop2 = [(c, t2, p) for c, t2, p in i2u if c in c1 and t2 not in t0]
     raw_t: dict[str, float] = defaultdict(float)
     for c, t2, p in hop2:
@@ -157,10 +178,10 @@ def explore_over(
     ``chains`` chains, the strongest, when given)."""
     check_bounds(delta=delta, branch=branch, k=k)
     t0 = normalize_seeds(seeds)
-    u2i = hop(LogicKind.U2I, list(t0))
-    _, c1 = topic_weights(t0, u2i, delta=delta, branch=branch)
+    hop1 = [(t, c, p) for t, c, p in hop(LogicKind.U2I, list(t0)) if t in t0]
+    raw_c, c1 = topic_weights(t0, hop1, delta=delta, branch=branch)
     i2u = hop(LogicKind.I2U, list(c1)) if c1 else []
-    return explore_weights(seeds, u2i, i2u, delta=delta, branch=branch, k=k, chains=chains)
+    return _second_hop(t0, hop1, raw_c, c1, i2u, k=k, chains=chains)
 
 
 def explore(

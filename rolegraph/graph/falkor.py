@@ -213,7 +213,8 @@ def _value(cell: list[Any]) -> Any:
     if kind == _BOOLEAN:
         return value == "true"
     if kind == _ARRAY:
-        return [_value(v) for v in value]
+        # strings and doubles inline: an exploration hop reads lists of hundreds of them
+        return [v if k == _STRING else float(v) if k == _DOUBLE else _value([k, v]) for k, v in value]
     if kind == _MAP:
         return {value[i]: _value(value[i + 1]) for i in range(0, len(value), 2)}
     raise QueryError(f"result value of type {kind} is not supported: return scalars, lists or maps")

@@ -173,3 +173,13 @@ def test_zero_weight_edges_carry_no_mass() -> None:
     e = explore_weights({"a": 1.0}, [("a", "c", 1.0)], [("c", "x", 0.0), ("c", "y", 0.5)], delta=0.0, branch=5, k=5)
     assert e.roles == {"y": 1.0}
     assert [(ch.new_role, ch.contribution) for ch in e.chains] == [("y", 1.0)]
+
+
+def test_ties_at_the_cut_are_broken_by_key() -> None:
+    u2i = [("a", "c5", 0.4), ("a", "c9", 0.2), ("a", "c2", 0.2), ("a", "c1", 0.2), ("a", "c0", 0.1)]
+    i2u = [("c5", "r9", 0.5), ("c5", "r2", 0.5), ("c1", "r3", 0.5), ("c1", "r1", 0.5), ("c2", "r0", 1.0)]
+    e = explore_weights({"a": 1.0}, u2i, i2u, delta=0.0, branch=3, k=2)
+    assert list(e.topics) == ["c5", "c1", "c2"]
+    assert e.topics == pytest.approx({"c5": 0.5, "c1": 0.25, "c2": 0.25})
+    # T(1) before the cut: r2 = r9 = 0.25, r0 = 0.25, r1 = r3 = 0.125
+    assert list(e.roles) == ["r0", "r2"]

@@ -34,8 +34,8 @@ def _stmt(text: str) -> Statement:
 
 def test_values_of_every_returned_type_round_trip(falkor_store: GraphStore) -> None:
     text = (
-        "RETURN 1 AS i, 2.5 AS f, 'x\"y' AS s, true AS t, false AS f2, null AS n, [1, 'a', [2.0]] AS l, "
-        "{a: 1, b: [true]} AS m"
+        "RETURN 1 AS i, 2.5 AS f, 'x\"y' AS s, true AS t, false AS f2, null AS n, "
+        "[1, 'a', [2.0], 0.25, true, null] AS l, {a: 1, b: [true]} AS m"
     )
     (row,) = falkor_store.backend.run(_stmt(text), {}, write=False)
     assert row == {
@@ -45,7 +45,7 @@ def test_values_of_every_returned_type_round_trip(falkor_store: GraphStore) -> N
         "t": True,
         "f2": False,
         "n": None,
-        "l": [1, "a", [2.0]],
+        "l": [1, "a", [2.0], 0.25, True, None],
         "m": {"a": 1, "b": [True]},
     }
 
