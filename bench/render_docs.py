@@ -21,7 +21,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +144,12 @@ def _cover(r: dict[str, Any]) -> tuple[str, str]:
     return f"{first['wall_s']:.1f} s from empty, {nxt['wall_s']:.1f} s the next day", "seconds"
 
 
+MERGE_PRECISION = 0.95  # the canonicalizer's goals on the labelled pairs
+MERGE_RECALL = 0.8
+
+
 def _merges_met(x: dict[str, Any]) -> bool:
-    return bool(x["precision"] >= 0.95 and x["recall"] >= 0.8)
+    return bool(x["precision"] >= MERGE_PRECISION and x["recall"] >= MERGE_RECALL)
 
 
 def _canonical(r: dict[str, Any]) -> tuple[str, str]:
@@ -818,6 +822,16 @@ def recipe_texts(r: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _recipe(what: str) -> str:
+    """One of `recipe_texts` of the committed tag-heads report."""
+    return recipe_texts(report("recsys_tagheads"))[what]
+
+
+def _ceiling(mix: str) -> str:
+    """Eq. 9's ceiling with one role mix (``planted`` or ``counted``) of the committed tag-heads report."""
+    return ceiling_text(report("recsys_tagheads")["eq9_ceiling"][mix])
+
+
 def _switches(what: str) -> str:
     """What the two opt-in switches changed (`recsys_tagheads`), as "Fixing both factors" quotes it."""
     recipe, cosine = _tagheads_row("recipe (dot heads)"), _tagheads_row("`tag_heads=cosine`")
@@ -892,8 +906,7 @@ def training_table(name: str) -> str:
         vs = r[model].get("paired", {}).get("sasrec")
         paired = f"{_relative(vs)}, p {vs['p_users']:.2g}" if vs else "–"
         epochs = f"{_span(x['epochs'] for x in t)} ({_span(x['best_epoch'] for x in t)})"
-        per_epoch = sum(x["train_s_per_epoch"] for x in t) / len(t)
-        cpu = sum(x["cpu_s"] for x in t) / len(t)
+        per_epoch, cpu = _mean(t, "train_s_per_epoch"), _mean(t, "cpu_s")
         spread = " | ".join(f"{r[model][m]['mean']:.3f}" for m in ("coverage@10", "gini@10"))
         lines.append(f"| {label} | {epochs} | {per_epoch:.3g} | {cpu:,.0f} | {ndcg} | {paired} | {spread} |")
     return "\n".join(lines)
@@ -927,15 +940,57 @@ def peers_table(name: str) -> str:
         how += f" (≤ {epochs_cap} epochs, patience {patience}" + (
             f", not RecBole's default {RECBOLE_PATIENCE})" if patience != RECBOLE_PATIENCE else ")"
         )
-        wall = sum(x["wall_s"] for x in runs) / len(runs)
+        wall = _mean(runs, "wall_s")
         lines.append(
             f"| {peer} | {cells(metrics)} | {epochs} | {how}; {wall:,.0f} s a seed, {runs[0]['threads']} thread(s) |"
         )
     return "\n".join(lines)
 
 
+def _peer_ndcg(name: str, model: str) -> str:
+    """RecBole's test NDCG@10 over the seeds of a peers report, ranked by our code."""
+    return stat(report(name)["peers"][f"recbole-{model}"]["ndcg@10"])
+
+
 def _peer_training(run: dict[str, Any]) -> str:
     return f"{run['epochs_run']} epochs, {run['train_s']:,.0f} s of training"
+
+
+def _peer_epoch(name: str, model: str) -> str:
+    """``1,180 s`` (``0.24–0.27 s`` where the seeds differ): RecBole's mean time an epoch in a peers report."""
+    times = sorted(x["epoch_s_mean"] for x in report(name)["runs"][model])
+    low, high = (f"{t:,.0f}" if t >= 10 else f"{t:.2f}" for t in (times[0], times[-1]))
+    return f"{low} s" if low == high else f"{low}–{high} s"
+
+
+def _recbole_reported(name: str, model: str) -> str:
+    """RecBole's own test NDCG@10 (its full-sort evaluation, kept as a cross-check), mean over a peers report's
+    runs."""
+    runs = report(name)["runs"][model]
+    return f"{sum(x['recbole_reported']['ndcg@10'] for x in runs) / len(runs):.4f}"
+
+
+def _ours_beside_sasrec(name: str, model: str) -> str:
+    """``0.1094 ± 0.0036 (−4.2 %)``: our evaluation a peers report was made beside, one model against its SASRec."""
+    ours = report(name)["ours"]
+    ndcg, sasrec = ours[model]["ndcg@10"], ours["sasrec"]["ndcg@10"]
+    return f"{stat(ndcg)} ({change(ndcg['mean'], sasrec['mean'])})"
+
+
+def _mean(runs: list[dict[str, Any]], key: str) -> float:
+    """One field's mean over the runs (seeds) of a training."""
+    return sum(x[key] for x in runs) / len(runs)
+
+
+def _epoch_s(name: str, model: str) -> str:
+    """``6.6 s``: a training's train seconds an epoch in an evaluate report, mean over seeds."""
+    return f"{_mean(report(f'{name}.runs')['timings'][model], 'train_s_per_epoch'):.1f} s"
+
+
+def _cpu_per_seed(name: str, models: tuple[str, ...]) -> str:
+    """``47 CPU s``: the CPU seconds of some trainings of an evaluate report together, mean over seeds."""
+    timings = report(f"{name}.runs")["timings"]
+    return f"{sum(_mean(timings[m], 'cpu_s') for m in models):,.0f} CPU s"
 
 
 def _span(values: Any) -> str:
@@ -1005,12 +1060,83 @@ def _mixture_row(model: str) -> str:
     return text if vs is None else f"{text} ({_relative(vs)} per user, p {vs['p_users']:.2g})"
 
 
+def _sweep(method: str, part: int) -> dict[float, float]:
+    """A method's precision (``part`` 0) or recall (1) on the labelled pairs by threshold (the canonical report)."""
+    return {round(r["threshold"], 2): r[method][part] for r in report("canonical")["pairs"]["sweep"]}
+
+
 def _canonical_sweep() -> str:
     """The words method's recall on the labelled pairs at the threshold's landmarks: where it levels off."""
-    sweep = report("canonical")["pairs"]["sweep"]
-    recall = {round(r["threshold"], 2): r["words"][1] for r in sweep}
+    recall = _sweep("words", 1)
     knee = max(t for t, r in recall.items() if r == recall[min(recall)])  # the highest at the lowest's recall
     return f"{recall[0.9]:.3f} at 0.90, {recall[0.7]:.3f} at 0.70, until {knee:.2f} ({recall[knee]:.3f})"
+
+
+def _cosine_alone(what: str) -> str:
+    """MiniLM's cosine alone on the labelled pairs, as docs/growing quotes it: the synonyms it merges at the
+    lowest threshold that reaches the precision goal, and its precision at 0.70."""
+    precision, recall = _sweep("cosine", 0), _sweep("cosine", 1)
+    strict = min(t for t, p in precision.items() if p >= MERGE_PRECISION)
+    texts = {"strict": f"at {strict:.2f} it merges {recall[strict] * 100:.0f} %", "loose": f"{precision[0.7]:.2f}"}
+    return texts[what]
+
+
+def _backfill_day(day: int, what: str) -> str:
+    """One day of the backfill report (0: the first), as docs/growing quotes it."""
+    d = report("backfill")["days"][day]
+    texts = {
+        "items": f"{d['items']:,} items in {d['total_s']:,.0f} s",
+        "tagging": f"{d['tag_s']:,.0f} s, about {d['items'] / d['tag_s'] * 60:.0f} items a minute",
+        "logic": f"{d['logic_s']:,.0f} s",
+        "calls": f"{d['total_s']:,.0f} s, {d['llm_calls']:,} LLM calls",
+    }
+    return texts[what]
+
+
+def _handbook(what: str) -> str:
+    """The handbook report's backfill day and its projection to the catalogue, as docs/growing quotes them."""
+    r = report("handbook_gemma")
+    run = r["runs"]["with handbook (backfill day)"]
+    texts = {
+        "calls": f"{run['calls']} LLM calls in {run['llm_s']:,.0f} s ({run['llm_s'] / run['calls']:.1f} s a call)",
+        "catalogue": f"{r['projection']['catalogue']:,} items, about {run['new_tags_per_item']:.0f} new frontier "
+        f"tags per item",
+        "hours": f"{r['projection']['hours']:.0f} hours",
+    }
+    return texts[what]
+
+
+def _occupation_cosines(role: str, occupations: tuple[str, ...]) -> str:
+    """``0.79 and 0.53``: MiniLM's cosine of one role with some occupations (the MovieLens roles report)."""
+    table = report("recsys_roles_movielens")["matching_table"]
+    return " and ".join(f"{dict(table[o])[role]:.2f}" for o in occupations)
+
+
+def _tag_term() -> str:
+    """``+0.0 % (p 0.83)``: the ablation's recipe against the same training without tag-logic inference."""
+    rows = {x["model"]: x for x in report("recsys_ablation")["rows"]}
+    flat = rows["tagcf-ut-util-no-tli"]
+    return f"{change(rows['tagcf-ut-util']['ndcg@10'], flat['ndcg@10'])} (p {flat['vs_recipe']['p_users']:.2g})"
+
+
+def _grow_noisy() -> str:
+    """``0.913 on seed 0``: calibrated U2I recall at noise 0.3 in the grow_recovery report."""
+    r = report("grow_recovery")
+    recall = next(x["U2I"]["calibrated_recall"] for x in r["runs"] if x["noise"] == 0.3)
+    return f"{recall:.3f} on seed {r['config']['seed']}"
+
+
+def _read_model(what: str) -> str:
+    """What the API's read model held and cost in the api_load run, as docs/api quotes it."""
+    m = report("api_load")["read_model"]
+    s = m["sizes"]
+    texts = {
+        "sizes": f"{s['logic_edges']:,} logic edges, {s['item_roles']:,} item–role pairs, {s['users']:,} users "
+        f"with {s['user_roles']:,} user–role pairs, {s['interactions']:,} interactions",
+        "heap": f"{m['python_heap_mib']:.1f} MiB",
+        "load": f"{m['load_s_in_benchmark']:.2f} s",
+    }
+    return texts[what]
 
 
 RECIPE = ("p_ti", "bce", "norms", "spread", "weight", "p_tu", "counted")  # the keys of `recipe_texts`
@@ -1027,26 +1153,26 @@ SWITCH_FIGURES = (
 
 FIGURES: dict[str, Callable[[], str]] = (
     {f"{name}.result": _row(name, 0) for name in ROWS}
-    | {f"{name}.made": (lambda n=name: made(n)) for name in ROWS}
+    | {f"{name}.made": partial(made, name) for name in ROWS}
     | {
-        **{f"{name}.time": (lambda n=name: _evaluate_time(n)) for name in ROWS if name.startswith("recsys_movielens")},
+        **{f"{name}.time": partial(_evaluate_time, name) for name in ROWS if name.startswith("recsys_movielens")},
         **{
-            f"{name}.ndcg.{model}": (lambda n=name, m=model: _ndcg(n, m))
+            f"{name}.ndcg.{model}": partial(_ndcg, name, model)
             for name in ROWS
             if name.startswith("recsys_") and name not in NO_NDCG
             for model in MODELS
         },
         **{
-            f"recsys_movielens.{what}.{model}": (lambda f=f, m=model: f("recsys_movielens", m))
+            f"recsys_movielens.{what}.{model}": partial(f, "recsys_movielens", model)
             for what, f in (("paired", _paired), ("spread", _spread))
             for model in ("tagcf-ut-util", "tagcf-ut-expl")
         },
         "recsys_movielens.spread.sasrec": lambda: _spread("recsys_movielens", "sasrec"),
         **{
-            f"recsys_movielens.betas.{m}": (lambda m=m: _betas("recsys_movielens", m))
+            f"recsys_movielens.betas.{m}": partial(_betas, "recsys_movielens", m)
             for m in ("tagcf-ut-util", "tagcf-ut-expl")
         },
-        **{f"peers.ndcg.{m}": (lambda m=m: stat(report("peers")["peers"][f"recbole-{m}"]["ndcg@10"])) for m in MODELS},
+        **{f"peers.ndcg.{m}": partial(_peer_ndcg, "peers", m) for m in MODELS},
         "peers_sasrec.training": lambda: _peer_training(report("peers_sasrec")["runs"]["sasrec"][0]),
         "peers_sasrec.target": lambda: _peers(report("peers_sasrec"))[1],
         "peers_sasrec.ours": lambda: stat(report("peers_sasrec")["ours"]["sasrec"]["ndcg@10"]),
@@ -1057,13 +1183,10 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_tagheads.counted": lambda: (
             f"{report('recsys_tagheads')['counted_profile']['top_role_right'] * 100:.0f} %"
         ),
-        **{f"recsys_tagheads.recipe.{w}": (lambda w=w: recipe_texts(report("recsys_tagheads"))[w]) for w in RECIPE},
-        **{f"recsys_tagheads.switches.{w}": (lambda w=w: _switches(w)) for w in SWITCH_FIGURES},
+        **{f"recsys_tagheads.recipe.{w}": partial(_recipe, w) for w in RECIPE},
+        **{f"recsys_tagheads.switches.{w}": partial(_switches, w) for w in SWITCH_FIGURES},
         "recsys_tagheads.oracle": lambda: f"{_relative(_tagheads_row('oracle-roles')['vs_sasrec'])} per user",
-        **{
-            f"recsys_tagheads.ceiling.{k}": (lambda k=k: ceiling_text(report("recsys_tagheads")["eq9_ceiling"][k]))
-            for k in ("planted", "counted")
-        },
+        **{f"recsys_tagheads.ceiling.{k}": partial(_ceiling, k) for k in ("planted", "counted")},
         "recsys_tagheads.cosine_sweep": lambda: _tagheads_sweep("`tag_heads=cosine`", 0, (0.0, 4.0, 16.0)),
         "recsys_tagheads.spread": lambda: (
             f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
@@ -1075,7 +1198,7 @@ FIGURES: dict[str, Callable[[], str]] = (
         "recsys_gpu.seeds": _gpu_seeds,
         "canonical.sweep": _canonical_sweep,
         **{
-            f"recsys_mixture.{m}": (lambda m=m: _mixture_row(m))
+            f"recsys_mixture.{m}": partial(_mixture_row, m)
             for m in (
                 "sasrec",
                 "tagcf-ut-util",
@@ -1099,6 +1222,44 @@ FIGURES: dict[str, Callable[[], str]] = (
         "api_load.goal": _api_goal,
         "api_load.read_model_ms": lambda: _per_request("read model"),
         "api_load.database_ms": lambda: _per_request("database"),
+        **{f"api_load.read_model.{w}": partial(_read_model, w) for w in ("sizes", "heap", "load")},
+        "llm_throughput.p50": lambda: f"{report('llm_throughput')['result']['call_latency_s']['p50']:.2f} s",
+        **{f"handbook_gemma.{w}": partial(_handbook, w) for w in ("calls", "catalogue", "hours")},
+        **{
+            f"backfill.day{day + 1}.{w}": partial(_backfill_day, day, w)
+            for day, w in ((0, "items"), (0, "tagging"), (0, "logic"), (1, "calls"))
+        },
+        "grow_recovery.noisy": _grow_noisy,
+        **{f"canonical.cosine.{w}": partial(_cosine_alone, w) for w in ("strict", "loose")},
+        "canonical.words_precision": lambda: f"{min(_sweep('words', 0).values()):.2f}",
+        **{
+            f"{name}.epoch.{model}": partial(_peer_epoch, name, model)
+            for name, model in (
+                ("peers", "sasrec"),
+                ("peers", "bpr"),
+                ("peers_export", "bpr"),
+                ("peers_sasrec", "sasrec"),
+            )
+        },
+        **{
+            f"peers.recbole_reported.{m}": partial(_recbole_reported, "peers", m) for m in ("sasrec", "bpr", "lightgcn")
+        },
+        "peers_sasrec.ours.tagcf-ut-util": lambda: _ours_beside_sasrec("peers_sasrec", "tagcf-ut-util"),
+        "peers_sasrec.best": lambda: f"epoch {report('peers_sasrec')['runs']['sasrec'][0]['best_epoch']}",
+        "peers_sasrec.windows_apart": lambda: change(
+            report("recsys_movielens_stride0")["sasrec"]["ndcg@10"]["mean"],
+            report("peers_sasrec")["peers"]["recbole-sasrec"]["ndcg@10"]["mean"],
+        ),
+        **{
+            f"{name}.epoch.sasrec": partial(_epoch_s, name, "sasrec")
+            for name in ("recsys_movielens_stride0", "recsys_movielens_sasrec_stride25")
+        },
+        **{
+            f"{name}.cpu.bpr_lightgcn": partial(_cpu_per_seed, name, ("bpr", "lightgcn"))
+            for name in ("recsys_movielens_seed0", "recsys_movielens_baselines")
+        },
+        "recsys_roles_movielens.teacher": lambda: _occupation_cosines("teacher", ("educator", "librarian")),
+        "recsys_ablation.tag_term": _tag_term,
     }
 )
 
