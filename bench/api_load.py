@@ -114,13 +114,15 @@ def build_graph(uri: str, data_dir: Path, args: argparse.Namespace) -> dict[str,
             store.upsert_logic(kind, cover)
         item_edges: dict[TagKind, list[ItemTagEdge]] = {TagKind.USER: [], TagKind.ITEM: []}
         for item in data.items:
-            for kind, vocab in ((TagKind.USER, roles), (TagKind.ITEM, topics)):
+            for tag_kind, vocab in ((TagKind.USER, roles), (TagKind.ITEM, topics)):
                 for rank, t in enumerate(rng.choice(len(vocab), 3, replace=False)):
                     p = float(rng.uniform(0.2, 1.0))
-                    item_edges[kind].append(ItemTagEdge(item.id, vocab[t], p, rank, Source.LLM, "bench"))
-                    item_edges[kind].append(ItemTagEdge(item.id, vocab[t], 0.9 * p, rank, Source.DISTILLED, "bench"))
-        for kind, edges in item_edges.items():
-            store.upsert_item_tag_edges(kind, edges)
+                    item_edges[tag_kind].append(ItemTagEdge(item.id, vocab[t], p, rank, Source.LLM, "bench"))
+                    item_edges[tag_kind].append(
+                        ItemTagEdge(item.id, vocab[t], 0.9 * p, rank, Source.DISTILLED, "bench")
+                    )
+        for tag_kind, tag_edges in item_edges.items():
+            store.upsert_item_tag_edges(tag_kind, tag_edges)
         role_edges = []
         for user in data.users:
             picked = rng.choice(len(roles), 5, replace=False)
@@ -197,6 +199,26 @@ def statement_costs(uri: str, users: list[str]) -> dict[str, Any]:
         out["database"] = step_costs(DatabaseReads(store), users)
         out["read model"] = step_costs(model, users)
     return out
+
+
+def service_env(uri: str, recsys_dir: Path) -> tuple[str, dict[str, str]]:
+    """(an API key, the environment of a server on ``uri``): rate limit out of the way, the recommender
+    in ``recsys_dir`` (a folder without one: none)."""
+    key, entry = new_key("bench", ["read"])
+    return key, {
+        **os.environ,
+        "ROLEGRAPH_GRAPH_URI": uri,
+        "ROLEGRAPH_API_KEYS": json.dumps([entry.model_dump(mode="json")]),
+        "ROLEGRAPH_API_RATE_PER_S": "1000000",
+        "ROLEGRAPH_API_RATE_BURST": "1000000",
+        "ROLEGRAPH_RECSYS_DIR": str(recsys_dir.resolve()),
+    }
+
+
+def explain_paths(users: list[str], items: list[str], seed: int) -> list[str]:
+    """One /explain request per user, each with an item drawn from ``items``."""
+    rng = np.random.default_rng(seed)
+    return [f"/explain?user={quote(u)}&item={quote(str(rng.choice(items)))}&graph=cover" for u in users]
 
 
 @contextlib.contextmanager
@@ -309,6 +331,7 @@ COLD = "/explore user, graph=cover (read model, every answer computed)"
 EXPLAIN = "/explain user, item, graph=cover (read model, no answer cache)"
 RECOMMEND = "/recommend user (score table, no answer cache)"
 SINGLE = "/explain one pair at a time (1 connection)"
+BARE = "bare FastAPI JSON"
 
 
 def graph_counts(uri: str) -> dict[str, int]:
@@ -350,23 +373,11 @@ def main() -> None:
         users = sample_users(uri, args.users)
         costs = statement_costs(uri, users[:200])
         load_before = os.getloadavg()
-        key, entry = new_key("bench", ["read"])
-        env = {
-            **os.environ,
-            "ROLEGRAPH_GRAPH_URI": uri,
-            "ROLEGRAPH_API_KEYS": json.dumps([entry.model_dump(mode="json")]),
-            "ROLEGRAPH_API_RATE_PER_S": "1000000",
-            "ROLEGRAPH_API_RATE_BURST": "1000000",
-            "ROLEGRAPH_RECSYS_DIR": f"{tmp}/no-model",
-        }
-        if args.recsys_dir is not None:
-            env["ROLEGRAPH_RECSYS_DIR"] = str(args.recsys_dir.resolve())
-        items = sample_items(uri, 2000)
-        rng = np.random.default_rng(args.seed)
-        pairs = [f"/explain?user={quote(u)}&item={quote(str(rng.choice(items)))}&graph=cover" for u in users]
+        key, env = service_env(uri, args.recsys_dir or Path(tmp) / "no-model")
+        pairs = explain_paths(users, sample_items(uri, 2000), args.seed)
         runs: dict[str, dict[str, Any]] = {}
         with serve("bare", env, args.workers) as port:
-            runs["bare FastAPI JSON"] = measure(port, ["/bare"], key, args)
+            runs[BARE] = measure(port, ["/bare"], key, args)
         with serve("api", {**env, "ROLEGRAPH_API_EXPLORE_CACHE_SIZE": "0"}, args.workers) as port:
             read_model = wait_for_read_model(port, key, args.workers)
             runs[COLD] = measure(port, [f"/explore?user={quote(u)}&graph=cover" for u in users], key, args)
@@ -397,7 +408,7 @@ def write_report(
     load: tuple[float, float],
 ) -> None:
     """bench/results/api_load.json and .md."""
-    bare = runs["bare FastAPI JSON"]["req_per_s"]
+    bare = runs[BARE]["req_per_s"]
     for r in runs.values():
         r["ratio_to_bare"] = round(r["req_per_s"] / bare, 3)
     goals = {

@@ -440,11 +440,29 @@ def _paper_scale(r: dict[str, Any]) -> tuple[str, str]:
         if wb
         else ""
     )
+    from_store = r.get("read_model_from_store")
+    memory = (
+        f"read model loaded from the store in {from_store['load_s']:,.0f} s, {from_store['resident_mib']:,.0f} MiB"
+        if from_store
+        else f"read model {rm['resident_mib']:,.0f} MiB"
+    )
+    loaded = r["load_rates"].get("interactions") if r["load_complete"] else None
+    service = (r.get("service") or {}).get("runs", {}).get(COLD)
     result = (
-        f"read model {rm['resident_mib']:,.0f} MiB resident; "
+        f"{memory} resident; "
         f"batch exploration of every user (compute) {batch['wall_s']:,.0f} s wall "
         f"({batch['cpu_s']:,.0f} CPU s){written}; "
-        f"interactions loaded: {'yes' if r['load_complete'] else 'no (extrapolated)'}"
+        + (
+            f"{loaded['rows']:,} interactions loaded at {loaded['rows_per_s']:,} rows/s"
+            if loaded
+            else "interactions loaded: no (extrapolated)"
+        )
+        + (
+            f"; /explore over HTTP {service['req_per_s']:,.0f} req/s, p50 {service['p50_ms']} ms, "
+            f"p99 {service['p99_ms']} ms"
+            if service
+            else ""
+        )
     )
     target = (
         f"read model ≤ 4 GB — {verdict(r['goal_met_read_model_memory'])}; "
