@@ -29,6 +29,7 @@ from rolegraph.graph.queries import Statement
 
 _CONSTRAINT_WAIT_S = 30.0
 _LOAD_WAIT_S = 600.0  # a large graph takes a while to load from disk
+_SOCKET_TIMEOUT_S = 5.0  # how long a connection waits for an answer once the server is up (redis-py's default)
 _STOP_WAIT_S = 30.0
 _COMPACT_MIN_BYTES = 4_000_000
 _WATCH_S = 0.2  # how often the supervisor looks at the embedded server's process
@@ -255,6 +256,13 @@ def _wait_until_loaded(client: redis.Redis, seconds: float) -> None:
             time.sleep(0.1)
 
 
+def _set_timeout(client: redis.Redis, seconds: float) -> None:
+    """Connections made from now on wait at most ``seconds`` for an answer; the open ones are closed."""
+    pool = client.connection_pool
+    pool.connection_kwargs["socket_timeout"] = seconds
+    pool.disconnect()
+
+
 def open_embedded(path: str, graph_name: str, uri: str, *, supervise: bool = True) -> FalkorBackend:
     """Starts (or joins) the embedded FalkorDB server that keeps its data in ``path``.
 
@@ -286,11 +294,17 @@ def _start_embedded(file: Path, uri: str) -> Any:
         file.parent.mkdir(parents=True, exist_ok=True)
         with open(file.with_name(f"{file.name}.lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            # While it replays its append-only log the server answers nothing between batches of
+            # commands (a minute or more apart for a large graph, longer than the client's retries of a
+            # timed-out read add up to), so connections wait as long as a load may take until it is up,
+            # and the usual timeout after that.
             db = EmbeddedFalkorDB(
                 str(file),
                 serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
+                socket_timeout=_LOAD_WAIT_S,
             )
         _wait_until_loaded(db.client, _LOAD_WAIT_S)
+        _set_timeout(db.client, _SOCKET_TIMEOUT_S)
         # The append-only file is the durable copy; periodic RDB snapshots would only fork the server
         # (a latency spike on reads, and a core taken on this 2-core class of machine) to write it twice.
         db.client.config_set("save", "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rolegraph.errors import QueryError
-from rolegraph.graph.falkor import encode_param, open_embedded
+from rolegraph.graph.falkor import _SOCKET_TIMEOUT_S, encode_param, open_embedded
 from rolegraph.graph.queries import Statement
 from rolegraph.graph.store import GraphStore
 from tests.support.graphs import Graphs
@@ -115,3 +117,30 @@ def test_embedded_server_stops_on_close_after_threaded_use(tmp_path: Path) -> No
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the embedded FalkorDB server outlived close()"
         time.sleep(0.1)
+
+
+_SILENCE_S = 65.0  # the client alone gives up after about 58 s of silence (retries included)
+
+
+def test_a_server_silent_for_longer_than_the_socket_timeout_is_waited_for(tmp_path: Path) -> None:
+    """A large graph replaying its append-only log answers nothing for many seconds at a time (the
+    paper-scale graph: ~20 s). Opening it then waits until it answers instead of failing after the
+    socket timeout; afterwards connections have the usual timeout again. The silence is made here by
+    stopping the running server (SIGSTOP) while a second backend joins it, for longer than the client's
+    own retries of a timed-out read add up to."""
+    first = open_embedded(str(tmp_path / "g.db"), "g", "test", supervise=False)
+    pid = first._db.client.pid
+    os.kill(pid, signal.SIGSTOP)
+    waking = threading.Timer(_SILENCE_S, os.kill, (pid, signal.SIGCONT))
+    waking.start()
+    try:
+        started = time.monotonic()
+        second = open_embedded(str(tmp_path / "g.db"), "g", "test", supervise=False)
+        assert time.monotonic() - started >= _SILENCE_S  # it waited through the silence
+    finally:
+        waking.cancel()
+        os.kill(pid, signal.SIGCONT)
+    assert second.run(_stmt("RETURN 1 AS ok"), {}, write=True) == [{"ok": 1}]
+    assert second._db.client.connection_pool.connection_kwargs["socket_timeout"] == _SOCKET_TIMEOUT_S
+    second.close()
+    first.close()
