@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 import torch
+from docs_recsys import ceiling_text, recipe_texts, tagheads_table
 from recsys_ablation import HEADS
-from render_docs import ceiling_text, recipe_texts, tagheads_table
 from reporting import RESULTS, stamp, write
 from scipy import stats
 
