@@ -158,3 +158,7 @@ def main() -> int:
     for page in stale:
         print(f"render_docs: {page} {verb}", file=sys.stderr if args.check else sys.stdout)
     return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

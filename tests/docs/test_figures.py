@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,10 @@ def test_the_results_table_and_the_bench_readme_list_every_report() -> None:
         assert f"[`{step.name}`](../bench/results/{step.name}.md)" in results
         for name in step.reports:
             assert f"[`{name}`](results/" in tiers, f"bench/README.md does not list {name}"
+
+
+def test_the_script_runs_its_command_line() -> None:
+    """`python bench/render_docs.py` is how the docs are remade after a benchmark (bench/README.md)."""
+    script = render_docs.ROOT / "bench" / "render_docs.py"
+    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, check=True)
+    assert "--check" in done.stdout
