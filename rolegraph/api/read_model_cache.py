@@ -203,6 +203,12 @@ class ReadModelCache:
                 version = read_version(self.store)
             keep = _without(previous, dirty)
             model = load_read_model(self.store, version, keep, statement_s=self.statement_s)
+            # A large graph loads for minutes: when nothing was written meanwhile the model is current as
+            # of now, not only as of the load's start (else the requests during the first check after it
+            # would all go to the database).
+            checked = time.monotonic()
+            with deadline(self.statement_s * 4):
+                unchanged = read_version(self.store) == version
         except RolegraphError as e:
             log.warning("read model not loaded (the database answers meanwhile): %s", e)
             with self._lock:
@@ -217,7 +223,9 @@ class ReadModelCache:
             self._load_s = round(time.monotonic() - started, 3)
             self._error = None
             if generation == self._generation:
-                self._verified_at = started
+                self._verified_at = checked if unchanged else started
+                if unchanged:
+                    self._checked_at = checked
             self._loading = False
         log.info("read model loaded in %.2f s: %s", self._load_s, model.sizes())
 
