@@ -308,6 +308,19 @@ def _paper_scale(r: dict[str, Any]) -> tuple[str, str]:
     return result, target
 
 
+def _paper_scale_service(what: str) -> str:
+    """The paper-scale run's service stage, as docs/api quotes it: the read model a worker loads from the
+    store, and /explore over HTTP with every answer computed."""
+    r = report("paper_scale")
+    m, run = r["read_model_from_store"], r["service"]["runs"][COLD]
+    texts = {
+        "read_model": f"{m['load_s']:,.0f} s and {m['resident_mib']:,.0f} MiB resident",
+        "explore": f"{run['req_per_s']:,.0f} req/s, p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, "
+        f"{run['failures']} failures in {run['requests']:,} requests",
+    }
+    return texts[what]
+
+
 def _backfill(r: dict[str, Any]) -> tuple[str, str]:
     """The catalogue backfill: how many items the LLM tagged, tags per item, the gate, the time."""
     g, gate = r["graph"], r["gate"]
@@ -473,6 +486,7 @@ FIGURES: dict[str, Callable[[], str]] = {
         for day, w in ((0, "items"), (0, "tagging"), (0, "logic"), (1, "calls"))
     },
     "grow_recovery.noisy": _grow_noisy,
+    **{f"paper_scale.{w}": partial(_paper_scale_service, w) for w in ("read_model", "explore")},
     **{f"canonical.cosine.{w}": partial(_cosine_alone, w) for w in ("strict", "loose")},
     "canonical.words_precision": lambda: f"{min(_sweep('words', 0).values()):.2f}",
 }
