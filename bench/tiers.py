@@ -102,10 +102,11 @@ STEPS = (
     Step("full", ("grow_recovery",), ("python", "bench/grow_recovery.py"),
          "planted U2I/I2U logic recovered by three daily runs with an oracle LLM, raw and behaviour-calibrated, "
          "as its noise rises", "6 min"),
-    Step("full", ("handbook_gemma",), ("python", "bench/handbook_gemma.py"),
+    Step("full", ("handbook_gemma",),
+         ("python", "bench/handbook_gemma.py", "--items", "10", "--tags", "8", "--only-backfill"),
          "tags per item by the embedded Gemma 3 270M with and without per-category handbooks, the quality "
          "gate's pass rate, a backfill day's rate and its projection", "1 h", "MovieLens-100K"),
-    Step("full", ("reask_gemma",), ("python", "bench/reask_gemma.py"),
+    Step("full", ("reask_gemma",), ("python", "bench/reask_gemma.py", "--items", "150"),
          "tagging answers of the embedded Gemma 3 270M that copy a worked example of the prompt, and the same "
          "answers asked again without that example: outcomes, tags kept, items left without a role", "15 min",
          "MovieLens-100K"),
@@ -174,7 +175,8 @@ STEPS = (
     _recsys("movielens_no_ta_stride25", "TagCF-ut without tag learning augmentation, 5 seeds", "25 min",
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta"),
     Step("full", ("backfill",),
-         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "600", "--days", "10"),
+         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "1700", "--days", "2", "--max-tags", "50",
+          "--max-checks", "200"),
          "the whole MovieLens catalogue tagged by the embedded LLM: `rolegraph backfill` on the demo graph until no "
          "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
          "random items with their tags", "2 h", "the demo graph (it is backfilled in place)"),
