@@ -215,6 +215,18 @@ def service_env(uri: str, recsys_dir: Path) -> tuple[str, dict[str, str]]:
     }
 
 
+def explore_paths(users: list[str]) -> list[str]:
+    """One /explore request per user, in the cover view."""
+    return [f"/explore?user={quote(u)}&graph=cover" for u in users]
+
+
+def add_ratios(runs: dict[str, dict[str, Any]]) -> None:
+    """Each run's throughput as a share of the bare FastAPI endpoint's (``ratio_to_bare``), in place."""
+    bare = runs[BARE]["req_per_s"]
+    for r in runs.values():
+        r["ratio_to_bare"] = round(r["req_per_s"] / bare, 3)
+
+
 def explain_paths(users: list[str], items: list[str], seed: int) -> list[str]:
     """One /explain request per user, each with an item drawn from ``items``."""
     rng = np.random.default_rng(seed)
@@ -380,19 +392,21 @@ def main() -> None:
             runs[BARE] = measure(port, ["/bare"], key, args)
         with serve("api", {**env, "ROLEGRAPH_API_EXPLORE_CACHE_SIZE": "0"}, args.workers) as port:
             read_model = wait_for_read_model(port, key, args.workers)
-            runs[COLD] = measure(port, [f"/explore?user={quote(u)}&graph=cover" for u in users], key, args)
+            runs[COLD] = measure(port, explore_paths(users), key, args)
             runs[EXPLAIN] = measure(port, pairs, key, args)
             if args.recsys_dir is not None:
                 runs[RECOMMEND] = measure(port, [f"/recommend?user={quote(u)}" for u in users], key, args)
             runs[SINGLE] = measure(port, pairs, key, args, connections=1)
         with serve("api", env, args.workers) as port:
             wait_for_read_model(port, key, args.workers)
-            paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
-            runs["/explore user, graph=cover (read model, answer cache on)"] = measure(port, paths, key, args)
+            runs["/explore user, graph=cover (read model, answer cache on)"] = measure(
+                port, explore_paths(users), key, args
+            )
         if args.database_run:
             with serve("api", {**env, "ROLEGRAPH_API_READ_MODEL": "false"}, args.workers) as port:
-                paths = [f"/explore?user={quote(u)}&graph=cover" for u in users]
-                runs["/explore user, graph=cover (database, read model off)"] = measure(port, paths, key, args)
+                runs["/explore user, graph=cover (database, read model off)"] = measure(
+                    port, explore_paths(users), key, args
+                )
         load_after = os.getloadavg()
     write_report(args, counts, build_s, users, runs, costs, read_model, (load_before[0], load_after[0]))
 
@@ -408,9 +422,7 @@ def write_report(
     load: tuple[float, float],
 ) -> None:
     """bench/results/api_load.json and .md."""
-    bare = runs[BARE]["req_per_s"]
-    for r in runs.values():
-        r["ratio_to_bare"] = round(r["req_per_s"] / bare, 3)
+    add_ratios(runs)
     goals = {
         COLD: {"req_per_s": 1000, "p99_ms": 50},
         EXPLAIN: {"req_per_s": 500, "p99_ms": 50},

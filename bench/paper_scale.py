@@ -32,10 +32,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
-from reporting import RESULTS, stamp, write
+from reporting import RESULTS, short_commit, stamp, write
 
 from rolegraph.graph.backend import without_deadline
 from rolegraph.graph.connect import open_backend, open_store
@@ -526,12 +525,11 @@ def stage_service(args: argparse.Namespace) -> dict[str, Any]:
             started = time.perf_counter()
             out["service_read_model"] = load.wait_for_read_model(port, key, args.workers, timeout_s=3600)
             out["service_ready_s"] = round(time.perf_counter() - started, 1)
-            explore = [f"/explore?user={quote(u)}&graph=cover" for u in users]
-            runs[load.COLD] = load.measure(port, explore, key, timing)
+            runs[load.COLD] = load.measure(port, load.explore_paths(users), key, timing)
             runs[load.EXPLAIN] = load.measure(port, pairs, key, timing)
             runs[load.SINGLE] = load.measure(port, pairs, key, timing, connections=1)
+    load.add_ratios(runs)
     for name, run in runs.items():
-        run["ratio_to_bare"] = round(run["req_per_s"] / runs[load.BARE]["req_per_s"], 3)
         print(f"  {name}: {run}", flush=True)
     out["runs"] = runs
     return out
@@ -623,7 +621,7 @@ World: {json.dumps(report["world"])}.""",
 def _commit(stage: dict[str, Any]) -> str:
     """The commit a stage ran at (recorded since the service stage was added; older stages: unknown)."""
     commit = stage.get("commit")
-    return "commit unknown" if commit is None else f"`{commit[:7]}`" + (" (dirty)" if stage.get("dirty") else "")
+    return "commit unknown" if commit is None else short_commit(commit, stage.get("dirty"))
 
 
 def _load_section(report: dict[str, Any]) -> str:

@@ -30,7 +30,7 @@ import docs_peers
 import docs_recsys
 import docs_service
 from docs_common import clock, report
-from reporting import RESULTS
+from reporting import RESULTS, short_commit
 from tiers import STEPS
 
 ROOT = RESULTS.parents[1]
@@ -46,7 +46,7 @@ def made(name: str) -> str:
     """When and from which commit a report was made."""
     prov = report(name)["provenance"]
     date = prov["date"][:10] if prov["date"] else "date unknown"
-    commit = f"`{prov['commit'][:7]}`" + (" (dirty)" if prov["dirty"] else "") if prov["commit"] else "commit unknown"
+    commit = short_commit(prov["commit"], prov["dirty"]) if prov["commit"] else "commit unknown"
     return f"{date}, {commit}"
 
 
@@ -54,7 +54,7 @@ def quick_tier() -> str:
     """How the quick tier's reports were last made: from one commit or several, their wall times summed and
     the load averages they record (``make bench`` runs them one after another)."""
     provs = [report(name)["provenance"] for step in STEPS if step.tier == "quick" for name in step.reports]
-    commits = sorted({f"`{p['commit'][:7]}`" + (" (dirty)" if p["dirty"] else "") for p in provs if p["commit"]})
+    commits = sorted({short_commit(p["commit"], p["dirty"]) for p in provs if p["commit"]})
     loads = [x for p in provs if p.get("load") for x in (p["load"]["start"][0], p["load"]["end"][0])]
     total = sum(p["wall_s"] or 0.0 for p in provs)
     dates = sorted(p["date"][:16].replace("T", " ") for p in provs if p["date"])

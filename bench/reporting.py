@@ -25,6 +25,11 @@ from rolegraph.provenance import collect, ended, process_wall_s, with_line
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+def short_commit(commit: str, dirty: bool | None) -> str:
+    """A commit as the Markdown names it: its first 7 characters in backticks, " (dirty)" after a dirty tree."""
+    return f"`{commit[:7]}`" + (" (dirty)" if dirty else "")
+
+
 def stamp(name: str, *, seeds: list[int] | None = None, note: str | None = None) -> dict[str, Any]:
     """The opening fields of a report (see the module docstring). ``seeds``: the random seeds the run
     drew from ([] when it draws nothing at random; None leaves them unknown)."""
