@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from docs_recsys import ceiling_text, recipe_texts, tagheads_table
+from docs_synth import ceiling_text, recipe_texts, tagheads_table
 from recsys_ablation import HEADS
 from reporting import RESULTS, stamp, write
 from scipy import stats

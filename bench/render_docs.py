@@ -10,10 +10,10 @@ A place is marked in the Markdown by HTML comments, which do not show when it is
     <!-- /table -->
 
 NAME is a key of `FIGURES` or `TABLES`, each a function of the reports, made in docs_service.py (the graph
-store, the API, growth, the LLM, the paper-scale run), docs_recsys.py (the recommender's evaluations) and
-docs_peers.py (RecBole beside ours), on docs_common.py's helpers. tests/docs/test_figures.py fails
-when a marked place differs from what its report gives, so a figure in the docs is its report's figure;
-after a benchmark run, run this and commit the docs with the reports.
+store, the API, growth, the LLM, the paper-scale run), docs_recsys.py (the recommender's evaluations),
+docs_synth.py (synthetic world v2) and docs_peers.py (RecBole beside ours), on docs_common.py's helpers.
+tests/docs/test_figures.py fails when a marked place differs from what its report gives, so a figure in the
+docs is its report's figure; after a benchmark run, run this and commit the docs with the reports.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 import docs_peers
 import docs_recsys
 import docs_service
+import docs_synth
 from docs_common import clock, report
 from reporting import RESULTS, short_commit
 from tiers import STEPS
@@ -39,7 +40,9 @@ PLACE = re.compile(r"(?<!`)<!-- (fig|table):([\w.-]+) -->(.*?)<!-- /\1 -->", re.
 
 
 #: each report's row of the results table: (result, target) from the report
-ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = docs_service.ROWS | docs_peers.ROWS | docs_recsys.ROWS
+ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = (
+    docs_service.ROWS | docs_peers.ROWS | docs_recsys.ROWS | docs_synth.ROWS
+)
 
 
 def made(name: str) -> str:
@@ -105,6 +108,7 @@ TABLES: dict[str, Callable[[], str]] = {
     **docs_service.TABLES,
     **docs_peers.TABLES,
     **docs_recsys.TABLES,
+    **docs_synth.TABLES,
 }
 
 FIGURES: dict[str, Callable[[], str]] = (
@@ -114,6 +118,7 @@ FIGURES: dict[str, Callable[[], str]] = (
     | docs_service.FIGURES
     | docs_peers.FIGURES
     | docs_recsys.FIGURES
+    | docs_synth.FIGURES
 )
 
 
