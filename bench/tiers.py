@@ -145,6 +145,12 @@ STEPS = (
          "the positive control on world v2 with oracle tags: the tag mixture (roles, topics; nothing trained) beside "
          "SASRec, the tag profiles and the world's two oracles, 5 seeds, paired per user", "5 min",
          env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_synth_grown",),
+         ("python", "bench/recsys_synth_grown.py", "--users", "1000", "--items", "2000", "--seeds", "5"),
+         "world v2 grown by `rolegraph grow` with an oracle LLM (every item, one daily run, distilled) against the "
+         "same world's planted truth: TagCF-ut, the tag mixtures and the tag profile on the truth, the grown graph's "
+         "own tags and its G*, 5 seeds, paired per user", "25 min",
+         env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_roles_synth",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000", "--lam", "1,5"),
          "user-role identification on world v2: top-5 T(0) against planted roles (and with λ 1 and 5), popularity "
