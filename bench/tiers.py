@@ -124,7 +124,7 @@ STEPS = (
          ("python", "bench/recsys_ablation.py", "--users", "1000", "--items", "2000", "--seeds", "5", "--epochs", "20",
           "--patience", "3", "--min-epochs", "5", "--max-len", "30"),
          "synthetic world v2 with oracle tags (1k users, 2k items): SASRec, tag-profile, the world's two oracles, "
-         "TagCF-ut with the paper's recipe and one row per recipe change, paired per user", "3 h",
+         "TagCF-ut with the paper's recipe and one row per recipe change, paired per user", "40 min",
          env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_lambda",),
          ("python", "bench/recsys_ablation.py", "--users", "1000", "--items", "2000", "--seeds", "5", "--epochs", "20",
