@@ -22,7 +22,7 @@ def _recsys(name: str) -> Callable[[dict[str, Any]], tuple[str, str]]:
         if "sasrec" in r and "tagcf-ut-util" in r:
             gain = r["tagcf-ut-util"]["ndcg@10"]["mean"] / r["sasrec"]["ndcg@10"]["mean"] - 1
             p = r["tagcf-ut-util"]["p_vs_sasrec"]["ndcg@10"]
-            goal = 0.10 if "synth" in name else 0.05
+            goal = 0.10 if "synth" in name else 0.03  # issue 15: synthetic +10 %, a real catalogue +3 %
             shown = change(r["tagcf-ut-util"]["ndcg@10"]["mean"], r["sasrec"]["ndcg@10"]["mean"])
             target = (
                 f"TagCF-ut ≥ SASRec + {goal:.0%}: {shown}"
