@@ -19,6 +19,7 @@ MODELS = {
     "tagcf-ut-util": "TagCF-ut util",
     "tagcf-ut-expl": "TagCF-ut expl",
     "tagcf-ut-util-no-ta": "TagCF-ut without TA",
+    "tagcf-ut-util-no-te": "TagCF-ut without its tag encoder",
     "bpr": "BPR-MF",
     "lightgcn": "LightGCN",
     "tag-profile": "tag profile",

@@ -279,6 +279,13 @@ FIGURES: dict[str, Callable[[], str]] = {
     },
     "recsys_movielens.spread.sasrec": lambda: _spread("recsys_movielens", "sasrec"),
     **{
+        f"{name}.paired.{model}": partial(_paired, name, model)
+        for name, model in (
+            ("recsys_movielens_lam0", "tagcf-ut-util"),
+            ("recsys_movielens_no_te", "tagcf-ut-util-no-te"),
+        )
+    },
+    **{
         f"recsys_movielens.betas.{m}": partial(_betas, "recsys_movielens", m)
         for m in ("tagcf-ut-util", "tagcf-ut-expl")
     },
