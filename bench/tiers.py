@@ -182,6 +182,8 @@ STEPS = (
             "--seeds", "5", "--models", "tagcf-ut-util-no-ta"),
     _recsys("movielens_lam0", "TagCF-ut with its tag encoder but no tag losses (λ = 0 in Eq. 7) beside SASRec, 5 seeds",
             "20 min", "--seeds", "5", "--models", "sasrec,tagcf-ut-util", "--set", "lam=0"),
+    _recsys("movielens_lam5", "TagCF-ut with its tag losses weighted λ = 5 (recipe: 0.1) beside SASRec, 5 seeds",
+            "25 min", "--seeds", "5", "--models", "sasrec,tagcf-ut-util", "--set", "lam=5"),
     _recsys("movielens_no_te", "TagCF-ut without its tag encoder (tags only in the losses) beside SASRec, 5 seeds",
             "25 min", "--seeds", "5", "--models", "sasrec,tagcf-ut-util-no-te"),
     Step("full", ("backfill",),
