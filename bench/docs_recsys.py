@@ -136,6 +136,7 @@ NO_NDCG = (
     "recsys_controls",
     "recsys_mixture",
     "recsys_lambda",
+    "recsys_ablation_te",
     "recsys_synth_grown",
 )
 

@@ -70,6 +70,7 @@ ROWS: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     ("λ 1", RECIPE, {"lam": 1.0}, "the tag losses weighted λ = 1 in Eq. 7 (recipe: 0.1)"),
     ("λ 5", RECIPE, {"lam": 5.0}, "the tag losses weighted λ = 5 in Eq. 7 (recipe: 0.1)"),
+    ("− tag encoder", "tagcf-ut-util-no-te", {}, "the tag sequence not merged into φ (tags only in the losses)"),
 ]
 BASELINES = ("sasrec", "tag-profile", "oracle-roles", "oracle-behaviour")
 

@@ -132,6 +132,13 @@ STEPS = (
          "Eq. 7's λ (the weight of TagCF's tag losses) at 0.1 (the recipe), 1 and 5 on world v2 with oracle tags "
          "(1k users, 2k items), beside SASRec, the tag profile and the oracles, 5 seeds, paired per user",
          "15 min", env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_ablation_te",),
+         ("python", "bench/recsys_ablation.py", "--users", "1000", "--items", "2000", "--seeds", "5", "--epochs", "20",
+          "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--rows", "− tag encoder", "--name",
+          "recsys_ablation_te"),
+         "TagCF-ut without its tag encoder (tags only in the losses) on world v2 with oracle tags (1k users, "
+         "2k items), beside the recipe, SASRec, the tag profile and the oracles, 5 seeds, paired per user", "15 min",
+         env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_tagheads",),
          ("python", "bench/recsys_tagheads.py", "--users", "1000", "--items", "2000", "--seeds", "2", "--epochs", "20",
           "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--jobs", "2"),
