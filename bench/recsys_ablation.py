@@ -83,8 +83,7 @@ def specs(world: Path, only: set[str] | None = None) -> list[ModelSpec]:
     for name, base, overrides, _ in ROWS:
         if only is not None and name not in only | {RECIPE}:
             continue
-        spec = parse_model(base)
-        out.append(replace(spec, name=name, overrides=tuple(sorted(overrides.items()))) if overrides else spec)
+        out.append(replace(parse_model(base), name=name, overrides=tuple(sorted(overrides.items()))))
     return out
 
 
