@@ -283,6 +283,7 @@ FIGURES: dict[str, Callable[[], str]] = {
         f"{name}.paired.{model}": partial(_paired, name, model)
         for name, model in (
             ("recsys_movielens_lam0", "tagcf-ut-util"),
+            ("recsys_movielens_lam5", "tagcf-ut-util"),
             ("recsys_movielens_no_te", "tagcf-ut-util-no-te"),
         )
     },
