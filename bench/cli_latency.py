@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    if not args.graph.exists():
+    if not (args.graph.exists() or args.graph.with_name(f"{args.graph.name}.aof").exists()):  # data or its log
         raise SystemExit(f"{args.graph} does not exist: run `make demo` first (it builds the demo graph)")
     env = {**os.environ, "ROLEGRAPH_GRAPH_URI": f"falkordb-lite://{args.graph.resolve()}"}
     rows: dict[str, dict[str, float]] = {"--help": timed(["--help"], env, args.runs)}
