@@ -11,7 +11,6 @@ from rolegraph.graph.calibration import QueuedCandidate
 from rolegraph.graph.distillation import TaggedItem, WeightedEdge
 from rolegraph.graph.model import LogicKind
 from rolegraph.reasoning.calibrate import (
-    CalibrationConfig,
     Statements,
     behaviour_ratio,
     candidates,
@@ -21,6 +20,7 @@ from rolegraph.reasoning.calibrate import (
     score_edges,
     within_budget,
 )
+from rolegraph.reasoning.calibration_config import CalibrationConfig
 from rolegraph.reasoning.cooccurrence import behaviour, converse_weights
 
 ITEMS = [

@@ -10,7 +10,8 @@ from typing import Any
 
 from rolegraph.graph.calibration import CandidatePair, EdgeStats
 from rolegraph.graph.model import LogicKind
-from rolegraph.reasoning.calibrate import CalibrationConfig, Statements, weigh
+from rolegraph.reasoning.calibrate import Statements, weigh
+from rolegraph.reasoning.calibration_config import CalibrationConfig
 from rolegraph.reasoning.cooccurrence import behaviour
 from rolegraph.reasoning.grow import journal
 from rolegraph.reasoning.grow.context import RunContext

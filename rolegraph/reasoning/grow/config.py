@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rolegraph.errors import InvalidInput
 from rolegraph.graph.validate import check_day
-from rolegraph.reasoning.calibrate import CalibrationConfig
+from rolegraph.reasoning.calibration_config import CalibrationConfig
 from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
 
 

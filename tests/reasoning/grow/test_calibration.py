@@ -16,7 +16,7 @@ import pytest
 from rolegraph.graph.calibration import CandidatePair
 from rolegraph.graph.model import LogicKind
 from rolegraph.graph.store import GraphStore
-from rolegraph.reasoning.calibrate import CalibrationConfig
+from rolegraph.reasoning.calibration_config import CalibrationConfig
 from rolegraph.reasoning.prompts import template
 from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
