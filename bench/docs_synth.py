@@ -229,11 +229,10 @@ def _versus_recipe(model: str) -> str:
     return f"{relative(vs)} against the recipe (p {vs['p_users']:.2g})"
 
 
-def _collapse(key: str) -> str:
-    """``seed 2: 0.0445, best epoch 2 of 5, where the recipe scores 0.0990``: the seed at which one training of the
-    ablation (its timings key) scored lowest, from the evaluate report of the same run."""
+def _collapse(model: str, key: str) -> str:
+    """``seed 2: 0.0445, best epoch 2 of 5, where the recipe scores 0.0990``: the seed at which one row of the
+    ablation (``key``: its training's timings key) scored lowest, from the evaluate report of the same run."""
     runs, rows = report("recsys_synth_oracle"), report("recsys_ablation")
-    model = {"tagcf-ut[balanced_tags=False]": "− balanced tags"}[key]
     values = runs[model]["ndcg@10"]["values"]
     seed = min(range(len(values)), key=values.__getitem__)
     timing = rows["timings"][key][seed]
@@ -335,7 +334,7 @@ FIGURES: dict[str, Callable[[], str]] = {
             ("lam5", "λ 5"),
         )
     },
-    "recsys_ablation.collapse": lambda: _collapse("tagcf-ut[balanced_tags=False]"),
+    "recsys_ablation.collapse": lambda: _collapse("− balanced tags", "tagcf-ut[balanced_tags=False]"),
     "recsys_ablation.tag_term": _tag_term,
     "recsys_synth_grown.goal": _grown_goal,
     "recsys_tagheads.counted": lambda: f"{report('recsys_tagheads')['counted_profile']['top_role_right'] * 100:.0f} %",

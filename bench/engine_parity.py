@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from analyst_queries import cases as cases_of
-from grow_common import scratch_store
+from grow_common import oracle_settings, scratch_store
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph import analyst
@@ -58,7 +58,7 @@ from rolegraph.progress import no_progress
 from rolegraph.reasoning.embed import MiniLMEmbedder, load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
-from rolegraph.settings import GraphSettings, LLMSettings
+from rolegraph.settings import GraphSettings
 from tests.graph import analyst_world
 from tests.support.neo4j import free_port
 from tests.support.openai_server import ScriptedServer
@@ -141,13 +141,7 @@ def grow_day(store: GraphStore, world: Path, embedder: MiniLMEmbedder, folder: P
     """One growth day on ``store`` against the oracle (one request at a time: the same order on both)."""
     store.upsert_items(read_items(world / "items.jsonl").items)
     with ScriptedServer(Oracle(world, 0.0, 0)) as server:
-        settings = LLMSettings(
-            llm_base_url=server.base_url,
-            llm_model="oracle",
-            llm_strategy="json",
-            llm_cache_path=str(folder / "cache.sqlite"),
-            llm_concurrency=1,
-        )
+        settings = oracle_settings(server.base_url, folder, concurrency=1)
         config = GrowConfig(day=DAY, max_items=items, max_tags=10_000, chunk=32, distill=False)
         with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
             run()

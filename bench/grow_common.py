@@ -15,6 +15,7 @@ from rolegraph.graph.falkor import open_embedded  # noqa: E402
 from rolegraph.graph.loaders.movielens import read_movielens  # noqa: E402
 from rolegraph.graph.schema import init_schema  # noqa: E402
 from rolegraph.graph.store import GraphStore  # noqa: E402
+from rolegraph.settings import LLMSettings  # noqa: E402
 
 
 @contextmanager
@@ -39,3 +40,15 @@ def movielens_store(folder: Path, movielens: Path, *, people: bool = True) -> It
             store.upsert_users(data.users)
             store.upsert_interactions(data.interactions)
         yield store
+
+
+def oracle_settings(base_url: str, folder: Path, concurrency: int = 8) -> LLMSettings:
+    """The LLM settings of a growth run against a scripted oracle server at ``base_url`` (json strategy, the
+    answer cache in ``folder``)."""
+    return LLMSettings(
+        llm_base_url=base_url,
+        llm_model="oracle",
+        llm_strategy="json",
+        llm_cache_path=str(folder / "cache.sqlite"),
+        llm_concurrency=concurrency,
+    )

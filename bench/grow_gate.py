@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from grow_common import scratch_store
+from grow_common import oracle_settings, scratch_store
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph.loaders.files import read_items
@@ -31,7 +31,6 @@ from rolegraph.reasoning.canonical import normalize
 from rolegraph.reasoning.embed import load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
-from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import JUNK, Oracle
 
@@ -61,13 +60,7 @@ def main() -> None:
             oracle = Oracle(world, noise, args.seed, junk=args.junk)
             with ScriptedServer(oracle) as server, scratch_store(folder) as store:
                 store.upsert_items(items)
-                settings = LLMSettings(
-                    llm_base_url=server.base_url,
-                    llm_model="oracle",
-                    llm_strategy="json",
-                    llm_cache_path=str(folder / "cache.sqlite"),
-                    llm_concurrency=8,
-                )
+                settings = oracle_settings(server.base_url, folder)
                 started = time.monotonic()
                 config = GrowConfig(day="2026-01-01", max_items=args.items, max_tags=0, chunk=64, distill=False)
                 with open_run(store, config, no_progress, settings, embedder, distill=False) as run:

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grow_common import scratch_store
+from grow_common import oracle_settings, scratch_store
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph.loaders.files import read_interactions, read_items, read_users
@@ -31,7 +31,6 @@ from rolegraph.reasoning.embed import load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
 from rolegraph.reasoning.sameness import DEFAULT_THRESHOLD
-from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle, recovery
 
@@ -72,13 +71,7 @@ def main() -> None:
                 store.upsert_items(items)
                 store.upsert_users(users)
                 store.upsert_interactions(events)
-                settings = LLMSettings(
-                    llm_base_url=server.base_url,
-                    llm_model="oracle",
-                    llm_strategy="json",
-                    llm_cache_path=str(folder / "cache.sqlite"),
-                    llm_concurrency=8,
-                )
+                settings = oracle_settings(server.base_url, folder)
                 started = time.monotonic()
                 for day, max_items in (("2026-01-01", args.items), ("2026-01-02", 0), ("2026-01-03", 0)):
                     config = GrowConfig(day=day, max_items=max_items, max_tags=10_000, chunk=64, distill=False)

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grow_common import scratch_store
+from grow_common import oracle_settings, scratch_store
 from reporting import RESULTS, paired_text, stamp, write
 
 from rolegraph.graph.loaders.synth_truth import load_world
@@ -46,7 +46,6 @@ from rolegraph.recsys.models.registry import parse_model
 from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
-from rolegraph.settings import LLMSettings
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle
 
@@ -62,13 +61,7 @@ def grow_world(world: Path, folder: Path, items: int, noise: float, seed: int) -
     every item (tags, logic, calibration, distillation); returns the full and cover views and the run's seconds."""
     with ScriptedServer(Oracle(world, noise, seed)) as server, scratch_store(folder) as store:
         load_world(store, world, no_progress, truth=False)
-        settings = LLMSettings(
-            llm_base_url=server.base_url,
-            llm_model="oracle",
-            llm_strategy="json",
-            llm_cache_path=str(folder / "cache.sqlite"),
-            llm_concurrency=8,
-        )
+        settings = oracle_settings(server.base_url, folder)
         config = GrowConfig(
             day="2026-01-01", max_items=items, max_tags=10_000, chunk=64, models_dir=str(folder / "runs"), seed=seed
         )
