@@ -71,6 +71,13 @@ def register(sub: Subparsers) -> None:
         "oracle-roles, oracle-behaviour",
     )
     p.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1")
+    p.add_argument(
+        "--paired",
+        default=None,
+        metavar="M1,M2,…",
+        help="models of --models every other model is tested against per user (NDCG@10, bootstrap and Wilcoxon "
+        "over users; default: sasrec and tag-profile where evaluated)",
+    )
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="model → metric → {mean, std, values}")
     p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
     p.add_argument("--export-dir", type=Path, default=None, help="where the evaluated export is written")
@@ -177,6 +184,7 @@ def evaluate(args: argparse.Namespace) -> int:
         raise InvalidInput("give at least one model and one seed")
     if args.jobs is not None and args.jobs < 1:
         raise InvalidInput(f"--jobs must be at least 1, got {args.jobs}")
+    paired = _paired(args.paired, [s.name for s in specs])
     cfg = _model_config(args)
     set_threads(args.threads)
     device = str(pick_device(args.device))  # a bad name fails here, not in every worker
@@ -191,7 +199,7 @@ def evaluate(args: argparse.Namespace) -> int:
     started, cpu_started = time.monotonic(), _cpu_seconds()
     ev = _train_seeds(g, specs, cfg, args, jobs)
     wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
-    summary = summarize(ev)
+    summary = summarize(ev, paired)
     tagcf = [s for s in specs if s.kind == "tagcf"]
     sweep = None
     if args.report is not None and args.sweep_lambda and tagcf:
@@ -224,6 +232,18 @@ def evaluate(args: argparse.Namespace) -> int:
         bar=bar_for(args.dataset),
     )
     return 0
+
+
+def _paired(given: str | None, models: list[str]) -> tuple[str, ...]:
+    """The models every other one is tested against per user: ``given`` (each one of ``models``) or the default."""
+    from rolegraph.recsys.evaluate import PAIRED_BASELINES
+
+    if given is None:
+        return PAIRED_BASELINES
+    names = tuple(n.strip() for n in given.split(",") if n.strip())
+    if missing := [n for n in names if n not in models]:
+        raise InvalidInput(f"--paired {','.join(missing)}: not among --models ({','.join(models)})")
+    return names
 
 
 def _with_world(spec: ModelSpec, dataset: str) -> ModelSpec:
@@ -285,5 +305,6 @@ def _command(args: argparse.Namespace) -> str:
     parts = ["rolegraph evaluate", f"--dataset {args.dataset}", f"--models {args.models}", f"--seeds {args.seeds}"]
     parts += [f"--graph {args.graph}"] if args.graph != "cover" else []
     parts += [f"--{k} {getattr(args, k)}" for k in ("epochs", "patience", "hidden") if getattr(args, k) is not None]
+    parts += [f"--paired {args.paired}"] if args.paired is not None else []
     parts += [f"--set {item}" for item in args.set]
     return " ".join(parts)

@@ -235,13 +235,13 @@ def p_value(values: list[float], baseline: list[float]) -> float | None:
     return float(stats.ttest_rel(values, baseline).pvalue)
 
 
-def summarize(ev: Evaluation) -> dict[str, Any]:
+def summarize(ev: Evaluation, paired: Sequence[str] = PAIRED_BASELINES) -> dict[str, Any]:
     """The ``--json`` layout: model → metric → {mean, std, values}, model → p_vs_sasrec → metric → p, and
     model → paired → baseline → the per-user NDCG@10 comparison of `recsys.stats.paired_users`.
 
     std is the sample standard deviation over seeds (ddof = 1; 0 with one seed). p_vs_sasrec is null for
     SASRec itself, when SASRec was not evaluated, or with fewer than two seeds. ``paired`` holds the
-    baselines of `PAIRED_BASELINES` that were evaluated (never the model itself).
+    models of ``paired`` (by default `PAIRED_BASELINES`) that were evaluated, never the model itself.
     """
     out: dict[str, Any] = {}
     base = ev.metrics.get("sasrec")
@@ -254,8 +254,6 @@ def summarize(ev: Evaluation) -> dict[str, Any]:
         entry["p_vs_sasrec"] = {
             m: (None if base is None or name == "sasrec" else p_value(by_metric[m], base[m])) for m in NAMES
         }
-        entry["paired"] = {
-            b: paired_users(ev.ranks[name], ev.ranks[b]) for b in PAIRED_BASELINES if b in ev.ranks and b != name
-        }
+        entry["paired"] = {b: paired_users(ev.ranks[name], ev.ranks[b]) for b in paired if b in ev.ranks and b != name}
         out[name] = entry
     return out

@@ -198,7 +198,7 @@ def beta_line(choice: dict[str, Any], key: str) -> list[dict[str, float]]:
 
 
 def paired_lines(summary: dict[str, Any]) -> list[str]:
-    """The per-user comparisons of `recsys.stats.paired_users` (NDCG@10 against SASRec and tag-profile)."""
+    """The per-user comparisons of `recsys.stats.paired_users` (NDCG@10, against the run's `--paired` models)."""
     rows = [(name, base, c) for name, entry in summary.items() for base, c in entry.get("paired", {}).items()]
     if not rows:
         return []

@@ -93,3 +93,23 @@ def test_evaluate_refuses_bad_settings_before_training(
     assert "unknown device 'nonsense': give auto, cpu, cuda or cuda:N" in capsys.readouterr().err
     assert main([*argv, "--hidden", "10", "--set", "heads=4"]) == 1
     assert "hidden (10) must be a multiple of heads (4)" in capsys.readouterr().err
+
+
+def test_evaluate_pairs_against_the_models_asked_for(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,bpr,tag-profile", "--seeds", "1"]
+    argv += ["--epochs", "1", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8"]
+    assert main([*argv, "--paired", "lightgcn"]) == 1  # refused before anything is trained
+    assert "--paired lightgcn: not among --models (sasrec,bpr,tag-profile)" in capsys.readouterr().err
+    out, report = tmp_path / "eval.json", tmp_path / "eval.md"
+    assert main([*argv, "--paired", "bpr", "--json", str(out), "--report", str(report)]) == 0
+    data = json.loads(out.read_text())
+    assert {name: set(data[name]["paired"]) for name in ("sasrec", "bpr", "tag-profile")} == {
+        "sasrec": {"bpr"},
+        "bpr": set(),
+        "tag-profile": {"bpr"},
+    }
+    assert data["sasrec"]["paired"]["bpr"]["users"] == 60
+    assert "--paired bpr" in report.read_text() and "| sasrec | bpr | 60 |" in report.read_text()
