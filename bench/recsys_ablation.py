@@ -17,23 +17,18 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reporting import RESULTS, paired_text, stamp, write
+from synth_common import add_world_options, model_config, oracle_world, world_config
 
-from rolegraph.graph.model import Source
-from rolegraph.graph.synth import SynthConfig, generate
-from rolegraph.progress import no_progress
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, summarize
-from rolegraph.recsys.export.read import read_graph
 from rolegraph.recsys.models.registry import ModelSpec, parse_model
 from rolegraph.recsys.report import SYNTH_BAR, write_report
-from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
 
@@ -129,14 +124,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=3000)
-    parser.add_argument("--items", type=int, default=5000)
-    parser.add_argument("--interactions-per-user", type=float, default=20.0)
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--min-epochs", type=int, default=5)
-    parser.add_argument("--max-len", type=int, default=50, help="items of history the sequential models read")
+    add_world_options(parser, users=3000, items=5000, epochs=40, max_len=50)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--rows", default=None, help="only these rows (comma-separated names; the recipe and baselines always)"
@@ -152,8 +140,7 @@ def main() -> None:
     if only is not None and only - {name for name, _, _, _ in ROWS}:
         parser.error(f"unknown rows: {sorted(only - {name for name, _, _, _ in ROWS})}")
     set_threads(args.threads)
-    world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
-    cfg = ModelConfig(epochs=args.epochs, patience=args.patience, min_epochs=args.min_epochs, max_len=args.max_len)
+    cfg = model_config(args)
     command = (
         f"python bench/recsys_ablation.py --users {args.users} --items {args.items} --interactions-per-user "
         f"{args.interactions_per_user} --seeds {args.seeds} --epochs {args.epochs} --patience {args.patience} "
@@ -161,12 +148,9 @@ def main() -> None:
         + (f" --rows '{args.rows}' --name {args.name}" if args.rows else "")
     )
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        world = Path(tmp) / "world"
-        counts = generate(world_cfg, world)
-        with dataset_store(f"synth:{world}", no_progress) as store:
-            g = read_graph(store, Source.DISTILLED)
-        models = specs(world, only)
+    with oracle_world(world_config(args)) as world:
+        g, counts = world.graph, world.counts
+        models = specs(world.folder, only)
         ev = Evaluation(seeds=[])
         groups: dict[str, list[ModelSpec]] = {}
         for spec in models:

@@ -15,21 +15,15 @@ bench/results/recsys_mixture.{json,md}.
 from __future__ import annotations
 
 import argparse
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reporting import RESULTS, paired_text, stamp, write
+from synth_common import add_world_options, model_config, oracle_world, world_config
 
-from rolegraph.graph.model import Source
-from rolegraph.graph.synth import SynthConfig, generate
-from rolegraph.progress import no_progress
-from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, summarize
-from rolegraph.recsys.export.read import read_graph
 from rolegraph.recsys.models.registry import parse_model
-from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
 
@@ -51,27 +45,17 @@ METRICS = ("ndcg@10", "mrr@10", "coverage@10", "gini@10")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--users", type=int, default=1000)
-    ap.add_argument("--items", type=int, default=2000)
-    ap.add_argument("--interactions-per-user", type=float, default=20.0)
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--epochs", type=int, default=20)
-    ap.add_argument("--max-len", type=int, default=30)
+    add_world_options(ap)
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     set_threads(1)
-    world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
-    cfg = ModelConfig(epochs=args.epochs, patience=3, min_epochs=5, max_len=args.max_len)
+    cfg = model_config(args)
     ev = Evaluation(seeds=list(range(args.seeds)))
-    with tempfile.TemporaryDirectory() as tmp:
-        world = Path(tmp) / "world"
-        counts = generate(world_cfg, world)
-        with dataset_store(f"synth:{world}", no_progress) as store:
-            g = read_graph(store, Source.DISTILLED)
+    with oracle_world(world_config(args)) as world:
         specs = [parse_model(m) for m in MODELS]
-        specs = [replace(s, world=str(world)) if s.kind == "oracle" else s for s in specs]
+        specs = [replace(s, world=str(world.folder)) if s.kind == "oracle" else s for s in specs]
         for seed in range(args.seeds):
-            evaluate_seed(g, specs, seed, cfg, ev, "cpu")
+            evaluate_seed(world.graph, specs, seed, cfg, ev, "cpu")
             print(f"seed {seed} done", flush=True)
     finalize(ev)
     summary = summarize(ev)
@@ -81,7 +65,7 @@ def main() -> None:
         row["vs_sasrec"] = None if m == "sasrec" else paired_users(ev.ranks[m], ev.ranks["sasrec"])
         rows.append(row)
     report = stamp("recsys_mixture", seeds=list(range(args.seeds))) | {
-        "world": counts,
+        "world": world.counts,
         "settings": cfg.to_dict(),
         "rows": rows,
         "choices": [{k: v for k, v in c.items() if k != "sweep"} for c in ev.choices],

@@ -23,27 +23,25 @@ much of the planted item tags each grown view holds. Writes bench/results/recsys
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from grow_common import oracle_settings, scratch_store
 from reporting import RESULTS, paired_text, stamp, write
+from synth_common import add_world_options, model_config, oracle_world, world_config
 
 from rolegraph.graph.loaders.synth_truth import load_world
 from rolegraph.graph.model import Source
-from rolegraph.graph.synth import SynthConfig, generate, read_world
+from rolegraph.graph.synth import read_world
 from rolegraph.progress import no_progress
 from rolegraph.reasoning.canonical import normalize
 from rolegraph.reasoning.embed import load_minilm
 from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
-from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize, summarize
 from rolegraph.recsys.export.read import GraphData, read_graph
 from rolegraph.recsys.models.registry import parse_model
-from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
 from tests.support.openai_server import ScriptedServer
@@ -95,24 +93,15 @@ def tag_overlap(g: GraphData, planted: dict[str, dict[str, set[str]]]) -> dict[s
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--users", type=int, default=1000)
-    ap.add_argument("--items", type=int, default=2000)
-    ap.add_argument("--interactions-per-user", type=float, default=20.0)
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--epochs", type=int, default=20)
-    ap.add_argument("--max-len", type=int, default=30)
+    add_world_options(ap)
     ap.add_argument("--noise", type=float, default=0.0, help="share of the oracle's names swapped (0: exact)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     set_threads(1)
-    world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
-    cfg = ModelConfig(epochs=args.epochs, patience=3, min_epochs=5, max_len=args.max_len)
-    with tempfile.TemporaryDirectory() as tmp:
-        world = Path(tmp) / "world"
-        counts = generate(world_cfg, world)
-        with dataset_store(f"synth:{world}", no_progress) as store:
-            truth = read_graph(store, Source.DISTILLED)
-        grown_dir = Path(tmp) / "grown"
+    cfg = model_config(args)
+    with oracle_world(world_config(args)) as made:
+        world, counts, truth = made.folder, made.counts, made.graph
+        grown_dir = world.parent / "grown"
         grown_dir.mkdir()
         full, cover, grow_s = grow_world(world, grown_dir, args.items, args.noise, 0)
         print(f"grown in {grow_s:.0f} s", flush=True)

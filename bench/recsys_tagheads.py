@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -33,21 +32,18 @@ from docs_synth import ceiling_text, recipe_texts, tagheads_table
 from recsys_ablation import HEADS
 from reporting import RESULTS, stamp, write
 from scipy import stats
+from synth_common import add_world_options, model_config, oracle_world, world_config
 
-from rolegraph.graph.model import Source
-from rolegraph.graph.synth import SynthConfig, generate
-from rolegraph.progress import no_progress
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, Stage, eval_inputs, history, trim
 from rolegraph.recsys.evaluate import BETA0_GRID, Evaluation, Sweep, evaluate_seed, finalize, summarize
-from rolegraph.recsys.export.read import GraphData, read_graph
+from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.metrics import all_metrics
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.registry import ModelSpec, parse_model
 from rolegraph.recsys.models.tagcf import TagCF
 from rolegraph.recsys.models.tagprofile import profile_roles, tag_matrix
 from rolegraph.recsys.ranking import Parts, collect_parts, rank_top
-from rolegraph.recsys.sources import dataset_store
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import set_threads
 from rolegraph.recsys.workers import merge
@@ -253,26 +249,15 @@ def table_rows(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=1000)
-    parser.add_argument("--items", type=int, default=2000)
-    parser.add_argument("--interactions-per-user", type=float, default=20.0)
-    parser.add_argument("--seeds", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--min-epochs", type=int, default=5)
-    parser.add_argument("--max-len", type=int, default=30, help="items of history the sequential models read")
+    add_world_options(parser, seeds=2)
     parser.add_argument("--jobs", type=int, default=2, help="seeds side by side, one process and torch thread each")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    world_cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=args.interactions_per_user)
-    cfg = ModelConfig(epochs=args.epochs, patience=args.patience, min_epochs=args.min_epochs, max_len=args.max_len)
+    cfg = model_config(args)
     seeds = list(range(args.seeds))
     report = stamp("recsys_tagheads", seeds=seeds)
-    with tempfile.TemporaryDirectory() as tmp:
-        world = Path(tmp) / "world"
-        counts = generate(world_cfg, world)
-        with dataset_store(f"synth:{world}", no_progress) as store:
-            g = read_graph(store, Source.DISTILLED)
+    with oracle_world(world_config(args)) as made:
+        world, counts, g = made.folder, made.counts, made.graph
         context = multiprocessing.get_context("spawn")  # no forked torch or database state in the workers
         with ProcessPoolExecutor(min(args.jobs, len(seeds)), mp_context=context) as pool:
             parts = list(pool.map(run_seed, *zip(*[(g, world, s, cfg, 1) for s in seeds], strict=True)))
