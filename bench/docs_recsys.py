@@ -303,7 +303,7 @@ FIGURES: dict[str, Callable[[], str]] = {
     },
     **{
         f"{name}.cpu.bpr_lightgcn": partial(_cpu_per_seed, name, ("bpr", "lightgcn"))
-        for name in ("recsys_movielens_seed0", "recsys_movielens_baselines")
+        for name in ("recsys_movielens_baselines",)
     },
     "recsys_roles_movielens.teacher": lambda: _occupation_cosines("teacher", ("educator", "librarian")),
 }

@@ -173,8 +173,6 @@ STEPS = (
             "--seeds", "5", "--models", MODELS),
     _recsys("movielens_baselines", "BPR-MF and LightGCN on the demo graph, 5 seeds", "5 min",
             "--seeds", "5", "--models", "bpr,lightgcn"),
-    _recsys("movielens_seed0", "the five recommenders, seed 0, training windows apart", "10 min",
-            "--seeds", "1", "--models", MODELS, "--set", "stride=0"),
     _recsys("movielens_stride0", "the five recommenders, 5 seeds, training windows apart", "40 min",
             "--seeds", "5", "--models", MODELS, "--set", "stride=0"),
     _recsys("movielens_sasrec_stride25", "our SASRec with training windows 25 items apart, 5 seeds", "15 min",
