@@ -299,7 +299,7 @@ FIGURES: dict[str, Callable[[], str]] = {
     "recsys_gpu.seeds": _gpu_seeds,
     **{
         f"{name}.epoch.sasrec": partial(_epoch_s, name, "sasrec")
-        for name in ("recsys_movielens_stride0", "recsys_movielens_sasrec_stride25")
+        for name in ("recsys_movielens_stride0", "recsys_movielens")
     },
     **{
         f"{name}.cpu.bpr_lightgcn": partial(_cpu_per_seed, name, ("bpr", "lightgcn"))

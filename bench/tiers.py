@@ -175,8 +175,6 @@ STEPS = (
             "--seeds", "5", "--models", "bpr,lightgcn"),
     _recsys("movielens_stride0", "the five recommenders, 5 seeds, training windows apart", "40 min",
             "--seeds", "5", "--models", MODELS, "--set", "stride=0"),
-    _recsys("movielens_sasrec_stride25", "our SASRec with training windows 25 items apart, 5 seeds", "15 min",
-            "--seeds", "5", "--models", "sasrec", "--set", "stride=25"),
     _recsys("movielens_sasrec_stride10", "our SASRec with training windows 10 items apart, 5 seeds", "25 min",
             "--seeds", "5", "--models", "sasrec", "--set", "stride=10"),
     _recsys("movielens_sasrec_dropout05", "our SASRec with RecBole's dropout 0.5, windows apart, 5 seeds", "20 min",
