@@ -223,9 +223,10 @@ def _ndcg(name: str, model: str) -> str:
     return text
 
 
-def _paired(name: str, model: str) -> str:
-    """``−2.8 % [−7.7, +2.4], Wilcoxon p 0.57``: a model against SASRec per user in an evaluate report."""
-    vs = report(name)[model]["paired"]["sasrec"]
+def _paired(name: str, model: str, base: str = "sasrec") -> str:
+    """``−2.8 % [−7.7, +2.4], Wilcoxon p 0.57``: a model against SASRec (or ``base``) per user in an evaluate
+    report."""
+    vs = report(name)[model]["paired"][base]
     return f"{relative(vs)}, Wilcoxon p {vs['p_users']:.2g}"
 
 
