@@ -10,7 +10,16 @@ import torch
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
-from rolegraph.recsys.models.mixture import TagMixture, item_given_tag, logic_spread, mixture_weights, top_tags
+from rolegraph.recsys.models.mixture import (
+    EM_STEPS,
+    PRIOR_ITEMS,
+    TagMixture,
+    item_given_tag,
+    item_tag_rows,
+    logic_spread,
+    mixture_weights,
+    top_tags,
+)
 from rolegraph.recsys.models.registry import build_model, parse_model
 from rolegraph.recsys.models.tagcf import TagCF
 from rolegraph.recsys.models.tagprofile import tag_matrix
@@ -28,7 +37,7 @@ def test_items_given_a_tag_follow_popularity_among_its_items() -> None:
 
 
 def test_a_history_of_one_tag_puts_the_mix_on_it_whatever_the_prior() -> None:
-    p = item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY)
+    p = item_tag_rows(item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY))
     background = torch.tensor([0.0, 0.4, 0.3, 0.2, 0.1])
     prior = torch.tensor([0.0, 0.95, 0.05])  # tag 1 is the popular one
     pi = mixture_weights(torch.tensor([[0, 3, 4, 3], [0, 0, 0, 0]]), p, background, prior, 0.1, 0.0)
@@ -38,13 +47,39 @@ def test_a_history_of_one_tag_puts_the_mix_on_it_whatever_the_prior() -> None:
 
 
 def test_recency_weighs_the_newest_items_more() -> None:
-    p = item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY)
+    p = item_tag_rows(item_given_tag(tag_matrix(ITEM_TAGS, 2), POPULARITY))
     background = torch.full((5,), 0.25)
     prior = torch.tensor([0.0, 0.5, 0.5])
     seqs = torch.tensor([[1, 1, 3]])  # tag 1 twice, then tag 2 last
     flat = mixture_weights(seqs, p, background, prior, 0.1, 0.0)
     recent = mixture_weights(seqs, p, background, prior, 0.1, 1.0)
     assert float(flat[0, 1]) > float(flat[0, 2]) and float(recent[0, 2]) > float(recent[0, 1])
+
+
+def test_the_em_over_each_items_own_tags_equals_the_em_over_the_whole_vocabulary() -> None:
+    torch.manual_seed(0)
+    n_items, n_tags = 40, 30
+    item_tags = torch.randint(0, n_tags + 1, (n_items + 1, 5))  # 0..5 tags an item, repeats and none included
+    p = item_given_tag(tag_matrix(item_tags, n_tags), torch.rand(n_items + 1) * 50)
+    background = torch.rand(n_items + 1)
+    background[0] = 0.0
+    background /= background.sum()
+    prior = torch.rand(n_tags + 1)
+    prior[0] = 0.0
+    prior /= prior.sum()
+    seqs = torch.randint(0, n_items + 1, (7, 12))
+    seqs[0] = 0  # an empty history
+    for epsilon, half_life in ((0.1, 0.0), (0.5, 3.0)):
+        # the EM written over every tag: each history item's weight shared by P(h | t)·π(t) over all tags
+        weight = (seqs > 0).float() * (0.5 ** (torch.arange(11, -1, -1) / half_life) if half_life else 1.0)
+        pi = prior.expand(seqs.shape[0], -1).clone()
+        for _ in range(EM_STEPS):
+            drawn = (1 - epsilon) * p[seqs] * pi.unsqueeze(1)
+            share = drawn / (drawn.sum(dim=2) + epsilon * background[seqs]).clamp_min(1e-30).unsqueeze(2)
+            counts = (weight.unsqueeze(2) * share).sum(dim=1)
+            pi = (counts + PRIOR_ITEMS * prior) / (counts.sum(dim=1, keepdim=True) + PRIOR_ITEMS)
+        got = mixture_weights(seqs, item_tag_rows(p), background, prior, epsilon, half_life)
+        assert torch.allclose(got, pi, atol=1e-6)
 
 
 def test_the_logic_spread_is_a_distribution_per_tag() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import product
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -54,25 +54,45 @@ def logic_spread(hop1: torch.Tensor, hop2: torch.Tensor, n_tags: int) -> torch.T
     return torch.where(rows > 0, h / rows.clamp_min(1e-12), torch.eye(n_tags + 1))
 
 
+class ItemTagRows(NamedTuple):
+    """P(i | t) kept per item: each item's tags with P(i | t) > 0 ([n_items + 1, K] each, K the most any item
+    has), padded with tag 0 and probability 0. The EM reads only these, not the whole vocabulary."""
+
+    tags: torch.Tensor  # long, tag index
+    probs: torch.Tensor  # P(i | t) of that tag
+
+
+def item_tag_rows(p_it: torch.Tensor) -> ItemTagRows:
+    """The nonzero entries of each row of P(i | t) [n_items + 1, n_tags + 1] (see `ItemTagRows`)."""
+    carried = p_it > 0
+    k = max(int(carried.sum(dim=1).max()), 1) if p_it.numel() else 1
+    order = torch.argsort(carried.to(torch.int8), dim=1, descending=True, stable=True)[:, :k]
+    probs = p_it.gather(1, order)
+    return ItemTagRows(torch.where(probs > 0, order, 0), probs.clamp_min(0.0))
+
+
 def mixture_weights(
     seqs: torch.Tensor,
-    p_it: torch.Tensor,
+    rows: ItemTagRows,
     background: torch.Tensor,
     prior: torch.Tensor,
     epsilon: float,
     half_life: float,
 ) -> torch.Tensor:
-    """π [B, n_tags + 1] for left-padded histories ``seqs`` [B, L] (EM; see the module docstring)."""
-    length = seqs.shape[1]
+    """π [B, n_tags + 1] for left-padded histories ``seqs`` [B, L] (EM; see the module docstring). Each
+    history item shares its weight among its own tags only (``rows``), so a step costs B·L·K, not
+    B·L·n_tags."""
+    batch, length = seqs.shape
     age = torch.arange(length - 1, -1, -1, dtype=torch.float32, device=seqs.device)
     weight = (seqs > 0).float() * (0.5 ** (age / half_life) if half_life > 0 else 1.0)  # [B, L]
-    like = p_it[seqs]  # P(h | t) [B, L, T]
+    tags = rows.tags[seqs].reshape(batch, -1)  # the history items' tags [B, L·K]
+    like = rows.probs[seqs]  # P(h | t) for those tags [B, L, K]
     other = epsilon * background[seqs]  # [B, L]
-    pi = prior.expand(seqs.shape[0], -1).clone()
+    pi = prior.expand(batch, -1).clone()
     for _ in range(EM_STEPS):
-        drawn = (1 - epsilon) * like * pi.unsqueeze(1)  # [B, L, T]
+        drawn = (1 - epsilon) * like * pi.gather(1, tags).view_as(like)  # [B, L, K]
         share = drawn / (drawn.sum(dim=2) + other).clamp_min(1e-30).unsqueeze(2)
-        counts = (weight.unsqueeze(2) * share).sum(dim=1)  # [B, T]
+        counts = torch.zeros_like(pi).scatter_add_(1, tags, (weight.unsqueeze(2) * share).view(batch, -1))
         pi = (counts + PRIOR_ITEMS * prior) / (counts.sum(dim=1, keepdim=True) + PRIOR_ITEMS)
     return pi
 
@@ -84,6 +104,8 @@ class TagMixture(Recommender):
     sequential = True
     trainable = False
     p_it: torch.Tensor
+    rows_tags: torch.Tensor
+    rows_probs: torch.Tensor
     background: torch.Tensor
     prior: torch.Tensor
     spread: torch.Tensor
@@ -97,6 +119,9 @@ class TagMixture(Recommender):
         background[0] = 0.0
         prior = (tags * (popularity + 1.0).unsqueeze(1)).sum(dim=0)
         self.register_buffer("p_it", p_it, persistent=False)
+        rows = item_tag_rows(p_it)
+        self.register_buffer("rows_tags", rows.tags, persistent=False)
+        self.register_buffer("rows_probs", rows.probs, persistent=False)
         self.register_buffer("background", background / background.sum(), persistent=False)
         self.register_buffer("prior", prior / prior.sum().clamp_min(1e-12), persistent=False)
         self.register_buffer("spread", logic_spread(data.hop1, data.hop2, data.n_tags), persistent=False)
@@ -139,7 +164,8 @@ class TagMixture(Recommender):
 
     def role_weights(self, seqs: torch.Tensor) -> torch.Tensor:
         """π'_u [B, n_tags + 1]: the users' mix of tags, spread along the logic by γ."""
-        pi = mixture_weights(seqs, self.p_it, self.background, self.prior, self.epsilon, self.half_life)
+        rows = ItemTagRows(self.rows_tags, self.rows_probs)
+        pi = mixture_weights(seqs, rows, self.background, self.prior, self.epsilon, self.half_life)
         return (1 - self.gamma) * pi + self.gamma * (pi @ self.spread) if self.gamma else pi
 
     def scores(self, users: torch.Tensor, seqs: torch.Tensor) -> torch.Tensor:
