@@ -296,9 +296,6 @@ FIGURES: dict[str, Callable[[], str]] = {
         for model in ("tagcf-ut-util-no-te", "tagcf-ut-util-mix")
     },
     "recsys_movielens_no_te.betas.tagcf-ut-util-mix": partial(_betas, "recsys_movielens_no_te", "tagcf-ut-util-mix"),
-    "recsys_movielens_no_te.mix_eval_s": lambda: (
-        f"{mean(report('recsys_movielens_no_te.runs')['timings']['tagcf-ut'], 'test_eval_s'):.0f} s"
-    ),
     **{
         f"recsys_movielens.betas.{m}": partial(_betas, "recsys_movielens", m)
         for m in ("tagcf-ut-util", "tagcf-ut-expl")

@@ -103,7 +103,7 @@ STEPS = (
          "planted U2I/I2U logic recovered by three daily runs with an oracle LLM, raw and behaviour-calibrated, "
          "as its noise rises", "6 min"),
     Step("full", ("handbook_gemma",),
-         ("python", "bench/handbook_gemma.py", "--items", "10", "--tags", "8", "--only-backfill"),
+         ("python", "bench/handbook_gemma.py", "--items", "10", "--tags", "8"),
          "tags per item by the embedded Gemma 3 270M with and without per-category handbooks, the quality "
          "gate's pass rate, a backfill day's rate and its projection", "1 h", "MovieLens-100K"),
     Step("full", ("reask_gemma",), ("python", "bench/reask_gemma.py", "--items", "150"),
