@@ -20,6 +20,8 @@ ML_DIR := data/ml-100k
 GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 # the embedded demo graph (named apart from DEMO_GRAPH, which is the engine choice `make demo` passes to scripts/demo.sh)
 DEMO_DB := data/graph.db
+# the demo grown on the local Neo4j server (data/neo4j), for bench-full's engine_parity
+NEO4J_DEMO := data/neo4j/demo.done
 # every test log ends with the slowest tests, so a CI run shows where its time went
 PYTEST_ARGS ?= --durations=25
 
@@ -96,13 +98,20 @@ demo: setup ## MovieLens-100K → a daily growth run → TagCF → the API and w
 bench: venv data model neo4j ## the quick benchmarks (≈ 15 min on 2 cores); reports to bench/results/ (bench/README.md)
 	@$(PY) bench/tiers.py run quick
 
-bench-full: venv data model $(DEMO_DB).aof ## the long benchmarks (hours): 5-seed evaluations, RecBole peers, demo graph
+bench-full: venv data model neo4j $(DEMO_DB).aof $(NEO4J_DEMO) ## the long benchmarks (hours): 5-seed evaluations, RecBole peers, demo graph
 	@$(PY) bench/tiers.py run full
 
 # the embedded graph's append-only folder is what a grown demo graph leaves for sure (graph.db itself is
 # written only when the server snapshots)
 $(DEMO_DB).aof: | venv data model
 	@DEMO_SERVE=0 scripts/demo.sh
+
+# the same demo on the local Neo4j server (engine_parity compares the two), after the embedded one so that it
+# reads the LLM answers that one cached; the server is stopped after (engine_parity starts it when it runs)
+$(NEO4J_DEMO): | $(DEMO_DB).aof neo4j
+	@DEMO_GRAPH=neo4j DEMO_SERVE=0 scripts/demo.sh
+	@$(BIN)/rolegraph neo4j stop
+	@touch $@
 
 clean: ## remove the link to the environment and local build outputs (keeps data/ and the cache)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

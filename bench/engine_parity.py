@@ -21,9 +21,9 @@ after. Writes bench/results/engine_parity.json and bench/results/engine_parity.m
 
 With --demo a third graph is compared, read only: the demo graph that `make demo` grew on the embedded
 FalkorDB (data/graph.db) against the one `DEMO_GRAPH=neo4j make demo` grew on the local Neo4j server
-(`rolegraph neo4j start`, data/neo4j). Both demos read the same LLM response cache (data/llm-cache.sqlite),
-so the second one's Gemma answers are the first one's; what differs then comes from the engines (or from
-training, which each demo runs anew).
+(data/neo4j; started for the comparison when it is not running, and stopped after). Both demos read the
+same LLM response cache (data/llm-cache.sqlite), so the second one's Gemma answers are the first one's; what
+differs then comes from the engines (or from training, which each demo runs anew).
 """
 
 from __future__ import annotations
@@ -162,18 +162,21 @@ def neo4j_store(uri: str | None, folder: Path) -> Iterator[GraphStore]:
 
 @contextmanager
 def demo_stores(folder: Path = Path("data")) -> Iterator[tuple[GraphStore, GraphStore]]:
-    """The two demo graphs, FalkorDB's and Neo4j's, as their demos left them (nothing is written)."""
-    embedded = folder / "graph.db"
-    server = status(folder / "neo4j").state
-    if not embedded.with_name(f"{embedded.name}.aof").exists() or server is None:
+    """The two demo graphs, FalkorDB's and Neo4j's, as their demos left them (nothing is written). The local
+    server of ``data/neo4j`` is started for the comparison when it is not running, and stopped after."""
+    embedded, server_dir = folder / "graph.db", folder / "neo4j"
+    if not embedded.with_name(f"{embedded.name}.aof").exists() or not server_dir.is_dir():
         raise SystemExit(
-            f"engine_parity --demo: needs {embedded} (`make demo`) and the local Neo4j server of {folder / 'neo4j'} "
-            "running with its demo graph (`DEMO_GRAPH=neo4j DEMO_SERVE=0 make demo`)"
+            f"engine_parity --demo: needs {embedded} (`make demo`) and the local Neo4j server's {server_dir} with "
+            "the same demo (`DEMO_GRAPH=neo4j DEMO_SERVE=0 make demo`; `make bench-full` runs both)"
         )
-    with (
-        open_store(GraphSettings(graph_uri=f"falkordb-lite://{embedded}")) as falkor,
-        open_store(GraphSettings(graph_uri=server.uri)) as neo,
-    ):
+    with ExitStack() as stack:
+        server = status(server_dir).state
+        if server is None:
+            server = start(ServerConfig(data_dir=server_dir))
+            stack.callback(lambda: stop(server_dir, timeout_s=120.0, kill=True))
+        falkor = stack.enter_context(open_store(GraphSettings(graph_uri=f"falkordb-lite://{embedded}")))
+        neo = stack.enter_context(open_store(GraphSettings(graph_uri=server.uri)))
         yield falkor, neo
 
 
@@ -185,7 +188,7 @@ def main() -> None:
         "--demo",
         action="store_true",
         help="also compare the demo graphs of `make demo` (data/graph.db) and `DEMO_GRAPH=neo4j make demo` (the "
-        "local server of data/neo4j, running)",
+        "local server of data/neo4j, started for it when not running)",
     )
     ap.add_argument("--note", default="", help="a note on the machine (e.g. shared with other work)")
     ap.add_argument("--out", type=Path, default=RESULTS)

@@ -8,9 +8,10 @@ machine and needs nothing but a clean checkout and what `make setup` fetches (Mo
 MiniLM, the embedded Gemma 3 270M, embedded FalkorDB, the local Neo4j server); ``full`` (`make bench-full`) the
 rest: the recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), the
 reports read off the demo graph that `make demo` grows (bench-full grows it first when data/graph.db is
-missing), and last the recommenders on a CUDA GPU (it stops at once on a machine without one). Steps run in
-order (the peers on the export's split read the 5-seed evaluation's export and report) and stop at the first
-failure; each step's output goes to data/bench-logs/<name>.log.
+missing, and the same demo on the local Neo4j server for engine_parity), and last the recommenders on a
+CUDA GPU (it stops at once on a machine without one). Steps run in order (the peers on the export's
+split read the 5-seed evaluation's export and report) and stop at the first failure; each step's output
+goes to data/bench-logs/<name>.log.
 bench/README.md lists the steps with what each measures.
 """
 
@@ -91,8 +92,8 @@ STEPS = (
     Step("full", ("engine_parity",), ("python", "bench/engine_parity.py", "--demo"),
          "every analyst query on FalkorDB and Neo4j, rows compared, and the content hash: a fixture world, a "
          "synthetic world after one grow day, and the demo graph grown on each engine", "10 min",
-         "the demo graph on both engines (`make demo`, then `DEMO_GRAPH=neo4j DEMO_SERVE=0 make demo`, which "
-         "leaves the local Neo4j server running)"),
+         "the demo graph on both engines, before the backfill step grows the embedded one further (`make "
+         "bench-full` runs `make demo`'s script on each engine first)"),
     Step("full", ("paper_scale",), ("python", "bench/paper_scale.py"),
          "1M users × 100k items: load rates, the read model's build time and memory, batch exploration of every "
          "user, /explore in process and over HTTP on the loaded graph", "1 h", "about 20 GB of memory and disk"),
