@@ -411,8 +411,11 @@ def _backfill_day(day: int, what: str) -> str:
 def _handbook(what: str) -> str:
     """The handbook report's backfill day and its projection to the catalogue, as docs/growing quotes them."""
     r = report("handbook_gemma")
-    run = r["runs"]["with handbook (backfill day)"]
+    run, without = r["runs"]["with handbook (backfill day)"], r["runs"]["without handbook"]
     texts = {
+        "kept": f"{run['tags_per_item']:.1f} tags per item with it against {without['tags_per_item']:.1f} without",
+        "gate": f"{run['passed']:.0%} with handbooks, {without['passed']:.0%} without",
+        "items": f"{without['items']}",
         "calls": f"{run['calls']} LLM calls in {run['llm_s']:,.0f} s ({run['llm_s'] / run['calls']:.1f} s a call)",
         "catalogue": f"{r['projection']['catalogue']:,} items, about {run['new_tags_per_item']:.0f} new frontier "
         f"tags per item",
@@ -480,7 +483,7 @@ FIGURES: dict[str, Callable[[], str]] = {
     "api_load.database_ms": lambda: _per_request("database"),
     **{f"api_load.read_model.{w}": partial(_read_model, w) for w in ("sizes", "heap", "load")},
     "llm_throughput.p50": lambda: f"{report('llm_throughput')['result']['call_latency_s']['p50']:.2f} s",
-    **{f"handbook_gemma.{w}": partial(_handbook, w) for w in ("calls", "catalogue", "hours")},
+    **{f"handbook_gemma.{w}": partial(_handbook, w) for w in ("calls", "catalogue", "hours", "kept", "gate", "items")},
     **{
         f"backfill.day{day + 1}.{w}": partial(_backfill_day, day, w)
         for day, w in ((0, "items"), (0, "tagging"), (0, "logic"), (1, "calls"))
