@@ -251,6 +251,13 @@ def _mixture_row(model: str) -> str:
     return text if vs is None else f"{text} ({relative(vs)} per user, p {vs['p_users']:.2g})"
 
 
+def _mixture_control(model: str) -> str:
+    """A TagCF ``-mix`` row against the same mixture on SASRec's training, per user."""
+    row = next(x for x in report("recsys_mixture")["rows"] if x["model"] == model)
+    vs = row["vs_control"]
+    return f"{relative(vs)} per user, p {vs['p_users']:.2g}"
+
+
 def _tag_term() -> str:
     """``+0.0 % (p 0.83)``: the ablation's recipe against the same training without tag-logic inference."""
     rows = {x["model"]: x for x in report("recsys_ablation")["rows"]}
@@ -347,4 +354,8 @@ FIGURES: dict[str, Callable[[], str]] = {
         f"{_tagheads_spread('recipe (dot heads)'):.4f} → {_tagheads_spread('`tag_heads=cosine`'):.2f}"
     ),
     **{f"recsys_mixture.{x['model']}": partial(_mixture_row, x["model"]) for x in report("recsys_mixture")["rows"]},
+    **{
+        f"recsys_mixture.vs_control.{m}": partial(_mixture_control, m)
+        for m in ("tagcf-ut-util-mix", "tagcf-it-util-mix")
+    },
 }

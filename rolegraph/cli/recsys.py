@@ -67,7 +67,8 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--models",
         default="sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn,tag-profile",
-        help="comma-separated; also tag-profile-it, tag-mixture, tag-mixture-it, tagcf-it-…, and on synth:DIR "
+        help="comma-separated; also tag-profile-it, tag-mixture, tag-mixture-it, tagcf-it-…, tagcf-…-mix, "
+        "sasrec-mix[-it] (SASRec's training with the tag mixture as its β0-weighted T(0) term), and on synth:DIR "
         "oracle-roles, oracle-behaviour",
     )
     p.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1")

@@ -24,10 +24,10 @@ from rolegraph.recsys.dataset import RecData, build
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.metrics import NAMES, all_metrics
 from rolegraph.recsys.models.base import Recommender
-from rolegraph.recsys.models.mixture import TagMixture
+from rolegraph.recsys.models.mixture import TagMixture, WithMixture, prepared_mixture
 from rolegraph.recsys.models.registry import ModelSpec, build_model
 from rolegraph.recsys.models.tagprofile import TagProfile
-from rolegraph.recsys.ranking import Parts, collect_parts, rank_top, spread
+from rolegraph.recsys.ranking import Parts, PartsModel, collect_parts, rank_top, spread
 from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import EpochHook, fit, pick_device, seed_everything
 
@@ -174,6 +174,7 @@ def evaluate_seed(
     with the training's settings, before it is tested."""
     dev = pick_device(device)
     datasets: dict[str, RecData] = {}
+    mixtures: dict[str, TagMixture] = {}  # per tag kind, for the baselines' -mix
     groups: dict[str, list[ModelSpec]] = {}
     for spec in specs:
         groups.setdefault(spec.train_key, []).append(spec)
@@ -189,9 +190,17 @@ def evaluate_seed(
         started = time.perf_counter()
         trained = model.cfg
         for spec in group:
-            if spec.kind == "tagcf":
+            if spec.swept:
                 model.cfg = spec.config(cfg)
-                valid, test = collect_parts(model, data, "valid", dev), collect_parts(model, data, "test", dev)
+                scorer: PartsModel = model
+                if spec.kind != "tagcf":  # a baseline with the tag mixture of its spec's tags as T(0)
+                    if spec.tag_kind not in mixtures:
+                        tagged = datasets.get(spec.tag_kind) or datasets.setdefault(
+                            spec.tag_kind, build(g, spec.tag_kind, cfg.max_tags)
+                        )
+                        mixtures[spec.tag_kind] = prepared_mixture(tagged, cfg)
+                    scorer = WithMixture(model, mixtures[spec.tag_kind])
+                valid, test = collect_parts(scorer, data, "valid", dev), collect_parts(scorer, data, "test", dev)
                 out.sweeps.setdefault(spec.name, []).append(sweep_parts(spec, model.cfg, valid, test, data.n_items))
             else:
                 ranks, top = rank_top(collect_parts(model, data, "test", dev), data.n_items)

@@ -6,7 +6,7 @@ import torch
 
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData
-from rolegraph.recsys.evaluate import Evaluation, evaluate_seed
+from rolegraph.recsys.evaluate import Evaluation, evaluate_seed, finalize
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.registry import parse_model
@@ -29,3 +29,23 @@ def test_on_trained_sees_each_training_once_with_its_weights(tiny_graph: GraphDa
         assert data.n_items == model.n_items and not training  # fit has ended: eval mode, best weights
         assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())  # the weights then tested
     assert set(ev.metrics) == {"sasrec"} and set(ev.sweeps) == {"tagcf-ut-util", "tagcf-ut-util-no-tli"}
+
+
+def test_a_baseline_with_the_tag_mixture_shares_its_training_and_is_itself_at_beta0_zero(
+    tiny_graph: GraphData,
+) -> None:
+    specs = [parse_model("sasrec"), parse_model("sasrec-mix"), parse_model("sasrec-mix-it")]
+    trained: list[str] = []
+    ev = Evaluation(seeds=[1])
+    evaluate_seed(tiny_graph, specs, 1, CFG, ev, "cpu", on_trained=lambda key, *_: trained.append(key))
+    assert trained == ["sasrec"]  # one SASRec serves the three
+    assert set(ev.sweeps) == {"sasrec-mix", "sasrec-mix-it"}
+    plain = {m: v[0] for m, v in ev.metrics["sasrec"].items()}
+    for name in ("sasrec-mix", "sasrec-mix-it"):
+        (sweep,) = ev.sweeps[name]
+        assert sweep.grid[0] == (0.0, 0.0) and len(sweep.grid) > 1  # β0 swept, β1 held at 0
+        assert sweep.test[0] == plain  # β0 = 0: the mixture has no say
+    assert sweep.spread["tag0"] > 0  # the T(0) part is there to be weighed
+    finalize(ev)
+    assert {b["model"] for b in ev.betas} == {"sasrec-mix", "sasrec-mix-it"}
+    assert set(ev.metrics) == {"sasrec", "sasrec-mix", "sasrec-mix-it"}

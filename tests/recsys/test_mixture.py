@@ -14,10 +14,12 @@ from rolegraph.recsys.models.mixture import (
     EM_STEPS,
     PRIOR_ITEMS,
     TagMixture,
+    WithMixture,
     item_given_tag,
     item_tag_rows,
     logic_spread,
     mixture_weights,
+    prepared_mixture,
     top_tags,
 )
 from rolegraph.recsys.models.registry import build_model, parse_model
@@ -136,3 +138,19 @@ def test_tagcf_reads_the_mixture_as_its_t0_term_with_the_same_training(tiny_grap
     expected = model.mixture().scores(users, seqs)
     assert torch.allclose(tag0_mix[:, 1:], expected[:, 1:]) and (tag0_mix[:, 0] == 0).all()
     assert model.mixture() is model.mixture()  # built and tuned once
+
+
+def test_a_baseline_reads_the_mixture_as_its_t0_term_and_nothing_else(tiny_graph: GraphData) -> None:
+    spec = parse_model("sasrec-mix")
+    assert (spec.kind, spec.tag_kind, spec.mode, spec.train_key) == ("sasrec", "user", "util", "sasrec")
+    assert spec.swept and spec.mixed and not parse_model("sasrec").swept
+    assert parse_model("lightgcn-mix-it").tag_kind == "item"
+    data: RecData = build(tiny_graph, "user", 4)
+    torch.manual_seed(0)
+    model = build_model(spec, data, ModelConfig(hidden=8))
+    mixture = prepared_mixture(data, ModelConfig(hidden=8))
+    users = torch.arange(min(3, data.n_users))
+    seqs = torch.tensor([[0, 1, 2], [0, 0, 3], [2, 2, 2]])[: users.numel()]
+    raw, tag0, tag1 = WithMixture(model.eval(), mixture).score_parts(users, seqs)
+    assert torch.equal(raw, model.scores(users, seqs)) and not tag1.any()
+    assert torch.allclose(tag0[:, 1:], mixture.scores(users, seqs)[:, 1:]) and (tag0[:, 0] == 0).all()

@@ -180,6 +180,38 @@ class TagMixture(Recommender):
         return scores
 
 
+def prepared_mixture(data: RecData, cfg: ModelConfig) -> TagMixture:
+    """The tag mixture over ``data``'s tags, its settings picked on validation (`TagMixture.prepare`)."""
+    mixture = TagMixture(data.n_users, data.n_items, cfg, data)
+    mixture.prepare(data)
+    return mixture
+
+
+class WithMixture:
+    """A trained model scored with the tag mixture's log P(i | u) as its T(0) part (β0-weighted like TagCF's,
+    chosen on validation): the ``-mix`` control on a model that never learned the tags (``sasrec-mix``), so a
+    TagCF ``-mix`` gain can be told apart from what the mixture adds to any backbone."""
+
+    def __init__(self, model: Recommender, mixture: TagMixture):
+        self.model, self.mixture = model, mixture
+        self.cfg = model.cfg
+
+    def eval(self) -> WithMixture:
+        self.model.eval()
+        return self
+
+    def train(self, mode: bool = True) -> WithMixture:
+        self.model.train(mode)
+        return self
+
+    @torch.no_grad()
+    def score_parts(self, users: torch.Tensor, seqs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        raw = self.model.scores(users, seqs)
+        tag0 = self.mixture.scores(users.cpu(), seqs.cpu()).to(raw.device)
+        tag0[:, 0] = 0.0
+        return raw, tag0, torch.zeros_like(raw)
+
+
 def top_tags(model: TagMixture, histories: list[np.ndarray], k: int, batch: int = 64) -> list[list[int]]:
     """Each user's k tags (index + 1) of largest π'_u over the whole history (index + 1 arrays), a batch of
     users at a time: who the mixture takes each user to be."""

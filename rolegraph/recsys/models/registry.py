@@ -5,7 +5,9 @@ Names: ``sasrec``, ``bpr``, ``lightgcn``, ``tagcf-{ut,it}-{util,expl}`` with opt
 inference: β0 = β1 = 0), ``-mix`` (the tag mixture's log P(i|u) as the T(0) term, same training);
 ``tag-profile`` / ``tag-profile-it`` (tag overlap with the history, no training);
 ``tag-mixture`` / ``tag-mixture-it`` (next items through the history's mix of tags, `models.mixture`);
-``oracle-roles`` / ``oracle-behaviour`` (a synthetic world's ceilings, `models.oracle`). Variants that
+``oracle-roles`` / ``oracle-behaviour`` (a synthetic world's ceilings, `models.oracle`); ``sasrec-mix``,
+``bpr-mix``, ``lightgcn-mix`` (``-mix-it`` over item tags): the baseline's training scored with the tag
+mixture as a β0-weighted T(0) term like TagCF's ``-mix``, the control for it. Variants that
 differ only in inference share one trained model; TagCF's expl trains its own (`ModelSpec.train_key`).
 A spec may carry ``overrides`` of model settings (the ablation bench's rows): those of `INFERENCE_ONLY`
 change only how a trained model scores, the others give the spec a training of its own.
@@ -33,6 +35,7 @@ from rolegraph.recsys.models.tagprofile import TagProfile
 
 _TAGCF = re.compile(r"^tagcf-(ut|it)-(util|expl)((?:-no-(?:te|ta|tli))*)(-mix)?$")
 BASELINES = ("sasrec", "bpr", "lightgcn")
+_MIXED = re.compile(r"^(sasrec|bpr|lightgcn)-mix(-it)?$")
 PROFILES = {"tag-profile": "user", "tag-profile-it": "item"}
 MIXTURES = {"tag-mixture": "user", "tag-mixture-it": "item"}
 ORACLES = ("oracle-roles", "oracle-behaviour")
@@ -57,6 +60,16 @@ class ModelSpec:
     use_tli: bool = True
     overrides: tuple[tuple[str, Any], ...] = ()  # (setting, value) pairs applied on top of the run's settings
     world: str | None = None  # oracles: the `rolegraph synth` folder whose truth they read
+
+    @property
+    def swept(self) -> bool:
+        """Scored at a grid of β (TagCF, and a baseline with the tag mixture as its T(0) term)."""
+        return self.kind == "tagcf" or self.mixed
+
+    @property
+    def mixed(self) -> bool:
+        """The tag mixture is its T(0) term (``-mix``)."""
+        return ("tag_score", "mixture") in self.overrides
 
     @property
     def train_key(self) -> str:
@@ -93,11 +106,15 @@ def parse_model(name: str) -> ModelSpec:
         return ModelSpec(name, "tag-mixture", MIXTURES[name])  # type: ignore[arg-type]
     if name in ORACLES:
         return ModelSpec(name, "oracle")
+    mixed = _MIXED.match(name)
+    if mixed:
+        tag_kind = "item" if mixed.group(2) else "user"
+        return ModelSpec(name, mixed.group(1), tag_kind, "util", overrides=(("tag_score", "mixture"),))  # type: ignore[arg-type]
     m = _TAGCF.match(name)
     if not m:
         raise InvalidInput(
-            f"unknown model {name!r}: use sasrec, bpr, lightgcn, tag-profile, tag-profile-it, tag-mixture, "
-            "tag-mixture-it, oracle-roles, "
+            f"unknown model {name!r}: use sasrec, bpr, lightgcn, (sasrec|bpr|lightgcn)-mix[-it], tag-profile, "
+            "tag-profile-it, tag-mixture, tag-mixture-it, oracle-roles, "
             "oracle-behaviour or tagcf-(ut|it)-(util|expl)[-no-te][-no-ta][-no-tli][-mix]"
         )
     suffixes = set(m.group(3).split("-no-")[1:])

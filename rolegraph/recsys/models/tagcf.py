@@ -44,7 +44,7 @@ from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData, seq_windows
 from rolegraph.recsys.logic import augment_tags, explore
 from rolegraph.recsys.models.base import Batch, Recommender, SeqEncoder, id_loss, init_weights, window_batches
-from rolegraph.recsys.models.mixture import TagMixture
+from rolegraph.recsys.models.mixture import TagMixture, prepared_mixture
 
 
 class TagAttention(nn.Module):
@@ -300,9 +300,7 @@ class TagCF(Recommender):
     def mixture(self) -> TagMixture:
         """The tag mixture over this model's tags (`models.mixture`), its settings picked on validation once."""
         if not self._mixture:
-            mixture = TagMixture(self.n_users, self.n_items, self.cfg, self._data)
-            mixture.prepare(self._data)
-            self._mixture.append(mixture)
+            self._mixture.append(prepared_mixture(self._data, self.cfg))
         return self._mixture[0]
 
     def _item_tag_means(self) -> torch.Tensor:
