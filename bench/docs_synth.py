@@ -68,7 +68,15 @@ def _mixture(r: dict[str, Any]) -> tuple[str, str]:
     model = "tagcf-ut-util-mix" if "tagcf-ut-util-mix" in rows else "tag-mixture-it"
     vs = rows[model]["vs_sasrec"]
     met = vs["rel"] >= 0.10 and vs["p_users"] < 0.01
-    return result, f"{model} ≥ SASRec + 10 % per user: {vs['rel']:+.1%}, p {vs['p_users']:.2g} — {verdict(met)}"
+    target = f"{model} ≥ SASRec + 10 % per user: {vs['rel']:+.1%}, p {vs['p_users']:.2g} — {verdict(met)}"
+    control = rows[model].get("vs_control")
+    if control:  # the same tag term on SASRec's training: what TagCF's own training adds
+        target += (
+            f"; against the same term on SASRec ({control['model']}) {control['rel']:+.1%}, "
+            f"p {control['p_users']:.2g}: TagCF's own training adds "
+            + ("to it" if control["rel"] > 0 and control["p_users"] < 0.05 else "nothing measurable")
+        )
+    return result, target
 
 
 def _grown(r: dict[str, Any]) -> tuple[str, str]:
