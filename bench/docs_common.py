@@ -23,6 +23,8 @@ MODELS = {
     "bpr": "BPR-MF",
     "lightgcn": "LightGCN",
     "tag-profile": "tag profile",
+    "sasrec-mix": "SASRec + the tag mixture over roles",
+    "sasrec-mix-it": "SASRec + the tag mixture over topics",
 }
 
 

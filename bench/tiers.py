@@ -193,6 +193,9 @@ STEPS = (
             "SASRec and the recipe", "40 min",
             "--seeds", "5", "--models", "sasrec,tagcf-ut-util,tagcf-ut-util-mix,tagcf-ut-util-no-te",
             "--paired", "sasrec,tagcf-ut-util"),
+    _recsys("movielens_sasrec_mix", "SASRec with the tag mixture as a β0-weighted term (roles, topics; β0 chosen on "
+            "validation), the control for TagCF's -mix, beside SASRec, 5 seeds, paired per user", "15 min",
+            "--seeds", "5", "--models", "sasrec,sasrec-mix,sasrec-mix-it", "--paired", "sasrec"),
     Step("full", ("backfill",),
          ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "1700", "--days", "2", "--max-tags", "50",
           "--max-checks", "200"),
