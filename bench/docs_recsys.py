@@ -246,6 +246,17 @@ def _betas(name: str, model: str) -> str:
     return "; ".join(f"{t} (seed {seed})" for seed, t in sorted(text.items()))
 
 
+def _valid_curve(name: str, model: str, points: int = 3) -> str:
+    """``0.1286 at β0 = 0, 0.1260 at 0.5, 0.1151 at 1``: a swept model's validation NDCG@10 at the first
+    points of its β0 grid, mean over seeds (an evaluate report's ``.runs.json``)."""
+    picked = [b for b in report(f"{name}.runs")["betas"] if b["model"] == model]
+    grid = [x["beta0"] for x in picked[0]["sweep"]][:points]
+    means = [sum(b["sweep"][k]["ndcg@10"] for b in picked) / len(picked) for k in range(points)]
+    return ", ".join(
+        f"{v:.4f} at {'β0 = ' if k == 0 else ''}{b0:g}" for k, (b0, v) in enumerate(zip(grid, means, strict=True))
+    )
+
+
 def _occupation_cosines(role: str, occupations: tuple[str, ...]) -> str:
     """``0.79 and 0.53``: MiniLM's cosine of one role with some occupations (the MovieLens roles report)."""
     table = report("recsys_roles_movielens")["matching_table"]
@@ -296,6 +307,11 @@ FIGURES: dict[str, Callable[[], str]] = {
         for model in ("tagcf-ut-util-no-te", "tagcf-ut-util-mix")
     },
     "recsys_movielens_no_te.betas.tagcf-ut-util-mix": partial(_betas, "recsys_movielens_no_te", "tagcf-ut-util-mix"),
+    **{
+        f"recsys_movielens_sasrec_mix.{what}.{m}": partial(f, "recsys_movielens_sasrec_mix", m)
+        for m in ("sasrec-mix", "sasrec-mix-it")
+        for what, f in (("betas", _betas), ("valid", _valid_curve), ("paired", _paired))
+    },
     **{
         f"recsys_movielens.betas.{m}": partial(_betas, "recsys_movielens", m)
         for m in ("tagcf-ut-util", "tagcf-ut-expl")
