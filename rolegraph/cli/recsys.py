@@ -133,6 +133,11 @@ def train(args: argparse.Namespace) -> int:
     from rolegraph.settings import RecsysSettings
 
     spec = parse_model(args.model)
+    if spec.mixed and spec.kind != "tagcf":
+        raise InvalidInput(
+            f"{spec.name} is an evaluation control (the baseline scored with the tag mixture), not a servable "
+            f"model: train {spec.kind} or a TagCF model"
+        )
     cfg = _model_config(args)
     set_threads(args.threads)
     status = console.status("training")

@@ -3,7 +3,8 @@
 Per seed, each distinct training (`ModelSpec.train_key`) runs once with early stopping on validation
 NDCG@10; TagCF variants that differ only in inference share it (TagCF-expl trains its own). TagCF's β are
 chosen on validation, by default once per run from every seed's validation together (`beta_choice`):
-for util β0 from `BETA0_GRID` (β1 = 0) by NDCG@10; for expl β0 likewise and then β1 > 0 from
+for util β0 from `BETA0_GRID` (`MIX_BETA0_GRID` where the tag mixture is the T(0) term, ``-mix``) (β1 = 0)
+by NDCG@10; for expl β0 likewise and then β1 > 0 from
 `BETA1_GRID`: the one with the highest validation coverage@10 among those whose NDCG@10 stays within
 `EXPL_TOLERANCE` of β1 = 0 (the smallest β1 when none does). So every seed records the validation and
 test metrics of each grid point (`Sweep`), and `finalize` picks after the last seed.
@@ -32,6 +33,9 @@ from rolegraph.recsys.stats import paired_users
 from rolegraph.recsys.train import EpochHook, fit, pick_device, seed_everything
 
 BETA0_GRID = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+#: β0 of the tag mixture's log P(i | u) (``-mix``): its spread over a user's candidates is of the raw score's
+#: order, not a thousandth of it like Eq. 9's term, so the useful weights are the small ones
+MIX_BETA0_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 4.0, 8.0)
 BETA1_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 EXPL_TOLERANCE = 0.98
 PAIRED_BASELINES = ("sasrec", "tag-profile")
@@ -73,18 +77,18 @@ class Evaluation:
         self.ranks.setdefault(name, []).append(ranks)
 
 
-def grid_of(mode: str) -> list[tuple[float, float]]:
-    """The (β0, β1) points a TagCF spec is scored at."""
+def grid_of(mode: str, mixed: bool = False) -> list[tuple[float, float]]:
+    """The (β0, β1) points a TagCF spec (or a ``-mix`` spec: ``mixed``) is scored at."""
     if mode == "none":
         return [(0.0, 0.0)]
     ones = [0.0, *BETA1_GRID] if mode == "expl" else [0.0]
-    return [(b0, b1) for b0 in BETA0_GRID for b1 in ones]
+    return [(b0, b1) for b0 in (MIX_BETA0_GRID if mixed else BETA0_GRID) for b1 in ones]
 
 
 def sweep_parts(spec: ModelSpec, cfg: ModelConfig, valid: Parts, test: Parts, n_items: int) -> Sweep:
     """Scores ``valid`` and ``test`` at every point of the spec's grid."""
     mode = spec.mode if spec.use_tli else "none"
-    grid = grid_of(mode)
+    grid = grid_of(mode, spec.mixed)
     rows_valid, rows_test, ranks = [], [], []
     for b0, b1 in grid:
         rows_valid.append(all_metrics(*rank_top(valid, n_items, b0, b1), n_items))
@@ -113,9 +117,10 @@ def choose_point(grid: list[tuple[float, float]], valid: list[list[dict[str, flo
     return max(near, key=lambda k: (mean["coverage@10"][k], -grid[k][1]))
 
 
-def choose_betas(mode: str, valid: Parts, n_items: int) -> tuple[float, float]:
-    """(β0, β1) for one trained model from its own validation (``mode``: util, expl or none)."""
-    grid = grid_of(mode)
+def choose_betas(mode: str, valid: Parts, n_items: int, mixed: bool = False) -> tuple[float, float]:
+    """(β0, β1) for one trained model from its own validation (``mode``: util, expl or none; ``mixed``: the
+    tag mixture is its T(0) term)."""
+    grid = grid_of(mode, mixed)
     rows = [all_metrics(*rank_top(valid, n_items, b0, b1), n_items) for b0, b1 in grid]
     return grid[choose_point(grid, [rows], mode)]
 

@@ -95,6 +95,11 @@ def test_evaluate_refuses_bad_settings_before_training(
     assert "hidden (10) must be a multiple of heads (4)" in capsys.readouterr().err
 
 
+def test_train_refuses_an_evaluation_control(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--model", "sasrec-mix"]) == 1  # before any graph is opened
+    assert "sasrec-mix is an evaluation control" in capsys.readouterr().err
+
+
 def test_evaluate_pairs_against_the_models_asked_for(
     tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
