@@ -310,7 +310,7 @@ FIGURES: dict[str, Callable[[], str]] = {
     **{
         f"recsys_movielens_sasrec_mix.{what}.{m}": partial(f, "recsys_movielens_sasrec_mix", m)
         for m in ("sasrec-mix", "sasrec-mix-it")
-        for what, f in (("betas", _betas), ("valid", _valid_curve), ("paired", _paired))
+        for what, f in (("betas", _betas), ("valid", partial(_valid_curve, points=4)), ("paired", _paired))
     },
     **{
         f"recsys_movielens.betas.{m}": partial(_betas, "recsys_movielens", m)
