@@ -88,7 +88,7 @@ def grid_of(mode: str, mixed: bool = False) -> list[tuple[float, float]]:
 def sweep_parts(spec: ModelSpec, cfg: ModelConfig, valid: Parts, test: Parts, n_items: int) -> Sweep:
     """Scores ``valid`` and ``test`` at every point of the spec's grid."""
     mode = spec.mode if spec.use_tli else "none"
-    grid = grid_of(mode, spec.mixed)
+    grid = grid_of(mode, cfg.tag_score == "mixture")
     rows_valid, rows_test, ranks = [], [], []
     for b0, b1 in grid:
         rows_valid.append(all_metrics(*rank_top(valid, n_items, b0, b1), n_items))

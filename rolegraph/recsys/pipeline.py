@@ -33,7 +33,8 @@ def train_model(
     facts: dict[str, Any] = {"epochs": fitted.epochs, "best_epoch": fitted.best_epoch, "seed": seed}
     if isinstance(model, TagCF):
         mode = spec.mode if spec.use_tli else "none"
-        beta0, beta1 = choose_betas(mode, collect_parts(model, data, "valid", dev), data.n_items, spec.mixed)
+        mixed = model.cfg.tag_score == "mixture"
+        beta0, beta1 = choose_betas(mode, collect_parts(model, data, "valid", dev), data.n_items, mixed)
         facts |= {"beta0": beta0, "beta1": beta1}
         model.cfg = model.cfg.with_overrides(beta0=beta0, beta1=beta1)
     test = rank_metrics(collect_parts(model, data, "test", dev), data.n_items, model.cfg.beta0, model.cfg.beta1)

@@ -49,3 +49,11 @@ def test_a_baseline_with_the_tag_mixture_shares_its_training_and_is_itself_at_be
     finalize(ev)
     assert {b["model"] for b in ev.betas} == {"sasrec-mix", "sasrec-mix-it"}
     assert set(ev.metrics) == {"sasrec", "sasrec-mix", "sasrec-mix-it"}
+
+
+def test_the_mixture_grid_follows_the_tag_term_not_the_name(tiny_graph: GraphData) -> None:
+    ev = Evaluation(seeds=[0])
+    specs = [parse_model("tagcf-ut-util"), parse_model("tagcf-ut-util-no-tli")]
+    evaluate_seed(tiny_graph, specs, 0, CFG.with_overrides(tag_score="mixture"), ev, "cpu")  # `--set tag_score=…`
+    assert ev.sweeps["tagcf-ut-util"][0].grid == [(b0, 0.0) for b0 in MIX_BETA0_GRID]
+    assert ev.sweeps["tagcf-ut-util-no-tli"][0].grid == [(0.0, 0.0)]  # no tag-logic inference: nothing to weigh
