@@ -23,6 +23,11 @@ def _peers(r: dict[str, Any]) -> tuple[str, str]:
     if "recbole-sasrec" in r["peers"] and "sasrec" in r["ours"]:
         ours, theirs = r["ours"]["sasrec"]["ndcg@10"]["mean"], r["peers"]["recbole-sasrec"]["ndcg@10"]["mean"]
         target = f"ours within ±10 % of RecBole: {change(ours, theirs)} — {verdict(abs(ours / theirs - 1) <= 0.10)}"
+        run = r["runs"]["sasrec"][0]
+        if "wall-clock" in str(run.get("stopped")):  # RecBole's early stopping did not end it
+            target += (
+                f" (RecBole's run cut by a wall-clock limit at epoch {run['epochs_run']}, best {run['best_epoch']})"
+            )
     return "NDCG@10 " + "; ".join(parts), target
 
 

@@ -130,6 +130,7 @@ def _controls(r: dict[str, Any]) -> tuple[str, str]:
 # recsys_* reports without `rolegraph evaluate`'s per-model NDCG@10, and those that evaluate does not write
 NO_NDCG = (
     "recsys_roles_synth",
+    "recsys_roles_synth_flat",
     "recsys_roles_movielens",
     "recsys_tagheads",
     "recsys_gpu",
@@ -267,6 +268,7 @@ def _occupation_cosines(role: str, occupations: tuple[str, ...]) -> str:
 RECSYS = tuple(s.name for s in STEPS if s.name.startswith("recsys_"))
 ROWS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "recsys_roles_synth": _roles,
+    "recsys_roles_synth_flat": _roles,
     "recsys_roles_movielens": _roles,
     "recsys_gpu": _recsys_gpu,
     "recsys_controls": _controls,

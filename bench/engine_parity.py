@@ -48,7 +48,7 @@ from rolegraph.graph import analyst
 from rolegraph.graph.connect import open_store
 from rolegraph.graph.loaders.files import read_items
 from rolegraph.graph.neo4j_backend import open_neo4j
-from rolegraph.graph.neo4j_server import ServerConfig, start, status, stop
+from rolegraph.graph.neo4j_server import serving, status
 from rolegraph.graph.reads import _RUN_IDENTITY
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.statements import Stmt
@@ -60,7 +60,6 @@ from rolegraph.reasoning.grow.config import GrowConfig
 from rolegraph.reasoning.grow.wiring import open_run
 from rolegraph.settings import GraphSettings
 from tests.graph import analyst_world
-from tests.support.neo4j import free_port
 from tests.support.openai_server import ScriptedServer
 from tests.support.oracle import Oracle
 
@@ -152,8 +151,7 @@ def neo4j_store(uri: str | None, folder: Path) -> Iterator[GraphStore]:
     """A store on the given server's database, or on a server started in ``folder``; wiped, with schema."""
     with ExitStack() as stack:
         if uri is None:
-            uri = start(ServerConfig(data_dir=folder, port=free_port())).uri
-            stack.callback(lambda: stop(folder, timeout_s=120.0, kill=True))
+            uri = stack.enter_context(serving(folder)).uri
         store = stack.enter_context(GraphStore(open_neo4j(uri, "neo4j", "", "neo4j", 10.0)))
         store.clear()
         init_schema(store.backend)
@@ -171,10 +169,7 @@ def demo_stores(folder: Path = Path("data")) -> Iterator[tuple[GraphStore, Graph
             "the same demo (`DEMO_GRAPH=neo4j DEMO_SERVE=0 make demo`; `make bench-full` runs both)"
         )
     with ExitStack() as stack:
-        server = status(server_dir).state
-        if server is None:
-            server = start(ServerConfig(data_dir=server_dir))
-            stack.callback(lambda: stop(server_dir, timeout_s=120.0, kill=True))
+        server = status(server_dir).state or stack.enter_context(serving(server_dir))
         falkor = stack.enter_context(open_store(GraphSettings(graph_uri=f"falkordb-lite://{embedded}")))
         neo = stack.enter_context(open_store(GraphSettings(graph_uri=server.uri)))
         yield falkor, neo

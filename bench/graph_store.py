@@ -26,14 +26,13 @@ from typing import Any
 
 import numpy as np
 import psutil
-from ports import free_port
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph.connect import open_backend, open_store
 from rolegraph.graph.explore import explore
 from rolegraph.graph.falkor import FalkorBackend
 from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
-from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, start, stop
+from rolegraph.graph.neo4j_server import NEO4J_VERSION, serving
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.store import GraphStore
 from rolegraph.settings import GraphSettings
@@ -136,8 +135,7 @@ def _settings(engine: str, folder: Path, args: argparse.Namespace) -> Iterator[G
         else:
             uri = args.neo4j_uri
             if uri is None:
-                uri = start(ServerConfig(data_dir=folder, port=free_port())).uri
-                stack.callback(lambda: stop(folder, timeout_s=120.0, kill=True))
+                uri = stack.enter_context(serving(folder)).uri
             settings = GraphSettings(graph_uri=uri, batch_size=args.batch_size)
         backend = open_backend(settings)
         with GraphStore(backend) as store:

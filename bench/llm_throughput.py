@@ -59,7 +59,9 @@ def main() -> None:
     c = summary.counts
     tag_s = summary.timings.get("tag (LLM)", 0.0)
     logic_s = summary.timings.get("logic (LLM)", 0.0)
-    llm_s = tag_s + logic_s
+    # every phase that calls the LLM (tagging, the re-ask of echoed answers, logic): the calls counted below
+    # are theirs, so the rates divide by all of their time
+    llm_s = sum(t for phase, t in summary.timings.items() if phase.endswith("(LLM)"))
     sources = c.get("u2i_sources_planned", 0) + c.get("i2u_sources_planned", 0)
     sources_ok = c.get("u2i_sources_done", 0) + c.get("i2u_sources_done", 0)
     numbers = {

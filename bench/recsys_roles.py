@@ -1,7 +1,8 @@
 """User-role identification: do a user's top-5 inferred roles (T(0) written back as
 HAS_ROLE) match what we know about the user, better than giving everyone the most common roles?
 
-    python bench/recsys_roles.py synth [--users 1000 --items 2000]  # planted roles, exact match
+    python bench/recsys_roles.py synth [--users 1000 --items 2000] [--role-zipf 0.8]
+                                                                     # planted roles, exact match
     python bench/recsys_roles.py movielens [--threshold 0.5] [--graph-uri URI] [--in-place]
                                                                      # occupation ~ role by MiniLM cosine
 
@@ -197,17 +198,27 @@ def main() -> None:
     parser.add_argument(
         "--lam", default="", metavar="L1,L2", help="also train with these λ (Eq. 7) and report their roles' hit rate"
     )
+    parser.add_argument(
+        "--role-zipf",
+        type=float,
+        default=SynthConfig().role_zipf,
+        help="synth: the role prior's exponent (0: every role as common, so popularity knows nothing)",
+    )
+    parser.add_argument("--name", default=None, help="the report's name (default: recsys_roles_<which>)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     lams = [float(x) for x in args.lam.split(",") if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         if args.which == "synth":
-            cfg = SynthConfig(users=args.users, items=args.items, interactions_per_user=20.0, seed=0)
+            cfg = SynthConfig(
+                users=args.users, items=args.items, interactions_per_user=20.0, seed=0, role_zipf=args.role_zipf
+            )
             generate(cfg, Path(tmp) / "world")
             rows = (Path(tmp) / "world" / "truth" / "users.jsonl").read_text().splitlines()
             truth = {r["id"]: r["roles"] for r in map(json.loads, rows)}
             with dataset_store(f"synth:{tmp}/world", no_progress) as store:
                 report = measure(store, truth, "exact", args.threshold, lams)
+            report["world"] = {"users": cfg.users, "items": cfg.items, "role_zipf": cfg.role_zipf}
         else:
             uri = args.graph_uri or GraphSettings().graph_uri
             with scratch_graph(uri, args.in_place) as settings, open_store(settings) as store:
@@ -217,13 +228,18 @@ def main() -> None:
                 occ = {u: [str(a["occupation"])] for u, a in g.user_attrs.items() if a.get("occupation")}
                 report = measure(store, occ, "minilm", args.threshold, lams)
             report["graph"] = uri + ("" if args.in_place else " (trained on a temporary copy)")
-    report = stamp(f"recsys_roles_{args.which}", seeds=[0]) | report
+    report = stamp(args.name or f"recsys_roles_{args.which}", seeds=[0]) | report
     lines = [
         f"# User-role identification ({args.which}, {report['date']})",
         "",
         f"Command: `{report['provenance']['command']}`; TagCF-ut util, seed 0, top {TOP} roles (T(0)) read "
         f"back from HAS_ROLE; match: {report['match']}.",
         *([f"Graph: `{report['graph']}`."] if "graph" in report else []),
+        *(
+            [f"World v2: {w['users']} users, {w['items']} items, role prior 1/rank^{w['role_zipf']:g}."]
+            if (w := report.get("world"))
+            else []
+        ),
         "",
         "| | users | share with a matching role in the top 5 |",
         "|---|---|---|",

@@ -59,6 +59,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--session-length", type=float, default=5.0, help="mean items per session (geometric)")
     p.add_argument("--stay", type=float, default=0.7, help="chance that a session's next item keeps its topic")
     p.add_argument("--item-zipf", type=float, default=1.0, help="exponent of the items' long-tail popularity")
+    p.add_argument(
+        "--role-zipf", type=float, default=0.8, help="exponent of the role prior 1/rank^a (0: every role as common)"
+    )
     p.add_argument("--roles-per-item", type=int, default=3, help="draws of an item's role tags from its consumers")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=synth)
@@ -161,6 +164,7 @@ def synth(args: argparse.Namespace) -> int:
         session_length=args.session_length,
         stay=args.stay,
         item_zipf=args.item_zipf,
+        role_zipf=args.role_zipf,
         roles_per_item=args.roles_per_item,
     )
     cfg.check()

@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -128,6 +129,36 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(data_dir: Path, databases: int = 1, heap_mib: int = 512, pagecache_mib: int = 256) -> Iterator[ServerState]:
+    """Runs a server with its data under ``data_dir`` on free loopback ports for as long as the block runs
+    (``databases`` servers in one JVM, one database each: ``state.uris``); yields the started state.
+
+    The JVM is tied to this process (`ServerConfig.exit_with_pid`), so a caller killed before the block ends
+    leaves none behind; at the end it is stopped, and killed if it has not ended within two minutes.
+    """
+    config = ServerConfig(
+        data_dir=data_dir,
+        port=free_port(),
+        extra_ports=tuple(free_port() for _ in range(databases - 1)),
+        heap_mib=heap_mib,
+        pagecache_mib=pagecache_mib,
+        exit_with_pid=os.getpid(),
+    )
+    state = start(config)
+    try:
+        yield state
+    finally:
+        stop(data_dir, timeout_s=120.0, kill=True)
 
 
 def status(data_dir: Path) -> ServerStatus:

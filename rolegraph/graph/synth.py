@@ -1,8 +1,9 @@
 """A synthetic world with planted roles, topics and logic: the recommender's positive control.
 
 How a world is drawn:
-- roles t have a prior P(t) (Zipf-like); each role wants ``fanout`` topics with weights P(c|t) (U2I),
-  and every topic is wanted by some role when ``roles × fanout ≥ topics``;
+- roles t have a prior P(t) ∝ 1 / rank^``role_zipf`` (0.8: a few roles are common); each role wants
+  ``fanout`` topics with weights P(c|t) (U2I), and every topic is wanted by some role when
+  ``roles × fanout ≥ topics``;
 - items carry 1–3 topics and a long-tail popularity w_i (Zipf over a random order); within a topic an
   item is drawn with P(i|c) ∝ w_i, so most items are seen a handful of times;
 - users hold 1–3 persistent roles with mixture weights π_u. A history is a run of sessions (geometric
@@ -95,6 +96,7 @@ class SynthConfig:
     session_length: float = 5.0  # mean items per session (geometric)
     stay: float = 0.7  # chance that a session's next item keeps its topic
     item_zipf: float = 1.0  # exponent of item popularity 1 / rank^a
+    role_zipf: float = 0.8  # exponent of the role prior P(t) ∝ 1 / rank^a (0: every role as common)
     roles_per_item: int = 3  # draws of an item's role tags from the roles that consume it (distinct kept)
 
     def check(self) -> None:
@@ -107,8 +109,8 @@ class SynthConfig:
             raise InvalidInput("noise and stay must be between 0 and 1")
         if self.interactions_per_user <= 0 or self.session_length < 1:
             raise InvalidInput("interactions_per_user must be positive and session_length at least 1")
-        if self.item_zipf < 0 or self.roles_per_item < 1:
-            raise InvalidInput("item_zipf must be 0 or more and roles_per_item at least 1")
+        if self.item_zipf < 0 or self.role_zipf < 0 or self.roles_per_item < 1:
+            raise InvalidInput("item_zipf and role_zipf must be 0 or more and roles_per_item at least 1")
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ def generate(cfg: SynthConfig, out: Path, progress: Tick | None = None) -> dict[
     out.mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(exist_ok=True)
     roles, topics = _names(_ADJECTIVES, _ROLES, cfg.roles), _names(_ADJECTIVES, _TOPICS, cfg.topics)
-    prior = 1.0 / np.arange(1, cfg.roles + 1) ** 0.8
+    prior = 1.0 / np.arange(1, cfg.roles + 1) ** cfg.role_zipf
     prior /= prior.sum()
     u2i_dst, u2i_w = _u2i(rng, cfg)
     i2u_topic, i2u_role, i2u_post, topic_mass = _i2u(cfg, u2i_dst, u2i_w, prior)

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import stats
 
 from rolegraph.recsys.config import ModelConfig
-from rolegraph.recsys.dataset import RecData, build
+from rolegraph.recsys.dataset import RecData, TagKindName, build
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.metrics import NAMES, all_metrics
 from rolegraph.recsys.models.base import Recommender
@@ -181,11 +181,16 @@ def evaluate_seed(
     datasets: dict[str, RecData] = {}
     mixtures: dict[str, TagMixture] = {}  # per tag kind, for the baselines' -mix
     groups: dict[str, list[ModelSpec]] = {}
+
+    def data_of(kind: TagKindName) -> RecData:
+        if kind not in datasets:
+            datasets[kind] = build(g, kind, cfg.max_tags)
+        return datasets[kind]
+
     for spec in specs:
         groups.setdefault(spec.train_key, []).append(spec)
     for key, group in groups.items():
-        kind = group[0].tag_kind
-        data = datasets.get(kind) or datasets.setdefault(kind, build(g, kind, cfg.max_tags))
+        data = data_of(group[0].tag_kind)
         generator = seed_everything(seed)
         cpu = time.process_time()
         model = build_model(group[0], data, cfg)
@@ -200,10 +205,7 @@ def evaluate_seed(
                 scorer: PartsModel = model
                 if spec.kind != "tagcf":  # a baseline with the tag mixture of its spec's tags as T(0)
                     if spec.tag_kind not in mixtures:
-                        tagged = datasets.get(spec.tag_kind) or datasets.setdefault(
-                            spec.tag_kind, build(g, spec.tag_kind, cfg.max_tags)
-                        )
-                        mixtures[spec.tag_kind] = prepared_mixture(tagged, cfg)
+                        mixtures[spec.tag_kind] = prepared_mixture(data_of(spec.tag_kind), cfg)
                     scorer = WithMixture(model, mixtures[spec.tag_kind])
                 valid, test = collect_parts(scorer, data, "valid", dev), collect_parts(scorer, data, "test", dev)
                 out.sweeps.setdefault(spec.name, []).append(sweep_parts(spec, model.cfg, valid, test, data.n_items))

@@ -14,9 +14,8 @@ from neo4j import GraphDatabase
 
 from rolegraph.errors import GraphUnavailable
 from rolegraph.graph import neo4j_server
-from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, start, status, stop
-from tests.support.neo4j import LocalNeo4j, free_port
-from tests.support.neo4j import local_neo4j as start_local
+from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, free_port, serving, start, status, stop
+from tests.support.neo4j import LocalNeo4j
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +29,7 @@ def server(local_neo4j: LocalNeo4j, tmp_path_factory: pytest.TempPathFactory) ->
         yield local_neo4j.folder, local_neo4j.state.uri
         return
     folder = tmp_path_factory.mktemp("neo4j-server")
-    with start_local(folder) as state:
+    with serving(folder) as state:
         yield folder, state.uri
 
 

@@ -103,6 +103,20 @@ def test_same_seed_same_world(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_role_prior_follows_role_zipf(tmp_path: Path) -> None:
+    def prior(zipf: float) -> list[float]:
+        out = tmp_path / f"zipf{zipf}"
+        generate(SynthConfig(users=30, items=40, roles=6, topics=8, seed=3, role_zipf=zipf), out)
+        return list(json.loads((out / "truth" / "logic.json").read_text())["role_prior"])
+
+    flat, default = prior(0.0), prior(SynthConfig().role_zipf)
+    assert flat == pytest.approx([1 / 6] * 6)
+    # the default 0.8: P(t) ∝ 1 / rank^0.8, the first role 6^0.8 times as common as the last
+    assert default[0] / default[-1] == pytest.approx(6**0.8) and default == sorted(default, reverse=True)
+    with pytest.raises(InvalidInput, match="role_zipf"):
+        generate(SynthConfig(role_zipf=-1.0), tmp_path / "refused")
+
+
 def test_impossible_sizes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="fanout"):
         generate(SynthConfig(roles=3, topics=3, fanout=5), tmp_path)

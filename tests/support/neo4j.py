@@ -1,16 +1,15 @@
 """Real local Neo4j servers for tests, and the session's databases lent one holder at a time.
 
-`local_neo4j` starts a server on free loopback ports under a folder and stops it afterwards; it is tied to
-the test process (`ServerConfig.exit_with_pid`), so a session killed before its teardown leaves no JVM
-behind. Community holds one user database per server, so the session's server runs several servers in one
-JVM (`ServerConfig.extra_ports`, a few seconds each) and `Neo4jDatabases` lends their databases: a test, or
-a module-scoped fixture, holds one for as long as it needs and gets it wiped.
+The session's server is started by `rolegraph.graph.neo4j_server.serving`: free loopback ports, tied to the
+test process (`ServerConfig.exit_with_pid`), so a session killed before its teardown leaves no JVM behind.
+Community holds one user database per server, so the session's server runs several servers in one JVM
+(`ServerConfig.extra_ports`, a few seconds each) and `Neo4jDatabases` lends their databases: a test, or a
+module-scoped fixture, holds one for as long as it needs and gets it wiped.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,41 +18,13 @@ from pathlib import Path
 import pytest
 
 from rolegraph.graph.neo4j_backend import Neo4jBackend, open_neo4j
-from rolegraph.graph.neo4j_server import ServerConfig, ServerState, start, stop
+from rolegraph.graph.neo4j_server import ServerState, serving
 from rolegraph.graph.queries import parse_file
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.store import GraphStore
 
 #: DROP statements for every index and constraint of cypher/schema/neo4j.cypher (checked by a test)
 RESET_FILE = Path(__file__).with_name("neo4j_reset.cypher")
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def local_neo4j(
-    folder: Path, databases: int = 1, heap_mib: int = 512, pagecache_mib: int = 256
-) -> Iterator[ServerState]:
-    """Runs Neo4j with its data in ``folder``, ``databases`` servers in one JVM; yields the started state
-    (``state.uris``: one per database)."""
-    config = ServerConfig(
-        data_dir=folder,
-        port=free_port(),
-        extra_ports=tuple(free_port() for _ in range(databases - 1)),
-        heap_mib=heap_mib,
-        pagecache_mib=pagecache_mib,
-        exit_with_pid=os.getpid(),
-    )
-    state = start(config)
-    try:
-        yield state
-    finally:
-        stop(folder, timeout_s=120.0, kill=True)
 
 
 class Neo4jDatabases:
@@ -143,7 +114,7 @@ class LocalNeo4j:
             )
         self._server = ExitStack()
         self.state = self._server.enter_context(
-            local_neo4j(self.folder, databases=self.DATABASES, heap_mib=768, pagecache_mib=64)
+            serving(self.folder, databases=self.DATABASES, heap_mib=768, pagecache_mib=64)
         )
         return Neo4jDatabases(list(self.state.uris))
 
