@@ -103,6 +103,11 @@ def _roles(r: dict[str, Any]) -> tuple[str, str]:
         result += f" vs interaction-weighted tag profile {r['profile_hit_rate']:.3f}"
     if "mixture_hit_rate" in r:
         result += f" vs tag mixture {r['mixture_hit_rate']:.3f}"
+    if beyond := r.get("beyond_popularity"):  # the users giving everyone the popular roles gets wrong
+        result += (
+            f"; on the {beyond['users']} users popularity misses TagCF-ut {beyond['model']:.3f}, profile "
+            f"{beyond['profile']:.3f}, mixture {beyond['mixture']:.3f}"
+        )
     goal = 2 * r["baseline_hit_rate"]
     reach = "" if goal <= 1 else " (unreachable: popularity above 0.5)"
     return result, f"≥ 2× popularity — {verdict(r['model_hit_rate'] >= goal)}{reach}"

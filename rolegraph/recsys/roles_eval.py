@@ -44,6 +44,12 @@ def hit_rate(inferred: Mapping[str, Sequence[str]], truth: Mapping[str, Sequence
     return hits / len(users)
 
 
+def missed_by(baseline: Sequence[str], truth: Mapping[str, Sequence[str]], match: Match) -> dict[str, Sequence[str]]:
+    """The users of ``truth`` that giving everyone ``baseline`` gets wrong: where a method's hits there are
+    what it knows beyond the roles' popularity."""
+    return {u: t for u, t in truth.items() if t and not any(match(a, r) for a in t for r in baseline)}
+
+
 def identify(
     inferred: Mapping[str, Sequence[str]],
     truth: Mapping[str, Sequence[str]],

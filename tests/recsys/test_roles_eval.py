@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rolegraph.recsys.roles_eval import identify, popular_roles, threshold_matcher
+from rolegraph.recsys.roles_eval import hit_rate, identify, missed_by, popular_roles, threshold_matcher
 
 
 def test_hit_rates_and_popularity_baseline_by_hand() -> None:
@@ -16,6 +16,9 @@ def test_hit_rates_and_popularity_baseline_by_hand() -> None:
     out = identify(inferred, truth, baseline, lambda t, r: t == r)
     assert out.users == 3  # u4 knows nothing
     assert out.model_hit_rate == 2 / 3 and out.baseline_hit_rate == 1 / 3
+    missed = missed_by(baseline, truth, lambda t, r: t == r)
+    assert missed == {"u1": ["chefs"], "u2": ["gamers"]}  # u3 is a nurse: popularity gets u3 right
+    assert hit_rate(inferred, missed, lambda t, r: t == r) == 1 / 2  # the model finds u1's chefs, not u2's gamers
 
 
 def test_threshold_matcher() -> None:
