@@ -162,13 +162,13 @@ STEPS = (
     Step("full", ("recsys_roles_synth",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000", "--lam", "1,5"),
          "user-role identification on world v2: top-5 T(0) against planted roles (and with λ 1 and 5), popularity "
-         "and the tag profile", "4 min"),
+         "and the tag profile", "2 min"),
     Step("full", ("recsys_roles_synth_flat",),
          ("python", "bench/recsys_roles.py", "synth", "--users", "1000", "--items", "2000", "--lam", "1,5",
           "--role-zipf", "0", "--name", "recsys_roles_synth_flat"),
          "the same on world v2 with every role as common (role prior exponent 0 instead of 0.8), where giving "
          "everyone the most common roles is close to chance and the ≥ 2× popularity bar can be reached",
-         "5 min"),
+         "2 min"),
     Step("full", ("recsys_roles_movielens",),
          ("python", "bench/recsys_roles.py", "movielens", "--graph-uri", "falkordb-lite://data/graph.db", "--lam", "5"),
          "user-role identification on the demo graph: top-5 T(0) against each user's MovieLens occupation (MiniLM "
