@@ -347,7 +347,8 @@ def generated_report(args: argparse.Namespace, embedder: Any, lexicon: Lexicon) 
             "threshold": threshold,
             "resolve_s": [round(t, 1) for t in times[name]],
             "total_s": round(embed_s + resolve_s, 1),
-            "names_per_s": round(args.tags / (embed_s + resolve_s)),
+            # the work done: every distinct key is embedded once and resolved (duplicate names are one key)
+            "keys_per_s": round(len(distinct) / (embed_s + resolve_s)),
             "keys_merged": len({r.key for r in resolved if r.merged}),
             "blocked": len(canon.blocked),
             "canonical_tags": len(canon),
@@ -358,6 +359,10 @@ def generated_report(args: argparse.Namespace, embedder: Any, lexicon: Lexicon) 
             "missed": missed_merges({r.key: r.canonical for r in resolved}, truth),
         }
     report["slowdown"] = round(report["words"]["total_s"] / report["cosine"]["total_s"], 2)
+    # the same embedding is in both totals; the methods differ only in resolution
+    report["resolve_slowdown"] = round(
+        float(np.median(times["words"])) / max(float(np.median(times["cosine"])), 1e-9), 2
+    )
     return report
 
 
@@ -443,7 +448,7 @@ def generated_markdown(report: dict[str, Any]) -> str:
         return (
             f"| {name} | {m['threshold']} | {m['keys_merged']:,} | {m['blocked']:,} | {m['precision']:.3f} | "
             f"{m['recall']:.3f} | {m['total_s']} s ({', '.join(map(str, m['resolve_s']))} s to resolve) | "
-            f"{m['names_per_s']:,} |"
+            f"{m['keys_per_s']:,} |"
         )
 
     def examples(rows: list[Any]) -> str:
@@ -462,12 +467,13 @@ newcomers = beginners, amateur = hobbyist). Pairwise precision and recall over t
 ({words["true_pairs"]:,} true pairs). Embedding the names once: {g["embed_s"]} s; each method then resolved
 them {len(words["resolve_s"])} times, interleaved.
 
-| method | threshold | keys merged | blocked | precision | recall | time (embedding + resolution) | names/s |
+| method | threshold | keys merged | blocked | precision | recall | time (embedding + resolution) | distinct keys/s |
 |---|---|---|---|---|---|---|---|
 {row("cosine", cos)}
 {row("words", words)}
 
-The words method takes {g["slowdown"]}× the time of the cosine method (goal ≤ 1.5×).
+The words method takes {g["slowdown"]}× the time of the cosine method, embedding included (goal ≤ 1.5×);
+resolution alone, after the shared embedding, takes {g["resolve_slowdown"]}× as long.
 
 Wrong merges of the cosine method (name, merged into, cosine):
 

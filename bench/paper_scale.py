@@ -477,7 +477,7 @@ def stage_writeback(args: argparse.Namespace) -> dict[str, Any]:
                 "compute_s": round(report.compute_s, 1),
                 "write_s": round(report.write_s, 1),
                 "written": report.written,
-                "edges_per_s": round(report.written / max(report.write_s, 1e-9)),  # the writing alone
+                "write_edges_per_s": round(report.written / max(report.write_s, 1e-9)),  # the writing alone
                 "load_average": round(os.getloadavg()[0], 1),
             }
             out[name + "_hash"] = store.content_hash()
@@ -680,8 +680,8 @@ def _writeback_section(report: dict[str, Any], wb: dict[str, Any], batch: dict[s
 (T0 roles and both logic views; no items or interactions), reading the read model's parts, computing and
 writing HAS_ROLE T1 back, then a rerun: {json.dumps({k: wb.get(k) for k in ("first", "rerun")})}; rerun
 changed nothing (content hash equal): **{wb.get("rerun_changed_nothing")}**. All {batch.get("t1_entries", "?")}
-T(1) edges of the 1M users at the first run's write rate: about {report.get("write_back_extrapolated_s", "?")} s
-(extrapolated, not measured)."""
+T(1) edges of the 1M users at the first run's pace (read, compute and write together): about
+{report.get("write_back_extrapolated_s", "?")} s (extrapolated, not measured)."""
 
 
 def _service_section(report: dict[str, Any], service: dict[str, Any]) -> str:
