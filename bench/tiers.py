@@ -99,7 +99,7 @@ STEPS = (
          "user, /explore in process and over HTTP on the loaded graph", "1 h", "about 20 GB of memory and disk"),
     Step("full", ("canonical_generated",), ("python", "bench/canonical.py", "--generated"),
          "tag canonicalization of 100k generated names (82k distinct keys) against the generator's truth, and its "
-         "speed beside MiniLM's cosine alone", "3 min"),
+         "speed beside MiniLM's cosine alone", "4 min"),
     Step("full", ("grow_recovery",), ("python", "bench/grow_recovery.py"),
          "planted U2I/I2U logic recovered by three daily runs with an oracle LLM, raw and behaviour-calibrated, "
          "as its noise rises", "3 min"),
