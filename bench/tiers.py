@@ -96,7 +96,7 @@ STEPS = (
          "bench-full` runs `make demo`'s script on each engine first)"),
     Step("full", ("paper_scale",), ("python", "bench/paper_scale.py"),
          "1M users × 100k items: load rates, the read model's build time and memory, batch exploration of every "
-         "user, /explore in process and over HTTP on the loaded graph", "1 h", "about 20 GB of memory and disk"),
+         "user, /explore in process and over HTTP on the loaded graph", "35 min", "about 20 GB of memory and disk"),
     Step("full", ("canonical_generated",), ("python", "bench/canonical.py", "--generated"),
          "tag canonicalization of 100k generated names (82k distinct keys) against the generator's truth, and its "
          "speed beside MiniLM's cosine alone", "4 min"),
