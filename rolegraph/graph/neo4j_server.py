@@ -139,7 +139,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, databases: int = 1, heap_mib: int = 512, pagecache_mib: int = 256) -> Iterator[ServerState]:
+def serving(
+    data_dir: Path,
+    databases: int = 1,
+    heap_mib: int = ServerConfig.heap_mib,
+    pagecache_mib: int = ServerConfig.pagecache_mib,
+) -> Iterator[ServerState]:
     """Runs a server with its data under ``data_dir`` on free loopback ports for as long as the block runs
     (``databases`` servers in one JVM, one database each: ``state.uris``); yields the started state.
 
