@@ -8,8 +8,9 @@ machine and needs nothing but a clean checkout and what `make setup` fetches (Mo
 MiniLM, the embedded Gemma 3 270M, embedded FalkorDB, the local Neo4j server); ``full`` (`make bench-full`) the
 rest: the recommender evaluations over 5 seeds, the RecBole peers (hours, their own Python 3.11 environment), the
 reports read off the demo graph that `make demo` grows (bench-full grows it first when data/graph.db is
-missing, and the same demo on the local Neo4j server for engine_parity), and last the recommenders on a
-CUDA GPU (it stops at once on a machine without one). Steps run in order (the peers on the export's
+missing, and the same demo on the local Neo4j server for engine_parity), then the backfill that has the LLM
+tag the demo graph's whole catalogue, the MovieLens evaluations on that backfilled graph, and last the
+recommenders on a CUDA GPU (it stops at once on a machine without one). Steps run in order (the peers on the export's
 split read the 5-seed evaluation's export and report) and stop at the first failure; each step's output
 goes to data/bench-logs/<name>.log.
 bench/README.md lists the steps with what each measures.
@@ -60,7 +61,9 @@ def _recsys(name: str, what: str, typical: str, *args: str) -> Step:
     """A `rolegraph evaluate` on the demo graph through bench/recsys_eval.py (one torch thread a seed)."""
     argv = ("python", "bench/recsys_eval.py", "movielens", "--name", name, *args)
     reports = (f"recsys_{name}", f"recsys_{name}.runs")
-    return Step("full", reports, argv, what, typical, "the demo graph", {"OMP_NUM_THREADS": "1"})
+    return Step(
+        "full", reports, argv, what, typical, "the demo graph after the backfill step", {"OMP_NUM_THREADS": "1"}
+    )
 
 
 STEPS = (
@@ -169,12 +172,18 @@ STEPS = (
          "the same on world v2 with every role as common (role prior exponent 0 instead of 0.8), where giving "
          "everyone the most common roles is close to chance and the ≥ 2× popularity bar can be reached",
          "2 min"),
+    Step("full", ("backfill",),
+         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "1700", "--days", "2", "--max-tags", "50",
+          "--max-checks", "200"),
+         "the whole MovieLens catalogue tagged by the embedded LLM: `rolegraph backfill` on the demo graph until no "
+         "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
+         "random items with their tags", "1–2 h", "the demo graph (it is backfilled in place)"),
     Step("full", ("recsys_roles_movielens",),
          ("python", "bench/recsys_roles.py", "movielens", "--graph-uri", "falkordb-lite://data/graph.db", "--lam", "5"),
          "user-role identification on the demo graph: top-5 T(0) against each user's MovieLens occupation (MiniLM "
          "cosine ≥ 0.5) (and with λ 5), popularity and the tag profile; trained on a temporary copy of the graph",
          "15 min",
-         "the demo graph", {"OMP_NUM_THREADS": "1"}),
+         "the demo graph after the backfill step", {"OMP_NUM_THREADS": "1"}),
     _recsys("movielens", "SASRec, TagCF-ut (util, expl), BPR-MF, LightGCN, the tag profile on the demo graph, 5 seeds",
             "40 min",
             "--seeds", "5", "--models", MODELS),
@@ -202,12 +211,6 @@ STEPS = (
     _recsys("movielens_sasrec_mix", "SASRec with the tag mixture as a β0-weighted term (roles, topics; β0 chosen on "
             "validation), the control for TagCF's -mix, beside SASRec, 5 seeds, paired per user", "15 min",
             "--seeds", "5", "--models", "sasrec,sasrec-mix,sasrec-mix-it", "--paired", "sasrec"),
-    Step("full", ("backfill",),
-         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "1700", "--days", "2", "--max-tags", "50",
-          "--max-checks", "200"),
-         "the whole MovieLens catalogue tagged by the embedded LLM: `rolegraph backfill` on the demo graph until no "
-         "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
-         "random items with their tags", "1–2 h", "the demo graph (it is backfilled in place)"),
     Step("full", ("recsys_controls",),
          ("python", "bench/recsys_controls.py", "--graph-uri", "falkordb-lite://data/graph.db", "--graph", "full",
           "--seeds", "2", "--jobs", "2"),
