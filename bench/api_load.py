@@ -45,7 +45,6 @@ from urllib.parse import quote
 
 import numpy as np
 import uvloop
-from ports import free_port
 from reporting import RESULTS, stamp, write
 
 from rolegraph.api.explore_service import dump_json, explore_out
@@ -59,6 +58,7 @@ from rolegraph.graph.loaders.write import write_dataset
 from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, RoleEdge, Source, TagKind, TagRecord
 from rolegraph.graph.schema import init_schema
 from rolegraph.graph.synth import SynthConfig, generate
+from rolegraph.ports import free_port
 from rolegraph.progress import no_progress
 from rolegraph.settings import GraphSettings
 

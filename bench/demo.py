@@ -23,10 +23,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from ports import free_port
 from reporting import RESULTS, stamp, write
 
 from rolegraph.graph.connect import open_store
+from rolegraph.ports import free_port
 from rolegraph.settings import GraphSettings
 
 ROOT = Path(__file__).resolve().parents[1]

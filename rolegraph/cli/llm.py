@@ -7,6 +7,7 @@ import signal
 from pathlib import Path
 
 from rolegraph.cli.ui import Subparsers, console
+from rolegraph.ports import free_port
 
 
 def register(sub: Subparsers) -> None:
@@ -78,7 +79,7 @@ def llm_check(args: argparse.Namespace) -> int:
     from rolegraph.reasoning.llm.server import EmbeddedServer
     from rolegraph.settings import LLMSettings
 
-    settings = LLMSettings(llm_port=args.port or _free_port())  # beside a server that already runs
+    settings = LLMSettings(llm_port=args.port or free_port())  # beside a server that already runs
     started = time.monotonic()
     with EmbeddedServer(settings) as server:
         tokens = server.complete("The film is about", max_tokens=8)
@@ -86,11 +87,3 @@ def llm_check(args: argparse.Namespace) -> int:
         f"setup: the embedded LLM ({settings.llm_model}) answered {tokens} tokens in {time.monotonic() - started:.1f} s"
     )
     return 0
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

@@ -26,6 +26,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
 from rolegraph.errors import GraphUnavailable
+from rolegraph.ports import free_port
 
 #: the Neo4j release the launcher runs (also pinned in tools/neo4j/pom.xml and docker-compose.yml)
 NEO4J_VERSION = "5.26.31"
@@ -129,13 +130,6 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from rolegraph.api.app import create_app
 from rolegraph.api.settings import ApiKeyEntry, ApiSettings
 from rolegraph.graph.model import LogicEdge, LogicKind, Source, TagKind, TagRecord
 from rolegraph.graph.store import GraphStore
+from rolegraph.ports import free_port
 from tests.api.conftest import READ_ENTRY, READ_KEY, minilm, world_graph
 from tests.api.world import World, explore_oracle
 from tests.support.graphs import Graphs
@@ -69,13 +69,6 @@ def _driver() -> Any:
     return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def engine() -> str:
     """The web view in a browser runs on one engine: the API under it is tested on both."""
@@ -102,7 +95,7 @@ def serve(store: GraphStore, keys: tuple[ApiKeyEntry, ...] = ()) -> Iterator[str
         scorer=None,
         load_embedder=minilm,
     )
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from rolegraph.graph.connect import open_store
+from rolegraph.ports import free_port
 from rolegraph.settings import GraphSettings
 from tests.support.graphs import Graphs, env
 
@@ -96,15 +97,12 @@ def test_bad_arguments_fail_in_one_line(tmp_path: Path, args: list[str]) -> None
 
 def test_llm_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
     import signal
-    import socket
     import time
     import urllib.request
 
     from rolegraph.reasoning.llm.server import _answers
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     model = Path(__file__).resolve().parents[2] / "data" / "models" / "gemma-3-270m-q4_k_m.gguf"
     env = {**os.environ, "ROLEGRAPH_LLM_MODEL_PATH": str(model)}
     proc = subprocess.Popen(

@@ -9,7 +9,8 @@ from neo4j import GraphDatabase
 
 from rolegraph.cli.main import main
 from rolegraph.cli.neo4j import NOT_RUNNING
-from rolegraph.graph.neo4j_server import free_port, stop
+from rolegraph.graph.neo4j_server import stop
+from rolegraph.ports import free_port
 
 
 def test_start_prints_the_uri_last_status_reports_it_and_stop_ends_it(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +12,8 @@ import pytest
 from rolegraph.errors import ConfigError, GraphUnavailable, SchemaError
 from rolegraph.graph.connect import open_backend, open_store
 from rolegraph.graph.schema import init_schema
+from rolegraph.ports import free_port
 from rolegraph.settings import GraphSettings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize("uri", ["ftp://x", "falkordb-lite://", "bolt://", "redis://", "nonsense"])
@@ -30,7 +24,7 @@ def test_malformed_uri_is_a_config_error(uri: str) -> None:
 
 @pytest.mark.parametrize("scheme", ["redis", "bolt", "neo4j"])
 def test_unreachable_server_names_the_uri(scheme: str) -> None:
-    uri = f"{scheme}://127.0.0.1:{_free_port()}"
+    uri = f"{scheme}://127.0.0.1:{free_port()}"
     with pytest.raises(GraphUnavailable, match=uri.replace(".", r"\.")):
         open_backend(GraphSettings(graph_uri=uri, connect_timeout_s=2))
 
@@ -52,7 +46,7 @@ def test_embedded_store_needs_init_then_persists(tmp_path: Path) -> None:
 
 
 def test_cli_prints_one_line_and_fails_for_a_bad_uri(tmp_path: Path) -> None:
-    env = {**os.environ, "ROLEGRAPH_GRAPH_URI": f"redis://127.0.0.1:{_free_port()}", "ROLEGRAPH_CONNECT_TIMEOUT_S": "2"}
+    env = {**os.environ, "ROLEGRAPH_GRAPH_URI": f"redis://127.0.0.1:{free_port()}", "ROLEGRAPH_CONNECT_TIMEOUT_S": "2"}
     result = subprocess.run(
         [sys.executable, "-m", "rolegraph.cli.main", "stats"],
         env=env,

@@ -14,7 +14,8 @@ from neo4j import GraphDatabase
 
 from rolegraph.errors import GraphUnavailable
 from rolegraph.graph import neo4j_server
-from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, free_port, serving, start, status, stop
+from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, serving, start, status, stop
+from rolegraph.ports import free_port
 from tests.support.neo4j import LocalNeo4j
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import urllib.request
 from pathlib import Path
@@ -13,16 +12,11 @@ import pytest
 
 from rolegraph.cli.main import main
 from rolegraph.errors import LLMUnavailable
+from rolegraph.ports import free_port
 from rolegraph.reasoning.llm.server import EmbeddedServer, _answers
 from rolegraph.settings import LLMSettings
 
 MODEL = Path(__file__).resolve().parents[3] / "data" / "models" / "gemma-3-270m-q4_k_m.gguf"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_the_server_generates_on_every_core_unless_told_fewer() -> None:
@@ -37,7 +31,7 @@ def test_the_server_generates_on_every_core_unless_told_fewer() -> None:
 def test_serves_completions_under_its_alias_and_stops(tmp_path: Path) -> None:
     if not MODEL.is_file():
         pytest.fail(f"{MODEL} is missing — run `make setup`")
-    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=_free_port(), llm_threads=2)
+    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=free_port(), llm_threads=2)
     with EmbeddedServer(settings, log_path=tmp_path / "llama.log") as server:
         assert server.models() == ["gemma3-270m"]
         body = {
@@ -59,19 +53,19 @@ def test_serves_completions_under_its_alias_and_stops(tmp_path: Path) -> None:
 
 
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
-    settings = LLMSettings(llm_model_path=str(tmp_path / "none.gguf"), llm_port=_free_port())
+    settings = LLMSettings(llm_model_path=str(tmp_path / "none.gguf"), llm_port=free_port())
     with pytest.raises(LLMUnavailable, match="make setup"), EmbeddedServer(settings):
         pass
 
 
 def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
-    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=_free_port(), llm_threads=2)
+    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=free_port(), llm_threads=2)
     with EmbeddedServer(settings), pytest.raises(LLMUnavailable, match="already answers"):
         EmbeddedServer(settings).start()
 
 
 def test_llm_check_gets_a_completion_from_the_packaged_model(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["llm", "check", "--port", str(_free_port())]) == 0
+    assert main(["llm", "check", "--port", str(free_port())]) == 0
     out = capsys.readouterr().out
     assert "the embedded LLM (gemma3-270m) answered" in out and " 0 tokens" not in out
 
@@ -96,7 +90,7 @@ class _DiesOnFirstCompletion(EmbeddedServer):
 
 
 def test_a_server_that_dies_on_its_first_completion_is_named_with_its_exit_code(tmp_path: Path) -> None:
-    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=_free_port(), llm_timeout_s=10)
+    settings = LLMSettings(llm_model_path=str(MODEL), llm_port=free_port(), llm_timeout_s=10)
     died = r"died on its first completion \(exit code 139\).*make setup"
     with _DiesOnFirstCompletion(settings) as server, pytest.raises(LLMUnavailable, match=died):
         server.complete("The film is about", max_tokens=4)
