@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rolegraph.graph.store import GraphStore
+from rolegraph.ports import free_port
 from rolegraph.progress import no_progress
 from rolegraph.reasoning.embed import MiniLMEmbedder
 from rolegraph.reasoning.grow.config import GrowConfig
@@ -15,7 +16,7 @@ from rolegraph.reasoning.grow.wiring import open_run
 from rolegraph.reasoning.llm.server import EmbeddedServer, _answers
 from rolegraph.settings import LLMSettings
 from tests.reasoning.grow import world
-from tests.reasoning.llm.test_server import MODEL, _free_port
+from tests.reasoning.llm.test_server import MODEL
 
 
 def test_grow_starts_the_embedded_server_tags_items_and_stops_it(
@@ -25,7 +26,7 @@ def test_grow_starts_the_embedded_server_tags_items_and_stops_it(
         pytest.fail(f"{MODEL} is missing — run `make setup`")
     world.load(store, 3)
     settings = LLMSettings(
-        llm_model_path=str(MODEL), llm_port=_free_port(), llm_threads=2, llm_cache_path=str(tmp_path / "c.sqlite")
+        llm_model_path=str(MODEL), llm_port=free_port(), llm_threads=2, llm_cache_path=str(tmp_path / "c.sqlite")
     )
     config = GrowConfig(day="2026-03-01", max_items=3, max_tags=2, distill=False)
     with open_run(store, config, no_progress, settings, minilm, distill=False) as run:
