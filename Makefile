@@ -22,6 +22,9 @@ GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 DEMO_DB := data/graph.db
 # the demo grown on the local Neo4j server (data/neo4j), for bench-full's engine_parity
 NEO4J_DEMO := data/neo4j/demo.done
+# bench-full's demo graphs grow on a fixed day, the one before its backfill step's first (bench/tiers.py), so
+# that its reports do not depend on the date they are made
+BENCH_DEMO_DAY := 2026-12-05
 # every test log ends with the slowest tests, so a CI run shows where its time went
 PYTEST_ARGS ?= --durations=25
 
@@ -104,12 +107,12 @@ bench-full: venv data model neo4j $(DEMO_DB).aof $(NEO4J_DEMO) ## the long bench
 # the embedded graph's append-only folder is what a grown demo graph leaves for sure (graph.db itself is
 # written only when the server snapshots)
 $(DEMO_DB).aof: | venv data model
-	@DEMO_SERVE=0 scripts/demo.sh
+	@DEMO_SERVE=0 DEMO_DAY=$(BENCH_DEMO_DAY) scripts/demo.sh
 
 # the same demo on the local Neo4j server (engine_parity compares the two), after the embedded one so that it
 # reads the LLM answers that one cached; the server is stopped after (engine_parity starts it when it runs)
 $(NEO4J_DEMO): | $(DEMO_DB).aof neo4j
-	@DEMO_GRAPH=neo4j DEMO_SERVE=0 scripts/demo.sh
+	@DEMO_GRAPH=neo4j DEMO_SERVE=0 DEMO_DAY=$(BENCH_DEMO_DAY) scripts/demo.sh
 	@$(BIN)/rolegraph neo4j stop
 	@touch $@
 
