@@ -51,17 +51,17 @@ def _analyst_queries(r: dict[str, Any]) -> tuple[str, str]:
     runs = [q for q in r["runs"] if not q["extra"]]  # the extras are other views of a query already run
     with_rows = sum(1 for q in runs if not q["error"] and q["rows"])
     result = f"{with_rows} of {len(runs)} runs return rows (each query, `kind` both ways)"
-    if empty := _no_rows(r):
+    if empty := _no_rows(runs):
         result += f"; none from {empty}"
     return result, f"rows for each — {verdict(with_rows == len(runs))}"
 
 
-def _no_rows(r: dict[str, Any]) -> str:
-    """The library's runs (not the extra views) that returned no rows, with their parameters."""
+def _no_rows(runs: list[dict[str, Any]]) -> str:
+    """The runs that returned no rows (and no error), with their parameters."""
     return ", ".join(
         f"`{q['query']}` ({', '.join(f'{k}={v}' for k, v in q['params'].items())})"
-        for q in r["runs"]
-        if not q["extra"] and not q["error"] and not q["rows"]
+        for q in runs
+        if not q["error"] and not q["rows"]
     )
 
 

@@ -58,8 +58,8 @@ def main() -> None:
             with open_run(store, config, no_progress, settings, embedder, distill=False) as run:
                 summary = run()
             runs[name] = _numbers(store, summary.counts, summary.timings, time.monotonic() - started)
-            # a handbook is built once per category: the catalogue needs one per genre, not one per item
-            genres = len({g for r in store.iter_items() for g in categories(r["props"].get("text"))})
+            if handbook:  # a handbook is built once per category: the catalogue needs one per genre, not per item
+                genres = len({g for r in store.iter_items() for g in categories(r["props"].get("text"))})
             print(name, runs[name], flush=True)
     b = runs["with handbook (backfill day)"]
     per_item = b["tag_s"] / max(b["items"], 1)
