@@ -22,9 +22,9 @@ GGUF := $(ROLEGRAPH_CACHE)/models/gemma-3-270m-q4_k_m.gguf
 DEMO_DB := data/graph.db
 # the demo grown on the local Neo4j server (data/neo4j), for bench-full's engine_parity
 NEO4J_DEMO := data/neo4j/demo.done
-# bench-full's demo graphs grow on a fixed day, the one before its backfill step's first (bench/tiers.py), so
-# that its reports do not depend on the date they are made
-BENCH_DEMO_DAY := 2026-12-05
+# bench-full's demo graphs grow on a fixed day, the one before its backfill step's first, so that its reports do
+# not depend on the date they are made; bench/tiers.py holds it (lazy: read only when a demo graph is grown)
+BENCH_DEMO_DAY = $(shell $(PY) bench/tiers.py demo-day)
 # every test log ends with the slowest tests, so a CI run shows where its time went
 PYTEST_ARGS ?= --durations=25
 

@@ -1,7 +1,7 @@
 """The whole MovieLens catalogue tagged by the LLM: `rolegraph backfill` on the demo graph until no item is
 left, timed day by day, and what it wrote.
 
-    python bench/backfill.py [--graph-uri falkordb-lite://data/graph.db] [--day 2026-12-06] [--budget 600]
+    python bench/backfill.py [--graph-uri falkordb-lite://data/graph.db] [--day DAY] [--budget 600]
                              [--days 10] [--max-tags 50] [--max-checks 500]
 
 Runs `rolegraph backfill` (the command a user runs: most-interacted untagged items first, each day journaled and
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from reporting import RESULTS, stamp, write
+from tiers import BACKFILL_DAY
 
 from rolegraph.graph.connect import open_store
 from rolegraph.graph.store import GraphStore
@@ -51,7 +52,9 @@ STATUS = {"earlier": "earlier: done", "resumed": "done, resumed after a stop (th
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--graph-uri", default="falkordb-lite://data/graph.db")
-    ap.add_argument("--day", default="2026-12-06", help="the backfill's first day (after the demo's)")
+    ap.add_argument(
+        "--day", default=BACKFILL_DAY, help="the first day, after the demo's (default: %(default)s, bench-full's)"
+    )
     ap.add_argument("--budget", type=int, default=600, help="items tagged per day")
     ap.add_argument("--days", type=int, default=10)
     ap.add_argument("--max-tags", type=int, default=50, help="frontier tags per logic direction per day")

@@ -2,6 +2,7 @@
 
     python bench/tiers.py run quick|full [--only NAME]…   # `make bench`, `make bench-full`
     python bench/tiers.py list                            # step, tier, reports, command
+    python bench/tiers.py demo-day                        # the day bench-full's demo graphs grow on
 
 Tiers: ``quick`` (`make bench`) holds every report that fits about 15 minutes on the 2-core development
 machine and needs nothing but a clean checkout and what `make setup` fetches (MovieLens-100K, the packaged
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +35,10 @@ TIERS = ("quick", "full")
 EXPORT = "data/recsys/exports/movielens-cover/recbole/rolegraph"  # written by `rolegraph evaluate` on movielens
 # the recommenders of every MovieLens evaluation, the tag-profile baseline among them (issue 15)
 MODELS = "sasrec,tagcf-ut-util,tagcf-ut-expl,bpr,lightgcn,tag-profile"
+# bench-full's demo graphs grow on this fixed day (the Makefile asks `tiers.py demo-day`) and the backfill starts
+# the day after, so that the reports do not depend on the date they are made
+DEMO_DAY = "2026-12-05"
+BACKFILL_DAY = (date.fromisoformat(DEMO_DAY) + timedelta(days=1)).isoformat()
 
 
 @dataclass(frozen=True)
@@ -173,7 +179,7 @@ STEPS = (
          "everyone the most common roles is close to chance and the ≥ 2× popularity bar can be reached",
          "2 min"),
     Step("full", ("backfill",),
-         ("python", "bench/backfill.py", "--day", "2026-12-06", "--budget", "1700", "--days", "2", "--max-tags", "50",
+         ("python", "bench/backfill.py", "--day", BACKFILL_DAY, "--budget", "1700", "--days", "2", "--max-tags", "50",
           "--max-checks", "200"),
          "the whole MovieLens catalogue tagged by the embedded LLM: `rolegraph backfill` on the demo graph until no "
          "item is left (resumable), per day items, LLM calls and seconds; tags per item, the gate's pass rate, 20 "
@@ -285,9 +291,13 @@ def main() -> int:
     p.add_argument("tier", choices=TIERS)
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="just this step (repeatable)")
     sub.add_parser("list", help="every step: tier, reports, command")
+    sub.add_parser("demo-day", help="the fixed day bench-full's demo graphs grow on (the backfill's is the next)")
     args = parser.parse_args()
     if args.action == "run":
         return run(args.tier, args.only)
+    if args.action == "demo-day":
+        print(DEMO_DAY)
+        return 0
     for step in STEPS:
         print(f"{step.tier:5}  {', '.join(step.reports)}\n       {step.command()}")
     return 0

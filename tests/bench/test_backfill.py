@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 
 from backfill import _echoes, day_row, earlier, gate, keep_day_logs, with_logged
+from tiers import BACKFILL_DAY, DEMO_DAY, STEPS
 
 from rolegraph.reasoning.tasks import Task
 
@@ -65,3 +67,12 @@ def test_kept_roles_that_copy_the_prompts_worked_example_are_found() -> None:
     texts = {"1": "Heat (1995). Genres: Crime.", "2": "Babe (1995). Genres: Children's.", "3": "Bird (1988)."}
     assert _echoes(kept, texts, "roles", Task.ITEM_ROLES) == {"1": "Babe (1995): 6 of 6 tags"}
     assert _echoes(kept, texts, "topics", Task.ITEM_TOPICS) == {}
+
+
+def test_bench_full_backfills_from_the_day_after_its_demo_and_keeps_the_day_in_one_place() -> None:
+    step = next(s for s in STEPS if s.name == "backfill")
+    assert step.argv[step.argv.index("--day") + 1] == BACKFILL_DAY
+    assert (date.fromisoformat(BACKFILL_DAY) - date.fromisoformat(DEMO_DAY)).days == 1
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "BENCH_DEMO_DAY = $(shell $(PY) bench/tiers.py demo-day)" in makefile
+    assert DEMO_DAY not in makefile and BACKFILL_DAY not in makefile
