@@ -61,7 +61,7 @@ def main() -> None:
         if done.returncode != 0:
             print(done.stdout[-4000:], done.stderr[-4000:], sep="\n")
             raise SystemExit(f"demo: scripts/demo.sh exited {done.returncode}")
-        steps = _steps(scratch / "demo" / f"steps-{DAY}.tsv")
+        steps = step_seconds(scratch / "demo" / f"steps-{DAY}.tsv")
         grow = json.loads((scratch / "demo" / f"grow-{DAY}.json").read_text())
         manifest = json.loads((scratch / "recsys" / "current" / "manifest.json").read_text())
         with open_store(GraphSettings(graph_uri=graph_uri)) as store:
@@ -78,7 +78,7 @@ def main() -> None:
     write(args.out, report, markdown(report))
 
 
-def _steps(path: Path) -> dict[str, float]:
+def step_seconds(path: Path) -> dict[str, float]:
     """Seconds each step took, from the times the steps began (the last mark is "done")."""
     with path.open() as fh:
         marks = [(row["step"].split(" ", 1)[0], float(row["started_s"])) for row in csv.DictReader(fh, delimiter="\t")]

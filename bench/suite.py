@@ -15,17 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+from clean_clone import ROOT, clone, head, run_logged
 from reporting import RESULTS, stamp, write
 
-ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "data" / "bench-logs" / "suite-ci.log"
 GOAL_S = 30 * 60
 SUMMARY = re.compile(r"^=+ (?P<body>.*\d+ passed.*) in (?P<seconds>[\d.]+)s")
@@ -71,39 +66,16 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="clone into DIR and keep it (default: a temporary folder)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-    report = stamp("suite", seeds=[]) | {"measured_commit": commit.stdout.strip()}
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rolegraph-suite-"))
-    if work.exists() and any(work.iterdir()):
-        raise SystemExit(f"{work} is not empty")
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(work)], check=True)
-    LOG.parent.mkdir(parents=True, exist_ok=True)
-    lines: list[str] = []
-    started = time.perf_counter()
-    with LOG.open("w") as log:
-        run = subprocess.Popen(
-            ["bash", ".ci/run"],
-            cwd=work,
-            env=os.environ | {"CI": "true"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        assert run.stdout is not None
-        for line in run.stdout:
-            log.write(line)
-            lines.append(line.rstrip("\n"))
-            print(line, end="", file=sys.stderr)
-        returncode = run.wait()
-    wall_s = time.perf_counter() - started
-    if args.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
+    report = stamp("suite", seeds=[]) | {"measured_commit": head()}
+    with clone(args.keep, "rolegraph-suite-") as work:
+        run = run_logged(["bash", ".ci/run"], work, os.environ | {"CI": "true"}, LOG)
+    returncode, wall_s = run.returncode, run.wall_s
     report |= {
         "returncode": returncode,
         "outcome": "passed" if returncode == 0 else "failed",
         "wall_s": round(wall_s, 1),
     }
-    report |= parse(lines) | {"goal_s": GOAL_S, "goal_met": returncode == 0 and wall_s <= GOAL_S}
+    report |= parse(run.text()) | {"goal_s": GOAL_S, "goal_met": returncode == 0 and wall_s <= GOAL_S}
     report["provenance"]["wall_s"] = round(wall_s, 1)
     write(args.out, report, markdown(report))
     return returncode

@@ -94,6 +94,10 @@ STEPS = (
     Step("full", ("suite",), ("python", "bench/suite.py"),
          "`make test` as CI runs it: a clean clone of HEAD, `CI=true bash .ci/run` with the environment cached, "
          "pytest's counts and slowest tests", "20 min", "a committed HEAD"),
+    Step("full", ("fresh_demo",), ("python", "bench/fresh_demo.py"),
+         "`make demo` on a fresh machine: a clean clone of HEAD with empty environment, pip and npm caches "
+         "(DEMO_SERVE=0), the set-up's time (environment build, data, model, Neo4j, npm) and the demo's",
+         "30 min", "a committed HEAD and the package registries"),
     Step("full", ("demo",), ("python", "bench/demo.py"),
          "`make demo` as a first-time user runs it (DEMO_SERVE=0, a scratch graph, an empty LLM answer cache): "
          "each step's time, the growth run's timings and counts, the model's test metrics", "8 min",
