@@ -475,6 +475,8 @@ def write_report(
         f"- {name}: {', '.join(f'{m} {v:,}' for m, v in goals[name].items())} — **{'met' if ok else 'not met'}**"
         for name, ok in met.items()
     )
+    busy = load[0] >= report["machine"]["cores"]
+    shared = ": at or above the core count, so shared with other work" if busy else ": below the core count"
     markdown = f"""# API load benchmark
 
 `python bench/api_load.py {"--graph-uri " + args.graph_uri if args.graph_uri else ""} --workers {args.workers}` —
@@ -500,12 +502,13 @@ Goals (`goal_met` is the /explore run with every answer computed):
 
 {verdicts}
 
-The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores,
-shared with other engineers' jobs when this was measured: re-run the command above on a quiet machine).
+The machine's 1-minute load average was {load[0]:.1f} before the runs and {load[1]:.1f} after
+({report["machine"]["cores"]} cores; the runs load it themselves, so the figure before them is the one that
+shows other work{shared}).
 
 Where the time goes — each step of one /explore (graph=cover), run one at a time in the benchmark
 process over {min(len(users), 200)} users with T0 roles (the service's defaults: k=10, branch=20, 100 chains, 20
-candidates), mean ms of wall time on the shared machine:
+candidates), mean ms of wall time on this machine:
 
 | step | database | read model |
 |---|---:|---:|

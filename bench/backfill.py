@@ -134,6 +134,7 @@ def day_row(summary: dict[str, Any]) -> dict[str, Any]:
         "llm_calls": int(c.get("llm_calls", 0)),
         "cache_hits": int(c.get("llm_cache_hits", 0)),
         "tag_s": t.get("tag (LLM)", 0.0),
+        "reask_s": t.get("re-ask echoes (LLM)", 0.0),  # tagging again the answers that echoed a worked example
         "logic_s": t.get("logic (LLM)", 0.0),
         "total_s": t.get("total", 0.0),
         "new_tags": int(c.get("user_tags_new", 0) + c.get("item_tags_new", 0)),

@@ -39,6 +39,12 @@ def verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
 
+def load(name: str) -> str:
+    """``load average 0.6 at the start, 3.9 at the end`` (1-minute) of a report, as its provenance recorded it."""
+    at = report(name)["provenance"]["load"]
+    return f"load average {at['start'][0]:.1f} at the start, {at['end'][0]:.1f} at the end"
+
+
 def clock(seconds: float) -> str:
     minutes, s = divmod(round(seconds), 60)
     return f"{minutes} min {s} s" if minutes else f"{s} s"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from docs_common import BARE, CACHED, COLD, EXPLAIN, RECOMMEND, SINGLE, clock, report, verdict
+from docs_common import BARE, CACHED, COLD, EXPLAIN, RECOMMEND, SINGLE, clock, load, report, verdict
 
 
 def _graph_store(r: dict[str, Any]) -> tuple[str, str]:
@@ -143,11 +143,21 @@ def _grow_recovery(r: dict[str, Any]) -> tuple[str, str]:
     how = "raw → calibrated " if calibrated else ""
     result = "; ".join(f"{kind} {m} {how}{text}" for (kind, m), text in measures.items())
     clean = min(x[kind]["recall"] for x in runs if x["noise"] == 0 for kind in ("U2I", "I2U"))
-    goal = f"≥ 0.90 at noise 0 — {verdict(clean >= 0.9)}"
-    noisy = [x[kind]["calibrated_recall"] for x in runs if x["noise"] == 0.3 for kind in ("U2I", "I2U")]
+    goal = f"U2I and I2U recall ≥ 0.90 at noise 0 — {verdict(clean >= 0.9)}"
+    noisy = [x for x in runs if x["noise"] == 0.3]
     if calibrated and noisy:
-        goal += f"; calibrated ≥ 0.90 at noise 0.3 — {verdict(min(noisy) >= 0.9)}"
-    return f"{result} at noise {noise}; seed {r['config']['seed']} only", goal
+        least = min(x[kind]["calibrated_recall"] for x in noisy for kind in ("U2I", "I2U"))
+        goal += f"; calibrated recall ≥ 0.90 at noise 0.3 — {verdict(least >= 0.9)} (lowest {least:.3f})"
+        # what the recall costs: say where calibration lowers precision
+        lower = [
+            f"{kind} {x[kind]['precision']:.2f} → {x[kind]['calibrated_precision']:.2f}"
+            for x in noisy
+            for kind in ("U2I", "I2U")
+            if x[kind].get("calibrated_precision", 1.0) < x[kind]["precision"]
+        ]
+        if lower:
+            goal += f", while calibration lowers precision ({', '.join(lower)})"
+    return f"{result} at noise {noise}; seed {r['config']['seed']} only", goal + f"; seed {r['config']['seed']} only"
 
 
 def _grow_gate(r: dict[str, Any]) -> tuple[str, str]:
@@ -235,6 +245,13 @@ def demo_table() -> str:
     return "\n".join(lines)
 
 
+def _tagging_rate(n: dict[str, Any]) -> float:
+    """Items a minute over the tagging phase and its re-asks of echoed answers (reports made before the rate
+    counted the re-asks stored it over the first pass alone; their phase timings give both)."""
+    t = n["timings_s"]
+    return 60 * n["items"] / (t["tag (LLM)"] + t.get("re-ask echoes (LLM)", 0.0))
+
+
 def _handbook_gemma(r: dict[str, Any]) -> tuple[str, str]:
     runs = "; ".join(
         f"{name}: {x['tags_per_item']:.1f} tags/item, {x['passed']:.0%} pass the gate" for name, x in r["runs"].items()
@@ -266,7 +283,8 @@ def _llm_throughput(r: dict[str, Any]) -> tuple[str, str]:
     else:  # made before the client timed its calls: wall time over calls is not a call's latency
         calls = f"{n['llm_calls']} calls (latency per call not recorded)"
     result = (
-        f"{n['items_per_min']:.1f} items/min tagging, {n['logic_sources_per_min']:.0f} tags/min logic; {calls}; "
+        f"{_tagging_rate(n):.1f} items/min tagging (re-asks included), "
+        f"{n['logic_sources_per_min']:.0f} tags/min logic; {calls}; "
         f"{n['output_tokens_per_s']:.1f} output tokens/s; {n['wall_s']:.0f} s wall"
     )
     return result, ""
@@ -444,7 +462,9 @@ def _backfill_day(day: int, what: str) -> str:
     d = report("backfill")["days"][day]
     texts = {
         "items": f"{d['items']:,} items in {d['total_s']:,.0f} s",
-        "tagging": f"{d['tag_s']:,.0f} s, about {d['items'] / d['tag_s'] * 60:.0f} items a minute",
+        "tagging": f"{d['tag_s'] + d.get('reask_s', 0.0):,.0f} s, about "
+        f"{d['items'] / (d['tag_s'] + d.get('reask_s', 0.0)) * 60:.0f} items a minute"
+        + ("" if "reask_s" in d else " (the first pass; the re-asks' time was not recorded)"),
         "logic": f"{d['logic_s']:,.0f} s",
         "calls": f"{d['total_s']:,.0f} s, {d['llm_calls']:,} LLM calls",
     }
@@ -523,9 +543,8 @@ FIGURES: dict[str, Callable[[], str]] = {
     "demo.grow": _demo_grow,
     "analyst_queries.recall_misses": _recall_misses,
     "demo.wall": lambda: clock(report("demo")["wall_s"]),
-    "demo.load": lambda: "load average {:.1f} at the start, {:.1f} at the end".format(
-        report("demo")["provenance"]["load"]["start"][0], report("demo")["provenance"]["load"]["end"][0]
-    ),
+    "demo.load": partial(load, "demo"),
+    "api_load.load": partial(load, "api_load"),
     "api_load.goal": _api_goal,
     "api_load.read_model_ms": lambda: _per_request("read model"),
     "api_load.database_ms": lambda: _per_request("database"),

@@ -67,11 +67,14 @@ def _mixture(r: dict[str, Any]) -> tuple[str, str]:
     result = "NDCG@10 " + ", ".join(f"{m} {x['ndcg@10']['mean']:.4f}" for m, x in rows.items())
     model = "tagcf-ut-util-mix" if "tagcf-ut-util-mix" in rows else "tag-mixture-it"
     vs = rows[model]["vs_sasrec"]
-    met = vs["rel"] >= 0.10 and vs["p_users"] < 0.01
-    low = vs["rel_ci"][0]  # the bar is read on the point estimate; say when the interval reaches below it
+    # the bar is a gain of 10 %, so it is passed when the interval's low end is, not the point estimate; the
+    # Wilcoxon p tests "no difference" and is given as that
+    low = vs["rel_ci"][0]
+    met = low >= 0.10 and vs["p_users"] < 0.01
     target = (
         f"{model} ≥ SASRec + 10 % per user: {vs['rel']:+.1%} [{low:+.1%}, {vs['rel_ci'][1]:+.1%}], "
-        f"p {vs['p_users']:.2g} — {verdict(met)}" + (" on the point estimate" if met and low < 0.10 else "")
+        f"p {vs['p_users']:.2g} against no difference — {verdict(met)}"
+        + (" (the point estimate passes, the interval starts below +10 %)" if not met and vs["rel"] >= 0.10 else "")
     )
     control = rows[model].get("vs_control")
     if control:  # the same tag term on SASRec's training: what TagCF's own training adds

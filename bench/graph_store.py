@@ -185,9 +185,9 @@ def _measure(
             assert result.topics and result.roles
             return elapsed * 1000
 
-        # A service keeps its start-up heap out of the collector (gc.freeze() after start-up); without
-        # it, the 560k edge records built above make every full collection a ~20 ms pause that lands in
-        # the exploration latencies instead of measuring the store.
+        # The benchmark's own set-up objects (the 560k edge records built above, which no service holds) are
+        # frozen out of the collector: otherwise every full collection is a ~20 ms pause over them that lands
+        # in the exploration latencies instead of measuring the store. The service does not freeze its heap.
         gc.collect()
         gc.freeze()
         for _ in range(args.warmup):
@@ -297,7 +297,8 @@ def _markdown(r: dict[str, Any]) -> str:
         "",
         "Exploration = two store round trips (U2I hop from the seeds, I2U hop from the kept topics) plus the",
         f"weight arithmetic, over {w['queries']} random seed sets after {w['warmup_queries']} warm-up queries, with",
-        "the set-up heap frozen (`gc.freeze()`) as a long-running service does. Latency on this shared 2-core VM",
+        "the benchmark's own set-up objects (the edge records it generated, which no service holds) frozen out of",
+        "the collector (`gc.freeze()`; the service itself does not freeze its heap). Latency on this 2-core VM",
         "varies by about ±20% from run to run.",
         "",
     ]
