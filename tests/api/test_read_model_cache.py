@@ -174,6 +174,22 @@ def test_answers_are_kept_per_model_and_recomputed_after_a_write(own: tuple[Grap
         assert stats["hits"] == 1 and stats["entries"] == 1
 
 
+LONG_LOAD_S = 240.0  # the paper-scale graph's load
+
+
+class _Clock:
+    """The cache's clock (its module's ``time``): the real monotonic clock, ahead by ``ahead_s``."""
+
+    def __init__(self) -> None:
+        self.ahead_s = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.ahead_s
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
 def test_a_slow_load_of_an_unchanged_graph_is_current_when_it_ends(
     own: tuple[GraphStore, World], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,14 +198,22 @@ def test_a_slow_load_of_an_unchanged_graph_is_current_when_it_ends(
     the staleness bound, so every request during the next version check would ask the database."""
     store, _ = own
     real = read_model_cache.load_read_model
+    clock = _Clock()
 
     def slow_load(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(1.0)
-        return real(*args, **kwargs)
+        model = real(*args, **kwargs)
+        clock.ahead_s += LONG_LOAD_S  # on the cache's clock the load took minutes; nobody waits for them
+        return model
 
     monkeypatch.setattr(read_model_cache, "load_read_model", slow_load)
-    app = make_app(store, api_read_model_staleness_s=0.5)
+    monkeypatch.setattr(read_model_cache, "time", clock)
+    # stamped at the load's start, the model would be LONG_LOAD_S old, twice the bound: not current
+    app = make_app(store, api_read_model_staleness_s=LONG_LOAD_S / 2)
     with TestClient(app, headers={"X-API-Key": READ_KEY}):
-        cache = _cache(app)
+        cache: ReadModelCache = app.state.read_model
+        until = time.monotonic() + 30  # real time: cache.wait reads the cache's clock, which jumps
+        while (state := cache.state()).loading or not state.loaded:
+            assert time.monotonic() < until, state
+            time.sleep(0.01)
         assert cache.state().current
         assert cache.serving().model is cache.model  # no version check due: served without the database

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +22,13 @@ def uri(local_neo4j: LocalNeo4j) -> Iterator[str]:
         yield found
 
 
-def _read_until_closed(backend: Neo4jBackend, answers: list[int], unexpected: list[BaseException]) -> None:
+def _read_until_closed(
+    backend: Neo4jBackend, answers: list[int], unexpected: list[BaseException], reading: threading.Event
+) -> None:
     while True:
         try:
             answers.append(backend.run(SUM, {"n": 10}, write=False)[0]["s"])
+            reading.set()  # it has answered once: the close below lands while it reads
         except GraphUnavailable:
             return  # the one error a closed store may give
         except BaseException as e:
@@ -42,12 +44,14 @@ def test_closing_while_other_threads_read_lets_them_finish_cleanly(uri: str) -> 
         backend = open_neo4j(uri, "neo4j", "", "neo4j", 10.0)
         answers: list[int] = []
         unexpected: list[BaseException] = []
-        readers = [threading.Thread(target=_read_until_closed, args=(backend, answers, unexpected)) for _ in range(4)]
+        reading = [threading.Event() for _ in range(4)]
+        readers = [threading.Thread(target=_read_until_closed, args=(backend, answers, unexpected, e)) for e in reading]
         for r in readers:
             r.start()
-        time.sleep(0.3)
+        assert all(e.wait(60) for e in reading), "a reader never got an answer"
         backend.close()
         for r in readers:
             r.join(60)
+        assert not any(r.is_alive() for r in readers), "a reader hung after close()"
         assert unexpected == []
         assert answers and set(answers) == {55}
