@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 _COMMON = SettingsConfigDict(env_prefix="ROLEGRAPH_", env_file=".env", extra="ignore", frozen=True)
 
@@ -78,3 +78,16 @@ class LLMSettings(BaseSettings):
     llm_context: int = Field(2048, ge=256, description="context window of the embedded server, tokens")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads of the embedded server (default: all)")
     llm_start_timeout_s: float = Field(120.0, gt=0, description="seconds to wait for the embedded server")
+
+
+def settings_problem(error: BaseException) -> str | None:
+    """One line naming each malformed ``ROLEGRAPH_*`` setting of ``error`` (raised while a settings class was
+    built from the environment, a ``.env`` file or a command's option), or None when ``error`` is not that."""
+    if isinstance(error, SettingsError):  # a value the source could not even parse (e.g. JSON that is not)
+        return f"a ROLEGRAPH_* setting could not be read: {error}"
+    if not isinstance(error, ValidationError) or not error.title.endswith("Settings"):
+        return None
+    problems = [
+        f"ROLEGRAPH_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in error.errors()
+    ]
+    return "invalid setting (environment, .env or option): " + "; ".join(problems)

@@ -16,7 +16,7 @@ LOOPBACK = "127.0.0.1"
 def listen_address(settings: ApiSettings, host: str | None, port: int | None) -> tuple[str, int, str | None]:
     """(host, port, warning): without keys the host is forced to loopback, and the warning says so."""
     host = host or settings.api_host
-    port = port or settings.api_port
+    port = port if port is not None else settings.api_port
     if settings.api_keys:
         return host, port, None
     warning = "no API keys configured (ROLEGRAPH_API_KEYS): serving on loopback only"

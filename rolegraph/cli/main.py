@@ -52,6 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if e.filename is None:
             raise  # not about a path the user gave: a bug, shown with its traceback
         return fail(f"{e.filename}: {e.strerror}", 2)
+    except ValueError as e:
+        from rolegraph.settings import settings_problem  # here, not at start-up: it imports pydantic
+
+        problem = settings_problem(e)
+        if problem is None:
+            raise  # not a setting the user gave: a bug, shown with its traceback
+        return fail(problem, 2)
     except KeyboardInterrupt:
         return fail("interrupted — rerun the same command to resume (writes are idempotent)", 130)
 

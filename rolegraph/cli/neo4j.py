@@ -46,11 +46,10 @@ def _data_arg(parser: argparse.ArgumentParser) -> None:
 
 def neo4j_start(args: argparse.Namespace) -> int:
     """`rolegraph neo4j start`: prints the URI last; an already running server is reported, not restarted."""
-    from rolegraph.errors import InvalidInput
+    from rolegraph.cli.options import check_port
     from rolegraph.graph.neo4j_server import NEO4J_VERSION, ServerConfig, start, status
 
-    if not 0 < args.port < 65536:
-        raise InvalidInput(f"--port must be between 1 and 65535, got {args.port}")
+    check_port(args.port)
     running = status(args.data).state
     if running is None:
         console.print(f"starting Neo4j {NEO4J_VERSION} with its data in {args.data} (takes 10–30 s)")

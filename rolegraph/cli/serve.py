@@ -47,10 +47,13 @@ def serve(args: argparse.Namespace) -> int:
 
     from rolegraph.api.server import listen_address, run_server
     from rolegraph.api.settings import ApiSettings
+    from rolegraph.cli.options import check_port
     from rolegraph.graph.connect import open_store
 
     if args.workers < 1:
         raise InvalidInput(f"--workers must be at least 1, got {args.workers}")
+    if args.port is not None:
+        check_port(args.port)
     try:
         settings = ApiSettings()
     except ValidationError as e:

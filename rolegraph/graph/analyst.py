@@ -27,6 +27,7 @@ from rolegraph.errors import InvalidInput, QueryError
 from rolegraph.graph.backend import Backend, Row
 from rolegraph.graph.queries import CYPHER_DIR, Statement, catalog, parse_file
 from rolegraph.graph.readonly import check_read_only, one_statement, parameters
+from rolegraph.graph.validate import check_unicode
 
 ANALYST_DIR = CYPHER_DIR / "analyst"
 TYPES = ("string", "int", "float", "bool", "list", "map")
@@ -129,7 +130,8 @@ def _document(stmt: Statement, lines: list[str]) -> AnalystQuery:
 
 def convert(name: str, raw: str, kind: str | None) -> Any:
     """Converts a ``--param`` value to ``kind``; with no kind, guesses (int, float, bool, JSON, else string).
-    Raises InvalidInput naming the parameter on a value of the wrong type."""
+    Raises InvalidInput naming the parameter on a value of the wrong type or text that is not valid Unicode."""
+    check_unicode(raw, f"parameter {name}")
     if kind == "string":
         return raw
     if kind is None:
@@ -178,7 +180,7 @@ def bind(query: AnalystQuery, given: Mapping[str, str]) -> dict[str, Any]:
 def adhoc(text: str, given: Mapping[str, str]) -> tuple[Statement, dict[str, Any]]:
     """A statement from free text (a file or ``--query``), checked read-only, with guessed parameter types.
     Raises WriteRefused when it could write and InvalidInput when parameters do not match its ``$names``."""
-    toks = check_read_only(text)
+    toks = check_read_only(check_unicode(text, "the query"))
     text = one_statement(text, toks)
     if not text:
         raise InvalidInput("the query is empty")

@@ -23,7 +23,7 @@ from falkordb import Path as GraphPath
 from falkordb.graph import Graph
 from falkordb.helpers import stringify_param_value
 
-from rolegraph.errors import GraphUnavailable, QueryError, SchemaError
+from rolegraph.errors import GraphUnavailable, InvalidInput, QueryError, SchemaError
 from rolegraph.graph.backend import QueryTimeout, Row, remaining_ms
 from rolegraph.graph.queries import Statement
 
@@ -118,6 +118,8 @@ class FalkorBackend:
             raise QueryError(f"statement '{stmt.name}' timed out at {self.uri}: {e}") from e
         except redis.exceptions.ResponseError as e:
             raise _query_error(stmt, e) from e
+        except UnicodeEncodeError as e:  # text the validation of its caller let through; nothing was sent
+            raise InvalidInput(f"statement '{stmt.name}': a parameter is not valid Unicode text ({e.reason})") from e
 
     def ensure_unique(self, label: str, properties: tuple[str, ...]) -> None:
         if (label, properties) in self.unique_constraints():

@@ -19,7 +19,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from rolegraph.errors import GraphUnavailable, QueryError
+from rolegraph.errors import GraphUnavailable, InvalidInput, QueryError
 from rolegraph.graph.backend import QueryTimeout, Row, remaining_ms
 from rolegraph.graph.queries import Statement, schema_statements
 
@@ -69,6 +69,8 @@ class Neo4jBackend:
             if "TransactionTimedOut" in (e.code or ""):
                 raise QueryTimeout(f"statement '{stmt.name}' was cancelled by the database at its deadline") from e
             raise QueryError(f"statement '{stmt.name}' failed: {e.message or e}") from e
+        except UnicodeEncodeError as e:  # text the validation of its caller let through; nothing was sent
+            raise InvalidInput(f"statement '{stmt.name}': a parameter is not valid Unicode text ({e.reason})") from e
         finally:
             with self._idle:
                 self._in_flight -= 1

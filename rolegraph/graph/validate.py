@@ -34,6 +34,21 @@ def _has_control(value: str) -> bool:
     return _CONTROL.search(value) is not None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_unicode(value: str, what: str) -> str:
+    """``value`` when it can be written as UTF-8; InvalidInput on a lone surrogate, which is what Python
+    makes of bytes that were not UTF-8 (``surrogateescape``: a file or argument decoded with the wrong codec)."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise InvalidInput(
+            f"{what} is not valid Unicode text: a lone surrogate {found.group()!r} at character {found.start()} "
+            "(bytes that were not UTF-8?)"
+        )
+    return value
+
+
 def check_id(value: object, what: str = "id") -> str:
     """Returns ``value`` as a valid id or raises InvalidInput saying what is wrong with it."""
     if value is None:
@@ -77,7 +92,8 @@ def check_day(value: object, what: str = "day") -> str:
 
 
 def check_text(value: object, what: str, limit: int = MAX_TEXT_CHARS) -> str:
-    """A free-text field: a string (None becomes ""), at most ``limit`` characters, no NUL bytes."""
+    """A free-text field: a string (None becomes ""), at most ``limit`` characters, no NUL bytes, valid
+    Unicode (no lone surrogates)."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -86,7 +102,7 @@ def check_text(value: object, what: str, limit: int = MAX_TEXT_CHARS) -> str:
         raise InvalidInput(f"{what} is {len(value)} characters long (at most {limit})")
     if "\x00" in value:
         raise InvalidInput(f"{what} contains a NUL character")
-    return value
+    return check_unicode(value, what)
 
 
 def check_number(value: object, what: str) -> float:

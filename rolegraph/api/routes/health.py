@@ -20,11 +20,14 @@ from rolegraph.settings import LLMSettings
 router = APIRouter(tags=["service"])
 
 
-def _llm_reachable(settings: LLMSettings) -> bool:
-    base = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
+def _llm_reachable() -> bool:
+    """Whether the LLM server answers; False too when its settings are malformed (a bad LLM setting must not
+    make the graph's health check fail: the service still answers everything but growth)."""
     try:
+        settings = LLMSettings()
+        base = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
         return httpx.get(f"{base.rstrip('/')}/models", timeout=1.0, trust_env=False).status_code == 200
-    except httpx.HTTPError:
+    except (ValueError, httpx.HTTPError, httpx.InvalidURL):  # pydantic's ValidationError is a ValueError
         return False
 
 
@@ -52,7 +55,7 @@ def health(store: StoreDep, scorer: ScorerDep, read_model: ReadModelDep, explore
         graph = store.ping()
     except RolegraphError:
         graph = False
-    llm = _llm_reachable(LLMSettings())
+    llm = _llm_reachable()
     body = Health(
         status="ok" if graph and llm else "degraded" if graph else "down",
         graph=graph,
