@@ -1,5 +1,5 @@
-"""Export: counts equal the graph's, a second export is byte-identical, id maps are stable, and an export
-reads back into the same data without the graph."""
+"""Export: counts and values (logic weights, item → tag p and rank) equal the graph's, a second export is
+byte-identical, id maps are stable, and an export reads back into the same data without the graph."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from rolegraph.errors import InvalidInput
-from rolegraph.graph.model import ItemRecord, ItemTagEdge, Source, TagKind
+from rolegraph.graph.model import ItemRecord, ItemTagEdge, LogicKind, Source, TagKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.dataset import build
 from rolegraph.recsys.export import GraphData, export, load_export
@@ -47,6 +47,48 @@ def test_export_counts_equal_graph_counts(world_store: GraphStore, tmp_path: Pat
     inter = (tmp_path / "x" / "recbole" / "rolegraph" / "rolegraph.inter").read_text().splitlines()
     assert len(inter) == c["interactions"] + 1
     assert len(g.inter_user) == c["interactions"]
+    # the values, in memory and as written: each edge carries its graph edge's weight, p and rank
+    _assert_values_are_the_graphs(world_store, g)
+    _assert_values_are_the_graphs(world_store, load_export(tmp_path / "x"))
+    # the reference code's dense u2i: the graph's weights at (source + 1, target + 1), zero elsewhere
+    tags = g.maps["user_tag"], g.maps["item_tag"]
+    dense = {(tags[0][s - 1], tags[1][d - 1]): float(u2i[s, d]) for s, d in torch.nonzero(u2i).tolist()}
+    hop = world_store.logic_hop(LogicKind.U2I, tags[0], Source.DISTILLED)
+    assert dense == pytest.approx({(a, b): w for a, b, w in hop}, rel=1e-6)
+
+
+def _assert_values_are_the_graphs(store: GraphStore, g: GraphData) -> None:
+    """Each exported cover-view edge carries its graph edge's value, read by other statements than the
+    export's: logic weights by the exploration hops, item → tag p and rank by the item's tag list."""
+    maps = g.maps
+    for kind, edges, (src_map, dst_map) in (
+        (LogicKind.U2I, g.u2i, ("user_tag", "item_tag")),
+        (LogicKind.I2U, g.i2u, ("item_tag", "user_tag")),
+    ):
+        want = {(a, b): w for a, b, w in store.logic_hop(kind, maps[src_map], Source.DISTILLED)}
+        got = {
+            (maps[src_map][s], maps[dst_map][d]): float(w)
+            for s, d, w in zip(edges.src, edges.dst, edges.weight, strict=True)
+        }
+        assert len(got) == len(edges) > 0 and len(set(want.values())) > 1, kind
+        assert got == pytest.approx(want, rel=1e-6), kind
+    rels = {"HAS_USER_TAG": (g.has_user_tag, "user_tag"), "HAS_ITEM_TAG": (g.has_item_tag, "item_tag")}
+    tagged: dict[str, dict[tuple[str, str], tuple[float, int]]] = {rel: {} for rel in rels}
+    for item in maps["item"]:
+        for r in store.item_tags(item):
+            if r["source"] == Source.DISTILLED.value:
+                tagged[r["type"]][(item, r["key"])] = (r["p"], r["rank"])
+    for rel, (edges, tag_map) in rels.items():
+        got_tags = {
+            (maps["item"][s], maps[tag_map][d]): (float(w), int(k))
+            for s, d, w, k in zip(edges.src, edges.dst, edges.weight, edges.rank, strict=True)
+        }
+        assert len(got_tags) == len(edges) > 0, rel
+        assert {e: k for e, (_, k) in got_tags.items()} == {e: k for e, (_, k) in tagged[rel].items()}, rel
+        assert {e: p for e, (p, _) in got_tags.items()} == pytest.approx(
+            {e: p for e, (p, _) in tagged[rel].items()}, rel=1e-6
+        ), rel
+        assert len({k for _, k in got_tags.values()}) > 1, rel  # ranks are exported, not defaulted to 0
 
 
 def test_second_export_is_byte_identical(world_store: GraphStore, tmp_path: Path) -> None:
