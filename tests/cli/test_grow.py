@@ -104,3 +104,26 @@ def test_a_run_whose_llm_fails_every_item_exits_2_and_says_so(tmp_path: Path, gr
         assert summary["counts"]["items_failed"] == 3
         with open_store(settings) as store:
             assert {r["props"].get("tag_status") for r in store.iter_items()} == {"failed"}
+        # the same command again (the LLM still down): the day is not "finished before", it asks again
+        again = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rolegraph.cli.main",
+                "grow",
+                "--day",
+                "2026-03-01",
+                "--no-distill",
+                "--json",
+                "g.json",
+            ],
+            cwd=tmp_path,
+            env={**os.environ, **env(settings), **llm_env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert again.returncode == 2, again.stderr
+        assert "none of its 3 items was tagged" in " ".join(again.stderr.split())
+        rerun = json.loads((tmp_path / "g.json").read_text())
+        assert rerun["status"] == "done" and rerun["counts"]["items_failed"] == 3 and rerun["counts"]["llm_calls"] > 0

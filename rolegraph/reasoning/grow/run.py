@@ -19,13 +19,14 @@ the next candidates (`grow.calibrating`).
 Resumable: the plan (items and tags marked with the day), per-item and per-tag status, and a journal
 entry per chunk live in the graph (`reasoning.grow.journal`); `start` replays what a crash left
 half-applied, and finished chunks are skipped, so a killed run rerun ends in the same graph. A rerun of
-a finished day stops at `start`: no LLM call, no write.
+a finished day stops at `start`: no LLM call, no write (a day on which every planned item failed, the LLM
+never answering, does not count as finished: its rerun plans the failed items again).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +63,12 @@ class GrowState(TypedDict, total=False):
     payload: dict[str, Any]
 
 
+def tagged_nothing(counts: Mapping[str, float]) -> bool:
+    """True when a run planned items and every one of them failed: the LLM never answered."""
+    planned, failed = int(counts.get("items_planned", 0)), int(counts.get("items_failed", 0))
+    return planned > 0 and failed >= planned
+
+
 @dataclass
 class Summary:
     """What a run did: counts, LLM usage, cover sets, merges, timings."""
@@ -80,14 +87,14 @@ class Summary:
         Such a run is not an empty day: the LLM is unreachable or broken (a server that died, a wrong URL), and
         the failed items wait for the next run.
         """
-        planned, failed = int(self.counts.get("items_planned", 0)), int(self.counts.get("items_failed", 0))
-        if planned == 0 or failed < planned:
+        if not tagged_nothing(self.counts):
             return None
+        planned = int(self.counts.get("items_planned", 0))
         calls, failures = int(self.counts.get("llm_calls", 0)), int(self.counts.get("llm_failures", 0))
         return (
             f"{self.run}: none of its {planned} items was tagged — the LLM failed {failures} of {calls} requests "
             "after retries (is the LLM server up? `rolegraph llm serve` shows the embedded one's output); "
-            "the items are retried by the next run"
+            "the items are retried by the next run (the same command, once the LLM answers)"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -121,7 +128,8 @@ class GrowRun:
     def start(self, state: GrowState) -> GrowState:
         ctx = self.ctx
         found = ctx.store.run(ctx.run_id)
-        if found is not None and found.status == "done":
+        # a day on which the LLM answered nothing is not finished: rerun, it plans its failed items again
+        if found is not None and found.status == "done" and not tagged_nothing(found.counts):
             return {"finished_before": True}
         self._record("running")
         with ctx.timed("recover"):
