@@ -36,11 +36,20 @@ def _weights_option(p: argparse.ArgumentParser) -> None:
 def _training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
     _weights_option(p)
-    p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default 100; early stopping ends sooner)")
-    p.add_argument("--patience", type=int, default=None, help="epochs without better validation NDCG@10 (default 5)")
-    p.add_argument("--hidden", type=int, default=None, help="embedding width (default 64)")
     p.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", help="any model setting, e.g. --set lam=0.2"
+        "--epochs", type=int, default=None, help="maximum epochs, at least 1 (default 100; early stopping ends sooner)"
+    )
+    p.add_argument(
+        "--patience", type=int, default=None, help="epochs without better validation NDCG@10, at least 1 (default 5)"
+    )
+    p.add_argument("--hidden", type=int, default=None, help="embedding width, a multiple of the heads (default 64)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any model setting of rolegraph/recsys/config.py, e.g. --set lam=0.2 (a value out of its range is "
+        "refused before the graph is read)",
     )
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     p.add_argument("--threads", type=int, default=1, help=_THREADS_HELP)

@@ -6,11 +6,63 @@ well under 45 minutes); the paper's industrial setting used hidden 256.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from rolegraph.errors import InvalidInput
+
+# The lowest value of every numeric setting (each float must also be finite: NaN and ±inf are refused). lr and
+# pair_lr must be above 0, and dropout below 1 (`_ABOVE`, `_BELOW`). min_epochs may exceed epochs (then no early
+# stop: `--epochs 3` keeps the default 10); gcn_layers 0 is LightGCN without propagation (matrix factorization),
+# while the transformer needs a layer.
+_AT_LEAST: dict[str, float] = {
+    "hidden": 1,
+    "layers": 1,
+    "heads": 1,
+    "max_len": 1,
+    "stride": 0,
+    "dropout": 0,
+    "weight_decay": 0,
+    "batch_size": 1,
+    "pair_batch_size": 1,
+    "pair_weight_decay": 0,
+    "epochs": 1,
+    "patience": 1,
+    "min_epochs": 0,
+    "lam": 0,
+    "k": 1,
+    "top_b": 1,
+    "delta": 0,
+    "max_tags": 1,
+    "beta0": 0,
+    "beta1": 0,
+    "it_neg_samples": 1,
+    "expl_beta1": 0,
+    "gcn_layers": 0,
+    "lambda_reg": 0,
+}
+_ABOVE: dict[str, float] = {"lr": 0, "pair_lr": 0}
+_BELOW: dict[str, float] = {"dropout": 1}
+_NOTES = {"stride": " (0: max_len, windows apart)"}
+
+
+def _check_number(name: str, value: Any, whole: bool) -> None:
+    """InvalidInput unless ``value`` is a number of the setting's kind (``whole``: an int), finite and in range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral if whole else numbers.Real):
+        raise InvalidInput(f"{name} must be {'a whole number' if whole else 'a number'}, got {value!r}")
+    if not math.isfinite(value):
+        raise InvalidInput(f"{name} must be a finite number, got {value!r}")
+    low = _ABOVE.get(name)
+    if low is not None and value <= low:
+        raise InvalidInput(f"{name} must be above {low:g}, got {value!r}")
+    low, high = _AT_LEAST.get(name), _BELOW.get(name)
+    if (low is not None and value < low) or (high is not None and value >= high):
+        bounds = [f"{low:g} or more" if low == 0 else f"at least {low:g}"] if low is not None else []
+        bounds += [f"below {high:g}"] if high is not None else []
+        raise InvalidInput(f"{name} must be {' and '.join(bounds)}{_NOTES.get(name, '')}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -85,15 +137,13 @@ class ModelConfig:
     lambda_reg: float = 1e-4  # LightGCN embedding L2
 
     def __post_init__(self) -> None:
-        if self.heads < 1 or self.hidden % self.heads:
-            raise InvalidInput(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads})")
-        if self.stride < 0:
-            raise InvalidInput(f"stride must be 0 or more (0: max_len, windows apart), got {self.stride}")
-        if self.it_neg_samples < 1 or self.k < 1:
-            raise InvalidInput("it_neg_samples and k must be at least 1")
         for name, hint in get_type_hints(ModelConfig).items():
-            if get_origin(hint) is Literal and getattr(self, name) not in get_args(hint):
+            if hint is int or hint is float:
+                _check_number(name, getattr(self, name), whole=hint is int)
+            elif get_origin(hint) is Literal and getattr(self, name) not in get_args(hint):
                 raise InvalidInput(f"{name} must be one of {list(get_args(hint))}, got {getattr(self, name)!r}")
+        if self.hidden % self.heads:
+            raise InvalidInput(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads})")
 
     @property
     def window_stride(self) -> int:

@@ -1,4 +1,5 @@
-"""Training for serving: export, train with early stopping, choose β, store the model, write roles back."""
+"""Training for serving: read the graph, train with early stopping, choose β, export, store the model, write roles
+back."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rolegraph.errors import InvalidInput
 from rolegraph.graph.model import RunRecord, Source, Weights
 from rolegraph.graph.store import GraphStore
 from rolegraph.recsys.artifact import save
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import build
 from rolegraph.recsys.evaluate import choose_betas
-from rolegraph.recsys.export import export
+from rolegraph.recsys.export import previous_maps, read_graph
+from rolegraph.recsys.export.files import write_export
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.registry import ModelSpec, build_model
 from rolegraph.recsys.models.tagcf import TagCF
@@ -56,12 +59,21 @@ def run_training(
     weights: Weights = Weights.CALIBRATED,
     hook: EpochHook | None = None,
 ) -> dict[str, Any]:
-    """Exports the graph view (logic weighed by ``weights``), trains, saves under ``root/<run>``
-    (``current`` → it) and writes roles."""
+    """Reads the graph view (logic weighed by ``weights``), trains, then writes the export to ``root/export``,
+    saves the model under ``root/<run>`` (``current`` → it) and writes roles.
+
+    InvalidInput, before anything is written, when the view holds no interactions to train on. Nothing is
+    written either when training fails: the export folder, the served model and the roles stay those of the
+    last run that succeeded.
+    """
     started = datetime.now(UTC)
     run = f"train-{started.strftime('%Y%m%dT%H%M%S%fZ')}-{spec.name}"
-    g, meta = export(store, root / "export", source, weights=weights)
+    out = root / "export"
+    g = read_graph(store, source, previous_maps(out), weights)  # id maps continue the last export's
+    if not g.inter_user.size:
+        raise InvalidInput("the graph has no users with interactions to train on (load interactions first)")
     model, data, facts = train_model(g, spec, cfg, seed, device, hook)
+    meta = write_export(g, out)
     folder = save(root, run, spec, model, data, facts | {"export": meta["counts"], "export_runs": meta["runs"]})
     written: dict[str, int] = {}
     if write_back and isinstance(model, TagCF) and data.tag_kind == "user":

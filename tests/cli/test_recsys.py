@@ -1,14 +1,20 @@
-"""`rolegraph evaluate` end to end on the tiny synthetic world: the --json layout the peers read."""
+"""`rolegraph evaluate` end to end on the tiny synthetic world: the --json layout the peers read; `rolegraph train`'s
+refusals, which leave the served model, the export and the roles as they were."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from rolegraph.cli.main import main
+from rolegraph.graph.connect import open_store
+from rolegraph.graph.loaders.synth_truth import load_world
+from rolegraph.progress import no_progress
 from rolegraph.recsys.metrics import NAMES
+from rolegraph.recsys.writeback import count_roles
 
 
 def test_evaluate_writes_the_json_layout(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,3 +124,73 @@ def test_evaluate_pairs_against_the_models_asked_for(
     }
     assert data["sasrec"]["paired"]["bpr"]["users"] == 60
     assert "--paired bpr" in report.read_text() and "| sasrec | bpr | 60 |" in report.read_text()
+
+
+TINY_TRAIN = ["train", "--model", "tagcf-ut-util", "--epochs", "1", "--hidden", "8", "--device", "cpu"]
+TINY_TRAIN += ["--set", "layers=1", "--set", "max_len=8", "--set", "k=3"]
+BAD_TRAINING = [
+    (["--epochs", "0"], "epochs must be at least 1, got 0"),
+    (["--epochs", "-1"], "epochs must be at least 1, got -1"),
+    (["--patience", "0"], "patience must be at least 1, got 0"),
+    (["--hidden", "-4"], "hidden must be at least 1, got -4"),
+    (["--model", "bpr", "--hidden", "0"], "hidden must be at least 1, got 0"),
+    (["--set", "lr=nan"], "lr must be a finite number, got nan"),
+    (["--set", "dropout=1"], "dropout must be 0 or more and below 1, got 1.0"),
+    (["--set", "batch_size=0"], "batch_size must be at least 1, got 0"),
+]
+
+
+def _recsys_files(root: Path) -> dict[str, object]:
+    """Every file under ``root`` (bytes and modification time; not through the ``current`` link) and where
+    ``current`` points."""
+    files = {
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for folder, _, names in os.walk(root)
+        for p in (Path(folder) / n for n in names)
+        if not p.is_symlink()
+    }
+    return {"files": files, "current": os.readlink(root / "current") if (root / "current").is_symlink() else None}
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_TRAINING)
+def test_train_refuses_bad_settings_before_the_graph_is_opened(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/never.db")
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(tmp_path / "recsys"))
+    assert main([*TINY_TRAIN, *args]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"rolegraph: error: {message}"]
+    assert not (tmp_path / "never.db").exists() and not (tmp_path / "recsys").exists()
+
+
+def test_a_refused_train_keeps_the_served_model_the_export_and_the_roles(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "recsys"
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/graph.db")
+    monkeypatch.setenv("ROLEGRAPH_RECSYS_DIR", str(root))
+    assert main(["init"]) == 0
+    with open_store() as store:
+        load_world(store, tiny_world, no_progress)
+    assert main(TINY_TRAIN) == 0
+    with open_store() as store:
+        graph, roles = store.content_hash(), count_roles(store)
+    kept = _recsys_files(root)
+    assert kept["current"] is not None and (root / "export" / "manifest.json").is_file() and roles["T0"] > 0
+    capsys.readouterr()
+
+    for args, message in [*BAD_TRAINING, (["--device", "nonsense"], "unknown device 'nonsense'")]:
+        assert main([*TINY_TRAIN, *args]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith("rolegraph: error: ") and message in err[0], args
+        assert _recsys_files(root) == kept, args
+    with open_store() as store:
+        assert store.content_hash() == graph and count_roles(store) == roles
+
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_NAME", "empty")  # another graph in the same file: schema, nothing else
+    assert main(["init"]) == 0
+    capsys.readouterr()
+    assert main(TINY_TRAIN) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["rolegraph: error: the graph has no users with interactions to train on (load interactions first)"]
+    assert _recsys_files(root) == kept
