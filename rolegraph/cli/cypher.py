@@ -14,6 +14,8 @@ from rolegraph.errors import InvalidInput
 from rolegraph.graph import analyst
 from rolegraph.graph.backend import Row, deadline
 
+MAX_TIMEOUT_S = 86_400  # a day: longer is a mistake (and infinity cannot be a server timeout)
+
 FORMATS = ("table", "json", "csv")
 #: an analyst's query that runs longer is cancelled by the database itself, not left running on the server
 DEFAULT_TIMEOUT_S = 60.0
@@ -116,8 +118,8 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         text = args.query if args.query is not None else _read(args.file)
         stmt, params = analyst.adhoc(text, given)
-    if not args.timeout > 0:
-        raise InvalidInput(f"--timeout must be positive seconds, not {args.timeout:g}")
+    if not 0 < args.timeout <= MAX_TIMEOUT_S:  # NaN and infinity fail this too
+        raise InvalidInput(f"--timeout must be between 0 and {MAX_TIMEOUT_S:,} seconds, not {args.timeout:g}")
     with open_store() as store, deadline(args.timeout):
         rows = analyst.run(store.backend, stmt, params)
     write_rows([{k: analyst.display(v) for k, v in r.items()} for r in rows], args.format, title=stmt.name)

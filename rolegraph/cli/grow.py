@@ -147,11 +147,15 @@ def backfill(args: argparse.Namespace) -> int:
     """`rolegraph backfill`: successive days of `grow --budget N` until every item is tagged."""
     from datetime import timedelta
 
+    from rolegraph.errors import InvalidInput
     from rolegraph.graph.connect import open_store
+    from rolegraph.graph.validate import check_day
     from rolegraph.reasoning.grow.wiring import open_run
 
+    if args.days < 1 or args.budget < 1:
+        raise InvalidInput(f"--days and --budget must be at least 1, got {args.days} and {args.budget}")
     summaries = []
-    first = date.fromisoformat(args.day)
+    first = date.fromisoformat(check_day(args.day, "--day"))
     with open_store() as store:
         for n in range(args.days):
             day = (first + timedelta(days=n)).isoformat()

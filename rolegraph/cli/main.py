@@ -11,6 +11,7 @@ level; each command imports the library it runs when it runs, so `rolegraph --he
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -48,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(e), 1)
     except RolegraphError as e:
         return fail(str(e), 2)
+    except BrokenPipeError:
+        # the reader of the output went away (`rolegraph cypher run … | head`): stop quietly, as a C tool
+        # killed by SIGPIPE would (128 + 13); stdout goes to devnull so that exiting does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as e:
         if e.filename is None:
             raise  # not about a path the user gave: a bug, shown with its traceback

@@ -26,6 +26,7 @@ fits this machine.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
@@ -100,7 +101,10 @@ class SynthConfig:
     roles_per_item: int = 3  # draws of an item's role tags from the roles that consume it (distinct kept)
 
     def check(self) -> None:
-        """Raises InvalidInput for sizes that cannot make a world."""
+        """Raises InvalidInput for sizes that cannot make a world (NaN and infinities included)."""
+        rates = {k: v for k, v in asdict(self).items() if isinstance(v, float)}
+        if not_finite := sorted(k for k, v in rates.items() if not math.isfinite(v)):
+            raise InvalidInput(f"{', '.join(not_finite)} must be finite numbers")
         if min(self.users, self.items, self.roles, self.topics) < 1:
             raise InvalidInput("users, items, roles and topics must all be at least 1")
         if not 1 <= self.fanout <= min(self.roles, self.topics):

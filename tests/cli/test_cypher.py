@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -146,5 +149,23 @@ def test_a_query_past_its_timeout_is_cancelled_by_the_database(cli: Cli) -> None
     code, out, err = cli("cypher", "run", "--query", endless, "--timeout", "0.5")
     assert code == 2 and out == ""  # a database error, as when the graph cannot be reached
     assert "cancelled by the database at its deadline" in err
-    code, _, err = cli("cypher", "run", "--query", "RETURN 1 AS one", "--timeout", "0")
-    assert code == 1 and "--timeout must be positive" in err
+    for bad in ("0", "-1", "inf", "nan", "1e300"):
+        code, _, err = cli("cypher", "run", "--query", "RETURN 1 AS one", "--timeout", bad)
+        assert code == 1 and "--timeout must be between 0 and 86,400 seconds" in err, (bad, err)
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(graph: GraphSettings) -> None:
+    """`rolegraph cypher run … | head -1`: the reader goes away; no traceback, SIGPIPE's exit status."""
+    query = "UNWIND range(1, 200000) AS x RETURN x"
+    with subprocess.Popen(
+        [sys.executable, "-m", "rolegraph.cli.main", "cypher", "run", "--query", query, "--format", "csv"],
+        env={**os.environ, **env(graph)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline() == b"x\n"
+        proc.stdout.close()  # what `head -1` does after its line
+        err = proc.stderr.read().decode()
+        assert proc.wait(120) == 141, err
+    assert "Traceback" not in err

@@ -26,6 +26,9 @@ from tests.support.openai_server import Reply, ScriptedServer
         (["grow", "--threshold", "1.5"], "threshold"),
         (["grow", "--chunk", "0"], "chunk"),
         (["tags", "unmerge", " spaced "], "whitespace"),
+        (["backfill", "--day", "bad"], "--day must be YYYY-MM-DD"),
+        (["backfill", "--days", "0"], "--days and --budget must be at least 1"),
+        (["backfill", "--budget", "-3"], "--days and --budget must be at least 1"),
     ],
 )
 def test_bad_arguments_exit_1_with_one_line_and_touch_nothing(

@@ -120,3 +120,11 @@ def test_role_prior_follows_role_zipf(tmp_path: Path) -> None:
 def test_impossible_sizes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="fanout"):
         generate(SynthConfig(roles=3, topics=3, fanout=5), tmp_path)
+
+
+@pytest.mark.parametrize("field", ["interactions_per_user", "session_length", "item_zipf", "noise"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_rates_that_are_not_finite_are_refused(tmp_path: Path, field: str, value: float) -> None:
+    with pytest.raises(InvalidInput, match=f"{field} must be finite"):
+        generate(SynthConfig(**{field: value}), tmp_path)  # type: ignore[arg-type]
+    assert not any(tmp_path.iterdir())  # nothing written
