@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from rolegraph.errors import InvalidInput
 from rolegraph.graph import validate as v
-from rolegraph.graph.model import Source
+from rolegraph.graph.model import ITEM_SYSTEM_PROPERTIES, Source
 
 #: ids and tag keys: no control characters, no surrounding whitespace (graph/validate.py's rules)
 ID_PATTERN = r"^[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$"
@@ -295,6 +295,10 @@ class ItemOut(BaseModel):
     topics: list[ItemTagOut]
 
 
+#: the item properties the system owns, refused as attribute names (graph.model.ITEM_SYSTEM_PROPERTIES)
+_ITEM_RESERVED = sorted(ITEM_SYSTEM_PROPERTIES)
+
+
 class ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -304,9 +308,20 @@ class ItemIn(BaseModel):
     attrs: dict[Annotated[str, StringConstraints(pattern=ATTR_NAME)], AttrValue] = Field(
         default_factory=dict,
         max_length=50,
-        json_schema_extra={"additionalProperties": False},
-        description="extra scalar properties (names reserved: id, title, text, source, first_seen)",
+        json_schema_extra={"additionalProperties": False, "propertyNames": {"not": {"enum": [*_ITEM_RESERVED]}}},
+        description=f"extra scalar properties (names reserved: {', '.join(_ITEM_RESERVED)})",
     )
+
+    @field_validator("attrs")
+    @classmethod
+    def _not_reserved(cls, attrs: dict[str, object]) -> dict[str, object]:
+        taken = sorted(ITEM_SYSTEM_PROPERTIES.intersection(attrs))
+        if taken:
+            reserved = ", ".join(_ITEM_RESERVED)
+            raise ValueError(
+                f"attrs: property name {taken[0]!r} is reserved (the system sets it; reserved: {reserved})"
+            )
+        return attrs
 
 
 class ItemsIn(BaseModel):

@@ -104,9 +104,32 @@ NODE_KEYS: dict[Label, tuple[str, ...]] = {
 }
 
 
+#: The item properties the system owns: the loader's fields (``id`` … ``first_seen``) and those the growth
+#: run sets (grow.cypher, gate.cypher). An item's extra attributes may not take these names, so no catalogue
+#: field can hide an item from the growth plan or be overwritten by it; tests/graph/test_model.py checks
+#: that every Item property a ``.cypher`` statement writes is listed here.
+ITEM_SYSTEM_PROPERTIES: frozenset[str] = frozenset(
+    {
+        "id",
+        "title",
+        "text",
+        "source",
+        "first_seen",
+        "tag_status",
+        "tag_reason",
+        "tag_run",
+        "tag_retry",
+        "grow_day",
+        "flags",
+        "reasked",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ItemRecord:
-    """An item (e.g. a film). ``text`` is what the LLM reads; ``attrs`` are extra scalar properties."""
+    """An item (e.g. a film). ``text`` is what the LLM reads; ``attrs`` are extra scalar properties, named
+    outside `ITEM_SYSTEM_PROPERTIES`."""
 
     id: str
     title: str

@@ -30,6 +30,7 @@ from rolegraph.graph.growth import GrowthPlan
 from rolegraph.graph.handbooks import Handbooks
 from rolegraph.graph.journal import RunJournal
 from rolegraph.graph.model import (
+    ITEM_SYSTEM_PROPERTIES,
     AliasEdge,
     InteractionRecord,
     ItemRecord,
@@ -52,7 +53,7 @@ from rolegraph.progress import Tick
 
 Progress = Tick
 
-_ITEM_RESERVED = frozenset({"id", "title", "text", "source", "first_seen"})
+_ITEM_RESERVED = ITEM_SYSTEM_PROPERTIES
 _UPSERT_TAGS = {TagKind.USER: Stmt.UPSERT_USER_TAGS, TagKind.ITEM: Stmt.UPSERT_ITEM_TAGS}
 _UPSERT_ITEM_TAG_EDGES = {TagKind.USER: Stmt.UPSERT_HAS_USER_TAG, TagKind.ITEM: Stmt.UPSERT_HAS_ITEM_TAG}
 _UPSERT_LOGIC = {LogicKind.U2I: Stmt.UPSERT_U2I, LogicKind.I2U: Stmt.UPSERT_I2U}

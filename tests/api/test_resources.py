@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from rolegraph.graph.model import TagKind
+from rolegraph.graph.model import ITEM_SYSTEM_PROPERTIES, TagKind
 from rolegraph.graph.store import GraphStore
 from tests.api.conftest import READ_KEY, WRITE_KEY, make_app, world_graph
 from tests.api.world import World, build_world
@@ -108,6 +108,22 @@ def test_writes_need_the_write_scope_and_are_idempotent(own_store: GraphStore) -
         assert writer.post("/items", json={"items": [{**item, "extra": 1}]}).status_code == 422
         assert writer.post("/items", json={"items": []}).status_code == 422
     assert own_store.stats().nodes["Item"] == 25
+
+
+def test_item_attrs_may_not_take_a_system_property(own_store: GraphStore) -> None:
+    """attrs {"tag_status": "done"} would keep the item out of every growth plan; ``flags`` would be overwritten
+    by the next run: each such name is refused with 422, and nothing of the request is written."""
+    app = make_app(own_store)
+    attrs = app.openapi()["components"]["schemas"]["ItemIn"]["properties"]["attrs"]
+    assert attrs["propertyNames"] == {"not": {"enum": sorted(ITEM_SYSTEM_PROPERTIES)}}
+    before = (own_store.stats(), own_store.content_hash())
+    with TestClient(app, headers={"X-API-Key": WRITE_KEY}) as writer:
+        for name in sorted(ITEM_SYSTEM_PROPERTIES):
+            good, bad = {"id": "n2", "title": "N2"}, {"id": "n3", "title": "N3", "attrs": {"year": 1, name: "done"}}
+            r = writer.post("/items", json={"items": [good, bad]})
+            assert r.status_code == 422, name
+            assert f"property name {name!r} is reserved" in r.json()["detail"]
+    assert (own_store.stats(), own_store.content_hash()) == before
 
 
 def test_health_and_metrics(client: TestClient, engine: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from rolegraph.errors import InvalidInput, SchemaError
 from rolegraph.graph.model import (
+    ITEM_SYSTEM_PROPERTIES,
     AliasEdge,
     CoverSnapshotRecord,
     InteractionRecord,
@@ -207,6 +208,17 @@ def test_bad_ids_are_rejected_and_nothing_is_written(store: GraphStore, bad_id: 
     before = (store.stats(), store.content_hash())
     batch = [ItemRecord("fine", "fine"), ItemRecord(bad_id, "bad")]  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match=message):
+        store.upsert_items(batch)
+    assert (store.stats(), store.content_hash()) == before
+
+
+@pytest.mark.parametrize("name", sorted(ITEM_SYSTEM_PROPERTIES))
+def test_item_attributes_may_not_take_a_system_property(store: GraphStore, name: str) -> None:
+    """An attribute ``tag_status`` (or ``flags``, ``grow_day``, …) would overwrite the growth run's own state."""
+    _world(store)
+    before = (store.stats(), store.content_hash())
+    batch = [ItemRecord("fine", "fine"), ItemRecord("n3", "N3", attrs={name: "done"})]
+    with pytest.raises(InvalidInput, match=f"property name '{name}' is reserved"):
         store.upsert_items(batch)
     assert (store.stats(), store.content_hash()) == before
 

@@ -1,6 +1,7 @@
 """Generic files anyone can bring: items and users as JSONL, interactions as CSV or JSONL.
 
-- items JSONL: ``{"id": …, "title": …, "text": …}`` plus any scalar fields (kept as properties)
+- items JSONL: ``{"id": …, "title": …, "text": …}`` plus any scalar fields (kept as properties, except
+  names the system owns: `graph.model.ITEM_SYSTEM_PROPERTIES`)
 - users JSONL: ``{"id": …}`` plus attributes
 - interactions CSV (header ``user_id,item_id,ts[,rating]``) or JSONL with the same fields
 """
@@ -16,11 +17,14 @@ from typing import Any
 from rolegraph.errors import BadRow, InvalidInput
 from rolegraph.graph import validate as v
 from rolegraph.graph.loaders.dataset import Dataset, collect
-from rolegraph.graph.model import InteractionRecord, ItemRecord, UserRecord
+from rolegraph.graph.model import ITEM_SYSTEM_PROPERTIES, InteractionRecord, ItemRecord, UserRecord
 
 
-def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line, object) per non-blank line, or (line, error message) for a line that is not a JSON object."""
+def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line, object) per non-blank line, or (line, error message) for a line that is not a JSON object.
+
+    Raises InvalidInput if ``path`` is not a file, UnicodeDecodeError (while iterating) if it is not UTF-8.
+    """
     with _open(path) as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
@@ -43,7 +47,7 @@ def _collect[R: (ItemRecord, UserRecord)](
     path: Path, parse: Callable[[dict[str, Any]], R], bad: list[BadRow]
 ) -> list[R]:
     try:
-        return collect(str(path), _jsonl(path), parse, bad)
+        return collect(str(path), jsonl_rows(path), parse, bad)
     except UnicodeDecodeError as e:
         raise InvalidInput(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
 
@@ -55,7 +59,7 @@ def _item(obj: dict[str, Any]) -> ItemRecord:
         title=v.check_text(obj.get("title"), "title", 1000),
         text=v.check_text(obj.get("text"), "text"),
         source="file",
-        attrs=v.check_properties(attrs, frozenset({"source", "first_seen"})),
+        attrs=v.check_properties(attrs, ITEM_SYSTEM_PROPERTIES),
     )
 
 
@@ -104,7 +108,7 @@ def read_interactions(path: Path) -> Dataset:
     try:
         with _open(path) as fh:
             head = fh.read(4096).lstrip()[:1]
-        rows: Iterator[tuple[int, dict[str, Any] | str]] = _jsonl(path) if head == "{" else _csv_rows(path)
+        rows: Iterator[tuple[int, dict[str, Any] | str]] = jsonl_rows(path) if head == "{" else _csv_rows(path)
         for number, obj in rows:
             if isinstance(obj, str):
                 out.bad_rows.append(BadRow(source, number, obj))

@@ -10,6 +10,7 @@ import pytest
 from rolegraph.errors import BadRowsError, InvalidInput
 from rolegraph.graph.loaders.files import read_interactions, read_items, read_users
 from rolegraph.graph.loaders.write import write_dataset
+from rolegraph.graph.model import ITEM_SYSTEM_PROPERTIES
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import no_progress
 
@@ -111,3 +112,17 @@ def test_byte_order_mark_and_leading_blank_lines(tmp_path: Path) -> None:
     csv = tmp_path / "inter.csv"
     csv.write_bytes(b"\xef\xbb\xbfuser_id,item_id,ts\nu1,a,4\n")
     assert [(e.user_id, e.ts) for e in read_interactions(csv).interactions] == [("u1", 4)]
+
+
+@pytest.mark.parametrize("name", sorted(ITEM_SYSTEM_PROPERTIES - {"id", "title", "text"}))
+def test_item_fields_may_not_take_a_system_property(store: GraphStore, tmp_path: Path, name: str) -> None:
+    """A catalogue field named like the growth run's own state (tag_status, flags, …) would hide the item
+    from the plan or be overwritten by it: the line is refused, and --strict writes nothing."""
+    path = _jsonl(tmp_path / "items.jsonl", [{"id": "a", "title": "A"}, {"id": "b", "title": "B", name: "done"}])
+    data = read_items(path)
+    assert [str(r) for r in data.bad_rows] == [f"{path}:2: property name {name!r} is reserved"]
+    with pytest.raises(BadRowsError, match=f"property name '{name}' is reserved"):
+        write_dataset(store, data, no_progress, strict=True)
+    assert store.stats().nodes == {}
+    assert write_dataset(store, data, no_progress).written == {"items": 1}
+    assert store.item("b") is None
