@@ -34,6 +34,12 @@ def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             except json.JSONDecodeError as e:
                 yield number, f"not valid JSON ({e.msg})"
                 continue
+            except RecursionError:  # a line nested thousands deep: one bad row, not the end of the load
+                yield number, "not valid JSON (nested too deeply)"
+                continue
+            except ValueError as e:  # e.g. an integer of more digits than Python converts
+                yield number, f"not valid JSON ({e})"
+                continue
             yield number, obj if isinstance(obj, dict) else "not a JSON object"
 
 

@@ -126,3 +126,14 @@ def test_item_fields_may_not_take_a_system_property(store: GraphStore, tmp_path:
     assert store.stats().nodes == {}
     assert write_dataset(store, data, no_progress).written == {"items": 1}
     assert store.item("b") is None
+
+
+def test_a_line_nested_too_deeply_is_one_bad_row(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(
+        f'{{"id": "a", "title": "A"}}\n{{"id": "deep", "title": "x", "n": {deep}}}\n{{"id": "b", "title": "B"}}\n'
+    )
+    data = read_items(path)
+    assert [r.id for r in data.items] == ["a", "b"]
+    assert [(b.line, b.reason) for b in data.bad_rows] == [(2, "not valid JSON (nested too deeply)")]
