@@ -112,8 +112,9 @@ class GraphStore(GraphReads):
 
     # ----------------------------------------------------------------- writes
     def upsert_items(self, items: Iterable[ItemRecord], progress: Progress | None = None) -> int:
-        """Upserts items by id; returns the number of rows written. Raises InvalidInput on a bad row."""
-        rows = [
+        """Upserts items by id (an id given twice: the last wins, on either engine); returns the number of
+        items written. Raises InvalidInput on a bad row."""
+        rows = _last_per_id(
             {
                 "id": v.check_id(i.id, "item id"),
                 "title": v.check_text(i.title, "item title", 1000),
@@ -123,14 +124,14 @@ class GraphStore(GraphReads):
                 "attrs": v.check_properties(i.attrs, _ITEM_RESERVED),
             }
             for i in items
-        ]
+        )
         return self.write_rows(Stmt.UPSERT_ITEMS, rows, progress)
 
     def upsert_users(self, users: Iterable[UserRecord], progress: Progress | None = None) -> int:
-        """Upserts users by id with their attributes."""
-        rows = [
+        """Upserts users by id with their attributes (an id given twice: the last wins)."""
+        rows = _last_per_id(
             {"id": v.check_id(u.id, "user id"), "attrs": v.check_properties(u.attrs, frozenset({"id"}))} for u in users
-        ]
+        )
         return self.write_rows(Stmt.UPSERT_USERS, rows, progress)
 
     def upsert_interactions(self, events: Iterable[InteractionRecord], progress: Progress | None = None) -> int:
@@ -263,3 +264,14 @@ class GraphStore(GraphReads):
             finished_at=run.finished_at,
             counts=counts,
         )
+
+
+def _last_per_id(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with one per ``id``, the last given, in the order of first appearance. Within one UNWIND batch
+    the engines disagree on which of two rows with a key wins, so a batch
+    never holds two."""
+    last: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        last[row["id"]] = row  # a dict keeps the key's first position and takes the last value
+    return list(last.values())
+

@@ -357,3 +357,13 @@ def test_numpy_numbers_are_numbers(store: GraphStore) -> None:
     assert store.upsert_logic(LogicKind.U2I, [LogicEdge("r", "c", np.float32(0.25))]) == 1  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="64 bits"):
         store.upsert_users([UserRecord("u", {"big": 2**70})])
+
+
+def test_an_id_given_twice_is_written_once_and_the_last_wins(store: GraphStore) -> None:
+    written = store.upsert_items(
+        [ItemRecord("a", "first", attrs={"n": 1}), ItemRecord("b", "other"), ItemRecord("a", "second", attrs={"n": 2})]
+    )
+    assert written == 2 and store.stats().nodes["Item"] == 2
+    props = {r["props"]["id"]: r["props"] for r in store.iter_items()}
+    assert (props["a"]["title"], props["a"]["n"]) == ("second", 2)
+    assert store.upsert_users([UserRecord("u", {"age": 1}), UserRecord("u", {"age": 2})]) == 1
