@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from rolegraph.errors import InvalidInput, QueryError
-from rolegraph.graph.backend import Backend, Row
+from rolegraph.graph.backend import Backend, QueryTimeout, Row
 from rolegraph.graph.queries import CYPHER_DIR, Statement, catalog, parse_file
 from rolegraph.graph.readonly import check_read_only, one_statement, parameters
 from rolegraph.graph.validate import check_unicode
 
 ANALYST_DIR = CYPHER_DIR / "analyst"
 TYPES = ("string", "int", "float", "bool", "list", "map")
+ADHOC = "adhoc"  # the statement name of a query a user gives as text (`--query`, `--file`)
 _A = {"int": "an int", "float": "a float", "bool": "a bool (true or false)", "list": "a JSON list", "map": "a JSON map"}
 
 _PARAM_DOC = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(\w+)\s*(?:=\s*(.*?)\s*)?(?:—|--)\s*(.*)$")
@@ -187,7 +188,7 @@ def adhoc(text: str, given: Mapping[str, str]) -> tuple[Statement, dict[str, Any
     used = parameters(toks)
     if used != set(given):
         raise InvalidInput(f"the query uses parameters {sorted(used)} but was given {sorted(given)}")
-    stmt = Statement("adhoc", text, frozenset(used), Path("<query>"), 1)
+    stmt = Statement(ADHOC, text, frozenset(used), Path("<query>"), 1)
     return stmt, {name: convert(name, raw, None) for name, raw in given.items()}
 
 
@@ -195,7 +196,14 @@ def run(backend: Backend, stmt: Statement, params: Mapping[str, Any]) -> list[Ro
     """Runs a statement after the read-only check, read-only at the database; nodes, relationships and
     paths come back as plain dicts (see `Backend.read_graph`)."""
     check_read_only(stmt.text)
-    return backend.read_graph(stmt, params)
+    try:
+        return backend.read_graph(stmt, params)
+    except QueryTimeout:
+        raise
+    except QueryError as e:  # the database refused the user's own text (syntax, types): bad input
+        if stmt.name != ADHOC:
+            raise
+        raise InvalidInput(f"the query failed at the database: {e}") from e
 
 
 def display(value: Any) -> Any:

@@ -169,3 +169,10 @@ def test_output_cut_short_by_its_reader_ends_quietly(graph: GraphSettings) -> No
         err = proc.stderr.read().decode()
         assert proc.wait(120) == 141, err
     assert "Traceback" not in err
+
+
+def test_a_query_the_database_refuses_is_bad_input(cli: Cli) -> None:
+    """The user's own Cypher text that the engine cannot run is exit 1 (bad input), not 2 (a database problem)."""
+    code, out, err = cli("cypher", "run", "--query", "MATCH (n RETURN n")
+    assert code == 1 and out == ""
+    assert err.startswith("rolegraph: error: the query failed at the database") and "Traceback" not in err
