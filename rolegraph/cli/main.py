@@ -14,9 +14,11 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rolegraph import __version__
 from rolegraph.cli import cypher, data, explore, grow, llm, neo4j, recsys, serve
+from rolegraph.cli.options import check_output
 from rolegraph.cli.ui import fail
 from rolegraph.errors import InvalidInput, RolegraphError
 
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
+        if isinstance(getattr(args, "json", None), Path):  # a summary file: writable, before any work is done
+            check_output(args.json)
         return func(args)
     except InvalidInput as e:
         return fail(str(e), 1)
