@@ -93,8 +93,8 @@ class Oracle:
             verdict = rng.random() < 0.5 if rng.random() < self.noise else truth
             return {"verdict": "yes" if verdict else "no", "rationale": "planted" if verdict else ""}
         if task in ("item_roles", "item_topics"):
-            truth = self.items.get(subject, {"roles": [], "topics": []})
-            names, vocab = (truth["roles"], self.roles) if task == "item_roles" else (truth["topics"], self.topics)
+            tagged = self.items.get(subject, {"roles": [], "topics": []})
+            names, vocab = (tagged["roles"], self.roles) if task == "item_roles" else (tagged["topics"], self.topics)
             tags = [self._noisy(rng, n, vocab) for n in names] or ["unknown"]
             if rng.random() < self.junk:
                 bad = rng.choice(JUNK[rng.choice(sorted(JUNK))])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ import pytest
 from rolegraph.graph.calibration import CandidatePair
 from rolegraph.graph.model import LogicKind
 from rolegraph.graph.store import GraphStore
+from rolegraph.reasoning.calibrate import Statements, weigh
 from rolegraph.reasoning.calibration_config import CalibrationConfig
+from rolegraph.reasoning.cooccurrence import behaviour
 from rolegraph.reasoning.prompts import template
 from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
@@ -32,11 +35,42 @@ SMALL = CalibrationConfig(min_mass=1.0, candidate_lift=1.1, candidate_support=2)
 
 def _logic(store: GraphStore) -> list[dict[str, object]]:
     return [
-        {"src": e["src"], "dst": e["dst"], **e["props"]}
+        {"type": e["type"], "src": e["src"], "dst": e["dst"], **e["props"]}
         for page in store.iter_edge_pages()
         for e in page
         if e["type"] in ("U2I", "I2U") and e["props"].get("source") == "llm"
     ]
+
+
+def _assert_stats_are_the_estimators(store: GraphStore) -> None:
+    """Asserts edge by edge that the statistics stored on the LLM logic edges are the estimator's
+    (`reasoning.calibrate.weigh`) on inputs rebuilt here from the graph: the interactions over the tagged
+    items, the LLM's edges of the kind, its edges of the other kind (the converse) and the checks' verdicts
+    in either direction; and that the converse answers count (weighed without them, some edge of each kind
+    gets another calibrated weight), so a run that dropped them would fail here."""
+    beh = behaviour(((r["user"], r["item"]) for r in store.iter_interactions()), store.distillation.tagged_items())
+    llm = {kind: store.distillation.llm_logic(kind) for kind in LogicKind}
+    verdicts = {kind: store.calibration.verdicts(kind) for kind in LogicKind}
+    assert not any(v["reconfirmed"] or v["rerefused"] for v in verdicts.values())  # no re-checks to rebuild
+    stored = _logic(store)
+    for kind, other in ((LogicKind.U2I, LogicKind.I2U), (LogicKind.I2U, LogicKind.U2I)):
+        stated = Statements(
+            llm[kind],
+            llm[other],
+            checked=verdicts[kind]["confirmed"],
+            converse_checked=verdicts[other]["confirmed"],
+            refused=verdicts[kind]["refused"],
+            converse_refused=verdicts[other]["refused"],
+        )
+        want = {(s.src, s.dst): s for s in weigh(beh, kind, stated, SMALL).edges}
+        got = {(str(e["src"]), str(e["dst"])): e for e in stored if e["type"] == kind.value}
+        assert got.keys() == want.keys() and want, kind
+        for pair, w in want.items():
+            e = got[pair]
+            assert (e["support"], e["contradicted"]) == (w.support, w.contradicted), (kind, pair, e, w)
+            assert (e["lift"], e["calibrated"]) == pytest.approx((w.lift, w.calibrated), abs=1e-6), (kind, pair, e, w)
+        alone = {(s.src, s.dst): s.calibrated for s in weigh(beh, kind, replace(stated, converse=[]), SMALL).edges}
+        assert any(abs(alone[pair] - w.calibrated) > 1e-3 for pair, w in want.items()), kind
 
 
 def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_day(
@@ -49,6 +83,7 @@ def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_da
     assert edges and all({"support", "lift", "calibrated", "contradicted"} <= e.keys() for e in edges)
     assert all(0 <= float(e["calibrated"]) <= 1 and e["rationale"] for e in edges)  # type: ignore[arg-type]
     assert any(int(e["support"]) > 0 for e in edges)  # type: ignore[call-overload]
+    _assert_stats_are_the_estimators(g.store)
     queued = g.store.calibration.counts()
     assert first.counts["u2i_candidates_queued"] + first.counts["i2u_candidates_queued"] == sum(queued.values()) > 0
     second = g.run("2026-01-06", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
@@ -61,6 +96,8 @@ def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_da
     checks = {template(Task.U2I_CHECK).version, template(Task.I2U_CHECK).version}
     made = [e for e in _logic(g.store) if e["prompt_version"] in checks]
     assert len(made) == verdicts["confirmed"] and all(e["rationale"] for e in made)
+    # day 2's calibration, after the checks (all refused in this world) and day 2's logic, is the estimator's too
+    _assert_stats_are_the_estimators(g.store)
 
 
 def test_a_day_checks_the_likeliest_candidates_within_its_budget_and_the_rest_wait(

@@ -32,8 +32,8 @@ def _grown(grower_for: Callable[[Responder], Grower], tmp_path: Path) -> tuple[G
     generate(SynthConfig(users=50, items=120, roles=12, topics=16, seed=3, fanout=4), world)
     g = grower_for(Oracle(world, variants={**PARAPHRASES, **CONTRASTS}))
     g.store.upsert_items(read_items(world / "items.jsonl").items)
-    g.store.upsert_users(read_users(world / "users.jsonl").items)
-    g.store.upsert_interactions(read_interactions(world / "interactions.csv").items)
+    assert g.store.upsert_users(read_users(world / "users.jsonl").users) == 50
+    assert g.store.upsert_interactions(read_interactions(world / "interactions.csv").interactions) > 0
     g.run(max_items=120, max_tags=100, chunk=40)
     g.run("2026-01-06", max_items=0, max_tags=100, chunk=40)
     aliases = {e["src"]: e["dst"] for e in _edges(g.store) if e["type"] == "ALIAS_OF"}
