@@ -274,4 +274,3 @@ def _last_per_id(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         last[row["id"]] = row  # a dict keeps the key's first position and takes the last value
     return list(last.values())
-
