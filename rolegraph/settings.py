@@ -80,6 +80,9 @@ class LLMSettings(BaseSettings):
     llm_start_timeout_s: float = Field(120.0, gt=0, description="seconds to wait for the embedded server")
 
 
+_SECRET_WORDS = ("PASSWORD", "KEY", "SECRET", "TOKEN")  # a setting whose value an error message does not repeat
+
+
 def settings_problem(error: BaseException) -> str | None:
     """One line naming each malformed ``ROLEGRAPH_*`` setting of ``error`` (raised while a settings class was
     built from the environment, a ``.env`` file or a command's option), or None when ``error`` is not that."""
@@ -87,7 +90,9 @@ def settings_problem(error: BaseException) -> str | None:
         return f"a ROLEGRAPH_* setting could not be read: {error}"
     if not isinstance(error, ValidationError) or not error.title.endswith("Settings"):
         return None
-    problems = [
-        f"ROLEGRAPH_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in error.errors()
-    ]
+    problems = []
+    for e in error.errors():
+        name = "_".join(map(str, e["loc"])).upper()
+        shown = "(hidden)" if any(w in name for w in _SECRET_WORDS) else repr(e.get("input"))
+        problems.append(f"ROLEGRAPH_{name}={shown}: {e['msg']}")
     return "invalid setting (environment, .env or option): " + "; ".join(problems)
