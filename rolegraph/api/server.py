@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -37,6 +42,27 @@ def run_server(
     started (started at once, each would start its own on the same file)."""
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": False, **uvicorn_options}
     if workers == 1:
-        uvicorn.run(create_app(settings, store=store), **options)
+        with _sigterm_unwinds():
+            uvicorn.run(create_app(settings, store=store), **options)
     else:
-        uvicorn.run("rolegraph.api.app:create_app", factory=True, workers=workers, **options)
+        with _sigterm_unwinds():
+            uvicorn.run("rolegraph.api.app:create_app", factory=True, workers=workers, **options)
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM as SystemExit(143) while uvicorn runs. uvicorn shuts down on it, then raises it again once done;
+    with the default handler that second one killed the process before the caller's ``with open_store()``
+    closed the store, so the embedded FalkorDB server it had started outlived it (one per `make demo`)."""
+    if threading.current_thread() is not threading.main_thread():  # signals are the main thread's
+        yield
+        return
+
+    def _exit(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

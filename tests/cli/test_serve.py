@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 
 from rolegraph.api.security import KeyRing
 from rolegraph.api.settings import ApiSettings
 from rolegraph.cli.main import build_parser, main
+from rolegraph.ports import free_port
 
 
 def test_serve_and_api_key_are_registered() -> None:
@@ -60,3 +68,43 @@ def test_serve_on_a_graph_without_its_schema_says_what_to_do_in_one_line(
     assert main(["serve", "--port", "8799"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "run `rolegraph init`" in err[0], err
+
+
+def test_sigterm_stops_the_service_and_the_embedded_graph_server_it_started(tmp_path: Path) -> None:
+    """uvicorn raises SIGTERM again after its graceful shutdown; the store must still be closed first, so the
+    embedded FalkorDB server does not outlive the service (`make demo` left one behind per run)."""
+    graph = {"ROLEGRAPH_GRAPH_URI": f"falkordb-lite://{tmp_path}/g.db"}
+    environ = {**os.environ, **graph}
+    cli = [sys.executable, "-m", "rolegraph.cli.main"]
+    subprocess.run([*cli, "init"], env=environ, check=True, capture_output=True, timeout=120)
+    port = free_port()
+    with subprocess.Popen([*cli, "serve", "--port", str(port)], env=environ, stderr=subprocess.PIPE) as service:
+        until = time.monotonic() + 120
+        while not _answers(f"http://127.0.0.1:{port}/health"):
+            assert service.poll() is None and time.monotonic() < until, "the service did not start"
+            time.sleep(0.2)
+        servers = _graph_servers(tmp_path)
+        assert servers, "no embedded FalkorDB server found for the graph"
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(60) == 128 + signal.SIGTERM
+    psutil.wait_procs(servers, timeout=30)
+    assert _graph_servers(tmp_path) == []
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0, trust_env=False).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _graph_servers(folder: Path) -> list[psutil.Process]:
+    """The redis-server processes whose working folder is ``folder`` (the embedded server runs beside its file)."""
+    found = []
+    for proc in psutil.process_iter(["name"]):
+        try:
+            if proc.info["name"] == "redis-server" and Path(proc.cwd()) == folder:
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
