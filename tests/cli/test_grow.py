@@ -82,24 +82,15 @@ def test_a_run_whose_llm_fails_every_item_exits_2_and_says_so(tmp_path: Path, gr
             "ROLEGRAPH_LLM_BACKOFF_S": "0.01",
             "ROLEGRAPH_LLM_CACHE_PATH": str(tmp_path / "cache.sqlite"),
         }
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "rolegraph.cli.main",
-                "grow",
-                "--day",
-                "2026-03-01",
-                "--no-distill",
-                "--json",
-                "g.json",
-            ],
-            cwd=tmp_path,
-            env={**os.environ, **env(settings), **llm_env},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        command = [sys.executable, "-m", "rolegraph.cli.main", "grow", "--day", "2026-03-01", "--no-distill"]
+        environ = {**os.environ, **env(settings), **llm_env}
+
+        def grow() -> subprocess.CompletedProcess[str]:  # the same command each time, its summary in g.json
+            return subprocess.run(
+                [*command, "--json", "g.json"], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=300
+            )
+
+        done = grow()
         said = " ".join(done.stderr.split())
         assert done.returncode == 2, done.stderr
         assert "none of its 3 items was tagged" in said and "retried by the next run" in said
@@ -108,24 +99,7 @@ def test_a_run_whose_llm_fails_every_item_exits_2_and_says_so(tmp_path: Path, gr
         with open_store(settings) as store:
             assert {r["props"].get("tag_status") for r in store.iter_items()} == {"failed"}
         # the same command again (the LLM still down): the day is not "finished before", it asks again
-        again = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "rolegraph.cli.main",
-                "grow",
-                "--day",
-                "2026-03-01",
-                "--no-distill",
-                "--json",
-                "g.json",
-            ],
-            cwd=tmp_path,
-            env={**os.environ, **env(settings), **llm_env},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        again = grow()
         assert again.returncode == 2, again.stderr
         assert "none of its 3 items was tagged" in " ".join(again.stderr.split())
         rerun = json.loads((tmp_path / "g.json").read_text())
