@@ -277,6 +277,12 @@ def _mixture_control(model: str) -> str:
     return f"{relative(vs)} per user, p {vs['p_users']:.2g}"
 
 
+def _mixture_beta(model: str) -> str:
+    """``β0 = 8``: the tag-term weight validation chose for ``model`` (once per run, so one value)."""
+    chosen = {b["beta0"] for b in report("recsys_mixture")["betas"] if b["model"] == model}
+    return "β0 = " + " or ".join(f"{b:g}" for b in sorted(chosen))
+
+
 def _tag_term() -> str:
     """``+0.0 % (p 0.83)``: the ablation's recipe against the same training without tag-logic inference."""
     rows = {x["model"]: x for x in report("recsys_ablation")["rows"]}
@@ -387,6 +393,11 @@ FIGURES: dict[str, Callable[[], str]] = {
     **{f"recsys_mixture.{x['model']}": partial(_mixture_row, x["model"]) for x in report("recsys_mixture")["rows"]},
     **{
         f"recsys_mixture.vs_control.{m}": partial(_mixture_control, m)
-        for m in ("tagcf-ut-util-mix", "tagcf-it-util-mix")
+        for m in ("tagcf-ut-util-mix", "tagcf-ut-util-no-te-mix", "tagcf-it-util-mix")
+    },
+    **{f"recsys_mixture.beta.{m}": partial(_mixture_beta, m) for m in ("tagcf-ut-util-mix", "tagcf-ut-util-no-te-mix")},
+    **{
+        f"recsys_mixture.coverage.{x['model']}": partial(lambda r: f"coverage@10 {r['coverage@10']['mean']:.3f}", x)
+        for x in report("recsys_mixture")["rows"]
     },
 }

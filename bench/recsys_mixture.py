@@ -34,6 +34,7 @@ MODELS = (
     "sasrec-mix-it",
     "tagcf-ut-util",
     "tagcf-ut-util-mix",
+    "tagcf-ut-util-no-te-mix",
     "tagcf-it-util",
     "tagcf-it-util-mix",
     "tag-mixture",
@@ -44,7 +45,11 @@ MODELS = (
     "oracle-roles",
 )
 #: each TagCF -mix row against the same mixture on SASRec's training: what TagCF's own training adds to it
-MIX_CONTROLS = {"tagcf-ut-util-mix": "sasrec-mix", "tagcf-it-util-mix": "sasrec-mix-it"}
+MIX_CONTROLS = {
+    "tagcf-ut-util-mix": "sasrec-mix",
+    "tagcf-ut-util-no-te-mix": "sasrec-mix",
+    "tagcf-it-util-mix": "sasrec-mix-it",
+}
 METRICS = ("ndcg@10", "mrr@10", "coverage@10", "gini@10")
 
 
