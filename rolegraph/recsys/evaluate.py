@@ -36,7 +36,10 @@ BETA0_GRID = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 #: β0 of the tag mixture's log P(i | u) (``-mix``): its spread over a user's candidates is of the raw score's
 #: order, not a thousandth of it like Eq. 9's term, so the useful weights are the small ones
 MIX_BETA0_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 4.0, 8.0)
-BETA1_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+#: β1 of expl's T(1) term. Eq. 9's Σ w_t P(t|i) over a user's candidates spreads over a few thousandths of the
+#: raw score's spread (MovieLens: β1 = 16 weighed 0.005 of it), so the grid runs in doublings far enough up for
+#: the term to reach the raw score's order (up to 4096) — below that, expl could not move a list whatever it chose
+BETA1_GRID = tuple(2.0**k for k in range(-1, 13))
 EXPL_TOLERANCE = 0.98
 PAIRED_BASELINES = ("sasrec", "tag-profile")
 

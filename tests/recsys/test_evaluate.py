@@ -6,7 +6,16 @@ import torch
 
 from rolegraph.recsys.config import ModelConfig
 from rolegraph.recsys.dataset import RecData
-from rolegraph.recsys.evaluate import MIX_BETA0_GRID, Evaluation, evaluate_seed, finalize
+from rolegraph.recsys.evaluate import (
+    BETA1_GRID,
+    EXPL_TOLERANCE,
+    MIX_BETA0_GRID,
+    Evaluation,
+    choose_point,
+    evaluate_seed,
+    finalize,
+    grid_of,
+)
 from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.models.registry import parse_model
@@ -57,3 +66,37 @@ def test_the_mixture_grid_follows_the_tag_term_not_the_name(tiny_graph: GraphDat
     evaluate_seed(tiny_graph, specs, 0, CFG.with_overrides(tag_score="mixture"), ev, "cpu")  # `--set tag_score=…`
     assert ev.sweeps["tagcf-ut-util"][0].grid == [(b0, 0.0) for b0 in MIX_BETA0_GRID]
     assert ev.sweeps["tagcf-ut-util-no-tli"][0].grid == [(0.0, 0.0)]  # no tag-logic inference: nothing to weigh
+
+
+def _rows(
+    grid: list[tuple[float, float]], ndcg: dict[tuple[float, float], float], cover: dict[float, float]
+) -> list[dict[str, float]]:
+    """Validation rows for ``grid``: NDCG@10 as given (else 0.10), coverage@10 by β1 (else 0.5)."""
+    return [{"ndcg@10": ndcg.get(p, 0.10), "coverage@10": cover.get(p[1], 0.5)} for p in grid]
+
+
+def test_util_takes_the_best_ndcg_at_beta1_zero_and_expl_the_widest_list_within_tolerance() -> None:
+    grid = grid_of("expl")
+    assert [b1 for b0, b1 in grid if b0 == 0.0] == [0.0, *BETA1_GRID]
+    best = 0.20
+    ndcg = {(2.0, 0.0): best, (1.0, 0.0): 0.19}
+    ndcg |= {(2.0, b1): best * (1.0 if b1 <= 64 else 0.97) for b1 in BETA1_GRID}  # > 64 costs 3 %: out
+    ndcg[(1.0, 4096.0)] = 0.30  # a β1 at another β0 is never considered, however good
+    cover = {b1: 0.5 + b1 / 10_000 for b1 in BETA1_GRID}  # a larger β1 widens the list
+    rows = _rows(grid, ndcg, cover)
+    assert grid[choose_point(grid, [rows], "util")] == (2.0, 0.0)
+    assert EXPL_TOLERANCE > 0.97  # a 3 % loss is outside it
+    assert grid[choose_point(grid, [rows], "expl")] == (2.0, 64.0)  # the widest list that keeps NDCG@10
+    for b1 in BETA1_GRID:  # nothing within tolerance: the gentlest β1
+        ndcg[(2.0, b1)] = best * 0.5
+    assert grid[choose_point(grid, [_rows(grid, ndcg, cover)], "expl")] == (2.0, 0.5)
+    flat = _rows(grid, {(2.0, 0.0): best, **{(2.0, b1): best for b1 in BETA1_GRID}}, {})
+    assert grid[choose_point(grid, [flat], "expl")] == (2.0, 0.5)  # equal coverage: the gentlest β1
+
+
+def test_the_choice_for_a_run_reads_the_mean_over_seeds() -> None:
+    grid = grid_of("util")
+    one = _rows(grid, {(4.0, 0.0): 0.30}, {})
+    other = _rows(grid, {(8.0, 0.0): 0.30, (4.0, 0.0): 0.05}, {})
+    assert grid[choose_point(grid, [one], "util")] == (4.0, 0.0)
+    assert grid[choose_point(grid, [one, other], "util")] == (8.0, 0.0)  # (0.10 + 0.30) / 2 > (0.30 + 0.05) / 2
