@@ -15,10 +15,13 @@ NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 SUPPORTED = "falkordb-lite://PATH, redis://HOST:PORT, bolt://, neo4j://, neo4j+s://"
 
 
-def open_backend(settings: GraphSettings) -> Backend:
-    """Connects to the database named by ``settings.graph_uri``.
+def open_backend(settings: GraphSettings, *, create: bool = True) -> Backend:
+    """Connects to the database named by ``settings.graph_uri``; an embedded graph is created where none
+    is unless ``create`` is False (a server's database is the server's business).
 
-    Raises ConfigError for a malformed URI and GraphUnavailable when the database cannot be reached.
+    Raises ConfigError for a malformed URI or an embedded path that holds something else than a graph,
+    SchemaError for an embedded path that holds nothing when not ``create``, and GraphUnavailable when the
+    database cannot be reached.
     """
     uri = settings.graph_uri.strip()
     if uri.startswith(EMBEDDED_SCHEME):
@@ -27,7 +30,7 @@ def open_backend(settings: GraphSettings) -> Backend:
             raise ConfigError(f"ROLEGRAPH_GRAPH_URI={uri!r} names no file — use e.g. falkordb-lite://data/graph.db")
         from rolegraph.graph.falkor import open_embedded  # lazy: only the engine the URI names
 
-        return open_embedded(path, settings.graph_name, uri)
+        return open_embedded(path, settings.graph_name, uri, create=create)
     try:
         parts = urlsplit(uri)
     except ValueError as e:
@@ -54,9 +57,10 @@ def open_backend(settings: GraphSettings) -> Backend:
 
 
 def open_store(settings: GraphSettings | None = None, *, check: bool = True) -> GraphStore:
-    """Opens the store; with ``check`` it refuses a database that lacks its constraints (SchemaError)."""
+    """Opens the store of an existing graph (`rolegraph init` makes one); with ``check`` it refuses a
+    database that lacks its constraints (SchemaError)."""
     settings = settings or GraphSettings()
-    backend = open_backend(settings)
+    backend = open_backend(settings, create=False)
     try:
         if check:
             check_schema(backend)

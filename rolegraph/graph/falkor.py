@@ -24,7 +24,7 @@ from falkordb import Path as GraphPath
 from falkordb.graph import Graph
 from falkordb.helpers import stringify_param_value
 
-from rolegraph.errors import GraphUnavailable, InvalidInput, QueryError, SchemaError
+from rolegraph.errors import ConfigError, GraphUnavailable, InvalidInput, QueryError, SchemaError
 from rolegraph.graph.backend import QueryTimeout, Row, remaining_ms
 from rolegraph.graph.queries import Statement
 
@@ -34,6 +34,7 @@ _SOCKET_TIMEOUT_S = 5.0  # how long a connection waits for an answer once the se
 _STOP_WAIT_S = 30.0
 _COMPACT_MIN_BYTES = 4_000_000
 _WATCH_S = 0.2  # how often the supervisor looks at the embedded server's process
+_RDB_MAGIC = b"REDIS"  # how a Redis snapshot file begins
 
 log = logging.getLogger("rolegraph.graph.falkor")
 
@@ -266,13 +267,18 @@ def _set_timeout(client: redis.Redis, seconds: float) -> None:
     pool.disconnect()
 
 
-def open_embedded(path: str, graph_name: str, uri: str, *, supervise: bool = True) -> FalkorBackend:
+def open_embedded(
+    path: str, graph_name: str, uri: str, *, supervise: bool = True, create: bool = True
+) -> FalkorBackend:
     """Starts (or joins) the embedded FalkorDB server that keeps its data in ``path``.
 
     The append-only file sits beside the data file (``<path>.aof/``), so writes survive a killed process.
     With ``supervise`` a `Supervisor` thread restarts the server on the same files when it dies.
+    Raises ConfigError when ``path`` holds something else than a graph, and without ``create`` SchemaError
+    when it holds nothing (`check_graph_files`); nothing is written then.
     """
     file = Path(path).expanduser().resolve()
+    check_graph_files(file, create=create)
     db = _start_embedded(file, uri)
     backend = FalkorBackend(db, db.select_graph(graph_name), uri, lambda: None)
     if supervise:
@@ -286,6 +292,27 @@ def open_embedded(path: str, graph_name: str, uri: str, *, supervise: bool = Tru
 
     backend._closer = close
     return backend
+
+
+def check_graph_files(file: Path, *, create: bool) -> None:
+    """Refuses a path that is not an embedded graph's (a folder, or a file that is not a Redis snapshot,
+    with no ``<file>.aof/`` beside it): the server would take it as its data file. Without ``create`` it
+    refuses a path that holds nothing too, so a mistyped path is not made into a new, empty graph."""
+    if file.with_name(f"{file.name}.aof").is_dir():
+        return  # the append-only log: the graph's durable copy
+    if file.is_dir() or (file.exists() and not _is_snapshot(file)):
+        raise ConfigError(f"{file} is not a rolegraph graph — check ROLEGRAPH_GRAPH_URI")
+    if not create and not file.exists():
+        raise SchemaError(f"no graph at {file} — run `rolegraph init` (or check ROLEGRAPH_GRAPH_URI)")
+
+
+def _is_snapshot(file: Path) -> bool:
+    """True when ``file`` starts as a Redis snapshot (RDB) does."""
+    try:
+        with open(file, "rb") as f:
+            return f.read(len(_RDB_MAGIC)) == _RDB_MAGIC
+    except OSError:
+        return False
 
 
 def _start_embedded(file: Path, uri: str) -> Any:

@@ -1,8 +1,10 @@
 """The entry point's error contract: a malformed setting is one line naming it (exit 2), never a traceback;
-a port no server can listen on is bad input (exit 1) before anything starts."""
+a port no server can listen on is bad input (exit 1) before anything starts; an embedded graph path that
+holds no graph is refused in one line, without a file written, by every command but `init`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,59 @@ def test_a_summary_file_that_cannot_be_written_stops_the_command_before_it_start
     assert main(["load", "items", str(items), "--json", target]) == 1
     assert f"--json {target}: " in capsys.readouterr().err
     assert not (tmp_path / "never.db").exists()  # the graph was not even opened
+
+
+# commands that open an existing graph (each refuses before its own work starts)
+OPENING = [
+    ["stats"],
+    ["cypher", "run", "--query", "RETURN 1 AS one"],
+    ["explore", "--all-users"],
+    ["export", "--out", "EXPORT"],
+    ["load", "items", "ITEMS"],
+    ["serve", "--port", "8799"],
+]
+
+
+def _args(command: list[str], tmp_path: Path) -> list[str]:
+    items = tmp_path / "input" / "items.jsonl"
+    items.parent.mkdir(exist_ok=True)
+    items.write_text('{"id": "a", "title": "A"}\n')
+    return [{"EXPORT": str(tmp_path / "export"), "ITEMS": str(items)}.get(a, a) for a in command]
+
+
+@pytest.mark.parametrize("command", OPENING, ids=lambda c: c[0])
+def test_a_mistyped_graph_path_is_refused_and_not_created(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    graph = tmp_path / "no" / "such" / "g.db"
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{graph}")
+    assert main(_args(command, tmp_path)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"rolegraph: error: no graph at {graph} — run `rolegraph init` (or check ROLEGRAPH_GRAPH_URI)"]
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("command", [*OPENING, ["init"]], ids=lambda c: c[0])
+def test_a_file_that_is_not_a_graph_is_refused_and_left_as_it_was(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "items.jsonl").write_text('{"id": "1", "title": "not a graph"}\n')
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{data}/items.jsonl")
+    assert main(_args(command, tmp_path)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"rolegraph: error: {data}/items.jsonl is not a rolegraph graph — check ROLEGRAPH_GRAPH_URI"]
+    assert [p.name for p in data.iterdir()] == ["items.jsonl"]
+    assert (data / "items.jsonl").read_text() == '{"id": "1", "title": "not a graph"}\n'
+
+
+def test_init_creates_the_graph_where_none_is_then_the_others_open_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    graph = tmp_path / "new" / "folder" / "g.db"
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{graph}")
+    assert main(["init"]) == 0
+    assert (graph.parent / "g.db.aof").is_dir()
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["nodes"] == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,9 @@ def test_unreachable_server_names_the_uri(scheme: str) -> None:
 
 def test_embedded_store_needs_init_then_persists(tmp_path: Path) -> None:
     settings = GraphSettings(graph_uri=f"falkordb-lite://{tmp_path}/g.db", graph_name="persist")
-    with pytest.raises(SchemaError, match="rolegraph init"):
+    with pytest.raises(SchemaError, match=re.escape(f"no graph at {tmp_path}/g.db — run `rolegraph init`")):
         open_store(settings)
+    assert list(tmp_path.iterdir()) == []  # refused before the server could create its files
     backend = open_backend(settings)
     init_schema(backend)
     init_schema(backend)  # idempotent
@@ -43,6 +45,14 @@ def test_embedded_store_needs_init_then_persists(tmp_path: Path) -> None:
         store.upsert_items([ItemRecord("1", "kept")])
     with open_store(settings) as store:  # a new server process reads the same file
         assert store.stats().nodes == {"Item": 1}
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_an_embedded_path_that_is_a_folder_is_not_a_graph(tmp_path: Path, create: bool) -> None:
+    (tmp_path / "g.db").mkdir()
+    with pytest.raises(ConfigError, match=re.escape(f"{tmp_path}/g.db is not a rolegraph graph")):
+        open_backend(GraphSettings(graph_uri=f"falkordb-lite://{tmp_path}/g.db"), create=create)
+    assert [p.name for p in tmp_path.iterdir()] == ["g.db"]
 
 
 def test_cli_prints_one_line_and_fails_for_a_bad_uri(tmp_path: Path) -> None:
