@@ -74,8 +74,8 @@ class ExploreService:
         self.answers = AnswerCache(answers)
 
     async def answer(self, params: ExploreParams) -> Answer:
-        """The answer to ``params``; 404 when its user is unknown. While the database cannot be reached the
-        last read model answers, marked stale."""
+        """The answer to ``params``; 404 when its user is unknown or none of its tag seeds is a role. While
+        the database cannot be reached the last read model answers, marked stale."""
         served = await serve(self.read_model, stale_ok=True)
         model = served.model
         if model is None:
@@ -90,7 +90,7 @@ class ExploreService:
 
 def encode(reads: ExploreReads, params: ExploreParams) -> bytes:
     """The answer to ``params`` read through ``reads``, as `ExploreOut` JSON (the bytes `to_json` gives,
-    without its validation pass); 404 when its user is unknown."""
+    without its validation pass); 404 when its user is unknown or none of its tag seeds is a role."""
     return dump_json(explore_out(reads, params))
 
 
@@ -108,16 +108,20 @@ def to_json(out: dict[str, Any]) -> bytes:
 
 def explore_out(reads: ExploreReads, params: ExploreParams) -> dict[str, Any]:
     """The exploration ``params`` asks for, read through ``reads``, as the fields of an `ExploreOut`;
-    404 when its user is unknown."""
+    404 when its user is unknown, or when no tag seed that carries weight is a role. Tag seeds that are
+    not roles are left out of T(0) and listed in ``unknown_seeds``."""
     seeds: dict[str, float] = params.tag_seeds
+    unknown: list[str] = []
     seen: Collection[str] = frozenset()
     if params.user is not None:
         found = reads.user_context(params.user)
         if found is None:
             raise HTTPException(404, "no such user")
         seeds, seen = found
-    out: dict[str, Any] = {"graph": params.graph, "user": params.user, "seeds": [], "topics": [], "roles": []}
-    out |= {"chains": [], "candidates": []}
+    else:
+        seeds, unknown = known_seeds(reads, seeds)
+    out: dict[str, Any] = {"graph": params.graph, "user": params.user, "seeds": [], "unknown_seeds": unknown}
+    out |= {"topics": [], "roles": [], "chains": [], "candidates": []}
     if not seeds:
         return out
     source = VIEW[params.graph]
@@ -131,6 +135,17 @@ def explore_out(reads: ExploreReads, params: ExploreParams) -> dict[str, Any]:
         {"item": c.item, "title": title, "score": c.score, "roles": c.roles} for c, title in found_items
     ]
     return out
+
+
+def known_seeds(reads: ExploreReads, seeds: dict[str, float]) -> tuple[dict[str, float], list[str]]:
+    """The tag seeds that are roles, and the keys of the others in the order given; 404 naming the others
+    when no role among the seeds carries weight (nothing would be explored)."""
+    roles = reads.known_roles(seeds)
+    unknown = [key for key in seeds if key not in roles]
+    known = {key: w for key, w in seeds.items() if key in roles}
+    if not any(w > 0 for w in known.values()):
+        raise HTTPException(404, "no such role: " + ", ".join(f"'{key}'" for key in unknown))
+    return known, unknown
 
 
 class AnswerCache:

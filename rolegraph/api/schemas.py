@@ -116,6 +116,9 @@ class ExploreOut(_Out):
     graph: GraphView
     user: str | None
     seeds: list[WeightedTag] = Field(description="T(0), weights summing to 1")
+    unknown_seeds: list[str] = Field(
+        description="tag seeds that are not roles, in the order given: left out of T(0) (empty when seeded from a user)"
+    )
     topics: list[WeightedTag] = Field(description="C(1) after δ, top-b and renormalization")
     roles: list[WeightedTag] = Field(description="T(1) without T(0), top-k, renormalized")
     chains: list[ChainOut]

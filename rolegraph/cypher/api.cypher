@@ -7,6 +7,14 @@ MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[r:INTERACTED]->(:Item)
 RETURN u.id AS id, count(r) AS interactions;
 
+// name: known_roles
+// Which of the given keys are roles (UserTag keys), for /explore's tag seeds: one row {key} per role
+// (keys that are not roles give no row).
+// params: keys
+UNWIND $keys AS key
+MATCH (t:UserTag {key: key})
+RETURN t.key AS key;
+
 // name: explore_role_items
 // The items carrying the given roles (UserTag keys), for exploration's candidate items: rows
 // {role, item, title, sources}, sources being [source, p] pairs of the item's HAS_USER_TAG edges to the

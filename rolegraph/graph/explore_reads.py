@@ -1,7 +1,8 @@
 """What exploration and explanation read, from the database or from an in-memory read model of it.
 
-`ExploreReads` is what /explore needs: a user's T0 roles and items (`UserContext`), the exploration in a
-graph view, and the items that carry given roles. Two implementations answer it with the same numbers:
+`ExploreReads` is what /explore needs: a user's T0 roles and items (`UserContext`), which tag seeds are
+roles, the exploration in a graph view, and the items that carry given roles. Two implementations answer
+it with the same numbers:
 
 - `DatabaseReads` runs named statements per request (always current, tens of milliseconds of database
   work) and the dict-based arithmetic of `graph.explore`;
@@ -62,6 +63,10 @@ class ExploreReads(Protocol):
         """The user's seeds and seen items; None when the user is unknown."""
         ...
 
+    def known_roles(self, keys: Collection[str]) -> set[str]:
+        """The keys among ``keys`` that are roles (UserTag keys); the others seed nothing."""
+        ...
+
     def hop(self, source: Source) -> Hop:
         """The logic hops of one graph view."""
         ...
@@ -102,6 +107,9 @@ class DatabaseReads:
     def user_context(self, user_id: str) -> UserContext | None:
         rows = self.store.read(Stmt.USERS_CONTEXT, ids=[user_id])
         return _context(rows[0]) if rows else None
+
+    def known_roles(self, keys: Collection[str]) -> set[str]:
+        return {row["key"] for row in self.store.read(Stmt.KNOWN_ROLES, keys=list(keys))} if keys else set()
 
     def hop(self, source: Source) -> Hop:
         return lambda kind, keys: self.store.logic_hop(kind, keys, source)
@@ -193,6 +201,9 @@ class ReadModel:
         return UserContext(
             dict(zip(keys, ps[keep].tolist(), strict=True)), ItemSet(self.people.seen_of(u), self.logic.items)
         )
+
+    def known_roles(self, keys: Collection[str]) -> set[str]:
+        return {key for key in keys if key in self.logic.roles.index}
 
     def hop(self, source: Source) -> Hop:
         logic = self.logic.views[Source(source)].logic

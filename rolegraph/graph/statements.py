@@ -20,6 +20,7 @@ class Stmt(StrEnum):
     # api.cypher
     USER_BY_ID = "user_by_id"
     USERS_CONTEXT = "users_context"
+    KNOWN_ROLES = "known_roles"
     EXPLORE_ROLE_ITEMS = "explore_role_items"
     ITEM_ROLES = "item_roles"
     ITEM_TOPIC_ROLES = "item_topic_roles"

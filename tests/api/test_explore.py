@@ -1,13 +1,36 @@
-"""/explore against the oracle: user and tag seeds, both graph views, δ/top-b/k, empty and disconnected."""
+"""/explore against the oracle: user and tag seeds, both graph views, δ/top-b/k, empty and disconnected,
+and tag seeds that are not roles."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from rolegraph.graph.store import GraphStore
+from tests.api.conftest import READ_KEY, make_app
 from tests.api.world import World, candidates_oracle, explore_oracle
+
+SOURCES = ("read-model", "database")
+
+
+@pytest.fixture(scope="module")
+def sources(world_store: GraphStore) -> Iterator[dict[str, TestClient]]:
+    """A client of the service answering from its read model (loaded), and one of the service without it."""
+    apps = {
+        source: make_app(
+            world_store, api_read_model=source == "read-model", api_explore_cache_size=0, api_rate_per_s=10_000
+        )
+        for source in SOURCES
+    }
+    with (
+        TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
+        TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
+    ):
+        assert apps["read-model"].state.read_model.wait(30)
+        yield {"read-model": memory, "database": db}
 
 
 def _check(body: dict[str, Any], w: World, seeds: dict[str, float], view: str, user: str | None, **params: Any) -> None:
@@ -34,6 +57,7 @@ def test_user_exploration_equals_the_oracle(client: TestClient, world: World, vi
         {t: p / sum(seeds.values()) for t, p in seeds.items()}
     )
     assert body["roles"], "the fixture should give every connected user some new roles"
+    assert body["unknown_seeds"] == []
     _check(body, world, seeds, view, user, **params)
     for c in body["candidates"]:
         assert c["item"] not in world.interactions[user]
@@ -72,8 +96,7 @@ def test_graph_views_differ(client: TestClient) -> None:
         {"user": "carol"},  # her only role has no logic edges
         {"user": "dave"},  # no T0 roles
         {"user": "nobody"},
-        {"tags": "hermits"},
-        {"tags": "no such tag"},
+        {"tags": "hermits"},  # a role without logic edges
     ],
 )
 def test_empty_and_disconnected_seeds_give_empty_results(client: TestClient, params: dict[str, str]) -> None:
@@ -81,12 +104,52 @@ def test_empty_and_disconnected_seeds_give_empty_results(client: TestClient, par
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["topics"], body["roles"], body["chains"], body["candidates"]) == ([], [], [], [])
+    assert body["unknown_seeds"] == []
 
 
 def test_unknown_user_is_404(client: TestClient) -> None:
     r = client.get("/explore", params={"user": "mallory"})
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"tags": "no such tag"}, "no such role: 'no such tag'"),
+        ({"tags": "typo parnets,rol 1"}, "no such role: 'typo parnets', 'rol 1'"),
+        ({"tags": "topic 1"}, "no such role: 'topic 1'"),  # a topic is a tag but not a role
+        ({"tags": "typo parnets,role 1", "weights": "1,0"}, "no such role: 'typo parnets'"),  # the role weighs 0
+    ],
+)
+def test_tag_seeds_without_a_weighted_role_are_404_naming_them(
+    sources: dict[str, TestClient], source: str, params: dict[str, str], detail: str
+) -> None:
+    r = sources[source].get("/explore", params=params)
+    assert r.status_code == 404, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json() == {"type": "about:blank", "title": "Not Found", "status": 404, "detail": detail}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("view", ["cover", "full"])
+def test_tag_seeds_that_are_not_roles_are_listed_and_left_out(
+    sources: dict[str, TestClient], world: World, source: str, view: str
+) -> None:
+    client = sources[source]
+    bounds = {"graph": view, "delta": 0.05, "branch": 5, "k": 4}
+    tags = {"tags": "typo parnets,role 1,topic 1,role 4", "weights": "5,3,2,1"}
+    mixed = client.get("/explore", params={**tags, **bounds})
+    assert mixed.status_code == 200, mixed.text
+    assert mixed.headers["X-Rolegraph-Source"] == source
+    body = mixed.json()
+    assert body["unknown_seeds"] == ["typo parnets", "topic 1"]
+    assert {s["key"]: s["weight"] for s in body["seeds"]} == pytest.approx({"role 1": 0.75, "role 4": 0.25})
+    _check(body, world, {"role 1": 3.0, "role 4": 1.0}, view, None, delta=0.05, branch=5, k=4)
+    alone = client.get("/explore", params={"tags": "role 1,role 4", "weights": "3,1", **bounds}).json()
+    assert alone["unknown_seeds"] == []
+    assert {**body, "unknown_seeds": []} == alone
 
 
 @pytest.mark.parametrize(
