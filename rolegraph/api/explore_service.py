@@ -144,7 +144,9 @@ def known_seeds(reads: ExploreReads, seeds: dict[str, float]) -> tuple[dict[str,
     unknown = [key for key in seeds if key not in roles]
     known = {key: w for key, w in seeds.items() if key in roles}
     if not any(w > 0 for w in known.values()):
-        raise HTTPException(404, "no such role: " + ", ".join(f"'{key}'" for key in unknown))
+        # the weights are not all zero (`parse_tag_seeds`), so some seed that carries weight is unknown
+        detail = "no such role: " + ", ".join(f"'{key}'" for key in unknown)
+        raise HTTPException(404, detail + ("; the roles among the seeds carry no weight" if known else ""))
     return known, unknown
 
 

@@ -120,7 +120,10 @@ def test_unknown_user_is_404(client: TestClient) -> None:
         ({"tags": "no such tag"}, "no such role: 'no such tag'"),
         ({"tags": "typo parnets,rol 1"}, "no such role: 'typo parnets', 'rol 1'"),
         ({"tags": "topic 1"}, "no such role: 'topic 1'"),  # a topic is a tag but not a role
-        ({"tags": "typo parnets,role 1", "weights": "1,0"}, "no such role: 'typo parnets'"),  # the role weighs 0
+        (
+            {"tags": "typo parnets,role 1", "weights": "1,0"},
+            "no such role: 'typo parnets'; the roles among the seeds carry no weight",
+        ),
     ],
 )
 def test_tag_seeds_without_a_weighted_role_are_404_naming_them(
