@@ -87,12 +87,20 @@ def test_strict_load_with_bad_rows_fails_and_writes_nothing(tmp_path: Path, grap
     assert json.loads(stats.stdout)["nodes"] == {}
 
 
-@pytest.mark.parametrize("args", [["load", "items", "/no/such/file.jsonl"], ["synth", "--users", "0", "--out", "x"]])
-def test_bad_arguments_fail_in_one_line(tmp_path: Path, args: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["load", "items", "/no/such/file.jsonl"], "/no/such/file.jsonl: no such file"),
+        (["load", "items", "/tmp"], "/tmp: is a directory, not a file"),
+        (["load", "interactions", "."], ".: is a directory, not a file"),
+        (["synth", "--users", "0", "--out", "x"], "users, items, roles and topics must all be at least 1"),
+    ],
+)
+def test_bad_arguments_fail_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
     assert _run(["init"], tmp_path).returncode == 0
     result = _run(args, tmp_path)
     assert result.returncode == 1
-    assert result.stderr.count("rolegraph: error:") == 1
+    assert result.stderr.count("rolegraph: error:") == 1 and message in result.stderr, result.stderr
 
 
 def test_llm_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:

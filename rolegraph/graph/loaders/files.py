@@ -43,9 +43,20 @@ def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             yield number, obj if isinstance(obj, dict) else "not a JSON object"
 
 
+def check_file(path: Path, hint: str = "") -> None:
+    """InvalidInput unless ``path`` is a regular file; says whether it is missing (then ``hint`` follows), a
+    directory, or something else (a pipe, a device: the loaders read a file twice)."""
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a directory, not a file")
+    if path.exists():
+        raise InvalidInput(f"{path}: not a regular file")
+    raise InvalidInput(f"{path}: no such file{hint}")
+
+
 def _open(path: Path) -> Any:
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
+    check_file(path)
     return path.open(encoding="utf-8-sig", errors="strict", newline="")
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from rolegraph.errors import BadRow, InvalidInput
 from rolegraph.graph import validate as v
 from rolegraph.graph.loaders.dataset import Dataset, collect
+from rolegraph.graph.loaders.files import check_file
 from rolegraph.graph.model import InteractionRecord, ItemRecord, UserRecord
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file — run `make data` (or `make setup`) to fetch MovieLens-100K")
+    check_file(path, " — run `make data` (or `make setup`) to fetch MovieLens-100K")
     with path.open(encoding="utf-8", errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = [h.split(":", 1)[0] for h in next(reader, [])]
@@ -66,6 +66,8 @@ def _interaction(row: dict[str, str]) -> InteractionRecord:
 
 def read_movielens(folder: Path, name: str = "ml-100k") -> Dataset:
     """Parses the three atomic files of a RecBole MovieLens folder."""
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder}: not a folder (--dir takes the folder holding {name}.item, .user and .inter)")
     out = Dataset()
     out.items = collect(str(folder / f"{name}.item"), _rows(folder / f"{name}.item"), _item, out.bad_rows)
     out.users = collect(str(folder / f"{name}.user"), _rows(folder / f"{name}.user"), _user, out.bad_rows)

@@ -22,7 +22,7 @@ from typing import Any
 from rolegraph.errors import BadRow, BadRowsError, InvalidInput
 from rolegraph.graph import validate as v
 from rolegraph.graph.loaders.dataset import Dataset
-from rolegraph.graph.loaders.files import jsonl_rows, read_interactions, read_items, read_users
+from rolegraph.graph.loaders.files import check_file, jsonl_rows, read_interactions, read_items, read_users
 from rolegraph.graph.loaders.write import write_dataset
 from rolegraph.graph.model import ItemTagEdge, LogicEdge, LogicKind, Source, TagKind, TagRecord
 from rolegraph.graph.store import GraphStore
@@ -113,8 +113,7 @@ def load_world(store: GraphStore, folder: Path, progress: ProgressFactory, truth
 # ----------------------------------------------------------------- reading
 def _read_logic(path: Path) -> tuple[dict[TagKind, list[str]], dict[LogicKind, list[tuple[str, str, float]]]]:
     """The vocabularies and logic graphs of logic.json; raises InvalidInput naming the first problem."""
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file — is this a `rolegraph synth` folder?")
+    check_file(path, " — is this a `rolegraph synth` folder?")
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as e:
@@ -150,8 +149,7 @@ def _logic_edge(
 
 def _read_item_tags(path: Path, vocab: dict[TagKind, list[str]]) -> dict[TagKind, list[tuple[str, list[str]]]]:
     """Each item's planted tags from items.jsonl; raises BadRowsError listing every bad line."""
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file — is this a `rolegraph synth` folder?")
+    check_file(path, " — is this a `rolegraph synth` folder?")
     known = {kind: set(keys) for kind, keys in vocab.items()}
     out: dict[TagKind, list[tuple[str, list[str]]]] = {kind: [] for kind in _FIELDS}
     bad: list[BadRow] = []

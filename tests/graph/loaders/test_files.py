@@ -91,6 +91,12 @@ def test_missing_header_and_file_are_clear_errors(tmp_path: Path) -> None:
         read_interactions(bad)
     with pytest.raises(InvalidInput, match="no such file"):
         read_items(tmp_path / "missing.jsonl")
+    for read in (read_items, read_users, read_interactions):  # not "no such file": it is there, as a folder
+        with pytest.raises(InvalidInput) as e:
+            read(tmp_path)
+        assert str(e.value) == f"{tmp_path}: is a directory, not a file"
+    with pytest.raises(InvalidInput, match=r"^/dev/null: not a regular file$"):
+        read_items(Path("/dev/null"))
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes(b'{"id": "\xe9"}\n')
     with pytest.raises(InvalidInput, match="not UTF-8"):
