@@ -59,13 +59,14 @@ class BadRow:
 
 
 class BadRowsError(InvalidInput):
-    """Raised when bad rows are not allowed to be skipped; carries every bad row."""
+    """Raised when bad rows are not allowed to be skipped; carries every bad row. ``lead`` says why, before
+    the count and the first rows."""
 
-    def __init__(self, rows: list[BadRow]):
+    def __init__(self, rows: list[BadRow], lead: str = ""):
         self.rows = rows
         shown = "; ".join(str(r) for r in rows[:5])
         more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
-        super().__init__(f"{len(rows)} bad rows: {shown}{more}")
+        super().__init__(f"{lead}{len(rows)} bad rows: {shown}{more}")
 
 
 class ModelNotTrained(RolegraphError):

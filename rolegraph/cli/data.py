@@ -21,7 +21,12 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("init", help="create the graph's uniqueness constraints and indexes (idempotent)")
     p.set_defaults(func=init)
 
-    p = sub.add_parser("load", help="load data into the graph (idempotent: loading twice changes nothing)")
+    p = sub.add_parser(
+        "load",
+        help="load data into the graph (idempotent: loading twice changes nothing)",
+        description="Bad rows are listed with file and line and skipped (exit 0 with the count); a load in "
+        "which every row is bad writes nothing and exits 1, and --strict refuses the load if any row is bad.",
+    )
     what = p.add_subparsers(dest="what", required=True, metavar="SOURCE")
     m = what.add_parser("movielens", help="MovieLens-100K atomic files (items, users, ratings)")
     m.add_argument(

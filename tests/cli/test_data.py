@@ -87,6 +87,27 @@ def test_strict_load_with_bad_rows_fails_and_writes_nothing(tmp_path: Path, grap
     assert json.loads(stats.stdout)["nodes"] == {}
 
 
+def test_a_load_of_only_bad_rows_exits_1_and_one_with_some_exits_0(tmp_path: Path, graph: GraphSettings) -> None:
+    assert _run(["init"], tmp_path, graph).returncode == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": ""}\n{not json\n[1]\n{"title": "no id"}\n')
+    result = _run(["load", "items", str(bad), "--json", str(tmp_path / "bad.json")], tmp_path, graph)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"rolegraph: error: nothing written, every row is bad — 4 bad rows: {bad}:1: item id is empty; "
+        f"{bad}:2: not valid JSON (Expecting property name enclosed in double quotes); {bad}:3: not a JSON object; "
+        f"{bad}:4: item id is missing (null)"
+    ]
+    assert json.loads(_run(["stats", "--json"], tmp_path, graph).stdout)["nodes"] == {}
+    bad.write_text('{"id": "a", "title": "A"}\n{"id": ""}\n')  # some rows good: loaded, the rest skipped
+    result = _run(["load", "items", str(bad), "--json", str(tmp_path / "some.json")], tmp_path, graph)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "some.json").read_text()) == {
+        "written": {"items": 1},
+        "skipped": [f"{bad}:2: item id is empty"],
+    }
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

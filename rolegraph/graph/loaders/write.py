@@ -22,7 +22,8 @@ def write_dataset(store: GraphStore, data: Dataset, progress: ProgressFactory, *
     """Writes items, users, then interactions whose item is known; bad rows are skipped and reported.
 
     With ``strict`` any bad row (including an interaction with an unknown item) raises BadRowsError
-    before anything is written.
+    before anything is written. So does a load in which every row is bad: skipping them all would write
+    nothing and look like success.
     """
     bad = list(data.bad_rows)
     interactions = data.interactions
@@ -38,6 +39,8 @@ def write_dataset(store: GraphStore, data: Dataset, progress: ProgressFactory, *
         interactions = kept
     if strict and bad:
         raise BadRowsError(bad)
+    if bad and not (data.items or data.users or interactions):
+        raise BadRowsError(bad, "nothing written, every row is bad — ")
     summary = LoadSummary(bad_rows=bad)
     if data.items:
         with progress("items", len(data.items)) as tick:

@@ -54,6 +54,21 @@ def test_load_skips_bad_rows_and_writes_the_rest(store: GraphStore, items_file: 
     assert item is not None and item["title"] == "literal"
 
 
+def test_a_load_in_which_every_row_is_bad_fails_and_writes_nothing(store: GraphStore, tmp_path: Path) -> None:
+    items = _jsonl(tmp_path / "bad.jsonl", ["{not json", {"id": ""}, ["a list"], {"title": "no id"}])
+    with pytest.raises(BadRowsError) as e:
+        write_dataset(store, read_items(items), no_progress)
+    assert str(e.value).startswith(f"nothing written, every row is bad — 4 bad rows: {items}:1: not valid JSON")
+    assert store.stats().nodes == {}
+    csv = tmp_path / "inter.csv"  # well-formed rows, but none of their items is in the graph
+    csv.write_text("user_id,item_id,ts\nu1,zzz,1\nu2,yyy,2\n")
+    with pytest.raises(BadRowsError, match=r"every row is bad — 2 bad rows: .*unknown item_id 'zzz'"):
+        write_dataset(store, read_interactions(csv), no_progress)
+    assert store.stats().nodes == {} and store.stats().relationships == {}
+    users = _jsonl(tmp_path / "users.jsonl", [{"id": "u1"}, {"id": "u2", "bad-name": 1}])
+    assert write_dataset(store, read_users(users), no_progress).written == {"users": 1}  # some good: loaded
+
+
 def test_strict_load_writes_nothing(store: GraphStore, items_file: Path) -> None:
     with pytest.raises(BadRowsError, match="6 bad rows"):
         write_dataset(store, read_items(items_file), no_progress, strict=True)
