@@ -25,6 +25,7 @@ from rolegraph.graph.backend import Backend
 from rolegraph.graph.calibration import Calibration
 from rolegraph.graph.covers import CoverSets
 from rolegraph.graph.distillation import DistillationData
+from rolegraph.graph.duplicates import last_per_key
 from rolegraph.graph.exports import ExportReads
 from rolegraph.graph.growth import GrowthPlan
 from rolegraph.graph.handbooks import Handbooks
@@ -267,10 +268,7 @@ class GraphStore(GraphReads):
 
 
 def _last_per_id(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows with one per ``id``, the last given, in the order of first appearance. Within one UNWIND batch
-    the engines disagree on which of two rows with a key wins, so a batch
-    never holds two."""
-    last: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        last[row["id"]] = row  # a dict keeps the key's first position and takes the last value
-    return list(last.values())
+    """The rows with one per ``id``, the last given, in the order of first appearance (`graph.duplicates`, the
+    file loaders' rule too). Within one UNWIND batch the engines disagree on which of two rows with a key
+    wins, so a batch never holds two."""
+    return last_per_key([(row["id"], row) for row in rows]).kept

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from rolegraph.errors import BadRow, InvalidInput
+from rolegraph.graph.duplicates import last_per_key
 from rolegraph.graph.model import InteractionRecord, ItemRecord, UserRecord
 
 
@@ -23,16 +24,13 @@ class Dataset:
 
 
 def dedupe[R](source: str, keyed: Sequence[tuple[int, str, R]], bad: list[BadRow]) -> list[R]:
-    """Keeps the first row per key; later duplicates become bad rows naming the first line."""
-    first: dict[str, int] = {}
-    kept: list[R] = []
-    for line, key, record in keyed:
-        if key in first:
-            bad.append(BadRow(source, line, f"duplicate id {key!r} (first on line {first[key]})"))
-            continue
-        first[key] = line
-        kept.append(record)
-    return kept
+    """The last row per key (`graph.duplicates.last_per_key`, the store's rule); each earlier copy becomes a
+    bad row naming the line that replaced it."""
+    result = last_per_key([(key, record) for _, key, record in keyed])
+    for dropped, kept in result.replaced:
+        line, key, _ = keyed[dropped]
+        bad.append(BadRow(source, line, f"duplicate id {key!r} (line {keyed[kept][0]} has the copy loaded)"))
+    return result.kept
 
 
 class _Keyed(Protocol):
@@ -43,10 +41,10 @@ class _Keyed(Protocol):
 def collect[R: _Keyed](
     source: str, rows: Iterable[tuple[int, Any]], parse: Callable[[Any], R], bad: list[BadRow]
 ) -> list[R]:
-    """Parses ``(line, row)`` pairs into records, first occurrence per id kept.
+    """Parses ``(line, row)`` pairs into records, the last good copy per id kept.
 
     A row given as a string is already an error message for that line; rows that ``parse`` rejects with
-    InvalidInput and later duplicates of an id become bad rows.
+    InvalidInput and earlier copies of an id become bad rows.
     """
     keyed: list[tuple[int, str, R]] = []
     for line, row in rows:

@@ -10,7 +10,7 @@ import pytest
 from rolegraph.errors import BadRowsError, InvalidInput
 from rolegraph.graph.loaders.files import read_interactions, read_items, read_users
 from rolegraph.graph.loaders.write import write_dataset
-from rolegraph.graph.model import ITEM_SYSTEM_PROPERTIES
+from rolegraph.graph.model import ITEM_SYSTEM_PROPERTIES, UserRecord
 from rolegraph.graph.store import GraphStore
 from rolegraph.progress import no_progress
 
@@ -41,9 +41,10 @@ def items_file(tmp_path: Path) -> Path:
 def test_bad_item_rows_have_line_numbers(items_file: Path) -> None:
     data = read_items(items_file)
     assert [i.id for i in data.items] == ["a", "b", "x' }) DETACH DELETE n //"]
+    assert data.items[0].title == "duplicate"  # an id given twice: the last copy is loaded, as the store does
     lines = {r.line: r.reason for r in data.bad_rows}
-    assert set(lines) == {2, 3, 5, 6, 7, 8}
-    assert "empty" in lines[2] and "JSON" in lines[3] and "duplicate id 'a' (first on line 1)" in lines[5]
+    assert set(lines) == {1, 2, 3, 6, 7, 8}
+    assert "empty" in lines[2] and "JSON" in lines[3] and lines[1] == "duplicate id 'a' (line 5 has the copy loaded)"
     assert "characters long" in lines[6] and "property name" in lines[7] and "object" in lines[8]
 
 
@@ -52,6 +53,28 @@ def test_load_skips_bad_rows_and_writes_the_rest(store: GraphStore, items_file: 
     assert summary.written == {"items": 3} and len(summary.bad_rows) == 6
     item = store.item("x' }) DETACH DELETE n //")
     assert item is not None and item["title"] == "literal"
+    first = store.item("a")
+    assert first is not None and first["title"] == "duplicate" and "year" not in first
+
+
+def test_an_id_repeated_in_a_file_keeps_its_last_copy_like_the_store(store: GraphStore, tmp_path: Path) -> None:
+    """The file loader and the store's own upsert (the API's path) agree: the last copy of an id wins, and the
+    loader counts every earlier copy as a skipped row naming the line that replaced it."""
+    rows = [{"id": "u", "age": 1}, {"id": "v", "age": 5}, {"id": "u", "age": 2}, {"id": "u", "age": 3}]
+    data = read_users(_jsonl(tmp_path / "users.jsonl", rows))
+    assert [(u.id, u.attrs) for u in data.users] == [("u", {"age": 3}), ("v", {"age": 5})]
+    assert [(r.line, r.reason) for r in data.bad_rows] == [
+        (1, "duplicate id 'u' (line 4 has the copy loaded)"),
+        (3, "duplicate id 'u' (line 4 has the copy loaded)"),
+    ]
+    summary = write_dataset(store, data, no_progress)
+    assert summary.written == {"users": 2} and len(summary.bad_rows) == 2
+    from_file = {r["props"]["id"]: r["props"]["age"] for r in store.iter_users()}
+    store.clear()
+    assert store.upsert_users([UserRecord(r["id"], {"age": r["age"]}) for r in rows]) == 2
+    assert {r["props"]["id"]: r["props"]["age"] for r in store.iter_users()} == from_file == {"u": 3, "v": 5}
+    with pytest.raises(BadRowsError, match=r"users\.jsonl:1: duplicate id 'u'"):  # --strict refuses repeats
+        write_dataset(store, data, no_progress, strict=True)
 
 
 def test_a_load_in_which_every_row_is_bad_fails_and_writes_nothing(store: GraphStore, tmp_path: Path) -> None:
