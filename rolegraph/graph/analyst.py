@@ -31,6 +31,7 @@ from rolegraph.graph.validate import check_unicode
 
 ANALYST_DIR = CYPHER_DIR / "analyst"
 TYPES = ("string", "int", "float", "bool", "list", "map")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # the integers FalkorDB and Neo4j store
 ADHOC = "adhoc"  # the statement name of a query a user gives as text (`--query`, `--file`)
 _A = {"int": "an int", "float": "a float", "bool": "a bool (true or false)", "list": "a JSON list", "map": "a JSON map"}
 
@@ -131,14 +132,23 @@ def _document(stmt: Statement, lines: list[str]) -> AnalystQuery:
 
 def convert(name: str, raw: str, kind: str | None) -> Any:
     """Converts a ``--param`` value to ``kind``; with no kind, guesses (int, float, bool, JSON, else string).
-    Raises InvalidInput naming the parameter on a value of the wrong type or text that is not valid Unicode."""
+    Raises InvalidInput naming the parameter on a value of the wrong type, text that is not valid Unicode, or
+    an integer (also one inside a JSON list or map) outside the databases' signed 64-bit range — refused, not
+    clamped to 2^63-1 by the engine, nor guessed as a rounded float."""
     check_unicode(raw, f"parameter {name}")
+    value = _typed(name, raw, kind)
+    _check_int64(name, raw, value)
+    return value
+
+
+def _typed(name: str, raw: str, kind: str | None) -> Any:
+    """``raw`` as ``kind`` (see `convert`), before the range check."""
     if kind == "string":
         return raw
     if kind is None:
         for guess in ("bool", "int", "float", "list", "map"):
             try:
-                return convert(name, raw, guess)
+                return _typed(name, raw, guess)
             except InvalidInput:
                 continue
         return raw
@@ -158,6 +168,19 @@ def convert(name: str, raw: str, kind: str | None) -> Any:
     if not isinstance(value, expected):
         raise InvalidInput(f"parameter {name}={raw!r} is not {_A[kind]}")
     return value
+
+
+def _check_int64(name: str, raw: str, value: Any) -> None:
+    """InvalidInput when ``value`` is or holds an integer outside [-2^63, 2^63-1]."""
+    if isinstance(value, list | dict):
+        for inner in value.values() if isinstance(value, dict) else value:
+            _check_int64(name, raw, inner)
+    elif isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
+        where = "" if raw.strip() == str(value) else f" holds {value}, which"
+        raise InvalidInput(
+            f"parameter {name}={raw!r}{where} does not fit in a 64-bit integer, the databases' integer "
+            f"({INT64_MIN} to {INT64_MAX})"
+        )
 
 
 def bind(query: AnalystQuery, given: Mapping[str, str]) -> dict[str, Any]:

@@ -110,6 +110,26 @@ def test_run_free_cypher_with_guessed_parameter_types(cli: Cli) -> None:
     assert json.loads(out) == [{"id": "u3"}, {"id": "u4"}]  # ages 20..23; 21 became an int
 
 
+def test_integer_parameters_travel_exactly_or_are_refused(cli: Cli) -> None:
+    """The engines store signed 64-bit integers: the extremes come back exactly, and a larger integer is
+    refused before the query runs (FalkorDB answered 99999999999999999999999 as 9223372036854775807)."""
+    for value in (2**63 - 1, -(2**63)):
+        code, out, err = cli("cypher", "run", "--query", "RETURN $x AS x", "--param", f"x={value}", "--format", "json")
+        assert code == 0, err
+        assert json.loads(out) == [{"x": value}]
+    code, out, err = cli("cypher", "run", "--query", "RETURN $xs AS xs", "--param", "xs=[1, 2]", "--format", "json")
+    assert code == 0 and json.loads(out) == [{"xs": [1, 2]}], err
+    for args in (
+        ["--query", "RETURN $x AS x", "--param", "x=99999999999999999999999"],
+        ["--query", "RETURN $x AS x", "--param", f"x={-(2**63) - 1}"],
+        ["--query", "RETURN $xs AS xs", "--param", "xs=[1, 99999999999999999999999]"],
+        ["analyst_logic_chains", "--param", "role=student", "--param", f"limit={2**63}"],
+    ):
+        code, out, err = cli("cypher", "run", *args)
+        assert (code, out) == (1, ""), (args, err)
+        assert len(err.splitlines()) == 1 and "does not fit in a 64-bit integer" in err, (args, err)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

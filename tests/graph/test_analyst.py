@@ -272,6 +272,18 @@ def test_convert_refuses_wrong_types(raw: str, kind: str) -> None:
         analyst.convert("x", raw, kind)
 
 
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [(str(2**63), "int"), (str(2**63), None), (str(-(2**63) - 1), None), (f"[1, {2**70}]", None),
+     (f'{{"a": {{"b": [{-(2**64)}]}}}}', "map"), (f"[{2**63}]", "list")],
+)  # fmt: skip
+def test_convert_refuses_integers_past_64_bits(raw: str, kind: str | None) -> None:
+    """Not clamped by the engine, not guessed as a float that rounds it: refused."""
+    with pytest.raises(InvalidInput, match=r"does not fit in a 64-bit integer, the databases' integer"):
+        analyst.convert("x", raw, kind)
+    assert analyst.convert("x", str(2**63 - 1), kind if kind == "int" else None) == 2**63 - 1
+
+
 def test_incomplete_headers_are_refused(tmp_path: Path) -> None:
     good = (
         "// name: q_ok\n// Counts items.\n// params: n\n// param n: int — a number\n"
