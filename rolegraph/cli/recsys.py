@@ -60,7 +60,12 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("export", help="export one graph view for the recommender (PyG, RecBole, u2i/i2u, manifest)")
     p.add_argument("--out", type=Path, required=True, help="export folder; its id maps are continued if present")
     p.add_argument("--graph", choices=VIEWS, default="cover", help="cover = G* (distilled), full = G (llm)")
-    p.add_argument("--previous", type=Path, default=None, help="continue the id maps of this earlier export")
+    p.add_argument(
+        "--previous",
+        type=Path,
+        default=None,
+        help="continue the id maps of this earlier export folder (it must exist and hold an export)",
+    )
     _weights_option(p)
     p.set_defaults(func=export)
 
@@ -122,8 +127,11 @@ def export(args: argparse.Namespace) -> int:
     """`rolegraph export`."""
     from rolegraph.graph.connect import open_store
     from rolegraph.graph.model import Source, Weights
+    from rolegraph.recsys.export import check_export
     from rolegraph.recsys.export import export as write_export
 
+    if args.previous is not None:
+        check_export(args.previous)  # before the graph is opened
     started = time.monotonic()
     with open_store() as store:
         _, meta = write_export(store, args.out, Source.view(args.graph), args.previous, Weights(args.weights))

@@ -101,6 +101,25 @@ def test_evaluate_refuses_bad_settings_before_training(
     assert "hidden (10) must be a multiple of heads (4)" in capsys.readouterr().err
 
 
+def test_export_refuses_a_previous_folder_that_is_no_export(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/graph.db")
+    assert main(["init"]) == 0
+    with open_store() as store:
+        load_world(store, tiny_world, no_progress)
+    assert main(["export", "--out", str(tmp_path / "day1")]) == 0
+    capsys.readouterr()
+    for previous, problem in [("/nonexistent", "no such folder"), (str(tiny_world), "not an export folder")]:
+        assert main(["export", "--out", str(tmp_path / "day2"), "--previous", previous]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith(f"rolegraph: error: {previous}: {problem}"), err
+        assert not (tmp_path / "day2").exists()
+    assert main(["export", "--out", str(tmp_path / "day2"), "--previous", str(tmp_path / "day1")]) == 0
+    day1, day2 = (tmp_path / day / "maps" / "item.txt" for day in ("day1", "day2"))
+    assert day2.read_text() == day1.read_text()
+
+
 def test_train_refuses_an_evaluation_control(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--model", "sasrec-mix"]) == 1  # before any graph is opened
     assert "sasrec-mix is an evaluation control" in capsys.readouterr().err

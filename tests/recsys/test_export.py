@@ -114,6 +114,26 @@ def test_id_maps_stay_stable_when_items_are_added(world_store: GraphStore, tmp_p
     assert meta["counts"]["has_user_tag"] == len(before.has_user_tag) + 1
 
 
+def test_a_previous_export_that_is_not_one_is_refused_before_anything_is_written(
+    world_store: GraphStore, tmp_path: Path
+) -> None:
+    """An explicit ``previous`` must be an export: a mistyped one restarted every index from 0."""
+    export(world_store, tmp_path / "day1")
+    (tmp_path / "day1" / "maps" / "user_tag.txt").unlink()
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "file").write_text("x\n")
+    for previous, problem in [
+        (tmp_path / "nonexistent", "no such folder"),
+        (tmp_path / "file", "not a folder"),
+        (tmp_path / "plain", "not an export folder (no manifest.json)"),
+        (tmp_path / "day1", "not an export folder (no maps/user_tag.txt)"),
+    ]:
+        with pytest.raises(InvalidInput) as e:
+            export(world_store, tmp_path / "day2", previous=previous)
+        assert str(e.value) == f"{previous}: {problem}, so there are no id maps to continue"
+        assert not (tmp_path / "day2").exists()
+
+
 def test_an_export_reads_back_without_the_graph(tiny_graph: GraphData, tmp_path: Path) -> None:
     write_export(tiny_graph, tmp_path / "x")
     back = load_export(tmp_path / "x")
