@@ -61,6 +61,12 @@ class RecData:
         return torch.from_numpy(np.bincount(items, minlength=self.n_items + 1).astype(np.float32))
 
 
+def training_targets(split: Split, sequential: bool) -> int:
+    """What a model learns from in one epoch: for a ``sequential`` model the next-item targets (every training
+    item after its user's first, as `seq_windows` cuts them), otherwise the (user, item) training pairs."""
+    return sum(max(seq.size - 1, 0) if sequential else seq.size for seq in split.train)
+
+
 def sparse_logic(edges: Edges, n_src: int, n_dst: int) -> torch.Tensor:
     """A logic graph as a sparse COO matrix [n_src + 1, n_dst + 1] (index + 1, 0 = padding)."""
     index = torch.from_numpy(np.stack([edges.src + 1, edges.dst + 1])).long()

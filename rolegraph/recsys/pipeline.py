@@ -62,9 +62,10 @@ def run_training(
     """Reads the graph view (logic weighed by ``weights``), trains, then writes the export to ``root/export``,
     saves the model under ``root/<run>`` (``current`` → it) and writes roles.
 
-    InvalidInput, before anything is written, when the view holds no interactions to train on. Nothing is
-    written either when training fails: the export folder, the served model and the roles stay those of the
-    last run that succeeded.
+    InvalidInput, before anything is written, when the view holds no interactions to train on, or none the
+    model learns from (`train.check_trainable`: for TagCF and SASRec, no user with two training interactions).
+    Nothing is written either when training fails: the export folder, the served model and the roles stay
+    those of the last run that succeeded.
     """
     started = datetime.now(UTC)
     run = f"train-{started.strftime('%Y%m%dT%H%M%S%fZ')}-{spec.name}"

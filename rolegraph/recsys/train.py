@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from rolegraph.errors import InvalidInput
-from rolegraph.recsys.dataset import RecData
+from rolegraph.recsys.dataset import RecData, training_targets
 from rolegraph.recsys.models.base import Recommender
 from rolegraph.recsys.ranking import collect_parts, rank_metrics
 
@@ -59,6 +59,19 @@ def seed_everything(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+def check_trainable(model: Recommender, data: RecData) -> None:
+    """InvalidInput when ``model`` is trainable and ``data``'s training split gives it no example to learn from
+    (`dataset.training_targets`): a sequential model needs a user with two training interactions."""
+    if not model.trainable or training_targets(data.split, model.sequential):
+        return
+    if model.sequential:
+        raise InvalidInput(
+            f"nothing to train {model.kind} on: no user has two training interactions (a user with three or "
+            "more has the last two held out for validation and test) — load more interactions"
+        )
+    raise InvalidInput(f"nothing to train {model.kind} on: no user has a training interaction — load interactions")
+
+
 def fit(
     model: Recommender,
     data: RecData,
@@ -67,7 +80,12 @@ def fit(
     on_epoch: EpochHook | None = None,
 ) -> FitResult:
     """Trains ``model`` in place for at most ``cfg.epochs`` epochs; stops after ``cfg.patience`` epochs
-    without a better validation NDCG@10 and restores the best epoch's weights."""
+    without a better validation NDCG@10 and restores the best epoch's weights.
+
+    InvalidInput, before anything is trained, when ``data`` holds nothing a trainable model learns from
+    (`check_trainable`): the untrained weights would otherwise pass for a trained model.
+    """
+    check_trainable(model, data)
     cfg = model.cfg
     model.to(device)
     model.prepare(data)

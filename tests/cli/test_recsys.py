@@ -213,3 +213,21 @@ def test_a_refused_train_keeps_the_served_model_the_export_and_the_roles(
     err = capsys.readouterr().err.splitlines()
     assert err == ["rolegraph: error: the graph has no users with interactions to train on (load interactions first)"]
     assert _recsys_files(root) == kept
+
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_NAME", "three-each")  # every user: one training item after the split
+    (tmp_path / "items.jsonl").write_text("".join(f'{{"id": "i{n}", "title": "I{n}"}}\n' for n in range(6)))
+    events = "".join(f"u{u},i{(u + k) % 6},{10 * u + k}\n" for u in range(4) for k in range(3))
+    (tmp_path / "events.csv").write_text("user_id,item_id,ts\n" + events)
+    assert main(["init"]) == 0 and main(["load", "items", str(tmp_path / "items.jsonl")]) == 0
+    assert main(["load", "interactions", str(tmp_path / "events.csv")]) == 0
+    capsys.readouterr()
+    assert main(TINY_TRAIN) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "rolegraph: error: nothing to train tagcf on: no user has two training interactions (a user with three or "
+        "more has the last two held out for validation and test) — load more interactions"
+    ]
+    assert _recsys_files(root) == kept
+    monkeypatch.delenv("ROLEGRAPH_GRAPH_NAME")
+    with open_store() as store:
+        assert store.content_hash() == graph and count_roles(store) == roles

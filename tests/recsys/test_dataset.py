@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from rolegraph.errors import InvalidInput
-from rolegraph.recsys.dataset import seq_windows
+from rolegraph.recsys.dataset import seq_windows, training_targets
+from rolegraph.recsys.split import leave_one_out
 
 
 def _contexts(inputs: np.ndarray, targets: np.ndarray) -> dict[int, int]:
@@ -54,3 +55,19 @@ def test_a_stride_outside_the_window_is_refused() -> None:
     for stride in (-1, 6):
         with pytest.raises(InvalidInput, match="window stride"):
             seq_windows([np.arange(1, 10)], 5, stride)
+
+
+@pytest.mark.parametrize("stride", [0, 2])
+def test_training_targets_count_what_the_windows_and_pairs_hold(stride: int) -> None:
+    """The count `fit` refuses to train on when it is 0: the targets of `seq_windows` (sequential models) and
+    the training pairs (the others), after the leave-one-out split."""
+    for per_user in ([3, 3, 1], [4, 3], [2], [5, 1, 7], [1, 3]):
+        users = np.repeat(np.arange(len(per_user)), per_user)
+        items = np.concatenate([np.arange(n) + 1 for n in per_user])
+        split = leave_one_out(users, items, np.arange(users.size), len(per_user))
+        _, targets = seq_windows(split.train, 4, stride)
+        assert training_targets(split, sequential=True) == int((targets > 0).sum()), per_user
+        assert training_targets(split, sequential=False) == sum(s.size for s in split.train), per_user
+    every_three = leave_one_out(np.repeat(np.arange(4), 3), np.tile([1, 2, 3], 4), np.arange(12), 4)
+    assert training_targets(every_three, sequential=True) == 0  # one training item each: no next item
+    assert training_targets(every_three, sequential=False) == 4
