@@ -95,7 +95,13 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--json", type=Path, default=None, metavar="PATH", help="model → metric → {mean, std, values}")
     p.add_argument("--report", type=Path, default=None, metavar="PATH", help="Markdown report (+ β sweep PNG beside)")
-    p.add_argument("--export-dir", type=Path, default=None, help="where the evaluated export is written")
+    p.add_argument(
+        "--export-dir",
+        type=Path,
+        default=None,
+        help="where the evaluated export is written, once every seed trained (default: "
+        "$ROLEGRAPH_RECSYS_DIR/exports/<dataset>-<graph>; its id maps are continued)",
+    )
     p.add_argument(
         "--jobs",
         type=int,
@@ -189,12 +195,15 @@ def _shown(value: object) -> object:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    """`rolegraph evaluate`: export, train every seed, summarize, report."""
+    """`rolegraph evaluate`: check every setting, read the graph, train every seed, write the export, summarize,
+    report. A run that fails before its seeds are trained leaves the previous export as it was."""
+    from rolegraph.cli.options import check_output
     from rolegraph.cli.ui import progress_bar
     from rolegraph.graph.model import Source, Weights
     from rolegraph.provenance import collect, process_wall_s
     from rolegraph.recsys.evaluate import summarize, sweep_lambda
-    from rolegraph.recsys.export import export as write_export
+    from rolegraph.recsys.export import previous_maps, read_graph
+    from rolegraph.recsys.export.files import counts, write_export
     from rolegraph.recsys.models.registry import parse_model
     from rolegraph.recsys.report import bar_for, write_report
     from rolegraph.recsys.sources import dataset_store
@@ -209,15 +218,20 @@ def evaluate(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--jobs must be at least 1, got {args.jobs}")
     paired = _paired(args.paired, [s.name for s in specs])
     cfg = _model_config(args)
+    for spec in specs:
+        spec.config(cfg)  # each model's own settings (its ablation switches on top of the run's), checked now
+    lambdas = _lambdas(args.sweep_lambda, cfg)
+    if args.report is not None:
+        check_output(args.report, "--report")
     set_threads(args.threads)
     device = str(pick_device(args.device))  # a bad name fails here, not in every worker
     made = collect(list(range(args.seeds)))  # the commit and tree as they are when training starts
     slug = args.dataset.replace(":", "-").replace("/", "_").strip("_")
     out_dir = args.export_dir or Path(RecsysSettings().recsys_dir) / "exports" / f"{slug}-{args.graph}"
     started = time.monotonic()
-    with dataset_store(args.dataset, progress_bar) as store:
-        g, meta = write_export(store, out_dir, Source.view(args.graph), weights=Weights(args.weights))
-    console.print(f"exported {meta['counts']} to {out_dir} in {time.monotonic() - started:.1f} s")
+    with dataset_store(args.dataset, progress_bar) as store:  # id maps continue those of the last export
+        g = read_graph(store, Source.view(args.graph), previous_maps(out_dir), Weights(args.weights))
+    console.print(f"read {counts(g)} in {time.monotonic() - started:.1f} s")
     jobs = args.jobs or default_jobs(args.seeds, args.threads, device)  # resolved: auto → cuda gets 1 job
     started, cpu_started = time.monotonic(), _cpu_seconds()
     ev = _train_seeds(g, specs, cfg, args, jobs)
@@ -225,9 +239,10 @@ def evaluate(args: argparse.Namespace) -> int:
     summary = summarize(ev, paired)
     tagcf = [s for s in specs if s.kind == "tagcf"]
     sweep = None
-    if args.report is not None and args.sweep_lambda and tagcf:
-        lambdas = [float(x) for x in args.sweep_lambda.split(",") if x.strip()]
+    if args.report is not None and lambdas and tagcf:
         sweep = (tagcf[0].name, sweep_lambda(g, tagcf[0], lambdas, cfg, args.device))
+    meta = write_export(g, out_dir)  # the export evaluated, written once its trainings succeeded
+    console.print(f"exported the evaluated graph view to {out_dir}")
     # in the key order the JSON is written in, so the report's provenance line reads the same as the JSON's
     provenance = json.loads(json.dumps(made.finished(process_wall_s()).as_dict(), sort_keys=True))
     dump_json({**summary, "provenance": provenance}, args.json)
@@ -255,6 +270,21 @@ def evaluate(args: argparse.Namespace) -> int:
         bar=bar_for(args.dataset),
     )
     return 0
+
+
+def _lambdas(given: str | None, cfg: ModelConfig) -> list[float]:
+    """The λ of ``--sweep-lambda`` (none without it), each checked as the model setting it becomes."""
+    if given is None:
+        return []
+    lambdas = []
+    for text in (x.strip() for x in given.split(",") if x.strip()):
+        try:
+            lambdas.append(cfg.with_overrides(lam=float(text)).lam)
+        except ValueError:
+            raise InvalidInput(f"--sweep-lambda: {text!r} is not a number") from None
+        except InvalidInput as e:  # out of lam's range
+            raise InvalidInput(f"--sweep-lambda: {e}") from None
+    return lambdas
 
 
 def _paired(given: str | None, models: list[str]) -> tuple[str, ...]:

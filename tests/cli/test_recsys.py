@@ -120,6 +120,46 @@ def test_export_refuses_a_previous_folder_that_is_no_export(
     assert day2.read_text() == day1.read_text()
 
 
+def test_a_refused_or_failed_evaluate_keeps_the_previous_export(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """evaluate checks every setting before it reads the graph and writes its export only after the seeds
+    trained: a bad model setting or a failed training used to leave the previous export overwritten."""
+    export_dir = tmp_path / "export"
+    argv = ["evaluate", "--dataset", f"synth:{tiny_world}", "--models", "sasrec,tagcf-ut-util", "--seeds", "1"]
+    argv += ["--epochs", "1", "--hidden", "8", "--set", "layers=1", "--set", "max_len=8", "--jobs", "1"]
+    argv += ["--export-dir", str(export_dir)]
+    assert main([*argv, "--json", str(tmp_path / "eval.json")]) == 0
+    kept = _recsys_files(export_dir)
+    assert "manifest.json" in kept["files"] and "maps/user.txt" in kept["files"]
+    capsys.readouterr()
+    (tmp_path / "a-folder").mkdir()
+    for args, message in [
+        (["--set", "stride=-1"], "stride must be 0 or more"),
+        (["--hidden", "0"], "hidden must be at least 1, got 0"),
+        (["--report", str(tmp_path / "r.md"), "--sweep-lambda", "0.1,abc"], "--sweep-lambda: 'abc' is not a number"),
+        (["--report", str(tmp_path / "r.md"), "--sweep-lambda", "-1"], "--sweep-lambda: lam must be 0 or more"),
+        (["--report", str(tmp_path / "a-folder")], "--report"),
+    ]:
+        assert main([*argv, *args]) == 1, args
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and message in err[0], (args, err)
+        assert _recsys_files(export_dir) == kept, args
+
+    # the configured graph: every user has three interactions, so SASRec has nothing to learn (after the read)
+    monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/graph.db")
+    (tmp_path / "items.jsonl").write_text("".join(f'{{"id": "i{n}", "title": "I{n}"}}\n' for n in range(6)))
+    events = "".join(f"u{u},i{(u + k) % 6},{10 * u + k}\n" for u in range(4) for k in range(3))
+    (tmp_path / "events.csv").write_text("user_id,item_id,ts\n" + events)
+    assert main(["init"]) == 0 and main(["load", "items", str(tmp_path / "items.jsonl")]) == 0
+    assert main(["load", "interactions", str(tmp_path / "events.csv")]) == 0
+    capsys.readouterr()
+    dataset = argv.index("--dataset") + 1
+    assert main([*argv[:dataset], "movielens", *argv[dataset + 1 :]]) == 1
+    assert "nothing to train sasrec on: no user has two training interactions" in capsys.readouterr().err
+    assert _recsys_files(export_dir) == kept
+
+
 def test_train_refuses_an_evaluation_control(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--model", "sasrec-mix"]) == 1  # before any graph is opened
     assert "sasrec-mix is an evaluation control" in capsys.readouterr().err
