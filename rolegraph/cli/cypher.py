@@ -44,7 +44,8 @@ def register(sub: Subparsers) -> None:
         help="run one query read-only",
         description="Runs a library query by NAME, or free Cypher with --query or --file (checked the same way). "
         "Values are typed by the query's declared parameters (string, int, float, bool, JSON list or map); free "
-        "Cypher guesses them (int, float, bool, JSON, else string). An integer past signed 64 bits is refused.",
+        "Cypher guesses them (int, finite float, bool, JSON, else string). An integer past signed 64 bits, or a "
+        "declared float that is not finite, is refused.",
     )
     run.add_argument("name", nargs="?", help="a query name from `rolegraph cypher list`")
     run.add_argument("--query", default=None, metavar="CYPHER", help="run this Cypher text instead of a named query")

@@ -17,6 +17,7 @@ checked by `graph.readonly.check_read_only` before it runs and then runs read-on
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -131,7 +132,8 @@ def _document(stmt: Statement, lines: list[str]) -> AnalystQuery:
 
 
 def convert(name: str, raw: str, kind: str | None) -> Any:
-    """Converts a ``--param`` value to ``kind``; with no kind, guesses (int, float, bool, JSON, else string).
+    """Converts a ``--param`` value to ``kind``; with no kind, guesses (int, finite float, bool, JSON, else
+    string: ``nan`` and ``inf`` stay text).
     Raises InvalidInput naming the parameter on a value of the wrong type, text that is not valid Unicode, or
     an integer (also one inside a JSON list or map) outside the databases' signed 64-bit range — refused, not
     clamped to 2^63-1 by the engine, nor guessed as a rounded float."""
@@ -156,7 +158,10 @@ def _typed(name: str, raw: str, kind: str | None) -> Any:
         if kind == "int":
             return int(raw)
         if kind == "float":
-            return float(raw)
+            number = float(raw)
+            if not math.isfinite(number):  # NaN, inf or an overflow like 1e400: no query means one
+                raise ValueError("not a finite number")
+            return number
         if kind == "bool":
             if raw.lower() not in ("true", "false"):
                 raise ValueError("expected true or false")

@@ -260,13 +260,18 @@ def test_parameters_are_typed_from_declarations() -> None:
     ("raw", "kind", "value"),
     [("3", "int", 3), ("2.5", "float", 2.5), ("TRUE", "bool", True), ('["a", 1]', "list", ["a", 1]),
      ('{"a": 1}', "map", {"a": 1}), ("007", "string", "007"), ("7", None, 7), ("0.5", None, 0.5),
-     ("false", None, False), ("[1, 2]", None, [1, 2]), ("student", None, "student")],
+     ("false", None, False), ("[1, 2]", None, [1, 2]), ("student", None, "student"), ("nan", None, "nan"),
+     ("inf", None, "inf"), ("1e400", None, "1e400")],
 )  # fmt: skip
 def test_convert(raw: str, kind: str | None, value: Any) -> None:
     assert analyst.convert("x", raw, kind) == value
 
 
-@pytest.mark.parametrize(("raw", "kind"), [("1.5", "int"), ("yes", "bool"), ("{}", "list"), ("[1", "list")])
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [("1.5", "int"), ("yes", "bool"), ("{}", "list"), ("[1", "list"), ("nan", "float"), ("-inf", "float"),
+     ("1e400", "float")],
+)  # fmt: skip
 def test_convert_refuses_wrong_types(raw: str, kind: str) -> None:
     with pytest.raises(InvalidInput, match=re.escape(f"parameter x={raw!r}")):
         analyst.convert("x", raw, kind)
