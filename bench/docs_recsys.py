@@ -253,6 +253,17 @@ def _betas(name: str, model: str) -> str:
     return "; ".join(f"{t} (seed {seed})" for seed, t in sorted(text.items()))
 
 
+def _beta1_sweep(name: str, model: str, beta1s: tuple[float, ...], seed: int = 0) -> str:
+    """``NDCG@10 0.0968, coverage@10 0.274 at β1 = 0; …``: an expl model's validation at some β1 of its sweep,
+    at the β0 validation chose, for one seed (an evaluate report's ``.runs.json``)."""
+    (picked,) = [b for b in report(f"{name}.runs")["betas"] if b["model"] == model and b["seed"] == seed]
+    at = {p["beta1"]: p for p in picked["sweep"] if p["beta0"] == picked["beta0"]}
+    return "; ".join(
+        f"NDCG@10 {at[b]['ndcg@10']:.4f}, coverage@10 {at[b]['coverage@10']:.3f} at {'β1 = ' if k == 0 else ''}{b:g}"
+        for k, b in enumerate(beta1s)
+    )
+
+
 def _valid_curve(name: str, model: str, points: int = 3) -> str:
     """``0.1286 at β0 = 0, 0.1260 at 0.5, 0.1151 at 1``: a swept model's validation NDCG@10 at the first
     points of its β0 grid, mean over seeds (an evaluate report's ``.runs.json``)."""
@@ -324,6 +335,15 @@ FIGURES: dict[str, Callable[[], str]] = {
         f"recsys_movielens.betas.{m}": partial(_betas, "recsys_movielens", m)
         for m in ("tagcf-ut-util", "tagcf-ut-expl")
     },
+    **{
+        f"recsys_synth_expl.{what}.{m}": partial(f, "recsys_synth_expl", m)
+        for m in ("tagcf-ut-util", "tagcf-ut-expl")
+        for what, f in (("paired", _paired), ("spread", _spread), ("betas", _betas))
+    },
+    "recsys_synth_expl.spread.sasrec": lambda: _spread("recsys_synth_expl", "sasrec"),
+    "recsys_synth_expl.sweep": lambda: _beta1_sweep(
+        "recsys_synth_expl", "tagcf-ut-expl", (0.0, 32.0, 64.0, 128.0, 512.0, 4096.0)
+    ),
     "recsys_roles_movielens.target": lambda: _roles(report("recsys_roles_movielens"))[1],
     "recsys_gpu.gpu": lambda: f"{report('recsys_gpu')['config']['gpu']}",
     "recsys_gpu.cpu_threads": lambda: f"{report('recsys_gpu')['config']['cpu_threads']}",
