@@ -127,6 +127,11 @@ class ModelConfig:
     cover_only: bool = True  # T(0) and T(1) only among the tags some item carries (the cover set)
     user_probs: Literal["softmax", "sigmoid"] = "softmax"  # P(t|u): normalized over those candidate tags, or σ
     t1_weights: bool = True  # the T(1) term weights a tag by its exploration weight w_t, not by P(t|u)
+    # The item side of the T(1) term: P(t|i) (Eq. 9), or its lift — P(t|i) less each tag's mean over the items
+    # and each item's mean over the tags (plus the grand mean), so an item counts for a reached tag by how much
+    # more it carries that tag than it carries tags at all, and the items that carry every tag surely (on world
+    # v2 a heavy T(1) term with P(t|i) narrowed the lists) no longer gain from every exploration.
+    t1_items: Literal["probs", "lift"] = "probs"
     tag_score: Literal["paper", "logit", "mixture"] = "paper"  # Eq. 9's Σ P(t|u)P(t|i), or the reference's
     # logit form (mean of φ_u·e_t over the item's tags, plus Σ_{t∈T(1)} w_t e_t·x_i), or the tag mixture's
     # log P(i|u) as the T(0) term (models.mixture)

@@ -13,7 +13,7 @@ from rolegraph.recsys.export.read import GraphData
 from rolegraph.recsys.models.bpr import pair_batches, pair_keys, train_pairs, unseen_negatives
 from rolegraph.recsys.models.lightgcn import LightGCN
 from rolegraph.recsys.models.registry import build_model, parse_model
-from rolegraph.recsys.models.tagcf import TagCF, other_tags, position_mean
+from rolegraph.recsys.models.tagcf import TagCF, other_tags, position_mean, tag_lift
 
 CFG = ModelConfig(hidden=16, layers=1, heads=2, max_len=8, dropout=0.0, batch_size=16, pair_batch_size=64, lr=5e-3)
 NAMES = ["sasrec", "bpr", "lightgcn", "tagcf-ut-util", "tagcf-it-expl", "tagcf-ut-util-no-te-no-ta"]
@@ -228,6 +228,35 @@ def test_tagcf_recipe_switches_train_and_score(data: dict[str, RecData], overrid
     with torch.no_grad():
         parts = model.score_parts(torch.arange(3), eval_inputs(d, np.arange(3), "test", CFG.max_len))
     assert all(torch.isfinite(p[:, 1:]).all() for p in parts)
+
+
+def test_tag_lift_centres_each_real_tag_and_item_and_keeps_the_padding_at_zero() -> None:
+    probs = torch.tensor([[0.0, 0.0, 0.0, 0.0], [0.0, 0.9, 0.9, 0.9], [0.0, 0.8, 0.1, 0.1], [0.0, 0.1, 0.2, 0.3]])
+    lift = tag_lift(probs)
+    assert lift[0].eq(0).all() and lift[:, 0].eq(0).all()
+    assert torch.allclose(lift[1:, 1:].sum(dim=0), torch.zeros(3), atol=1e-6)
+    assert torch.allclose(lift[1:, 1:].sum(dim=1), torch.zeros(3), atol=1e-6)
+    assert float(lift[1, 1]) < float(lift[2, 1])  # the item that carries every tag surely is no longer first
+    assert int(probs[1:, 1].argmax()) == 0  # for tag 1, where P(t|i) put it first
+
+
+def test_t1_lift_changes_only_the_t1_part(data: dict[str, RecData]) -> None:
+    d = data["user"]
+    users, seqs = torch.arange(3), eval_inputs(d, np.arange(3), "test", CFG.max_len)
+    torch.manual_seed(0)
+    model = build_model(parse_model("tagcf-ut-expl"), d, CFG.with_overrides(k=1))  # T(0) one role, T(1) the rest
+    assert isinstance(model, TagCF)
+    model.prepare(d)
+    model.eval()
+    with torch.no_grad():
+        raw, tag0, tag1 = model.score_parts(users, seqs)
+        model.cfg = model.cfg.with_overrides(t1_items="lift")
+        raw_l, tag0_l, tag1_l = model.score_parts(users, seqs)
+        t1 = model._sets(model.user_tag_probs(seqs)[1])[1]
+        expected = t1 @ tag_lift(model.item_tag_probs()).t()
+    assert torch.equal(raw[:, 1:], raw_l[:, 1:]) and torch.equal(tag0, tag0_l)
+    assert (t1 > 0).any()
+    assert torch.allclose(tag1_l, expected, atol=1e-6) and not torch.allclose(tag1, tag1_l)
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,17 @@ ORACLES = ("oracle-roles", "oracle-behaviour")
 DEFAULT_MODELS = ("sasrec", "tagcf-ut-util", "tagcf-ut-expl", "bpr", "lightgcn", "tag-profile")
 #: settings that change how a trained TagCF scores, not how it trains
 INFERENCE_ONLY = frozenset(
-    {"beta0", "beta1", "cover_only", "user_probs", "t1_weights", "tag_score", "item_tag_probs", "beta_choice"}
+    {
+        "beta0",
+        "beta1",
+        "cover_only",
+        "user_probs",
+        "t1_weights",
+        "t1_items",
+        "tag_score",
+        "item_tag_probs",
+        "beta_choice",
+    }
 )
 Kind = Literal["sasrec", "bpr", "lightgcn", "tagcf", "tag-profile", "tag-mixture", "oracle"]
 

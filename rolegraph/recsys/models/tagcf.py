@@ -295,7 +295,8 @@ class TagCF(Recommender):
             tag1 = (t1 @ self._tag_side(self.tags.weight)) @ self._side(self.items.weight, 1).t()
             return raw, tag0, tag1
         item_probs = self.item_tag_probs()
-        return raw, t0 @ item_probs.t(), t1 @ item_probs.t()
+        explored = item_probs if self.cfg.t1_items == "probs" else tag_lift(item_probs)
+        return raw, t0 @ item_probs.t(), t1 @ explored.t()
 
     def mixture(self) -> TagMixture:
         """The tag mixture over this model's tags (`models.mixture`), its settings picked on validation once."""
@@ -324,3 +325,12 @@ class TagCF(Recommender):
     def scores(self, users: torch.Tensor, seqs: torch.Tensor) -> torch.Tensor:
         raw, tag0, tag1 = self.score_parts(users, seqs)
         return raw + self.cfg.beta0 * tag0 + self.cfg.beta1 * tag1
+
+
+def tag_lift(probs: torch.Tensor) -> torch.Tensor:
+    """P(t|i) [n_items + 1, n_tags + 1] doubly centred over the real items and tags (row and column 0 are the
+    padding and stay 0): P(t|i) − mean over items of P(t|·) − mean over tags of P(·|i) + the grand mean."""
+    inner = probs[1:, 1:]
+    out = torch.zeros_like(probs)
+    out[1:, 1:] = inner - inner.mean(dim=0, keepdim=True) - inner.mean(dim=1, keepdim=True) + inner.mean()
+    return out
