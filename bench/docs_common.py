@@ -46,6 +46,7 @@ def load(name: str) -> str:
 
 
 def clock(seconds: float) -> str:
+    """``3 min 5 s`` (``42 s`` under a minute): a duration, rounded to the second (also bench/tiers.py's lines)."""
     minutes, s = divmod(round(seconds), 60)
     return f"{minutes} min {s} s" if minutes else f"{s} s"
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from docs_common import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 LOGS = ROOT / "data" / "bench-logs"  # each step's output (data/ is not part of the repository)
 TIERS = ("quick", "full")
@@ -281,18 +283,13 @@ def run(tier: str, only: list[str]) -> int:
         t = time.monotonic()
         with log.open("w") as out:
             done = subprocess.run(argv, cwd=ROOT, env={**os.environ, **step.env}, stdout=out, stderr=subprocess.STDOUT)
-        print(f"bench: [{n}/{len(todo)}] {step.name}: {_clock(time.monotonic() - t)}", flush=True)
+        print(f"bench: [{n}/{len(todo)}] {step.name}: {clock(time.monotonic() - t)}", flush=True)
         if done.returncode:
             tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-20:])
             print(f"{tail}bench: {step.name} failed (exit status {done.returncode})", file=sys.stderr)
             return 1
-    print(f"bench: tier {tier}, {len(todo)} steps in {_clock(time.monotonic() - started)}")
+    print(f"bench: tier {tier}, {len(todo)} steps in {clock(time.monotonic() - started)}")
     return 0
-
-
-def _clock(seconds: float) -> str:
-    minutes, s = divmod(round(seconds), 60)
-    return f"{minutes} min {s} s" if minutes else f"{s} s"
 
 
 def main() -> int:
