@@ -127,7 +127,8 @@ class LLMClient:
     """Asks the LLM through LangChain, with cache, retries and counters.
 
     ``on_first_call`` runs once before the first request that misses the cache (the daily run uses it to
-    start the embedded server only when a call is really needed).
+    start the embedded server only when a call is really needed). ``clock`` (seconds) times each attempt and
+    ``sleep`` waits between attempts; tests pass their own so that no test waits on the real clock.
     """
 
     def __init__(
@@ -145,6 +146,8 @@ class LLMClient:
         completion_extra: dict[str, Any] | None = None,
         on_first_call: Callable[[], None] | None = None,
         seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         self.base_url = base_url
         self.model = model
@@ -154,6 +157,8 @@ class LLMClient:
         self.retry = retry or RetryPolicy()
         self.usage = Usage()
         self._rng = random.Random(seed)
+        self._clock = clock
+        self._sleep = sleep
         self._on_first_call = on_first_call
         self._started = threading.Lock()
         self._first_done = on_first_call is None
@@ -217,7 +222,7 @@ class LLMClient:
         for attempt in range(self.retry.attempts):
             if attempt:
                 self.usage.add(retries=1)
-            started = time.monotonic()
+            started = self._clock()
             try:
                 answer = self._call(request)
             except openai.RateLimitError as e:
@@ -227,19 +232,19 @@ class LLMClient:
             except (openai.APITimeoutError, openai.APIConnectionError) as e:  # timeout, reset, refused
                 last, wait = e, self.retry.delay(attempt, None, self._rng)
             except openai.APIStatusError as e:
-                self.usage.add(calls=1, failures=1, seconds=time.monotonic() - started)
+                self.usage.add(calls=1, failures=1, seconds=self._clock() - started)
                 raise RejectedRequest(f"the LLM server refused the request: HTTP {e.status_code}") from e
             else:
                 self.usage.add(
                     calls=1,
                     prompt_tokens=answer.prompt_tokens,
                     completion_tokens=answer.completion_tokens,
-                    seconds=time.monotonic() - started,
+                    seconds=self._clock() - started,
                 )
                 return answer
-            self.usage.add(calls=1, seconds=time.monotonic() - started)
+            self.usage.add(calls=1, seconds=self._clock() - started)
             if attempt + 1 < self.retry.attempts:
-                time.sleep(wait)
+                self._sleep(wait)
         self.usage.add(failures=1)
         raise TransientLLMError(
             f"no answer from {self.base_url} after {self.retry.attempts} attempts: {type(last).__name__}: {last}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,27 @@ def client(server: ScriptedServer, tmp_path: Path, strategy: Strategy = "json", 
 REQ = Request(prompt_version="v1", prompt="Input: x\nPeople:", messages=(("user", "x"),), schema={"type": "object"})
 
 
+class FakeTime:
+    """The client's clock and sleep: the clock moves only when the test (or its scripted server) says so,
+    and a sleep records how long the client wanted to wait, without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self._lock:
+            return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
 def test_completion_strategy_sends_a_few_shot_prompt_with_stop_and_counts_tokens(tmp_path: Path) -> None:
     with ScriptedServer(lambda e, b: Reply(" a; b")) as server:
         c = client(server, tmp_path, "completion")
@@ -53,13 +74,14 @@ def test_json_strategy_asks_for_the_schema_and_the_cache_answers_reruns(tmp_path
         assert server.calls() == 1 and again.usage.cache_hits == 1 and again.usage.calls == 0
 
 
-def test_429_waits_for_retry_after_then_succeeds(tmp_path: Path) -> None:
-    replies = iter([Reply(status=429, headers={"Retry-After": "1"}), Reply('{"tags": ["a"]}')])
+@pytest.mark.parametrize(("retry_after", "wait"), [("7", 7.0), ("600", 60.0)])  # at most max_retry_after_s
+def test_429_waits_for_retry_after_then_succeeds(tmp_path: Path, retry_after: str, wait: float) -> None:
+    replies = iter([Reply(status=429, headers={"Retry-After": retry_after}), Reply('{"tags": ["a"]}')])
+    t = FakeTime()
     with ScriptedServer(lambda e, b: next(replies)) as server:
-        c = client(server, tmp_path)
-        started = time.monotonic()
+        c = client(server, tmp_path, clock=t.clock, sleep=t.sleep)
         assert c.ask(REQ) == '{"tags": ["a"]}'
-        assert time.monotonic() - started >= 1.0
+        assert t.waits == [wait]  # the server's word, not the policy's backoff (at most 0.01 s here)
         assert c.usage.retries == 1 and c.usage.calls == 2
 
 
@@ -92,11 +114,19 @@ def test_first_call_hook_runs_once_and_only_on_a_cache_miss(tmp_path: Path) -> N
 
 
 def test_each_attempt_keeps_its_own_seconds(tmp_path: Path) -> None:
-    replies = iter([Reply(status=500), *[Reply('{"tags": ["a"]}', delay_s=0.2)] * 4])
-    with ScriptedServer(lambda e, b: next(replies)) as server:
-        c = client(server, tmp_path, concurrency=2)
+    replies = iter([Reply(status=500), *[Reply('{"tags": ["a"]}')] * 4])
+    t = FakeTime()
+
+    def reply(endpoint: str, body: dict[str, Any]) -> Reply:
+        r = next(replies)
+        if r.status == 200:
+            t.advance(0.25)  # each answer takes 0.25 s of the client's clock (exact in binary) while it is asked
+        return r
+
+    with ScriptedServer(reply) as server:
+        c = client(server, tmp_path, concurrency=2, clock=t.clock, sleep=t.sleep)
         asks = [Request(prompt_version="v1", messages=(("user", f"q{n}"),)) for n in range(4)]
         list(c.map(c.ask, asks))
         assert c.usage.calls == 5 and len(c.usage.call_seconds) == 5  # the 500 was an attempt too
-        assert all(s >= 0.2 for s in sorted(c.usage.call_seconds)[1:])  # each call waited for its own reply
+        assert all(s >= 0.25 for s in sorted(c.usage.call_seconds)[1:])  # each call waited for its own reply
         assert sum(c.usage.call_seconds) == pytest.approx(c.usage.seconds)
