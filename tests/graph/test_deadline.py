@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -25,19 +24,17 @@ WRITE = Statement("write", "CREATE (:Probe {x: 1}) RETURN 1 AS n", frozenset(), 
 
 def test_the_database_cancels_a_statement_at_its_deadline(store: GraphStore) -> None:
     for _ in range(3):  # repeated: a cancelled statement must not keep the server busy
-        started = time.monotonic()
-        with deadline(0.3), pytest.raises(QueryTimeout):
+        # the database's own abort ends the call: the backends turn only the server's timeout error (FalkorDB's
+        # "Query timed out", Neo4j's TransactionTimedOut) into this message, and the statement needs minutes
+        with deadline(0.3), pytest.raises(QueryTimeout, match="'expensive' was cancelled by the database"):
             store.backend.run(EXPENSIVE, {}, write=False)
-        # the client waits without a socket timeout: only the server's abort can end the call this soon
-        assert time.monotonic() - started < 10
     assert store.ping()
 
 
 def test_a_passed_deadline_runs_nothing(store: GraphStore) -> None:
-    with deadline(0.01):
-        time.sleep(0.02)
-        with pytest.raises(QueryTimeout, match="not started"):
-            store.ping()
+    # a deadline of 0 has passed as soon as it is set (the monotonic clock never goes back)
+    with deadline(0), pytest.raises(QueryTimeout, match="not started"):
+        store.ping()
     assert store.ping()  # no deadline outside the block
 
 
