@@ -19,7 +19,7 @@ from rolegraph.graph.model import LogicKind
 from rolegraph.graph.store import GraphStore
 from rolegraph.reasoning.calibrate import Statements, weigh
 from rolegraph.reasoning.calibration_config import CalibrationConfig
-from rolegraph.reasoning.cooccurrence import behaviour
+from rolegraph.reasoning.cooccurrence import Behaviour, behaviour
 from rolegraph.reasoning.prompts import template
 from rolegraph.reasoning.tasks import Task
 from rolegraph.settings import GraphSettings
@@ -27,7 +27,7 @@ from tests.reasoning.grow import world
 from tests.reasoning.grow.conftest import Grower
 from tests.reasoning.grow.test_crash import ARGS, WAIT_S, Child, Script, _kill, kill_inside, rerun_then_finished
 from tests.support.graphs import Graphs
-from tests.support.openai_server import Reply, Responder, ScriptedServer
+from tests.support.openai_server import Reply, Responder, ScriptedServer, subject_of
 
 RUN = "grow-2026-02-01"
 SMALL = CalibrationConfig(min_mass=1.0, candidate_lift=1.1, candidate_support=2)  # a world of 8 users
@@ -42,19 +42,17 @@ def _logic(store: GraphStore) -> list[dict[str, object]]:
     ]
 
 
-def _assert_stats_are_the_estimators(store: GraphStore) -> None:
-    """Asserts edge by edge that the statistics stored on the LLM logic edges are the estimator's
-    (`reasoning.calibrate.weigh`) on inputs rebuilt here from the graph: the interactions over the tagged
-    items, the LLM's edges of the kind, its edges of the other kind (the converse) and the checks' verdicts
-    in either direction; and that the converse answers count (weighed without them, some edge of each kind
-    gets another calibrated weight), so a run that dropped them would fail here."""
+def _inputs(store: GraphStore) -> tuple[Behaviour, dict[LogicKind, Statements]]:
+    """Calibration's inputs rebuilt here from the graph: the interactions over the tagged items and, by kind,
+    the LLM's edges of the kind, its edges of the other kind (the converse) and the checks' verdicts in
+    either direction."""
     beh = behaviour(((r["user"], r["item"]) for r in store.iter_interactions()), store.distillation.tagged_items())
     llm = {kind: store.distillation.llm_logic(kind) for kind in LogicKind}
     verdicts = {kind: store.calibration.verdicts(kind) for kind in LogicKind}
     assert not any(v["reconfirmed"] or v["rerefused"] for v in verdicts.values())  # no re-checks to rebuild
-    stored = _logic(store)
+    stated = {}
     for kind, other in ((LogicKind.U2I, LogicKind.I2U), (LogicKind.I2U, LogicKind.U2I)):
-        stated = Statements(
+        stated[kind] = Statements(
             llm[kind],
             llm[other],
             checked=verdicts[kind]["confirmed"],
@@ -62,28 +60,67 @@ def _assert_stats_are_the_estimators(store: GraphStore) -> None:
             refused=verdicts[kind]["refused"],
             converse_refused=verdicts[other]["refused"],
         )
-        want = {(s.src, s.dst): s for s in weigh(beh, kind, stated, SMALL).edges}
+    return beh, stated
+
+
+def _assert_calibration_is_the_estimators(store: GraphStore, next_day: str) -> None:
+    """Asserts that what the day's calibration wrote is the estimator's (`reasoning.calibrate.weigh`) on
+    `_inputs`: edge by edge the statistics stored on the LLM logic edges, and pair by pair the candidates
+    and re-checks queued for ``next_day``; and that each input counts — weighed without the converse
+    answers, or (where there are any) without the confirmations or without the refusals, the estimator
+    writes something else — so a run that dropped one of them would fail here."""
+    beh, inputs = _inputs(store)
+    stored = _logic(store)
+    for kind, stated in inputs.items():
+        weighed = weigh(beh, kind, stated, SMALL)
+        want = {(s.src, s.dst): s for s in weighed.edges}
         got = {(str(e["src"]), str(e["dst"])): e for e in stored if e["type"] == kind.value}
         assert got.keys() == want.keys() and want, kind
         for pair, w in want.items():
             e = got[pair]
             assert (e["support"], e["contradicted"]) == (w.support, w.contradicted), (kind, pair, e, w)
             assert (e["lift"], e["calibrated"]) == pytest.approx((w.lift, w.calibrated), abs=1e-6), (kind, pair, e, w)
-        alone = {(s.src, s.dst): s.calibrated for s in weigh(beh, kind, replace(stated, converse=[]), SMALL).edges}
-        assert any(abs(alone[pair] - w.calibrated) > 1e-3 for pair, w in want.items()), kind
+        queued = {(c.src, c.dst): c for c in store.calibration.to_check(kind, next_day) if c.status == "queued"}
+        assert queued.keys() == {(c.src, c.dst) for c in weighed.candidates}, kind
+        for c in weighed.candidates:
+            q = queued[(c.src, c.dst)]
+            assert (q.support, q.lift, q.weight, q.odds) == pytest.approx((c.support, c.lift, c.weight, c.odds)), c
+        rechecks = store.calibration.to_check(kind, next_day, recheck=True)
+        assert {(c.src, c.dst) for c in rechecks if c.status == "queued"} == set(weighed.rechecks), kind
+        assert weigh(beh, kind, replace(stated, converse=[]), SMALL) != weighed, kind
+        if stated.checked or stated.converse_checked:
+            alone = replace(stated, checked=frozenset(), converse_checked=frozenset())
+            assert weigh(beh, kind, alone, SMALL) != weighed, kind
+        if stated.refused or stated.converse_refused:
+            alone = replace(stated, refused=frozenset(), converse_refused=frozenset())
+            assert weigh(beh, kind, alone, SMALL) != weighed, kind
+
+
+def neighbours(endpoint: str, body: dict[str, Any]) -> Reply:
+    """The sensible LLM whose checks confirm a pair of the same or of neighbouring genres (the world's user k
+    consumes genres k and k + 1, so behaviour supports such pairs) and refuse the rest."""
+    task = world.task_of(endpoint, body)
+    if not task.endswith("_check"):
+        return world.sensible(endpoint, body)
+    src, _, dst = subject_of(endpoint, body).partition("|")
+    genres = [g.lower() for g in world.GENRES]
+    a, b = (w.split()[0].lower() if w.split() else "" for w in (src, dst))
+    near = a in genres and b in genres and (genres.index(a) - genres.index(b)) % len(genres) in (0, 1, len(genres) - 1)
+    verdict = {"verdict": "yes", "rationale": "their audiences overlap"} if near else {"verdict": "no", "rationale": ""}
+    return Reply(json.dumps(verdict))
 
 
 def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_day(
     grower_for: Callable[[Responder], Grower],
 ) -> None:
-    g = grower_for(world.sensible)
+    g = grower_for(neighbours)
     world.load(g.store, 8, users=8)
     first = g.run("2026-01-05", max_items=8, max_tags=20, chunk=4, calibration=SMALL)
     edges = _logic(g.store)
     assert edges and all({"support", "lift", "calibrated", "contradicted"} <= e.keys() for e in edges)
     assert all(0 <= float(e["calibrated"]) <= 1 and e["rationale"] for e in edges)  # type: ignore[arg-type]
     assert any(int(e["support"]) > 0 for e in edges)  # type: ignore[call-overload]
-    _assert_stats_are_the_estimators(g.store)
+    _assert_calibration_is_the_estimators(g.store, "2026-01-06")
     queued = g.store.calibration.counts()
     assert first.counts["u2i_candidates_queued"] + first.counts["i2u_candidates_queued"] == sum(queued.values()) > 0
     second = g.run("2026-01-06", max_items=0, max_tags=20, chunk=4, calibration=SMALL)
@@ -93,11 +130,14 @@ def test_logic_edges_get_behaviour_statistics_and_candidates_are_checked_next_da
     }
     assert verdicts == {s: sum(n for k, n in checked.items() if k.endswith(f"/{s}")) for s in verdicts}
     assert sum(verdicts.values()) == sum(queued.values())  # every candidate of day 1 was checked on day 2
+    assert all(checked[f"{kind.value}/{s}"] > 0 for kind in LogicKind for s in verdicts)  # both, of each kind
     checks = {template(Task.U2I_CHECK).version, template(Task.I2U_CHECK).version}
     made = [e for e in _logic(g.store) if e["prompt_version"] in checks]
     assert len(made) == verdicts["confirmed"] and all(e["rationale"] for e in made)
-    # day 2's calibration, after the checks (all refused in this world) and day 2's logic, is the estimator's too
-    _assert_stats_are_the_estimators(g.store)
+    # day 2's calibration weighs the day's verdicts (a confirmed pair's edge as a check's, not an answer; a
+    # refused pair's odds, and its re-check): the statistics on every edge, those of the edges the checks made
+    # among them, and the next day's queues are the estimator's on them, and would differ without them
+    _assert_calibration_is_the_estimators(g.store, "2026-01-07")
 
 
 def test_a_day_checks_the_likeliest_candidates_within_its_budget_and_the_rest_wait(
