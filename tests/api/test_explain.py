@@ -187,7 +187,8 @@ def test_the_read_model_explains_as_the_database_does(world_store: GraphStore, w
         TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
     ):
         assert apps["read-model"].state.read_model.wait(30)
-        for user in [*world.users, "nobody"]:
+        compared = 0
+        for user in [*world.users, "no such user"]:  # ("nobody" is the world's user without interactions)
             for item in [*world.items, "no such item"]:
                 for view in ("cover", "full"):
                     params = {"user": user, "item": item, "graph": view, "limit": 100, "mode": "expl", "weights": "llm"}
@@ -197,6 +198,9 @@ def test_the_read_model_explains_as_the_database_does(world_store: GraphStore, w
                         assert a.headers["X-Rolegraph-Source"] == "read-model"
                         assert b.headers["X-Rolegraph-Source"] == "database"
                         assert _same(a.json(), b.json()), params
+                        compared += 1
+        # every known pair was compared, the unknown ones were not (a 404 on both sides would pass the loop)
+        assert compared == len(world.users) * len(world.items) * 2
 
 
 def _calibrate_half(store: GraphStore, world: World) -> int:
