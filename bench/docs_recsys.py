@@ -341,6 +341,13 @@ FIGURES: dict[str, Callable[[], str]] = {
         for what, f in (("paired", _paired), ("spread", _spread), ("betas", _betas))
     },
     "recsys_synth_expl.spread.sasrec": lambda: _spread("recsys_synth_expl", "sasrec"),
+    **{
+        f"recsys_synth_expl_lift.{what}": partial(f, "recsys_synth_expl_lift", "tagcf-ut-expl")
+        for what, f in (("paired", _paired), ("spread", _spread), ("betas", _betas))
+    },
+    "recsys_synth_expl_lift.sweep": lambda: _beta1_sweep(
+        "recsys_synth_expl_lift", "tagcf-ut-expl", (0.0, 256.0, 1024.0, 4096.0)
+    ),
     "recsys_synth_expl.sweep": lambda: _beta1_sweep(
         "recsys_synth_expl", "tagcf-ut-expl", (0.0, 32.0, 64.0, 128.0, 512.0, 4096.0)
     ),

@@ -162,6 +162,13 @@ STEPS = (
          "TagCF-ut expl on world v2 with oracle tags (1k users, 2k items, the ablation's training) with β1 chosen "
          "from doublings up to 4096: coverage@10, Gini@10 and NDCG@10 against util and SASRec, 5 seeds, the β1 "
          "sweep per seed", "20 min", env={"OMP_NUM_THREADS": "1"}),
+    Step("full", ("recsys_synth_expl_lift", "recsys_synth_expl_lift.runs"),
+         ("python", "bench/recsys_eval.py", "synth", "--seeds", "5", "--users", "1000", "--items", "2000",
+          "--interactions-per-user", "20", "--models", "sasrec,tagcf-ut-expl", "--name", "synth_expl_lift",
+          "--epochs", "20", "--patience", "3", "--set", "min_epochs=5", "--set", "max_len=30", "--set",
+          "t1_items=lift", "--jobs", "1"),
+         "the same expl with its T(1) term read through each item's lift for a tag (`t1_items=lift`) instead of "
+         "P(t|i), beside SASRec, 5 seeds, the β1 sweep per seed", "10 min", env={"OMP_NUM_THREADS": "1"}),
     Step("full", ("recsys_tagheads",),
          ("python", "bench/recsys_tagheads.py", "--users", "1000", "--items", "2000", "--seeds", "2", "--epochs", "20",
           "--patience", "3", "--min-epochs", "5", "--max-len", "30", "--jobs", "2"),
