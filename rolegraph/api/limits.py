@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
@@ -22,17 +23,18 @@ class _Bucket:
 
 
 class RateLimiter:
-    """Token buckets per key: ``burst`` requests at once, refilled at ``per_s`` per second."""
+    """Token buckets per key: ``burst`` requests at once, refilled at ``per_s`` per second of ``clock``."""
 
-    def __init__(self, per_s: float, burst: int):
+    def __init__(self, per_s: float, burst: int, clock: Callable[[], float] = time.monotonic):
         self.per_s = per_s
         self.burst = burst
+        self.clock = clock
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 
     def acquire(self, key: str) -> float:
         """Takes one token for ``key``; returns 0 when granted, else the seconds until one is free."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             b = self._buckets.setdefault(key, _Bucket(float(self.burst), now))
             b.tokens = min(float(self.burst), b.tokens + (now - b.at) * self.per_s)
