@@ -64,7 +64,7 @@ def open_store(settings: GraphSettings | None = None, *, check: bool = True) -> 
     try:
         if check:
             check_schema(backend)
-    except BaseException:
+        return GraphStore(backend, batch_size=settings.batch_size, page_size=settings.page_size)
+    except BaseException:  # a refused schema, or Ctrl-C / SIGTERM before the caller holds the store
         backend.close()
         raise
-    return GraphStore(backend, batch_size=settings.batch_size, page_size=settings.page_size)

