@@ -112,3 +112,30 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     """A client sending the read key."""
     with TestClient(app, headers={"X-API-Key": READ_KEY}) as c:
         yield c
+
+
+#: the two ways the service answers a read: its in-memory read model, or the database
+SOURCES = ("read-model", "database")
+
+
+@pytest.fixture(scope="module")
+def sources(world_store: GraphStore, world: World) -> Iterator[dict[str, TestClient]]:
+    """A client of the service answering from its read model (loaded), and one of the service without it;
+    no answer cache, so every answer is computed."""
+    apps = {
+        source: make_app(
+            world_store,
+            WorldScorer(world),
+            api_read_model=source == "read-model",
+            api_explore_cache_size=0,
+            api_rate_per_s=10_000,
+            api_rate_burst=10_000,
+        )
+        for source in SOURCES
+    }
+    with (
+        TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
+        TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
+    ):
+        assert apps["read-model"].state.read_model.wait(30)
+        yield {"read-model": memory, "database": db}

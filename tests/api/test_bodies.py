@@ -14,32 +14,8 @@ from pydantic import BaseModel
 
 from rolegraph.api.schemas import ExplainOut, ExploreOut, RecommendOut
 from rolegraph.graph.store import GraphStore
-from tests.api.conftest import READ_KEY, WorldScorer, make_app
+from tests.api.conftest import READ_KEY, SOURCES, make_app
 from tests.api.world import World
-
-SOURCES = ("read-model", "database")
-
-
-@pytest.fixture(scope="module")
-def clients(world_store: GraphStore, world: World) -> Iterator[dict[str, TestClient]]:
-    """A client of the service answering from its read model, and one of the service without it."""
-    apps = {
-        source: make_app(
-            world_store,
-            WorldScorer(world),
-            api_read_model=source == "read-model",
-            api_explore_cache_size=0,
-            api_rate_per_s=10_000,
-            api_rate_burst=10_000,
-        )
-        for source in SOURCES
-    }
-    with (
-        TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
-        TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
-    ):
-        assert apps["read-model"].state.read_model.wait(30)
-        yield {"read-model": memory, "database": db}
 
 
 def _bodies(client: TestClient, path: str, queries: list[dict[str, Any]], source: str) -> Iterator[bytes]:
@@ -70,20 +46,20 @@ def _explore_queries(w: World) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("source", SOURCES)
-def test_explore_bodies_are_what_explore_out_gives(clients: dict[str, TestClient], world: World, source: str) -> None:
+def test_explore_bodies_are_what_explore_out_gives(sources: dict[str, TestClient], world: World, source: str) -> None:
     queries = _explore_queries(world)
-    assert _assert_round_trips(ExploreOut, _bodies(clients[source], "/explore", queries, source)) == len(queries)
+    assert _assert_round_trips(ExploreOut, _bodies(sources[source], "/explore", queries, source)) == len(queries)
 
 
 @pytest.mark.parametrize("source", SOURCES)
-def test_explain_bodies_are_what_explain_out_gives(clients: dict[str, TestClient], world: World, source: str) -> None:
+def test_explain_bodies_are_what_explain_out_gives(sources: dict[str, TestClient], world: World, source: str) -> None:
     queries = [
         {"user": u, "item": i, "graph": g, "mode": m, "weights": wt, "limit": limit}
         for u, i in itertools.product(world.users, [*world.items[::2], "no such item"])
         for g, m, wt, limit in [("cover", "util", "calibrated", 10), ("full", "expl", "llm", 100)]
     ]
     known = sum(q["item"] in world.items for q in queries)
-    assert _assert_round_trips(ExplainOut, _bodies(clients[source], "/explain", queries, source)) == known
+    assert _assert_round_trips(ExplainOut, _bodies(sources[source], "/explain", queries, source)) == known
 
 
 def test_explain_bodies_without_a_score_are_what_explain_out_gives(world_store: GraphStore, world: World) -> None:
@@ -94,7 +70,7 @@ def test_explain_bodies_without_a_score_are_what_explain_out_gives(world_store: 
     assert all(ExplainOut.model_validate_json(b).score is None for b in bodies)
 
 
-def test_recommend_bodies_are_what_recommend_out_gives(clients: dict[str, TestClient], world: World) -> None:
+def test_recommend_bodies_are_what_recommend_out_gives(sources: dict[str, TestClient], world: World) -> None:
     queries = [{"user": u, "mode": m, "k": k} for u in world.users for m in ("util", "expl") for k in (1, 10, 100)]
-    bodies = _bodies(clients["read-model"], "/recommend", queries, "")
+    bodies = _bodies(sources["read-model"], "/recommend", queries, "")
     assert _assert_round_trips(RecommendOut, bodies) == len(queries)

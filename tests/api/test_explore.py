@@ -3,34 +3,13 @@ and tag seeds that are not roles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from rolegraph.graph.store import GraphStore
-from tests.api.conftest import READ_KEY, make_app
+from tests.api.conftest import SOURCES
 from tests.api.world import World, candidates_oracle, explore_oracle
-
-SOURCES = ("read-model", "database")
-
-
-@pytest.fixture(scope="module")
-def sources(world_store: GraphStore) -> Iterator[dict[str, TestClient]]:
-    """A client of the service answering from its read model (loaded), and one of the service without it."""
-    apps = {
-        source: make_app(
-            world_store, api_read_model=source == "read-model", api_explore_cache_size=0, api_rate_per_s=10_000
-        )
-        for source in SOURCES
-    }
-    with (
-        TestClient(apps["read-model"], headers={"X-API-Key": READ_KEY}) as memory,
-        TestClient(apps["database"], headers={"X-API-Key": READ_KEY}) as db,
-    ):
-        assert apps["read-model"].state.read_model.wait(30)
-        yield {"read-model": memory, "database": db}
 
 
 def _check(body: dict[str, Any], w: World, seeds: dict[str, float], view: str, user: str | None, **params: Any) -> None:

@@ -148,11 +148,7 @@ def test_a_refused_or_failed_evaluate_keeps_the_previous_export(
 
     # the configured graph: every user has three interactions, so SASRec has nothing to learn (after the read)
     monkeypatch.setenv("ROLEGRAPH_GRAPH_URI", f"falkordb-lite://{tmp_path}/graph.db")
-    (tmp_path / "items.jsonl").write_text("".join(f'{{"id": "i{n}", "title": "I{n}"}}\n' for n in range(6)))
-    events = "".join(f"u{u},i{(u + k) % 6},{10 * u + k}\n" for u in range(4) for k in range(3))
-    (tmp_path / "events.csv").write_text("user_id,item_id,ts\n" + events)
-    assert main(["init"]) == 0 and main(["load", "items", str(tmp_path / "items.jsonl")]) == 0
-    assert main(["load", "interactions", str(tmp_path / "events.csv")]) == 0
+    _load_three_each(tmp_path)
     capsys.readouterr()
     dataset = argv.index("--dataset") + 1
     assert main([*argv[:dataset], "movielens", *argv[dataset + 1 :]]) == 1
@@ -197,6 +193,16 @@ BAD_TRAINING = [
     (["--set", "dropout=1"], "dropout must be 0 or more and below 1, got 1.0"),
     (["--set", "batch_size=0"], "batch_size must be at least 1, got 0"),
 ]
+
+
+def _load_three_each(tmp_path: Path) -> None:
+    """Into the configured graph (made here): 6 items and 4 users with three interactions each, so after the
+    split (the last two held out) no user has two training interactions."""
+    (tmp_path / "items.jsonl").write_text("".join(f'{{"id": "i{n}", "title": "I{n}"}}\n' for n in range(6)))
+    events = "".join(f"u{u},i{(u + k) % 6},{10 * u + k}\n" for u in range(4) for k in range(3))
+    (tmp_path / "events.csv").write_text("user_id,item_id,ts\n" + events)
+    assert main(["init"]) == 0 and main(["load", "items", str(tmp_path / "items.jsonl")]) == 0
+    assert main(["load", "interactions", str(tmp_path / "events.csv")]) == 0
 
 
 def _recsys_files(root: Path) -> dict[str, object]:
@@ -255,11 +261,7 @@ def test_a_refused_train_keeps_the_served_model_the_export_and_the_roles(
     assert _recsys_files(root) == kept
 
     monkeypatch.setenv("ROLEGRAPH_GRAPH_NAME", "three-each")  # every user: one training item after the split
-    (tmp_path / "items.jsonl").write_text("".join(f'{{"id": "i{n}", "title": "I{n}"}}\n' for n in range(6)))
-    events = "".join(f"u{u},i{(u + k) % 6},{10 * u + k}\n" for u in range(4) for k in range(3))
-    (tmp_path / "events.csv").write_text("user_id,item_id,ts\n" + events)
-    assert main(["init"]) == 0 and main(["load", "items", str(tmp_path / "items.jsonl")]) == 0
-    assert main(["load", "interactions", str(tmp_path / "events.csv")]) == 0
+    _load_three_each(tmp_path)
     capsys.readouterr()
     assert main(TINY_TRAIN) == 1
     err = capsys.readouterr().err.splitlines()
